@@ -1,0 +1,79 @@
+"""The `townsgis` command line: parse options, call the library, render, exit.
+
+Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from townsgis import __version__
+from townsgis.errors import EXIT_BAD_INPUT, TownsgisError
+
+app = typer.Typer(
+    name="townsgis",
+    help="Plan and check the layout of characteristic towns (特色小镇) against rule sets.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"townsgis {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show a traceback on errors."),
+) -> None:
+    """townsgis: layout rules, site checks, maps and progress for characteristic towns."""
+
+
+# Each command lives in its own module and registers itself on `app` when imported.
+from townsgis.cli import (  # noqa: E402,F401
+    cmd_capacity,
+    cmd_check,
+    cmd_export,
+    cmd_feasible,
+    cmd_import,
+    cmd_init,
+    cmd_layers,
+    cmd_map,
+    cmd_progress,
+    cmd_site,
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point. Turns TownsgisError into one message and exit code 2."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        rv = app(args=args, prog_name="townsgis", standalone_mode=False)
+    except TownsgisError as exc:
+        if debug:
+            raise
+        typer.echo(f"error: {exc}", err=True)
+        return _exit(exc.exit_code)
+    except click.exceptions.Abort:
+        typer.echo("aborted", err=True)
+        return _exit(EXIT_BAD_INPUT)
+    except click.ClickException as exc:
+        exc.show()
+        return _exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        return _exit(exc.exit_code)
+    return _exit(rv if isinstance(rv, int) else 0)
+
+
+def _exit(code: int) -> int:
+    sys.exit(code)

@@ -1,0 +1,1 @@
+"""`townsgis capacity` (to be written)."""

@@ -1,0 +1,1 @@
+"""`townsgis check` (to be written)."""

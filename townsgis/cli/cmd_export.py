@@ -1,0 +1,1 @@
+"""`townsgis export` (to be written)."""

@@ -1,0 +1,1 @@
+"""`townsgis feasible` (to be written)."""

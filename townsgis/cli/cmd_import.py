@@ -1,0 +1,1 @@
+"""`townsgis import` (to be written)."""

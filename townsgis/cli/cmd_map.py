@@ -1,0 +1,1 @@
+"""`townsgis map` (to be written)."""

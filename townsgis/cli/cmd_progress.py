@@ -1,0 +1,1 @@
+"""`townsgis progress` (to be written)."""

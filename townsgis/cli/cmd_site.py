@@ -1,0 +1,1 @@
+"""`townsgis site` (to be written)."""

@@ -1,0 +1,40 @@
+"""What layers a project holds: counts, CRS, bounds and declared source."""
+
+from __future__ import annotations
+
+from townsgis.layers import read_layer
+from townsgis.project import Project
+
+LAYER_KINDS = ("units", "towns", "projects", "proposals")
+
+
+def list_layers(project: Project) -> list[dict]:
+    """One dict per existing layer: name, kind, count, crs, bounds (lon/lat), source, path."""
+    rows = []
+    for kind in LAYER_KINDS:
+        path = project.layer_path(kind)
+        if not path.exists():
+            continue
+        gdf = read_layer(path)
+        crs = gdf.crs.to_string() if gdf.crs is not None else None
+        bounds = [round(float(v), 6) for v in gdf.to_crs(4326).total_bounds] if len(gdf) else None
+        rows.append(
+            {
+                "name": path.stem,
+                "kind": kind,
+                "count": int(len(gdf)),
+                "crs": crs,
+                "bounds": bounds,
+                "source": _source(gdf),
+                "path": str(path.relative_to(project.root)),
+            }
+        )
+    return rows
+
+
+def _source(gdf) -> str:
+    for col in ("source",):
+        if col in gdf.columns and len(gdf):
+            return "; ".join(sorted({str(v) for v in gdf[col].dropna().unique()}))
+    flags = [c for c in ("synthetic", "approximate") if c in gdf.columns and gdf[c].any()]
+    return "sample data (" + ", ".join(flags) + ")" if flags else "project data"

@@ -1,0 +1,144 @@
+"""A townsgis project folder: where its layers, rule sets, maps and boundaries live."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from townsgis.errors import ProjectError
+
+CONFIG_NAME = "townsgis.toml"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project folder with the layout ``layers/ rules/ maps/ data/boundaries/``.
+
+    Parameters
+    ----------
+    root
+        The folder holding ``townsgis.toml``.
+    """
+
+    root: Path
+    config: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def open(cls, root: str | Path | None = None) -> Project:
+        """Open the project at ``root``, or the bundled Huzhou project when ``root`` is None."""
+        path = Path(root) if root is not None else bundled_root()
+        cfg_path = path / CONFIG_NAME
+        if not cfg_path.is_file():
+            raise ProjectError(
+                f"{path}: not a townsgis project (no {CONFIG_NAME}); "
+                f"create one with `townsgis init {path}`"
+            )
+        try:
+            config = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ProjectError(f"{cfg_path}: invalid TOML: {exc}") from None
+        return cls(root=path.resolve(), config=config.get("project", {}))
+
+    # --- folders -------------------------------------------------------------------
+    @property
+    def layers_dir(self) -> Path:
+        return self.root / "layers"
+
+    @property
+    def rules_dir(self) -> Path:
+        return self.root / "rules"
+
+    @property
+    def maps_dir(self) -> Path:
+        return self.root / "maps"
+
+    @property
+    def boundaries_dir(self) -> Path:
+        return self.root / "data" / "boundaries"
+
+    # --- files ---------------------------------------------------------------------
+    def layer_path(self, kind: str) -> Path:
+        """Path of a planning layer (``towns``, ``projects``, ``proposals``) or ``units``."""
+        if kind in ("units", "province"):
+            return self.boundaries_dir / f"{kind}.geojson"
+        return self.layers_dir / f"{kind}.geojson"
+
+    @property
+    def waivers_path(self) -> Path:
+        return self.layers_dir / "waivers.toml"
+
+    @property
+    def indicators_path(self) -> Path:
+        return self.layers_dir / "indicators.csv"
+
+    @property
+    def assessment_path(self) -> Path:
+        return self.layers_dir / "assessment.csv"
+
+    def ruleset_path(self, name: str | None = None) -> Path:
+        """Path of a rule set by id (``huzhou-2018``) or by file path."""
+        name = name or self.config.get("default_ruleset", "huzhou-2018")
+        candidate = Path(name)
+        if candidate.suffix == ".toml" and candidate.exists():
+            return candidate
+        path = self.rules_dir / f"{name}.toml"
+        if not path.is_file():
+            known = sorted(p.stem for p in self.rules_dir.glob("*.toml"))
+            raise ProjectError(f"rule set {name!r} not found in {self.rules_dir}; known: {known}")
+        return path
+
+    # --- settings ------------------------------------------------------------------
+    @property
+    def name_zh(self) -> str:
+        return self.config.get("name_zh", self.root.name)
+
+    @property
+    def name_en(self) -> str:
+        return self.config.get("name_en", self.root.name)
+
+    @property
+    def city_code(self) -> str | None:
+        return self.config.get("city_code")
+
+    @property
+    def region_bbox(self) -> tuple[float, float, float, float] | None:
+        """WGS84 (lon, lat) box outside which coordinates are flagged as implausible."""
+        box = self.config.get("region_bbox")
+        return tuple(box) if box else None
+
+
+def bundled_root() -> Path:
+    """Root of the bundled Huzhou project: the checkout in development, package data in a wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_bundled", here.parent):
+        if (candidate / CONFIG_NAME).is_file():
+            return candidate
+    raise ProjectError("the bundled Huzhou project is missing from this installation")
+
+
+_INIT_CONFIG = """\
+# A townsgis project folder.
+[project]
+name_zh = "{name}"
+name_en = "{name}"
+city_code = ""
+default_ruleset = "huzhou-2018"
+# WGS84 lon/lat box outside which coordinates are flagged as implausible; set it for your city.
+# region_bbox = [min_lon, min_lat, max_lon, max_lat]
+"""
+
+
+def init_project(root: str | Path, *, name: str | None = None) -> Project:
+    """Create an empty project folder at ``root`` with the standard layout and the bundled rule sets."""
+    root = Path(root)
+    if (root / CONFIG_NAME).exists():
+        raise ProjectError(f"{root}: already a townsgis project")
+    for sub in ("layers", "rules", "maps", "data/boundaries"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    (root / CONFIG_NAME).write_text(_INIT_CONFIG.format(name=name or root.name), encoding="utf-8")
+    bundled = bundled_root() / "rules"
+    for src in sorted(bundled.glob("*.toml")):
+        (root / "rules" / src.name).write_bytes(src.read_bytes())
+    (root / "maps" / "README.md").write_text("Map exports land here.\n", encoding="utf-8")
+    return Project.open(root)
