@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from townsgis import __version__
@@ -53,27 +52,19 @@ from townsgis.cli import (  # noqa: E402,F401
 )
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Console entry point. Turns TownsgisError into one message and exit code 2."""
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point. Turns TownsgisError into one message and exit code 2.
+
+    Usage errors are click's (exit 2); commands end with ``typer.Exit(code)``.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args
     try:
-        rv = app(args=args, prog_name="townsgis", standalone_mode=False)
+        app(args=args, prog_name="townsgis")
     except TownsgisError as exc:
-        if debug:
+        if "--debug" in args:
             raise
         typer.echo(f"error: {exc}", err=True)
-        return _exit(exc.exit_code)
-    except click.exceptions.Abort:
-        typer.echo("aborted", err=True)
-        return _exit(EXIT_BAD_INPUT)
-    except click.ClickException as exc:
-        exc.show()
-        return _exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        return _exit(exc.exit_code)
-    return _exit(rv if isinstance(rv, int) else 0)
-
-
-def _exit(code: int) -> int:
-    sys.exit(code)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(EXIT_BAD_INPUT)

@@ -1,0 +1,74 @@
+"""CLI conventions: --version, --help on every command, `layers`, `init`, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from townsgis.cli import app
+
+COMMANDS = sorted(c.name for c in app.registered_commands) + sorted(
+    g.name for g in app.registered_groups
+)
+
+
+def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "townsgis", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_version():
+    r = run("--version")
+    assert r.returncode == 0
+    assert r.stdout.startswith("townsgis ")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    r = run(command, "--help")
+    assert r.returncode == 0, r.stderr
+    assert "Usage" in r.stdout
+
+
+def test_layers_json_counts():
+    r = run("layers", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    layers = {x["kind"]: x for x in json.loads(r.stdout)["layers"]}
+    assert layers["units"]["count"] == 7
+    assert layers["towns"]["count"] == 14
+    assert layers["projects"]["count"] == 209
+    for x in layers.values():
+        assert set(x) >= {"name", "kind", "count", "crs", "bounds"}
+        minx, miny, maxx, maxy = x["bounds"]
+        assert 119 < minx < maxx < 121 and 30 < miny < maxy < 32
+
+
+def test_layers_text_shows_every_layer():
+    r = run("layers")
+    assert r.returncode == 0, r.stderr
+    for kind in ("units", "towns", "projects"):
+        assert kind in r.stdout
+
+
+def test_bad_project_exits_2_without_traceback(tmp_path):
+    r = run("layers", "--project", str(tmp_path))
+    assert r.returncode == 2
+    assert "not a townsgis project" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_init_then_layers_on_empty_project(tmp_path):
+    r = run("init", str(tmp_path / "city"))
+    assert r.returncode == 0, r.stderr
+    r = run("layers", "--project", str(tmp_path / "city"), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"layers": []}
+
+
+def test_unknown_option_is_usage_error():
+    r = run("layers", "--no-such-option")
+    assert r.returncode == 2

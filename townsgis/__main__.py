@@ -1,0 +1,5 @@
+"""`python -m townsgis` runs the CLI."""
+
+from townsgis.cli import main
+
+main()
