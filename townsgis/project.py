@@ -130,7 +130,7 @@ default_ruleset = "huzhou-2018"
 
 
 def init_project(root: str | Path, *, name: str | None = None) -> Project:
-    """Create an empty project folder at ``root`` with the standard layout and the bundled rule sets."""
+    """Create an empty project folder at ``root``: standard layout plus the bundled rule sets."""
     root = Path(root)
     if (root / CONFIG_NAME).exists():
         raise ProjectError(f"{root}: already a townsgis project")
