@@ -1,37 +1,322 @@
 """Read and write layer files. Outputs are written atomically; inputs are never modified.
 
-(Minimal version: GeoJSON/GeoPackage via pyogrio. The I/O work extends this module.)
+Reads GeoJSON, GeoPackage, Shapefile, KML/KMZ (via pyogrio/GDAL) and CSV/XLSX tables with
+lon/lat columns (via pandas). Every frame comes back in WGS84 (EPSG:4326), whatever the input
+CRS (``crs=``: ``gcj02``, ``bd09``, ``wgs84``, ``cgcs2000`` or ``EPSG:n``).
+
+CRS rules:
+
+- ``crs=`` given: it names the input CRS and overrides whatever the file declares.
+- GeoJSON without a ``crs`` member is OGC:CRS84 (WGS84 lon/lat) by RFC 7946; KML is always WGS84.
+- A Shapefile without ``.prj`` has no CRS: an error unless ``crs=`` is given.
+- CSV/XLSX carry no CRS: they default to WGS84 and a note says so (points picked off Amap are
+  GCJ-02: pass ``crs="gcj02"``; off Baidu: ``crs="bd09"``).
+
+Notes for the user (assumed CRS, detected encoding, …) are put in ``gdf.attrs["notes"]``.
+``gdf.attrs["row_word"]`` and ``gdf.attrs["row_base"]`` say how to number features in messages:
+``"feature"`` counted from 1 for vector files, ``"row"`` as the spreadsheet row (header = row 1)
+for CSV/XLSX, so row ``i`` of the frame is ``row_base + i``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 
-from townsgis.errors import LayerIOError
+from townsgis.errors import CRSError, LayerIOError, SchemaError
+
+WGS84 = "EPSG:4326"
+VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".kml", ".kmz", ".zip")
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
+SUPPORTED = ".geojson, .json, .gpkg, .shp, .kml, .kmz, .csv, .xlsx"
+
+_KML_STANDARD = ("id", "name", "description", "timestamp", "begin", "end", "snippet")
+_KML_STYLE = ("altitudeMode", "tessellate", "extrude", "visibility", "drawOrder", "icon")
+LON_NAMES = ("lon", "lng", "long", "longitude", "经度", "x_lon")
+LAT_NAMES = ("lat", "latitude", "纬度", "y_lat")
 
 
+# --------------------------------------------------------------------------------------
+# reading
+# --------------------------------------------------------------------------------------
 def read_layer(
-    path: str | Path, *, crs: str | None = None, encoding: str | None = None
+    path: str | Path,
+    *,
+    crs: str | None = None,
+    encoding: str | None = None,
+    require_crs: bool = True,
 ) -> gpd.GeoDataFrame:
-    """Read a layer file. ``crs`` names the input CRS when the file cannot (GCJ-02, BD-09, CSV)."""
+    """Read a layer file and return it in WGS84 (EPSG:4326).
+
+    ``crs`` names the input CRS (needed for GCJ-02/BD-09, a Shapefile without ``.prj``, or a
+    table not in WGS84). ``encoding`` overrides the Shapefile/CSV text-encoding detection.
+    With ``require_crs=False`` a file without any CRS comes back with ``crs=None`` (so that
+    the schema check can report it with the other problems) instead of raising ``CRSError``.
+    """
     path = Path(path)
     if not path.exists():
         raise LayerIOError(f"{path}: file not found")
-    try:
-        gdf = gpd.read_file(path, engine="pyogrio", encoding=encoding)
-    except Exception as exc:  # pyogrio raises several types
-        raise LayerIOError(f"{path}: cannot read: {exc}") from None
-    if crs is not None:
-        from townsgis.crs import reproject
+    if path.is_dir():
+        raise LayerIOError(f"{path}: is a folder, not a layer file ({SUPPORTED})")
+    if path.stat().st_size == 0:
+        raise LayerIOError(f"{path}: file is empty")
+    suffix = path.suffix.lower()
+    notes: list[str] = []
+    if suffix in TABLE_SUFFIXES:
+        gdf = _read_table(path, encoding, notes)
+        row_word, row_base = "row", 2
+        if crs is None:
+            crs = "wgs84"
+            notes.append(
+                f"{path.name}: a table has no CRS; assumed WGS84 lon/lat "
+                "(pass --crs gcj02 for Amap/Tencent points, --crs bd09 for Baidu)"
+            )
+    elif suffix in VECTOR_SUFFIXES:
+        gdf = _read_vector(path, suffix, encoding, notes)
+        row_word, row_base = "feature", 1
+    else:
+        raise LayerIOError(f"{path}: unsupported file type {suffix or '(none)'!r}; use {SUPPORTED}")
 
-        gdf = reproject(gdf, crs, "EPSG:4326")
+    gdf = gdf.reset_index(drop=True)
+    if crs is not None:
+        from townsgis.crs import PSEUDO_CRS, parse_crs, reproject
+
+        try:
+            src = parse_crs(crs)
+        except CRSError as exc:
+            raise CRSError(f"{path}: {exc}") from None
+        declared = gdf.crs
+        if (
+            declared is not None
+            and src not in PSEUDO_CRS
+            and not declared.equals(src)
+            and suffix not in (".geojson", ".json", ".kml", ".kmz")
+        ):
+            notes.append(f"{path.name}: declares {declared.to_string()}; read as {crs} (--crs)")
+        try:
+            gdf = reproject(gdf, src, WGS84)
+        except CRSError as exc:
+            raise CRSError(f"{path}: {exc}") from None
+    elif gdf.crs is None:
+        if require_crs:
+            raise CRSError(
+                f"{path}: missing CRS (no .prj or CRS in the file); name the input CRS with "
+                "--crs (gcj02, bd09, wgs84, cgcs2000 or EPSG:n)"
+            )
+    elif not gdf.crs.equals(WGS84):
+        gdf = gdf.to_crs(WGS84)
+    gdf.attrs.update(notes=notes, row_word=row_word, row_base=row_base, source=str(path))
     return gdf
 
 
+def _read_vector(path: Path, suffix: str, encoding: str | None, notes: list[str]):
+    import pyogrio
+
+    kwargs: dict = {}
+    if suffix == ".shp":
+        enc = encoding or shapefile_encoding(path)
+        if encoding is None and not path.with_suffix(".cpg").exists():
+            notes.append(f"{path.name}: no .cpg; detected text encoding {enc}")
+        kwargs["encoding"] = enc
+    elif encoding is not None:
+        kwargs["encoding"] = encoding
+    try:
+        layers = pyogrio.list_layers(path)
+    except Exception as exc:
+        raise LayerIOError(f"{path}: cannot read as a {suffix} layer: {_gdal_msg(exc)}") from None
+    names = [str(n) for n in layers[:, 0]] if len(layers) else []
+    if not names:
+        raise LayerIOError(f"{path}: contains no layer")
+    try:
+        if suffix in (".kml", ".kmz") and len(names) > 1:
+            parts = [gpd.read_file(path, layer=n, engine="pyogrio", **kwargs) for n in names]
+            parts = [p for p in parts if len(p)]
+            if not parts:
+                raise LayerIOError(f"{path}: no features in any of its folders {names}")
+            gdf = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=WGS84)
+        else:
+            if len(names) > 1:
+                notes.append(f"{path.name}: has layers {names}; read the first, {names[0]!r}")
+            gdf = gpd.read_file(path, layer=names[0], engine="pyogrio", **kwargs)
+    except LayerIOError:
+        raise
+    except Exception as exc:
+        raise LayerIOError(f"{path}: cannot read: {_gdal_msg(exc)}") from None
+    if suffix in (".kml", ".kmz"):
+        import shapely
+
+        gdf = gdf.rename(columns={c: c.lower() for c in gdf.columns if c in ("Name",)})
+        if "name" in gdf.columns and "name_zh" not in gdf.columns:
+            gdf = gdf.rename(columns={"name": "name_zh"})
+        gdf = gdf.set_geometry(shapely.force_2d(gdf.geometry.values))
+        drop = [c for c in _KML_STYLE if c in gdf.columns]
+        drop += [c for c in _KML_STANDARD if c in gdf.columns and gdf[c].isna().all()]
+        gdf = gdf.drop(columns=drop)
+        if gdf.crs is None:
+            gdf = gdf.set_crs(WGS84)
+    if "geometry" not in gdf.columns or not isinstance(gdf, gpd.GeoDataFrame):
+        raise LayerIOError(f"{path}: has no geometry column")
+    return gdf
+
+
+def _gdal_msg(exc: Exception) -> str:
+    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return msg[:300]
+
+
+# --------------------------------------------------------------------------------------
+# Shapefile encoding
+# --------------------------------------------------------------------------------------
+def shapefile_encoding(path: str | Path) -> str:
+    """The text encoding of a Shapefile's attributes.
+
+    ``.cpg`` wins when present; otherwise the ``.dbf``'s character fields are tried as UTF-8,
+    and if that fails GB18030 (a superset of GBK/GB2312, what Chinese desktop GIS writes).
+    """
+    path = Path(path)
+    cpg = path.with_suffix(".cpg")
+    if not cpg.exists():
+        cpg = path.with_suffix(".CPG")
+    if cpg.exists():
+        name = cpg.read_bytes().decode("ascii", "ignore").strip()
+        return _normalise_codepage(name) or "UTF-8"
+    dbf = next(
+        (p for p in (path.with_suffix(".dbf"), path.with_suffix(".DBF")) if p.exists()), None
+    )
+    if dbf is None:
+        return "UTF-8"
+    text = _dbf_text_bytes(dbf.read_bytes())
+    try:
+        text.decode("utf-8")
+        return "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text.decode("gb18030")
+        return "GB18030"
+    except UnicodeDecodeError:
+        return "ISO-8859-1"
+
+
+def _normalise_codepage(name: str) -> str | None:
+    n = name.strip().upper()
+    if not n:
+        return None
+    if n.isdigit():
+        return {"936": "CP936", "65001": "UTF-8", "54936": "GB18030"}.get(n, f"CP{n}")
+    if n in ("ANSI 936", "CP936", "GBK", "GB2312", "GB18030"):
+        return "GB18030" if n == "GB18030" else "CP936"
+    return name.strip()
+
+
+def _dbf_text_bytes(data: bytes) -> bytes:
+    """Bytes of every character (type C) field of a dBase file, fields joined by newlines."""
+    if len(data) < 32:
+        return b""
+    nrec = int.from_bytes(data[4:8], "little")
+    hlen = int.from_bytes(data[8:10], "little")
+    rlen = int.from_bytes(data[10:12], "little")
+    cols: list[int] = []
+    offset = 1  # the deletion flag
+    pos = 32
+    while pos + 32 <= hlen and data[pos] != 0x0D:
+        ftype = chr(data[pos + 11])
+        flen = data[pos + 16]
+        if ftype == "C":
+            cols.append(offset)
+            cols.append(offset + flen)
+        offset += flen
+        pos += 32
+    if not cols or rlen <= 0:
+        return b""
+    nrec = min(nrec, max(0, (len(data) - hlen) // rlen))
+    if nrec == 0:
+        return b""
+    recs = np.frombuffer(data, dtype=np.uint8, count=nrec * rlen, offset=hlen).reshape(nrec, rlen)
+    sep = np.full((nrec, 1), 0x0A, dtype=np.uint8)
+    pieces = []
+    for start, stop in zip(cols[::2], cols[1::2], strict=True):
+        pieces += [recs[:, start:stop], sep]
+    return np.hstack(pieces).tobytes()
+
+
+# --------------------------------------------------------------------------------------
+# CSV / XLSX
+# --------------------------------------------------------------------------------------
+def _read_table(path: Path, encoding: str | None, notes: list[str]) -> gpd.GeoDataFrame:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            df = pd.read_excel(path, sheet_name=0, engine="openpyxl")
+        else:
+            raw = path.read_bytes()
+            enc = encoding or _text_encoding(raw)
+            if encoding is None and enc != "utf-8-sig":
+                notes.append(f"{path.name}: not UTF-8; read as {enc}")
+            sep = "\t" if suffix == ".tsv" else None
+            import io
+
+            df = pd.read_csv(io.StringIO(raw.decode(enc)), sep=sep, engine="python")
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise LayerIOError(f"{path}: cannot decode text ({exc}); pass --encoding") from None
+    except Exception as exc:
+        raise LayerIOError(f"{path}: cannot read as a table: {_gdal_msg(exc)}") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    lon_col = _find_column(df.columns, LON_NAMES)
+    lat_col = _find_column(df.columns, LAT_NAMES)
+    if lon_col is None or lat_col is None:
+        missing = " and ".join(
+            w for w, c in (("longitude", lon_col), ("latitude", lat_col)) if c is None
+        )
+        raise LayerIOError(
+            f"{path}: no {missing} column; expected one of "
+            f"{'/'.join(LON_NAMES[:4])}/经度 and {'/'.join(LAT_NAMES[:2])}/纬度 "
+            f"(case-insensitive); columns found: {list(df.columns)}"
+        )
+    lon = pd.to_numeric(df[lon_col], errors="coerce")
+    lat = pd.to_numeric(df[lat_col], errors="coerce")
+    bad = np.flatnonzero((lon.isna() | lat.isna()).to_numpy())
+    if len(bad):
+        problems = [
+            f"row {i + 2}: {lon_col}/{lat_col} = {df[lon_col].iloc[i]!r}/{df[lat_col].iloc[i]!r} "
+            "is not a pair of numbers"
+            for i in bad
+        ]
+        raise SchemaError(str(path), problems)
+    rest = df.drop(columns=[lon_col, lat_col])
+    return gpd.GeoDataFrame(rest, geometry=gpd.points_from_xy(lon, lat), crs=None)
+
+
+def _find_column(columns, names: tuple[str, ...]) -> str | None:
+    lowered = {str(c).strip().lower(): c for c in columns}
+    for n in names:
+        if n in lowered:
+            return lowered[n]
+    # e.g. "经度(GCJ02)" or "lon_gcj"
+    for c in columns:
+        token = re.split(r"[\s_\-(（\[]", str(c).strip().lower())[0]
+        if token in names:
+            return c
+    return None
+
+
+def _text_encoding(raw: bytes) -> str:
+    try:
+        raw.decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+# --------------------------------------------------------------------------------------
+# writing
+# --------------------------------------------------------------------------------------
 def write_layer(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
     """Write ``gdf`` to ``path`` (GeoJSON or GeoPackage by suffix) atomically."""
     path = Path(path)
@@ -44,7 +329,11 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
     os.unlink(tmp)
     try:
         kwargs = {"RFC7946": "NO", "WRITE_NAME": "NO"} if driver == "GeoJSON" else {}
-        gdf.to_file(tmp, driver=driver, engine="pyogrio", **kwargs)
+        if driver == "GPKG":
+            kwargs["layer"] = path.stem
+        out = gdf.copy()
+        out.attrs = {}
+        out.to_file(tmp, driver=driver, engine="pyogrio", **kwargs)
         os.replace(tmp, path)
     except Exception as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -53,7 +342,7 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
 
 
 def write_text_atomic(text: str | bytes, path: str | Path) -> Path:
-    """Write text or bytes to ``path`` atomically (temporary file in the same folder, then rename)."""
+    """Write text or bytes to ``path`` atomically (temporary file in the same folder, renamed)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8") if isinstance(text, str) else text
