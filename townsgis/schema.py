@@ -1,7 +1,646 @@
-"""Declared layer schemas (to be written by the I/O work). Collect every problem, raise once."""
+"""Declared schemas of the layer kinds and the check that enforces them.
+
+``validate_layer`` collects EVERY problem of a layer (columns, types, enums, ids, geometry,
+CRS, region, cross-layer references) and raises one ``SchemaError`` listing them all; each
+problem names the feature (``feature 3 (HZ-03 湖州丝绸小镇)`` for vector files, ``row 4 (…)``
+for CSV/XLSX, counting the header as row 1). Nothing is repaired silently: with
+``fix_geometry=True`` invalid geometries are repaired with ``shapely.make_valid`` and every
+repair is reported.
+
+Input frames are in WGS84 (as ``townsgis.layers.read_layer`` returns them); areas and
+distances in messages are computed in the metric analysis CRS (EPSG:4549 for Huzhou).
+"""
 
 from __future__ import annotations
 
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-def validate_dataset(ds) -> None:  # placeholder until the schema module lands
+import numpy as np
+import pandas as pd
+import shapely
+
+from townsgis.errors import SchemaError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from townsgis.dataset import Dataset
+    from townsgis.project import Project
+
+MAX_ROWS_PER_PROBLEM = 20  # rows listed per (column, check); the rest are counted
+
+LEVELS = ("provincial_creation", "provincial_cultivation", "provincial_named", "municipal")
+CATEGORIES = ("manufacturing", "tourism", "services")
+SCENIC_GRADES = ("none", "A", "2A", "3A", "4A", "5A")
+STAGES = ("reserve", "approval", "construction", "operation")
+UNIT_KINDS = ("district", "county", "functional_zone")
+QUARTER = r"^\d{4}Q[1-4]$"
+POLYGONAL = ("Polygon", "MultiPolygon")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One declared attribute: ``dtype`` is ``str``, ``float``, ``int`` or ``bool``."""
+
+    name: str
+    dtype: str = "str"
+    required: bool = False  # the column must exist
+    nullable: bool = True  # its values may be empty
+    enum: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    pattern: str | None = None
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class LayerSchema:
+    kind: str
+    columns: tuple[Column, ...]
+    geom_types: tuple[str, ...]
+    id_column: str | None
+    name_columns: tuple[str, ...] = ("name_zh", "name")
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _req(name: str, dtype: str = "str", **kw) -> Column:
+    return Column(name, dtype, required=True, nullable=False, **kw)
+
+
+SCHEMAS: dict[str, LayerSchema] = {
+    "units": LayerSchema(
+        "units",
+        (
+            _req("unit_id", doc="6-digit admin code or a functional zone's slug"),
+            _req("name_zh"),
+            Column("name_en"),
+            _req("kind", enum=UNIT_KINDS),
+            Column("parent_id"),
+            Column("source"),
+            Column("approximate", "bool"),
+        ),
+        POLYGONAL,
+        "unit_id",
+    ),
+    "towns": LayerSchema(
+        "towns",
+        (
+            _req("town_id"),
+            _req("name_zh"),
+            Column("name_en"),
+            _req("unit_id", doc="a unit_id of the units layer (§3.1.1c caps per unit)"),
+            _req("level", enum=LEVELS, doc="§3.1.1a/b"),
+            _req("category", enum=CATEGORIES, doc="§3.1.3"),
+            Column("industry"),
+            Column("lead_department", doc="§4.2b"),
+            Column("investor", doc="investment and construction company, §3.5.1"),
+            Column("scenic_grade", enum=SCENIC_GRADES, doc="§3.4.3"),
+            Column("planned_area_km2", "float", minimum=0.0, doc="km²"),
+            Column("construction_area_km2", "float", minimum=0.0, doc="km²"),
+            Column("approximate", "bool"),
+        ),
+        POLYGONAL,
+        "town_id",
+    ),
+    "projects": LayerSchema(
+        "projects",
+        (
+            _req("project_id"),
+            _req("town_id", doc="a town_id of the towns layer"),
+            _req("name_zh"),
+            _req("stage", enum=STAGES, doc="the 'four batches', §3.3.1"),
+            _req("total_investment", "float", minimum=0.0, doc="亿元"),
+            Column("invested_to_date", "float", minimum=0.0, doc="亿元"),
+            Column("specialty_industry", "float", minimum=0.0, doc="亿元, §2.3"),
+            Column("government_share", "float", minimum=0.0, maximum=1.0, doc="fraction, §2.3"),
+            Column("tech_investment", "float", minimum=0.0, doc="亿元, §3.2.1"),
+            Column("start_quarter", pattern=QUARTER),
+            Column("stage_since", pattern=QUARTER),
+            Column("stage_history"),
+            Column("synthetic", "bool"),
+        ),
+        ("Point",),
+        "project_id",
+    ),
+    "proposals": LayerSchema(
+        "proposals",
+        (
+            Column("proposal_id"),
+            _req("name_zh", doc="or `name`"),
+            Column("name_en"),
+            _req("category", enum=CATEGORIES),
+            _req("level", enum=LEVELS),
+            Column("area_km2", "float", minimum=0.0, doc="km²; a point stands for this area"),
+            Column("note"),
+            Column("synthetic", "bool"),
+        ),
+        ("Point", "Polygon", "MultiPolygon"),
+        "proposal_id",
+    ),
+}
+KINDS = tuple(SCHEMAS)
+
+
+# --------------------------------------------------------------------------------------
+class _Problems:
+    """Problems of one layer, each naming its feature; long row lists are capped."""
+
+    def __init__(self, gdf: gpd.GeoDataFrame, schema: LayerSchema):
+        self.items: list[str] = []
+        self.word = gdf.attrs.get("row_word", "feature")
+        self.base = int(gdf.attrs.get("row_base", 1))
+        ids = _col_or_none(gdf, schema.id_column)
+        name = next((c for c in schema.name_columns if c in gdf.columns), None)
+        names = _col_or_none(gdf, name)
+        self.labels = []
+        for i in range(len(gdf)):
+            bits = [str(v) for v in (_cell(ids, i), _cell(names, i)) if v is not None]
+            tag = f" ({' '.join(bits)})" if bits else ""
+            self.labels.append(f"{self.word} {self.base + i}{tag}")
+
+    def add(self, text: str) -> None:
+        self.items.append(text)
+
+    def rows(self, positions, message) -> None:
+        """One problem per row position; ``message(i)`` describes row ``i``."""
+        positions = list(positions)
+        for i in positions[:MAX_ROWS_PER_PROBLEM]:
+            self.items.append(f"{self.labels[i]}: {message(i)}")
+        rest = positions[MAX_ROWS_PER_PROBLEM:]
+        if rest:
+            first = ", ".join(str(self.base + i) for i in rest[:10])
+            more = ", …" if len(rest) > 10 else ""
+            self.items.append(
+                f"… and {len(rest)} more {self.word}s with the same problem "
+                f"({first}{more}): {message(rest[0])}"
+            )
+
+
+def _col_or_none(gdf, col):
+    return gdf[col].tolist() if col and col in gdf.columns else None
+
+
+def _cell(values, i):
+    if values is None:
+        return None
+    v = values[i]
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return v
+
+
+# --------------------------------------------------------------------------------------
+def validate_layer(
+    gdf: gpd.GeoDataFrame,
+    kind: str,
+    *,
+    source: str,
+    project: Project | None = None,
+    units: gpd.GeoDataFrame | None = None,
+    towns: gpd.GeoDataFrame | None = None,
+    fix_geometry: bool = False,
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Check ``gdf`` (WGS84) against the schema of ``kind``; return (normalised copy, fixes).
+
+    ``project`` gives the region box; ``units`` enables the unit_id check (towns, proposals);
+    ``towns`` enables the town_id and inside-its-town checks (projects). Raises one
+    ``SchemaError(source, problems)`` listing every problem found.
+    """
+    if kind not in SCHEMAS:
+        raise SchemaError(source, [f"unknown layer kind {kind!r}; expected one of {KINDS}"])
+    schema = SCHEMAS[kind]
+    gdf = gdf.copy().reset_index(drop=True)
+    attrs = dict(gdf.attrs)
+    if kind == "proposals" and "name_zh" not in gdf.columns and "name" in gdf.columns:
+        gdf["name_zh"] = gdf["name"]
+    p = _Problems(gdf, schema)
+    fixes: list[str] = []
+
+    if len(gdf) == 0:
+        p.add(f"the layer has no features (expected {kind})")
+    _check_columns(gdf, schema, p)
+    _check_ids(gdf, schema, p)
+    fixes += _check_geometry(gdf, schema, p, fix_geometry)
+    _check_crs_and_region(gdf, p, project)
+    if units is not None and "unit_id" in gdf.columns and kind != "units":
+        _check_unit_ids(gdf, units, p)
+    if towns is not None and kind == "projects":
+        _check_projects_in_towns(gdf, towns, p)
+
+    if p.items:
+        raise SchemaError(source, p.items)
+    for col in schema.columns:  # declared columns always exist downstream
+        if col.name not in gdf.columns:
+            gdf[col.name] = None
+    order = schema.names + [c for c in gdf.columns if c not in schema.names]
+    gdf = gdf[order]
+    gdf.attrs = attrs
+    return gdf, fixes
+
+
+def _check_columns(gdf, schema: LayerSchema, p: _Problems) -> None:
+    present = [c for c in gdf.columns if c != gdf.geometry.name]
+    for col in schema.columns:
+        if col.name not in gdf.columns:
+            if col.required:
+                close = difflib.get_close_matches(col.name, present, n=1, cutoff=0.6)
+                lower = [c for c in present if c.lower() == col.name.lower()]
+                hint = lower or close
+                extra = f"; did you mean {hint[0]!r}?" if hint else ""
+                p.add(
+                    f"missing column {col.name!r} ({_describe(col)}){extra}; "
+                    f"columns found: {', '.join(present) or 'none'}"
+                )
+            continue
+        _check_values(gdf, col, p)
+
+
+def _describe(col: Column) -> str:
+    what = "|".join(col.enum) if col.enum else col.dtype
+    return f"{what}{', ' + col.doc if col.doc else ''}"
+
+
+def _blank(s: pd.Series) -> np.ndarray:
+    isna = s.isna().to_numpy()
+    blank = s.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
+    return isna | blank
+
+
+def _check_values(gdf, col: Column, p: _Problems) -> None:
+    s = gdf[col.name]
+    empty = _blank(s)
+    if not col.nullable:
+        p.rows(np.flatnonzero(empty), lambda i: f"{col.name} is empty")
+    if col.dtype == "str":
+        converted = s.map(_as_str)
+        bad = np.flatnonzero(~empty & converted.isna().to_numpy())
+        p.rows(bad, lambda i: f"{col.name} {s.iloc[i]!r} is not text")
+        values = converted
+    elif col.dtype in ("float", "int"):
+        is_bool = s.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
+        num = pd.to_numeric(s.where(~is_bool), errors="coerce")
+        bad = np.flatnonzero(~empty & (num.isna().to_numpy() | is_bool))
+        p.rows(bad, lambda i: f"{col.name} {s.iloc[i]!r} is not a number")
+        values = num
+        ok = ~empty & num.notna().to_numpy()
+        if col.minimum is not None:
+            low = np.flatnonzero(ok & (num.to_numpy() < col.minimum))
+            p.rows(low, lambda i: f"{col.name} {num.iloc[i]:g} is below {col.minimum:g}")
+        if col.maximum is not None:
+            high = np.flatnonzero(ok & (num.to_numpy() > col.maximum))
+            p.rows(high, lambda i: f"{col.name} {num.iloc[i]:g} is above {col.maximum:g}")
+    elif col.dtype == "bool":
+        values = s.map(_as_bool)
+        bad = np.flatnonzero(~empty & values.isna().to_numpy())
+        p.rows(bad, lambda i: f"{col.name} {s.iloc[i]!r} is not true/false")
+        values = values.astype(object)
+    else:  # pragma: no cover - schema declaration error
+        raise ValueError(col.dtype)
+    valid = ~empty & values.notna().to_numpy()
+    if col.enum:
+        outside = np.flatnonzero(valid & ~values.isin(col.enum).to_numpy())
+        p.rows(outside, lambda i: _enum_message(col, values.iloc[i]))
+    if col.pattern:
+        rx = re.compile(col.pattern)
+        nomatch = values.map(lambda v: isinstance(v, str) and rx.match(v) is None).to_numpy(bool)
+        p.rows(
+            np.flatnonzero(valid & nomatch),
+            lambda i: f"{col.name} {values.iloc[i]!r} is not like 2018Q3",
+        )
+    if col.dtype == "float":
+        gdf[col.name] = values
+    elif col.dtype == "bool" and valid.all():
+        gdf[col.name] = values.astype(bool)
+    else:
+        gdf[col.name] = values.where(valid, None)
+
+
+def _enum_message(col: Column, value) -> str:
+    close = difflib.get_close_matches(str(value), col.enum, n=1, cutoff=0.5)
+    lower = [e for e in col.enum if e.lower() == str(value).strip().lower()]
+    hint = lower or close
+    tail = f"; did you mean {hint[0]!r}?" if hint else ""
+    return f"{col.name} {value!r} is not one of {'|'.join(col.enum)}{tail}"
+
+
+def _as_str(v):
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, bool | np.bool_):
+        return None
+    if isinstance(v, int | np.integer):
+        return str(int(v))
+    if isinstance(v, float | np.floating) and float(v).is_integer():
+        return str(int(v))  # an id or code read as a number, e.g. 330502
     return None
+
+
+_TRUE = {"true", "yes", "y", "1", "是", "t"}
+_FALSE = {"false", "no", "n", "0", "否", "f"}
+
+
+def _as_bool(v):
+    if isinstance(v, bool | np.bool_):
+        return bool(v)
+    if isinstance(v, int | np.integer | float | np.floating) and v in (0, 1):
+        return bool(v)
+    if isinstance(v, str):
+        t = v.strip().lower()
+        return True if t in _TRUE else False if t in _FALSE else None
+    return None
+
+
+def _check_ids(gdf, schema: LayerSchema, p: _Problems) -> None:
+    col = schema.id_column
+    if col is None or col not in gdf.columns:
+        return
+    ids = gdf[col]
+    dup = ids[ids.notna() & ids.duplicated(keep=False)]
+    for value, idx in dup.groupby(dup, sort=False).groups.items():
+        where = ", ".join(str(p.base + i) for i in idx)
+        p.add(f"duplicate {col} {value!r} at {p.word}s {where} (ids must be unique)")
+
+
+# --------------------------------------------------------------------------------------
+# geometry
+# --------------------------------------------------------------------------------------
+def _check_geometry(gdf, schema: LayerSchema, p: _Problems, fix: bool) -> list[str]:
+    geoms = gdf.geometry.to_numpy()
+    missing = shapely.is_missing(geoms)
+    empty = ~missing & shapely.is_empty(geoms)
+    p.rows(np.flatnonzero(missing), lambda i: "no geometry")
+    p.rows(np.flatnonzero(empty), lambda i: "empty geometry")
+    present = ~(missing | empty)
+    names = np.array(["None"] * len(geoms), dtype=object)
+    names[present] = [g.geom_type for g in geoms[present]]
+    allowed = " or ".join(schema.geom_types)
+    wrong = present & ~np.isin(names, schema.geom_types)
+    p.rows(np.flatnonzero(wrong), lambda i: f"geometry is {names[i]}; expected {allowed}")
+    invalid = present & ~wrong & ~shapely.is_valid(geoms)
+    fixes: list[str] = []
+    idx = np.flatnonzero(invalid)
+    if len(idx) == 0:
+        return fixes
+    reasons = shapely.is_valid_reason(geoms[idx])
+    at = {i: k for k, i in enumerate(idx)}
+    if not fix:
+        p.rows(
+            idx,
+            lambda i: (
+                f"invalid geometry: {reasons[at[i]]} "
+                "(use --fix-geometry to repair it with make_valid)"
+            ),
+        )
+        return fixes
+    repaired = shapely.make_valid(geoms[idx])
+    repaired = np.array([_keep_dimension(g, schema.geom_types) for g in repaired], dtype=object)
+    metric = _metric_crs(gdf)
+    for k, i in enumerate(idx):
+        new = repaired[k]
+        if new is None or new.is_empty or new.geom_type not in schema.geom_types:
+            got = "nothing" if new is None or new.is_empty else new.geom_type
+            p.add(f"{p.labels[i]}: invalid geometry ({reasons[k]}); make_valid gives {got}")
+            continue
+        change = f"{names[i]} → {new.geom_type}"
+        if metric is not None and new.geom_type in POLYGONAL:
+            before, after = _areas_km2([geoms[i], new], gdf.crs, metric)
+            change += f", area {before:.4f} → {after:.4f} km² (in {metric.to_string()})"
+        fixes.append(f"{p.labels[i]}: repaired invalid geometry ({reasons[k]}): {change}")
+        geoms[i] = new
+    gdf[gdf.geometry.name] = geoms
+    return fixes
+
+
+def _keep_dimension(g, allowed):
+    """Polygonal parts of a make_valid result (it may add stray lines or points)."""
+    if g is None or g.geom_type in allowed:
+        return g
+    if g.geom_type == "GeometryCollection":
+        polys = [part for part in g.geoms if part.geom_type in POLYGONAL]
+        if polys and "MultiPolygon" in allowed:
+            return shapely.union_all(polys)
+    return g
+
+
+def _metric_crs(gdf):
+    if gdf.crs is None:
+        return None
+    try:
+        from townsgis.crs import analysis_crs
+
+        return analysis_crs(gdf.to_crs(4326))
+    except Exception:
+        return None
+
+
+def _areas_km2(geoms, crs, metric) -> list[float]:
+    import geopandas as gpd
+
+    return list(gpd.GeoSeries(geoms, crs=crs).to_crs(metric).area / 1e6)
+
+
+# --------------------------------------------------------------------------------------
+# CRS and region
+# --------------------------------------------------------------------------------------
+def _check_crs_and_region(gdf, p: _Problems, project: Project | None) -> None:
+    geoms = gdf.geometry.to_numpy()
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if not ok.any():
+        if gdf.crs is None:
+            p.add(
+                "missing CRS: the file does not say which coordinate system it uses; name it "
+                "with --crs (gcj02, bd09, wgs84, cgcs2000 or EPSG:n)"
+            )
+        return
+    b = shapely.bounds(geoms[ok])
+    if gdf.crs is None:
+        degrees = np.all(np.abs(b[:, [0, 2]]) <= 180) and np.all(np.abs(b[:, [1, 3]]) <= 90)
+        hint = (
+            "the coordinates look like lon/lat degrees: --crs wgs84 (or gcj02/bd09 for Amap/Baidu)"
+            if degrees
+            else "the coordinates look projected (metres): e.g. --crs EPSG:4549 "
+            "(CGCS2000 3° Gauss-Krüger, CM 120°E)"
+        )
+        p.add(
+            "missing CRS: the file does not say which coordinate system it uses "
+            f"(a Shapefile without .prj?); name it with --crs; {hint}"
+        )
+        return
+    box = project.region_bbox if project is not None else None
+    if not box:
+        return
+    if not gdf.crs.equals("EPSG:4326"):
+        b = shapely.bounds(gdf.geometry.to_crs(4326).to_numpy()[ok])
+    x0, y0, x1, y1 = box
+    inside = (b[:, 0] >= x0) & (b[:, 2] <= x1) & (b[:, 1] >= y0) & (b[:, 3] <= y1)
+    if inside.all():
+        return
+    rows = np.flatnonzero(ok)[~inside]
+    cx = (b[~inside, 0] + b[~inside, 2]) / 2
+    cy = (b[~inside, 1] + b[~inside, 3]) / 2
+    hints = _region_hints(cx, cy, box)
+    region = f"[{x0:g}, {y0:g}, {x1:g}, {y1:g}] of {project.name_zh}"
+    pos = {r: k for k, r in enumerate(rows)}
+    p.rows(
+        rows,
+        lambda i: (
+            f"at lon {cx[pos[i]]:.5f}, lat {cy[pos[i]]:.5f}, outside the region "
+            f"{region}: {hints[pos[i]]}"
+        ),
+    )
+
+
+def _region_hints(x: np.ndarray, y: np.ndarray, box) -> list[str]:
+    """Why a point may be outside the region box: swapped axes, a GCJ-02/BD-09 mix-up, …"""
+    from townsgis.crs import bd09_to_wgs84, gcj02_to_wgs84, wgs84_to_bd09, wgs84_to_gcj02
+
+    x0, y0, x1, y1 = box
+
+    def fits(a, b):
+        return (a >= x0) & (a <= x1) & (b >= y0) & (b <= y1)
+
+    finite = np.isfinite(x) & np.isfinite(y)
+    not_deg = ~finite | (np.abs(x) > 180) | (np.abs(y) > 90)
+    swapped = fits(y, x)
+    gx, gy = gcj02_to_wgs84(x, y)
+    bx, by = bd09_to_wgs84(x, y)
+    wgx, wgy = wgs84_to_gcj02(x, y)
+    wbx, wby = wgs84_to_bd09(x, y)
+    out = []
+    for k in range(len(x)):
+        if swapped[k]:
+            out.append("lon/lat look swapped (swapped, it falls inside the region)")
+        elif not_deg[k]:
+            out.append("these are not lon/lat degrees (projected metres?): wrong or missing --crs")
+        elif fits(gx[k], gy[k]):
+            out.append("it would fit if the input were GCJ-02 (Amap): use --crs gcj02")
+        elif fits(bx[k], by[k]):
+            out.append("it would fit if the input were BD-09 (Baidu): use --crs bd09")
+        elif fits(wgx[k], wgy[k]) or fits(wbx[k], wby[k]):
+            out.append("it would fit without the GCJ-02/BD-09 conversion: is the input WGS84?")
+        else:
+            out.append("wrong --crs, or a feature of another city?")
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# cross-layer references
+# --------------------------------------------------------------------------------------
+def _check_unit_ids(gdf, units, p: _Problems) -> None:
+    known = {_as_str(v) for v in units["unit_id"]} if "unit_id" in units.columns else set()
+    ids = gdf["unit_id"].map(_as_str)
+    unknown = np.flatnonzero(ids.notna().to_numpy() & ~ids.isin(known).to_numpy())
+    listing = ", ".join(sorted(k for k in known if k))
+    p.rows(
+        unknown,
+        lambda i: f"unit_id {ids.iloc[i]!r} is not a unit of the units layer (known: {listing})",
+    )
+
+
+def _check_projects_in_towns(gdf, towns, p: _Problems) -> None:
+    import geopandas as gpd
+
+    if "town_id" not in gdf.columns or "town_id" not in towns.columns or gdf.crs is None:
+        return
+    t = towns[["town_id", towns.geometry.name]].copy()
+    t["town_id"] = t["town_id"].map(_as_str)
+    t = t[t.geometry.notna() & ~t.geometry.is_empty].reset_index(drop=True)
+    tid = gdf["town_id"].map(_as_str)
+    known = set(t["town_id"])
+    unknown = np.flatnonzero(tid.notna().to_numpy() & ~tid.isin(known).to_numpy())
+    listing = ", ".join(sorted(k for k in known if k))
+    p.rows(
+        unknown,
+        lambda i: f"town_id {tid.iloc[i]!r} is not a town of the towns layer (known: {listing})",
+    )
+    geoms = gdf.geometry
+    usable = (geoms.notna() & ~geoms.is_empty & (geoms.geom_type == "Point")).to_numpy()
+    if not usable.any() or t.empty:
+        return
+    from townsgis.crs import analysis_crs
+
+    metric = analysis_crs(t.to_crs(4326))
+    pts = gpd.GeoDataFrame(
+        {"_i": np.flatnonzero(usable)}, geometry=geoms[usable].to_crs(metric).values, crs=metric
+    )
+    tm = t.to_crs(metric)
+    hits = gpd.sjoin(pts, tm, how="left", predicate="intersects")
+    containing = hits.groupby("_i")["town_id"].agg(lambda s: [v for v in s if isinstance(v, str)])
+    own_geom = tm.set_index("town_id").geometry
+    own_geom = own_geom[~own_geom.index.duplicated()]
+    i_arr = pts["_i"].to_numpy()
+    own = own_geom.reindex(tid.iloc[i_arr].to_numpy())
+    dist = pts.geometry.distance(gpd.GeoSeries(own.values, crs=metric, index=pts.index)).to_numpy()
+    nearest = gpd.sjoin_nearest(pts, tm, how="left", distance_col="_d")
+    nearest = nearest[~nearest.index.duplicated()].set_index("_i")
+    outside_all, elsewhere = [], {}
+    for k, i in enumerate(i_arr):
+        own_id = tid.iloc[i]
+        inside = containing.get(i, [])
+        if own_id not in known:
+            continue
+        if not inside:
+            outside_all.append((i, dist[k]))
+        elif own_id not in inside:
+            elsewhere[i] = (inside, dist[k])
+    far = {i: d for i, d in outside_all}
+    p.rows(
+        [i for i, _ in outside_all],
+        lambda i: (
+            f"lies outside every town, {far[i]:.0f} m from its own town "
+            f"{tid.iloc[i]} (nearest town: {nearest.loc[i, 'town_id']}, "
+            f"{nearest.loc[i, '_d']:.0f} m; distances in {metric.to_string()})"
+        ),
+    )
+    p.rows(
+        list(elsewhere),
+        lambda i: (
+            f"lies in town {', '.join(elsewhere[i][0])}, not in its own town "
+            f"{tid.iloc[i]} ({elsewhere[i][1]:.0f} m away, in {metric.to_string()})"
+        ),
+    )
+
+
+# --------------------------------------------------------------------------------------
+def validate_dataset(ds: Dataset) -> None:
+    """Validate every layer of ``ds`` (units, towns against units, projects against towns,
+    proposals against units) and replace them with their normalised frames.
+
+    Raises one ``SchemaError``: for a single bad layer its source is that file; when several
+    layers are bad, the source is the project and each problem starts with its file name.
+    """
+    errors: list[SchemaError] = []
+    plan = (
+        ("units", {}),
+        ("towns", {"units": "units"}),
+        ("projects", {"towns": "towns"}),
+        ("proposals", {"units": "units"}),
+    )
+    for kind, refs in plan:
+        gdf = getattr(ds, kind)
+        if gdf is None:
+            continue
+        source = str(ds.project.layer_path(kind))
+        kwargs = {k: getattr(ds, v) for k, v in refs.items()}
+        try:
+            clean, _ = validate_layer(gdf, kind, source=source, project=ds.project, **kwargs)
+        except SchemaError as exc:
+            errors.append(exc)
+            continue
+        setattr(ds, kind, clean)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        problems = [f"{Path(e.source).name}: {p}" for e in errors for p in e.problems]
+        raise SchemaError(str(ds.project.root), problems)

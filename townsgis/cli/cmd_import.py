@@ -1,1 +1,79 @@
-"""`townsgis import` (to be written)."""
+"""`townsgis import KIND FILE`: check a layer file, convert it to WGS84, write it to the project."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from townsgis.cli import app
+from townsgis.cli.options import CrsOpt, ProjectOpt, open_project
+
+
+class Kind(StrEnum):
+    units = "units"
+    towns = "towns"
+    projects = "projects"
+    proposals = "proposals"
+
+
+class Fmt(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command("import")
+def import_cmd(
+    kind: Kind = typer.Argument(..., help="Layer kind: units, towns, projects or proposals."),
+    file: Path = typer.Argument(
+        ..., help="GeoJSON, GeoPackage, Shapefile, KML/KMZ, or CSV/XLSX with lon/lat columns."
+    ),
+    crs: CrsOpt = None,
+    encoding: str = typer.Option(
+        None,
+        "--encoding",
+        help="Text encoding of a Shapefile/CSV (default: .cpg, else detect UTF-8 or GB18030).",
+    ),
+    fix_geometry: bool = typer.Option(
+        False, "--fix-geometry", help="Repair invalid geometries (make_valid) and report each."
+    ),
+    check_only: bool = typer.Option(
+        False, "--check-only", help="Check the file only; write nothing."
+    ),
+    project: ProjectOpt = None,
+    fmt: Fmt = typer.Option(Fmt.text, "--format", help="Output format."),
+) -> None:
+    """Check FILE against the KIND schema and write it to the project's layers as WGS84 GeoJSON.
+
+    CSV/XLSX without --crs are read as WGS84 (a note says so). The input is never modified.
+    Exit 0 when the file is good, 2 with every problem listed when it is not.
+    """
+    from townsgis.importer import import_layer
+
+    result = import_layer(
+        open_project(project),
+        kind.value,
+        file,
+        crs=crs,
+        encoding=encoding,
+        fix_geometry=fix_geometry,
+        check_only=check_only,
+    )
+    if fmt == Fmt.json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+    for fix in result.fixes:
+        typer.echo(f"fixed: {fix}")
+    b = ", ".join(f"{v:.5f}" for v in result.bounds) if result.bounds else "-"
+    typer.echo(
+        f"checked {result.source}: {result.count} {result.kind}, CRS {result.crs_in} → "
+        f"EPSG:4326, bounds [{b}], no problems"
+    )
+    if result.written:
+        typer.echo(f"wrote {result.target}")
+    else:
+        typer.echo("--check-only: nothing written")
