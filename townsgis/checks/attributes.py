@@ -1,0 +1,268 @@
+"""Rules on town attributes: category mix (§3.1.3), area ranges, and declarative conditions
+(§3.4.3 scenic grade, §3.5.1 investor)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from townsgis.checks.common import CATEGORY_ZH, LEVELS, level_mask, levels_text, make_finding
+from townsgis.checks.registry import EPS_REL, Param, RuleContext, rule_kind
+from townsgis.findings import Finding, Severity
+
+# --- category-share ------------------------------------------------------------------------
+
+
+def _share_validate(params: dict) -> list[str]:
+    lo, hi = params.get("min_share"), params.get("max_share")
+    if lo is None and hi is None:
+        return ["give min_share, max_share or both (shares in [0, 1])"]
+    if lo is not None and hi is not None and lo > hi:
+        return [f"min_share {lo} is above max_share {hi}"]
+    return []
+
+
+@rule_kind(
+    "category-share",
+    params={
+        "category": Param("str", "The category counted (value of `field`).", required=True),
+        "field": Param("str", "Town field holding the category.", default="category"),
+        "min_share": Param("number", "Least share of towns in the category.", min=0, max=1),
+        "max_share": Param("number", "Largest share of towns in the category.", min=0, max=1),
+        "levels": Param("list[str]", "Count only towns of these levels.", choices=LEVELS),
+    },
+    validate=_share_validate,
+)
+def category_share(ctx: RuleContext, spec) -> list[Finding]:
+    """Share of towns (of ``levels``) in ``category`` between ``min_share`` and ``max_share``;
+    a share exactly at a bound passes. The message shows the arithmetic."""
+    p = spec.params
+    towns = ctx.towns[level_mask(ctx.towns, p["levels"])]
+    total = len(towns)
+    if total == 0:
+        return []
+    hit = towns[p["field"]].astype(str).to_numpy() == p["category"]
+    k = int(hit.sum())
+    share = k / total
+    cat, cat_zh = p["category"], CATEGORY_ZH.get(p["category"], p["category"])
+    lv_zh = levels_text(p["levels"], "zh")
+    out = []
+    for bound, op, bad in (
+        (p["min_share"], "<", lambda b: k < b * total * (1 - EPS_REL)),
+        (p["max_share"], ">", lambda b: k > b * total * (1 + EPS_REL)),
+    ):
+        if bound is None or not bad(bound):
+            continue
+        arith = f"{k}/{total} = {share:.1%} {op} {bound:.0%}"
+        out.append(
+            make_finding(
+                spec,
+                [],
+                f"{cat_zh}类小镇占比 {arith}（{lv_zh}小镇）",
+                f"{cat} {arith}",
+                measured=round(share, 4),
+                limit=bound,
+                geometry=ctx.city,
+                extra={"count": k, "total": total, "category": cat},
+            )
+        )
+    return out
+
+
+# --- area-range ----------------------------------------------------------------------------
+
+
+@rule_kind(
+    "area-range",
+    params={
+        "source": Param(
+            "str",
+            "'geometry' (polygon area) or the name of a town field in km².",
+            default="geometry",
+        ),
+        "min_km2": Param("number", "Least area (km²).", min=0),
+        "max_km2": Param("number", "Largest area (km²).", min=0),
+        "raised_max_km2": Param("number", "Raised cap for `raised_categories` (km²).", min=0),
+        "raised_categories": Param("list[str]", "Categories allowed the raised cap."),
+        "category_field": Param("str", "Town field holding the category.", default="category"),
+    },
+    validate=lambda p: (
+        (
+            ["give min_km2, max_km2 or both"]
+            if p.get("min_km2") is None and p.get("max_km2") is None
+            else []
+        )
+        + (
+            ["raised_max_km2 needs raised_categories"]
+            if p.get("raised_max_km2") is not None and not p.get("raised_categories")
+            else []
+        )
+    ),
+)
+def area_range(ctx: RuleContext, spec) -> list[Finding]:
+    """Town area (polygon in the metric CRS, or a km² field) within [``min_km2``, ``max_km2``];
+    ``raised_categories`` may go up to ``raised_max_km2``. Bounds pass. Towns without a value
+    are listed in one info finding."""
+    p = spec.params
+    towns = ctx.towns
+    if p["source"] == "geometry":
+        area = shapely.area(towns.geometry.to_numpy()) / 1e6
+    else:
+        if p["source"] not in towns.columns:
+            area = np.full(len(towns), np.nan)
+        else:
+            area = pd.to_numeric(towns[p["source"]], errors="coerce").to_numpy(dtype=float)
+    cap = np.full(len(towns), np.inf if p["max_km2"] is None else float(p["max_km2"]))
+    if p["raised_max_km2"] is not None:
+        raised = towns[p["category_field"]].astype(str).isin(p["raised_categories"]).to_numpy()
+        cap[raised] = float(p["raised_max_km2"])
+    lo = -np.inf if p["min_km2"] is None else float(p["min_km2"])
+    out = []
+    what = "规划面积" if p["source"] in ("geometry", "planned_area_km2") else p["source"]
+    for t in np.flatnonzero(area < lo * (1 - EPS_REL)):
+        refs = ctx.town_refs([t])
+        out.append(
+            make_finding(
+                spec,
+                refs,
+                f"{refs[0]['name_zh']}{what} {area[t]:.2f} 平方公里 < {lo:g} 平方公里",
+                f"{refs[0]['id']} {p['source']} area {area[t]:.2f} km² < {lo:g} km²",
+                measured=round(float(area[t]), 4),
+                limit=lo,
+                geometry=towns.geometry.iat[t],
+                extra={"unit": "km2"},
+            )
+        )
+    for t in np.flatnonzero(area > cap * (1 + EPS_REL)):
+        refs = ctx.town_refs([t])
+        out.append(
+            make_finding(
+                spec,
+                refs,
+                f"{refs[0]['name_zh']}{what} {area[t]:.2f} 平方公里 > {cap[t]:g} 平方公里",
+                f"{refs[0]['id']} {p['source']} area {area[t]:.2f} km² > {cap[t]:g} km²",
+                measured=round(float(area[t]), 4),
+                limit=float(cap[t]),
+                geometry=towns.geometry.iat[t],
+                extra={"unit": "km2"},
+            )
+        )
+    missing = np.flatnonzero(np.isnan(area))
+    if len(missing):
+        refs = ctx.town_refs(missing)
+        ids = ",".join(r["id"] for r in refs)
+        out.append(
+            Finding(
+                rule=spec.id,
+                clause=spec.clause,
+                severity=Severity.INFO,
+                towns=refs,
+                message_zh=f"{len(missing)} 个小镇缺少 {p['source']}，未检查：{ids}",
+                message_en=f"{len(missing)} towns have no {p['source']}; not checked: {ids}",
+                measured=len(missing),
+            )
+        )
+    return out
+
+
+# --- attribute -----------------------------------------------------------------------------
+
+OPS = (">=", ">", "<=", "<", "==", "!=", "in", "not-in", "not-empty")
+
+
+def _attr_validate(p: dict) -> list[str]:
+    op, val = p.get("op"), p.get("value")
+    if op == "not-empty":
+        return [] if val is None else ["op 'not-empty' takes no value"]
+    if val is None:
+        return [f"op {op!r} needs a value"]
+    if op in ("in", "not-in") and not isinstance(val, list):
+        return [f"op {op!r} needs a list value, found {val!r}"]
+    if op in (">=", ">", "<=", "<"):
+        order = p.get("order")
+        if order:
+            if val not in order:
+                return [f"value {val!r} is not in order {order}"]
+        elif isinstance(val, bool) or not isinstance(val, int | float):
+            return [f"op {op!r} needs a number value or an `order` list, found {val!r}"]
+    return []
+
+
+def _empty(v) -> bool:
+    return (
+        v is None
+        or (isinstance(v, float) and np.isnan(v))
+        or (isinstance(v, str) and not v.strip())
+    )
+
+
+@rule_kind(
+    "attribute",
+    params={
+        "field": Param("str", "Town field tested.", required=True),
+        "op": Param("str", "Comparison.", required=True, choices=OPS),
+        "value": Param("any", "Value compared with (a list for in/not-in)."),
+        "order": Param("list[str]", "Ordered labels for >=, > … on text (low to high)."),
+        "where": Param("table", "Only towns whose fields equal these values (or are in lists)."),
+    },
+    validate=_attr_validate,
+)
+def attribute(ctx: RuleContext, spec) -> list[Finding]:
+    """Every town (matching ``where``) satisfies ``field op value``; ordinal text values compare
+    by their position in ``order``. Missing values fail."""
+    p = spec.params
+    towns = ctx.towns
+    sel = np.ones(len(towns), dtype=bool)
+    for f, v in (p["where"] or {}).items():
+        col = towns[f] if f in towns.columns else pd.Series([None] * len(towns))
+        vals = v if isinstance(v, list) else [v]
+        sel &= col.isin(vals).to_numpy()
+    field, op, value, order = p["field"], p["op"], p["value"], p["order"]
+    col = towns[field] if field in towns.columns else pd.Series([None] * len(towns))
+    raw = col.to_numpy(dtype=object)
+    empty = np.array([_empty(v) for v in raw], dtype=bool)
+    if op == "not-empty":
+        ok = ~empty
+    elif op in ("in", "not-in"):
+        inside = col.isin(value).to_numpy()
+        ok = inside if op == "in" else ~inside
+        ok &= ~empty
+    elif op in ("==", "!="):
+        eq = col.to_numpy(dtype=object) == value
+        ok = (eq if op == "==" else ~eq) & ~empty
+    else:
+        if order:
+            rank = {v: k for k, v in enumerate(order)}
+            x = np.array([rank.get(v, np.nan) if isinstance(v, str) else np.nan for v in raw])
+            y = rank[value]
+        else:
+            x = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+            y = float(value)
+        with np.errstate(invalid="ignore"):
+            ok = {">=": x >= y, ">": x > y, "<=": x <= y, "<": x < y}[op]
+        ok &= ~np.isnan(x)
+    out = []
+    where_txt = ", ".join(f"{k}={v}" for k, v in (p["where"] or {}).items())
+    cond = f"{field} {op}" + ("" if op == "not-empty" else f" {value}")
+    for t in np.flatnonzero(sel & ~ok):
+        refs = ctx.town_refs([t])
+        found = "（空）" if empty[t] else str(raw[t])
+        found_en = "(empty)" if empty[t] else str(raw[t])
+        scope_en = f" [{where_txt}]" if where_txt else ""
+        out.append(
+            make_finding(
+                spec,
+                refs,
+                f"{refs[0]['name_zh']}：{spec.title_zh}，现为 {field} = {found}，要求 {cond}",
+                f"{refs[0]['id']}: {field} = {found_en}, required {cond}{scope_en}",
+                measured=None if empty[t] else _plain(raw[t]),
+                limit=cond,
+                geometry=towns.geometry.iat[t],
+            )
+        )
+    return out
+
+
+def _plain(v):
+    return v.item() if isinstance(v, np.generic) else v

@@ -1,0 +1,101 @@
+"""Count caps: city-wide (§3.1.1a/b) and per unit (§3.1.1c)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from townsgis.checks.common import LEVELS, UNIT_KINDS, level_mask, levels_text, make_finding
+from townsgis.checks.registry import Param, RuleContext, rule_kind
+from townsgis.findings import Finding
+
+_LEVELS = Param("list[str]", "Count only towns of these levels (default: all).", choices=LEVELS)
+
+
+@rule_kind(
+    "count-cap",
+    params={
+        "max": Param("int", "Most towns allowed city-wide.", required=True, min=0),
+        "levels": _LEVELS,
+    },
+)
+def count_cap(ctx: RuleContext, spec) -> list[Finding]:
+    """At most ``max`` towns (of ``levels``) in the whole city; reaching the cap passes."""
+    mask = level_mask(ctx.towns, spec.params["levels"])
+    n, cap = int(mask.sum()), spec.params["max"]
+    if n <= cap:
+        return []
+    lv_zh, lv_en = (
+        levels_text(spec.params["levels"], "zh"),
+        levels_text(spec.params["levels"], "en"),
+    )
+    return [
+        make_finding(
+            spec,
+            ctx.town_refs(np.flatnonzero(mask)),
+            f"全市{lv_zh}小镇 {n} 个，超过上限 {cap} 个（多 {n - cap} 个）",
+            f"{n} {lv_en} towns city-wide > cap {cap} ({n - cap} over)",
+            measured=n,
+            limit=cap,
+            geometry=ctx.city,
+        )
+    ]
+
+
+def _unit_cap_validate(params: dict) -> list[str]:
+    bad = [k for k in params.get("overrides") or {} if not isinstance(k, str)]
+    return [f"overrides keys must be unit ids, found {bad}"] if bad else []
+
+
+@rule_kind(
+    "unit-cap",
+    params={
+        "max": Param("int", "Most towns allowed per unit (default cap).", required=True, min=0),
+        "levels": _LEVELS,
+        "unit_kinds": Param(
+            "list[str]", "Apply to units of these kinds (default: all).", choices=UNIT_KINDS
+        ),
+        "units": Param("list[str]", "Apply only to these unit ids (default: all)."),
+        "overrides": Param("table[int]", "Per-unit caps replacing `max`: unit_id = cap."),
+    },
+    validate=_unit_cap_validate,
+)
+def unit_cap(ctx: RuleContext, spec) -> list[Finding]:
+    """At most ``max`` towns (of ``levels``) per unit, counted by the unit each town declares;
+    ``overrides`` sets other caps for named units. Reaching the cap passes."""
+    p = spec.params
+    units = ctx.units
+    sel = np.ones(len(units), dtype=bool)
+    if p["unit_kinds"]:
+        sel &= units["kind"].isin(p["unit_kinds"]).to_numpy()
+    if p["units"]:
+        sel &= units["unit_id"].astype(str).isin(p["units"]).to_numpy()
+    units = units[sel]
+    towns = ctx.towns[level_mask(ctx.towns, p["levels"])]
+    counts = towns["unit_id"].astype(str).value_counts()
+    members = pd.Series(np.flatnonzero(level_mask(ctx.towns, p["levels"]))).groupby(
+        towns["unit_id"].astype(str).to_numpy()
+    )
+    groups = {k: v.to_numpy() for k, v in members} if len(towns) else {}
+    overrides = p["overrides"] or {}
+    out = []
+    lv_zh, lv_en = levels_text(p["levels"], "zh"), levels_text(p["levels"], "en")
+    for uid, geom in zip(units["unit_id"].astype(str), units.geometry, strict=True):
+        n = int(counts.get(uid, 0))
+        cap = int(overrides.get(uid, p["max"]))
+        if n <= cap:
+            continue
+        idx = groups[uid]
+        out.append(
+            make_finding(
+                spec,
+                ctx.town_refs(idx),
+                f"{ctx.unit_name(uid, 'zh')}{lv_zh}小镇 {n} 个，超过上限 {cap} 个",
+                f"{ctx.unit_name(uid, 'en')}: {n} {lv_en} towns > cap {cap}",
+                measured=n,
+                limit=cap,
+                unit=uid,
+                geometry=geom,
+            )
+        )
+    return out

@@ -1,0 +1,177 @@
+"""The registry of rule kinds: each kind is one function plus a declared parameter schema.
+
+A kind is registered with ``@rule_kind("min-gap", params={...})``; the rule set loader
+validates every rule's parameters against the kind's schema before anything runs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from pyproj import CRS
+    from shapely.geometry.base import BaseGeometry
+
+    from townsgis.findings import Finding
+    from townsgis.ruleset import RuleSpec
+
+#: Distances are compared at millimetre precision, so a gap of exactly the limit passes even
+#: after a round trip through WGS84 (which moves coordinates by ~1e-9 m).
+EPS_M = 1e-3
+#: Areas (m²) and shares are compared with this relative tolerance for the same reason.
+EPS_REL = 1e-9
+
+_TYPES = {
+    "int": "an integer",
+    "number": "a number",
+    "str": "a string",
+    "bool": "true or false",
+    "list[str]": "a list of strings",
+    "table[int]": "a table of name = integer",
+    "table": "a table of field = value or list of values",
+    "any": "a string, number, boolean or list",
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter of a rule kind."""
+
+    type: str
+    doc: str
+    required: bool = False
+    default: Any = None
+    choices: tuple | None = None
+    min: float | None = None
+    max: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.type not in _TYPES:
+            raise ValueError(f"unknown parameter type {self.type!r}")
+
+    def allowed(self) -> str:
+        """Human text of what is allowed, used in rule set errors and the docs."""
+        text = _TYPES[self.type]
+        if self.choices is not None:
+            items = ", ".join(str(c) for c in self.choices)
+            text += f" ({'each ' if self.type.startswith('list') else ''}one of: {items})"
+        if self.min is not None and self.max is not None:
+            text += f" in [{self.min:g}, {self.max:g}]"
+        elif self.min is not None:
+            text += f" >= {self.min:g}"
+        elif self.max is not None:
+            text += f" <= {self.max:g}"
+        return text
+
+    def check(self, value: Any) -> str | None:
+        """None when ``value`` is valid, else a short description of the problem."""
+        t = self.type
+        ok = True
+        if t == "int":
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif t == "number":
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            ok = ok and math.isfinite(value)
+        elif t == "str":
+            ok = isinstance(value, str)
+        elif t == "bool":
+            ok = isinstance(value, bool)
+        elif t == "list[str]":
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        elif t == "table[int]":
+            ok = isinstance(value, dict) and all(
+                isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value.values()
+            )
+        elif t == "table":
+            ok = isinstance(value, dict) and all(
+                isinstance(v, str | int | float | bool | list) for v in value.values()
+            )
+        elif t == "any":
+            ok = isinstance(value, str | int | float | bool | list)
+        if not ok:
+            return "wrong type"
+        if self.choices is not None:
+            items = value if isinstance(value, list) else [value]
+            if any(v not in self.choices for v in items):
+                return "bad value"
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if self.min is not None and value < self.min:
+                return "bad value"
+            if self.max is not None and value > self.max:
+                return "bad value"
+        return None
+
+
+KindFn = Callable[["RuleContext", "RuleSpec"], "list[Finding]"]
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    """A registered kind: its function, parameter schema and one-line description."""
+
+    name: str
+    fn: KindFn
+    params: dict[str, Param]
+    doc: str
+    #: Cross-parameter check: returns a list of problems (e.g. "give min_share or max_share").
+    validate: Callable[[dict], list[str]] | None = None
+
+
+KINDS: dict[str, RuleKind] = {}
+
+
+def rule_kind(
+    name: str,
+    *,
+    params: dict[str, Param],
+    validate: Callable[[dict], list[str]] | None = None,
+) -> Callable[[KindFn], KindFn]:
+    """Register ``fn`` as the rule kind ``name``. Duplicate names are rejected."""
+
+    def deco(fn: KindFn) -> KindFn:
+        if name in KINDS:
+            raise ValueError(f"rule kind {name!r} is already registered")
+        doc = (fn.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        KINDS[name] = RuleKind(name, fn, dict(params), doc, validate)
+        return fn
+
+    return deco
+
+
+@dataclass
+class RuleContext:
+    """What every rule kind sees. All geometry is in ``metric_crs`` (metres).
+
+    ``towns`` has the towns schema plus ``unit_id`` resolved (declared, else from location);
+    ``units`` are the county-level units and functional zones; ``city`` is the city polygon.
+    """
+
+    towns: gpd.GeoDataFrame
+    units: gpd.GeoDataFrame
+    city: BaseGeometry
+    metric_crs: CRS
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def town_refs(self, idx) -> list[dict[str, str]]:
+        """``[{id, name_zh}]`` for the towns at positional indexes ``idx``."""
+        t = self.towns
+        return [{"id": str(t["town_id"].iat[i]), "name_zh": str(t["name_zh"].iat[i])} for i in idx]
+
+    def unit_name(self, unit_id: str | None, lang: str = "zh") -> str:
+        """Display name of a unit (its id when unknown)."""
+        if unit_id is None:
+            return "?"
+        names = self.cache.get("unit_names")
+        if names is None:
+            u = self.units
+            names = {
+                str(r.unit_id): (str(r.name_zh), str(getattr(r, "name_en", r.name_zh)))
+                for r in u.itertuples()
+            }
+            self.cache["unit_names"] = names
+        zh, en = names.get(str(unit_id), (str(unit_id), str(unit_id)))
+        return zh if lang == "zh" else en

@@ -1,0 +1,255 @@
+"""Pairwise spatial rules (§3.1.2a/c) and the declared-unit check, all on STRtree bulk queries.
+
+Distances are in metres in the run's metric CRS and compared at millimetre precision
+(``EPS_M``): a gap of exactly the limit passes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from townsgis.checks.common import km, make_finding
+from townsgis.checks.registry import EPS_M, Param, RuleContext, rule_kind
+from townsgis.findings import Finding
+
+#: Overlaps smaller than this (m²) are numerical noise from reprojection, not an overlap.
+OVERLAP_TOL_M2 = 1.0
+
+
+def pairs_within(geoms: np.ndarray, distance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i < j) of geometries at most ``distance`` metres apart (STRtree bulk query)."""
+    geoms = np.asarray(geoms, dtype=object)
+    if len(geoms) < 2:
+        return np.empty(0, dtype=int), np.empty(0, dtype=int)
+    tree = shapely.STRtree(geoms)
+    if distance > 0:
+        i, j = tree.query(geoms, predicate="dwithin", distance=distance)
+    else:
+        i, j = tree.query(geoms, predicate="intersects")
+    keep = i < j
+    i, j = i[keep], j[keep]
+    order = np.lexsort((j, i))
+    return i[order], j[order]
+
+
+def _geoms(ctx: RuleContext) -> np.ndarray:
+    return ctx.towns.geometry.to_numpy()
+
+
+def centroids(ctx: RuleContext) -> np.ndarray:
+    """Town centroids in the metric CRS (cached per run)."""
+    if "centroids" not in ctx.cache:
+        ctx.cache["centroids"] = shapely.centroid(_geoms(ctx))
+    return ctx.cache["centroids"]
+
+
+def _overlap_pairs(ctx: RuleContext, tol_m2: float):
+    """(i, j, overlap polygon, area m²) for pairs overlapping by more than ``tol_m2``."""
+    key = ("overlaps", tol_m2)
+    if key not in ctx.cache:
+        g = _geoms(ctx)
+        i, j = pairs_within(g, 0.0)
+        inter = shapely.intersection(g[i], g[j])
+        area = shapely.area(inter)
+        keep = area > tol_m2
+        ctx.cache[key] = (i[keep], j[keep], inter[keep], area[keep])
+    return ctx.cache[key]
+
+
+@rule_kind(
+    "no-overlap",
+    params={
+        "tolerance_m2": Param(
+            "number", "Overlaps up to this area (m²) are ignored.", default=OVERLAP_TOL_M2, min=0
+        )
+    },
+)
+def no_overlap(ctx: RuleContext, spec) -> list[Finding]:
+    """No two town polygons overlap (touching is allowed); the finding's geometry is the overlap."""
+    i, j, inter, area = _overlap_pairs(ctx, spec.params["tolerance_m2"])
+    out = []
+    for a, b, geom, m2 in zip(i, j, inter, area, strict=True):
+        refs = ctx.town_refs([a, b])
+        out.append(
+            make_finding(
+                spec,
+                refs,
+                f"{refs[0]['name_zh']}与{refs[1]['name_zh']}范围重叠 {m2 / 1e6:.3f} 平方公里",
+                f"{refs[0]['id']} and {refs[1]['id']} overlap by {m2 / 1e6:.3f} km²",
+                measured=round(m2 / 1e6, 6),
+                limit=0,
+                geometry=geom,
+                extra={"unit": "km2"},
+            )
+        )
+    return out
+
+
+@rule_kind(
+    "min-gap",
+    params={
+        "min_m": Param("number", "Least boundary-to-boundary distance (m).", required=True, min=0),
+        "include_overlaps": Param(
+            "bool",
+            "Also report pairs that overlap (by default left to no-overlap).",
+            default=False,
+        ),
+    },
+)
+def min_gap(ctx: RuleContext, spec) -> list[Finding]:
+    """Town boundaries at least ``min_m`` metres apart; exactly ``min_m`` passes. The finding's
+    geometry is the shortest line between the two boundaries."""
+    limit = float(spec.params["min_m"])
+    g = _geoms(ctx)
+    i, j = pairs_within(g, limit)
+    d = shapely.distance(g[i], g[j])
+    keep = d < limit - EPS_M
+    i, j, d = i[keep], j[keep], d[keep]
+    if not spec.params["include_overlaps"] and len(i):
+        oi, oj, _, _ = _overlap_pairs(ctx, OVERLAP_TOL_M2)
+        over = set(zip(oi.tolist(), oj.tolist(), strict=True))
+        keep = np.array([(a, b) not in over for a, b in zip(i.tolist(), j.tolist(), strict=True)])
+        i, j, d = i[keep], j[keep], d[keep]
+    lines = shapely.shortest_line(g[i], g[j])
+    out = []
+    for a, b, dist, line in zip(i, j, d, lines, strict=True):
+        refs = ctx.town_refs([a, b])
+        out.append(
+            make_finding(
+                spec,
+                refs,
+                f"{refs[0]['name_zh']}与{refs[1]['name_zh']}边界相距 {km(dist)}，"
+                f"小于 {km(limit)}（选址相对独立）",
+                f"{refs[0]['id']} and {refs[1]['id']} boundaries are {km(dist)} apart "
+                f"< {km(limit)} (sites must be relatively independent)",
+                measured=round(float(dist), 3),
+                limit=limit,
+                geometry=line,
+                extra={"unit": "m"},
+            )
+        )
+    return out
+
+
+@rule_kind(
+    "min-spacing",
+    params={
+        "min_m": Param("number", "Least centroid-to-centroid distance (m).", required=True, min=0)
+    },
+)
+def min_spacing(ctx: RuleContext, spec) -> list[Finding]:
+    """Town centroids at least ``min_m`` metres apart; exactly ``min_m`` passes. The finding's
+    geometry is the line joining the two centroids."""
+    limit = float(spec.params["min_m"])
+    c = centroids(ctx)
+    i, j = pairs_within(c, limit)
+    d = shapely.distance(c[i], c[j])
+    keep = d < limit - EPS_M
+    i, j, d = i[keep], j[keep], d[keep]
+    lines = shapely.shortest_line(c[i], c[j])
+    out = []
+    for a, b, dist, line in zip(i, j, d, lines, strict=True):
+        refs = ctx.town_refs([a, b])
+        out.append(
+            make_finding(
+                spec,
+                refs,
+                f"{refs[0]['name_zh']}与{refs[1]['name_zh']}中心相距 {km(dist)}，"
+                f"小于 {km(limit)}（邻近区域原则上只布局一个小镇）",
+                f"{refs[0]['id']} and {refs[1]['id']} centroids are {km(dist)} apart "
+                f"< {km(limit)} (one town per neighbouring area, in principle)",
+                measured=round(float(dist), 3),
+                limit=limit,
+                geometry=line,
+                extra={"unit": "m"},
+            )
+        )
+    return out
+
+
+@rule_kind(
+    "within-unit",
+    params={
+        "min_share": Param(
+            "number",
+            "Least share of the town's area inside its declared unit.",
+            default=0.95,
+            min=0,
+            max=1,
+        )
+    },
+)
+def within_unit(ctx: RuleContext, spec) -> list[Finding]:
+    """At least ``min_share`` of each town's area lies in the unit it declares (``unit_id``).
+    The finding names the declared unit and the unit holding most of the town."""
+    share_min = float(spec.params["min_share"])
+    towns, units = ctx.towns, ctx.units
+    g = _geoms(ctx)
+    area = shapely.area(g)
+    uid_to_pos = {u: k for k, u in enumerate(units["unit_id"].astype(str))}
+    declared = towns["unit_id"].astype(str).to_numpy()
+    pos = np.array([uid_to_pos.get(u, -1) for u in declared], dtype=int)
+    ugeom = units.geometry.to_numpy()
+    share = np.zeros(len(g))
+    known = pos >= 0
+    if known.any():
+        inter = shapely.area(shapely.intersection(g[known], ugeom[pos[known]]))
+        share[known] = np.where(
+            area[known] > 0, inter / np.where(area[known] > 0, area[known], 1), 1.0
+        )
+    bad = np.flatnonzero(share < share_min - 1e-9)
+    if not len(bad):
+        return []
+    # Where do the failing towns actually lie? (STRtree query, largest overlap; zones first on ties)
+    tree = shapely.STRtree(ugeom)
+    ti, ui = tree.query(g[bad], predicate="intersects")
+    ov = shapely.area(shapely.intersection(g[bad][ti], ugeom[ui]))
+    is_zone = (units["kind"].to_numpy()[ui] == "functional_zone").astype(float)
+    best: dict[int, tuple[float, int]] = {}
+    for t, u, a, z in zip(ti, ui, ov, is_zone, strict=True):
+        score = (a * (1 + 1e-9 * z), u)
+        if t not in best or score[0] > best[t][0]:
+            best[t] = score
+    out = []
+    for k, t in enumerate(bad):
+        refs = ctx.town_refs([t])
+        d_uid = declared[t]
+        a_uid = str(units["unit_id"].iat[best[k][1]]) if k in best else None
+        a_share = best[k][0] / area[t] if k in best and area[t] > 0 else 0.0
+        where_zh = (
+            f"，主要位于{ctx.unit_name(a_uid, 'zh')}（{a_share:.1%}）"
+            if a_uid
+            else "，不在任何单元内"
+        )
+        where_en = (
+            f"; most of it lies in {ctx.unit_name(a_uid, 'en')} ({a_uid}, {a_share:.1%})"
+            if a_uid
+            else "; it lies in no unit"
+        )
+        if pos[t] < 0:
+            zh = f"{refs[0]['name_zh']}申报的单元 {d_uid} 不存在{where_zh}"
+            en = f"{refs[0]['id']} declares unknown unit {d_uid!r}{where_en}"
+        else:
+            zh = (
+                f"{refs[0]['name_zh']}申报属于{ctx.unit_name(d_uid, 'zh')}，但仅 {share[t]:.1%} "
+                f"面积在其内（应 ≥ {share_min:.0%}）{where_zh}"
+            )
+            en = (
+                f"{refs[0]['id']} declares {ctx.unit_name(d_uid, 'en')} ({d_uid}) but only "
+                f"{share[t]:.1%} of its area lies there (>= {share_min:.0%} required){where_en}"
+            )
+        out.append(
+            make_finding(
+                spec,
+                refs,
+                zh,
+                en,
+                measured=round(float(share[t]), 4),
+                limit=share_min,
+                unit=d_uid,
+                geometry=g[t],
+                extra={"declared_unit": d_uid, "actual_unit": a_uid},
+            )
+        )
+    return out

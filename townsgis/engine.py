@@ -1,0 +1,106 @@
+"""Run a rule set on a dataset: metric CRS → rule kinds → findings → waivers → CheckResult."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+from pyproj import CRS
+
+from townsgis.checks import KINDS, RuleContext
+from townsgis.dataset import Dataset, assign_units
+from townsgis.findings import Finding, Severity
+from townsgis.ruleset import RuleSet
+from townsgis.waivers import Waiver, apply_waivers, load_waivers
+
+FAIL_ON = ("error", "warning")
+
+
+@dataclass
+class CheckResult:
+    """Findings of one run. Finding geometries are in ``metric_crs``."""
+
+    ruleset: RuleSet
+    findings: list[Finding]
+    waiver_notes: list[str] = field(default_factory=list)
+    metric_crs: CRS | None = None
+    approximate: bool = False
+
+    def active(self) -> list[Finding]:
+        """Findings not covered by a valid waiver."""
+        return [f for f in self.findings if not f.waived]
+
+    def summary(self, fail_on: str = "error") -> dict[str, Any]:
+        """{"errors", "warnings", "waived", "verdict"}; counts exclude waived findings."""
+        act = self.active()
+        errors = sum(f.severity == Severity.ERROR for f in act)
+        warnings = sum(f.severity == Severity.WARNING for f in act)
+        fail = errors > 0 or (fail_on == "warning" and warnings > 0)
+        return {
+            "errors": errors,
+            "warnings": warnings,
+            "waived": len(self.findings) - len(act),
+            "verdict": "fail" if fail else "pass",
+        }
+
+    def to_json(self, lang: str = "zh", fail_on: str = "error") -> dict[str, Any]:
+        """The `townsgis check --format json` document (issue 3 §5)."""
+        return {
+            "ruleset": {"id": self.ruleset.id, "version": self.ruleset.version},
+            "summary": self.summary(fail_on),
+            "findings": [f.to_dict(lang) for f in self.findings],
+        }
+
+    def exit_code(self, fail_on: str = "error") -> int:
+        return 1 if self.summary(fail_on)["verdict"] == "fail" else 0
+
+
+def build_context(
+    ds: Dataset, ruleset: RuleSet, towns: gpd.GeoDataFrame | None = None
+) -> RuleContext:
+    """The metric-CRS context rules run on; towns without a ``unit_id`` get one from location."""
+    crs = CRS.from_user_input(ruleset.analysis_crs) if ruleset.analysis_crs else ds.metric_crs
+    t = (ds.towns if towns is None else towns).copy()
+    if "unit_id" not in t.columns:
+        t["unit_id"] = None
+    missing = t["unit_id"].isna() | (t["unit_id"].astype(str).str.strip() == "")
+    if missing.any():
+        reps = t.loc[missing].geometry.representative_point()
+        t.loc[missing, "unit_id"] = assign_units(reps, ds.units)
+    t = t.reset_index(drop=True)
+    t["unit_id"] = t["unit_id"].astype(object)
+    units = ds.units.to_crs(crs).reset_index(drop=True)
+    city = ds.city.to_crs(crs).iloc[0]
+    return RuleContext(towns=t.to_crs(crs), units=units, city=city, metric_crs=crs)
+
+
+def run_rules(
+    ds: Dataset,
+    ruleset: RuleSet,
+    *,
+    towns: gpd.GeoDataFrame | None = None,
+    today: dt.date | None = None,
+    waivers: list[Waiver] | None = None,
+) -> CheckResult:
+    """Run every rule of ``ruleset`` on ``ds`` (or on ``towns``, WGS84, towns schema).
+
+    Waivers come from the project's ``layers/waivers.toml`` unless given; ``today`` (default:
+    the current date) decides which have expired. Findings are ordered error → warning → info,
+    then by rule order in the rule set.
+    """
+    ctx = build_context(ds, ruleset, towns)
+    findings: list[Finding] = []
+    for spec in ruleset.rules:
+        findings.extend(KINDS[spec.kind].fn(ctx, spec))
+    if waivers is None:
+        waivers = load_waivers(ds.project.waivers_path)
+    notes = apply_waivers(findings, waivers, today or dt.date.today())
+    order = {r.id: k for k, r in enumerate(ruleset.rules)}
+    findings.sort(key=lambda f: (-Severity(f.severity).rank, order.get(f.rule, 0)))
+    approx = bool(
+        "approximate" in ctx.towns.columns
+        and ctx.towns["approximate"].fillna(False).astype(bool).any()
+    )
+    return CheckResult(ruleset, findings, notes, ctx.metric_crs, approximate=approx)

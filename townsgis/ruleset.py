@@ -1,0 +1,271 @@
+"""Rule sets are TOML data: load one, validate every rule against the kind registry.
+
+File layout::
+
+    [ruleset]            id, version, title_zh, title_en, analysis_crs (optional EPSG code)
+    [[rule]]             id, clause, title_zh, title_en, severity, kind + the kind's parameters
+    [[target]]           §2/§3 targets read by ``townsgis progress``
+
+Every problem in a file is collected and raised as ONE :class:`RulesetError`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from townsgis.errors import RulesetError
+from townsgis.findings import Severity
+
+RULE_KEYS = {"id", "clause", "title_zh", "title_en", "severity", "kind"}
+RULESET_KEYS = {"id", "version", "title_zh", "title_en", "analysis_crs", "note"}
+TARGET_REQUIRED = {
+    "id": str,
+    "clause": str,
+    "metric": str,
+    "comparison": str,
+    "value": (int, float),
+    "unit": str,
+    "deadline": str,
+}
+TARGET_OPTIONAL = {"title_zh": str, "title_en": str, "scope": str, "per_year": bool}
+COMPARISONS = (">=", ">", "<=", "<", "==")
+SCOPES = ("city", "town", "unit")
+_DEADLINE = re.compile(r"^\d{4}(Q[1-4])?$")
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One rule of a rule set: which kind runs with which parameters, citing which clause."""
+
+    id: str
+    clause: str
+    title_zh: str
+    title_en: str
+    severity: Severity
+    kind: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def title(self, lang: str = "zh") -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A validated rule set file."""
+
+    id: str
+    version: str
+    title_zh: str
+    title_en: str
+    analysis_crs: str | None
+    rules: tuple[RuleSpec, ...]
+    targets: tuple[dict, ...]
+    path: Path | None = None
+
+    def rule(self, rule_id: str) -> RuleSpec:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    def title(self, lang: str = "zh") -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
+
+def load_ruleset(path: str | Path) -> RuleSet:
+    """Read and validate the rule set at ``path``. Raises RulesetError listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RulesetError(f"{path}: cannot read rule set: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise RulesetError(f"{path}: not UTF-8 text") from None
+    return parse_ruleset(text, source=path)
+
+
+def parse_ruleset(text: str, *, source: str | Path = "<rule set>") -> RuleSet:
+    """Parse and validate rule set TOML ``text``; ``source`` names it in errors."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesetError(f"{source}: TOML syntax error: {_toml_position(exc, text)}") from None
+    problems: list[str] = []
+    head = data.get("ruleset")
+    if not isinstance(head, dict):
+        problems.append("missing [ruleset] table with id, version, title_zh, title_en")
+        head = {}
+    for key in sorted(set(head) - RULESET_KEYS):
+        problems.append(f"[ruleset]: unknown key {key!r}; allowed: {sorted(RULESET_KEYS)}")
+    for key in ("id", "version", "title_zh", "title_en"):
+        if head and not isinstance(head.get(key), str):
+            problems.append(f"[ruleset]: key {key!r} must be a string, found {head.get(key)!r}")
+    crs = head.get("analysis_crs")
+    if crs is not None:
+        try:
+            from pyproj import CRS
+
+            if not CRS.from_user_input(crs).is_projected:
+                problems.append(
+                    f"[ruleset]: analysis_crs {crs!r} is not a projected (metric) CRS; "
+                    "allowed: a projected CRS such as 'EPSG:4549'"
+                )
+        except Exception:
+            problems.append(f"[ruleset]: analysis_crs {crs!r} is not a known CRS (e.g. EPSG:4549)")
+    for key in sorted(set(data) - {"ruleset", "rule", "target"}):
+        problems.append(f"unknown top-level table {key!r}; allowed: ruleset, rule, target")
+
+    rules = data.get("rule", [])
+    if not isinstance(rules, list):
+        problems.append("'rule' must be an array of tables ([[rule]])")
+        rules = []
+    specs = []
+    seen: set[str] = set()
+    for i, raw in enumerate(rules, start=1):
+        spec = _rule(raw, i, problems)
+        if spec is not None:
+            if spec.id in seen:
+                problems.append(f"rule {spec.id}: duplicate rule id")
+            seen.add(spec.id)
+            specs.append(spec)
+
+    targets = data.get("target", [])
+    if not isinstance(targets, list):
+        problems.append("'target' must be an array of tables ([[target]])")
+        targets = []
+    for i, raw in enumerate(targets, start=1):
+        _target(raw, i, problems)
+
+    if problems:
+        n = len(problems)
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise RulesetError(f"{source}: {n} problem{'s' if n != 1 else ''}:\n{lines}")
+    return RuleSet(
+        id=head["id"],
+        version=head["version"],
+        title_zh=head["title_zh"],
+        title_en=head["title_en"],
+        analysis_crs=crs,
+        rules=tuple(specs),
+        targets=tuple(targets),
+        path=Path(source) if not isinstance(source, Path) else source,
+    )
+
+
+def _rule(raw: Any, i: int, problems: list[str]) -> RuleSpec | None:
+    from townsgis.checks import KINDS  # imports every kind module
+
+    if not isinstance(raw, dict):
+        problems.append(f"rule #{i}: must be a table")
+        return None
+    rid = raw.get("id")
+    label = f"rule {rid}" if isinstance(rid, str) and rid else f"rule #{i}"
+    before = len(problems)
+    for key in ("id", "clause", "title_zh", "title_en", "kind"):
+        val = raw.get(key)
+        if not isinstance(val, str) or not val.strip():
+            problems.append(f"{label}: key {key!r} is required (a non-empty string), found {val!r}")
+    sev = raw.get("severity")
+    allowed_sev = [s.value for s in Severity]
+    if sev not in allowed_sev:
+        problems.append(f"{label}: key 'severity' has value {sev!r}; allowed: {allowed_sev}")
+    kind_name = raw.get("kind")
+    kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
+    if isinstance(kind_name, str) and kind is None:
+        problems.append(
+            f"{label}: key 'kind' has unknown value {kind_name!r}; allowed: {sorted(KINDS)}"
+        )
+        return None
+    if kind is None:
+        return None
+    params: dict[str, Any] = {}
+    for key, val in raw.items():
+        if key in RULE_KEYS:
+            continue
+        p = kind.params.get(key)
+        if p is None:
+            problems.append(
+                f"{label}: unknown key {key!r} for kind {kind.name!r}; "
+                f"allowed: {sorted(RULE_KEYS | set(kind.params))}"
+            )
+            continue
+        err = p.check(val)
+        if err:
+            problems.append(f"{label}: key {key!r} has {err} {val!r}; allowed: {p.allowed()}")
+            continue
+        params[key] = val
+    for key, p in kind.params.items():
+        if key not in raw:
+            if p.required:
+                problems.append(
+                    f"{label}: key {key!r} is required for kind {kind.name!r}: {p.allowed()}"
+                )
+            else:
+                params[key] = p.default
+    if kind.validate is not None and len(problems) == before:
+        problems.extend(f"{label}: {msg}" for msg in kind.validate(params))
+    if len(problems) != before:
+        return None
+    return RuleSpec(
+        id=rid,
+        clause=raw["clause"],
+        title_zh=raw["title_zh"],
+        title_en=raw["title_en"],
+        severity=Severity(sev),
+        kind=kind_name,
+        params=params,
+    )
+
+
+def _target(raw: Any, i: int, problems: list[str]) -> None:
+    if not isinstance(raw, dict):
+        problems.append(f"target #{i}: must be a table")
+        return
+    tid = raw.get("id")
+    label = f"target {tid}" if isinstance(tid, str) and tid else f"target #{i}"
+    for key, typ in TARGET_REQUIRED.items():
+        val = raw.get(key)
+        if key not in raw:
+            problems.append(f"{label}: key {key!r} is required")
+        elif not isinstance(val, typ) or isinstance(val, bool):
+            want = "a number" if key == "value" else "a string"
+            problems.append(f"{label}: key {key!r} has wrong type {val!r}; allowed: {want}")
+    for key, typ in TARGET_OPTIONAL.items():
+        if key in raw and not isinstance(raw[key], typ):
+            want = "true or false" if typ is bool else "a string"
+            problems.append(f"{label}: key {key!r} has wrong type {raw[key]!r}; allowed: {want}")
+    for key in sorted(set(raw) - set(TARGET_REQUIRED) - set(TARGET_OPTIONAL)):
+        allowed = sorted(set(TARGET_REQUIRED) | set(TARGET_OPTIONAL))
+        problems.append(f"{label}: unknown key {key!r}; allowed: {allowed}")
+    cmp_ = raw.get("comparison")
+    if isinstance(cmp_, str) and cmp_ not in COMPARISONS:
+        problems.append(
+            f"{label}: key 'comparison' has bad value {cmp_!r}; allowed: {list(COMPARISONS)}"
+        )
+    dl = raw.get("deadline")
+    if isinstance(dl, str) and not _DEADLINE.match(dl):
+        problems.append(
+            f"{label}: key 'deadline' has bad value {dl!r}; allowed: 'YYYY' or 'YYYYQn'"
+        )
+    scope = raw.get("scope")
+    if isinstance(scope, str) and scope not in SCOPES:
+        problems.append(f"{label}: key 'scope' has bad value {scope!r}; allowed: {list(SCOPES)}")
+
+
+def _toml_position(exc: tomllib.TOMLDecodeError, text: str) -> str:
+    """'line L, column C: message' for a TOML error (tomllib puts it in the message)."""
+    msg = str(exc)
+    lineno = getattr(exc, "lineno", None)
+    colno = getattr(exc, "colno", None)
+    if lineno is None:
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        if m:
+            lineno, colno = int(m.group(1)), int(m.group(2))
+    base = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg).strip()
+    if lineno is None:
+        return base
+    return f"line {lineno}, column {colno}: {base}"

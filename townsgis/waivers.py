@@ -1,0 +1,144 @@
+"""Waivers: approved exceptions to a rule for named towns, read from ``layers/waivers.toml``.
+
+    [[waiver]]
+    rule = "HZ-SPACING"
+    towns = ["HZ-09", "HZ-14"]     # exactly the towns of the finding (order free)
+    unit = "330523"                # optional instead of / in addition to towns (unit-scoped rules)
+    reason = "..."
+    document = "湖政办发〔2019〕xx号"
+    expires = 2027-06-30           # TOML date; valid through that day
+
+A waiver covers a finding when the rule matches and the finding's town set equals the waiver's
+(a new town joining the finding is NOT silently covered). An expired waiver does not apply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from townsgis.errors import DataError
+from townsgis.findings import Finding
+
+_KEYS = {"rule", "towns", "unit", "reason", "document", "expires", "sample"}
+
+
+@dataclass(frozen=True)
+class Waiver:
+    rule: str
+    towns: tuple[str, ...]
+    reason: str
+    document: str
+    expires: dt.date
+    unit: str | None = None
+    sample: bool = False
+
+    def label(self) -> str:
+        who = ",".join(self.towns) or (self.unit or "")
+        return f"{self.rule} {who}".strip()
+
+    def matches(self, f: Finding) -> bool:
+        if f.rule != self.rule:
+            return False
+        if self.towns and tuple(sorted(self.towns)) != f.town_ids:
+            return False
+        return not (self.unit is not None and f.unit != self.unit)
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "towns": list(self.towns),
+            "unit": self.unit,
+            "reason": self.reason,
+            "document": self.document,
+            "expires": self.expires.isoformat(),
+        }
+
+
+def load_waivers(path: str | Path) -> list[Waiver]:
+    """Read waivers; a missing file means none. Raises DataError listing every bad entry."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{path}: TOML syntax error: {exc}") from None
+    problems: list[str] = []
+    out: list[Waiver] = []
+    entries = data.get("waiver", [])
+    if set(data) - {"waiver"}:
+        problems.append(f"unknown top-level keys {sorted(set(data) - {'waiver'})}; use [[waiver]]")
+    for i, w in enumerate(entries if isinstance(entries, list) else [], start=1):
+        label = f"waiver #{i}"
+        before = len(problems)
+        for key in sorted(set(w) - _KEYS):
+            problems.append(f"{label}: unknown key {key!r}; allowed: {sorted(_KEYS)}")
+        for key in ("rule", "reason", "document"):
+            if not isinstance(w.get(key), str) or not w[key].strip():
+                problems.append(
+                    f"{label}: {key!r} must be a non-empty string, found {w.get(key)!r}"
+                )
+        towns = w.get("towns", [])
+        if not isinstance(towns, list) or not all(isinstance(t, str) for t in towns):
+            problems.append(f"{label}: 'towns' must be a list of town ids, found {towns!r}")
+        unit = w.get("unit")
+        if unit is not None and not isinstance(unit, str):
+            problems.append(f"{label}: 'unit' must be a string, found {unit!r}")
+        if not towns and unit is None:
+            problems.append(f"{label}: give 'towns' or 'unit'")
+        exp = w.get("expires")
+        if isinstance(exp, str):
+            try:
+                exp = dt.date.fromisoformat(exp)
+            except ValueError:
+                exp = None
+        if isinstance(exp, dt.datetime):
+            exp = exp.date()
+        if not isinstance(exp, dt.date):
+            problems.append(
+                f"{label}: 'expires' must be a date like 2027-06-30, found {w.get('expires')!r}"
+            )
+        if len(problems) == before:
+            out.append(
+                Waiver(
+                    rule=w["rule"],
+                    towns=tuple(towns),
+                    reason=w["reason"],
+                    document=w["document"],
+                    expires=exp,
+                    unit=unit,
+                    sample=bool(w.get("sample", False)),
+                )
+            )
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise DataError(f"{path}: {len(problems)} problem(s):\n{lines}")
+    return out
+
+
+def apply_waivers(findings: list[Finding], waivers: list[Waiver], today: dt.date) -> list[str]:
+    """Mark findings covered by a valid waiver as waived (in place); return notes for expired
+    waivers that would have matched and for waivers that match nothing."""
+    notes: list[str] = []
+    for w in waivers:
+        hits = [f for f in findings if w.matches(f)]
+        if w.expires < today:
+            for f in hits:
+                f.waiver = {**w.to_dict(), "expired": True}
+            notes.append(
+                f"waiver for {w.label()} expired {w.expires.isoformat()}"
+                + ("; the finding is reported again" if hits else "")
+            )
+            continue
+        if not hits:
+            notes.append(
+                f"waiver for {w.label()} matches no finding (expires {w.expires.isoformat()})"
+            )
+        for f in hits:
+            f.waived = True
+            f.waiver = w.to_dict()
+    return notes
