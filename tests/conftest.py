@@ -1,0 +1,59 @@
+"""Shared fixtures: a writable copy of the bundled project, an in-process CLI runner, hashing."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from townsgis.project import bundled_root
+
+
+def sha256(path: str | Path) -> str:
+    """Hex digest of a file's bytes (inputs must be byte-identical after every command)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the bundled Huzhou project (config, rules, layers, boundaries) in tmp_path."""
+    src = bundled_root()
+    dst = tmp_path / "project"
+    dst.mkdir()
+    shutil.copy2(src / "townsgis.toml", dst / "townsgis.toml")
+    for sub in ("layers", "rules", "data/boundaries"):
+        if (src / sub).is_dir():
+            shutil.copytree(src / sub, dst / sub)
+    (dst / "maps").mkdir(exist_ok=True)
+    return dst
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run ``townsgis.cli.main(argv)`` in-process; returns exit code, stdout and stderr."""
+    from townsgis.cli import main
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
