@@ -1,1 +1,106 @@
-"""`townsgis feasible` (to be written)."""
+"""`townsgis feasible`: where one more town's centroid could go (§3.1.1c, §3.1.2a/c)."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from townsgis.cli import app
+from townsgis.cli.options import Lang, LangOpt, OutputOpt, ProjectOpt, RulesetOpt, open_project
+
+
+class FeasibleFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command("feasible")
+def feasible(
+    category: Annotated[
+        str, typer.Option("--category", help="manufacturing, tourism or services.")
+    ],
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Only inside this unit id (e.g. 330503).")
+    ] = None,
+    level: Annotated[
+        str,
+        typer.Option(
+            "--level",
+            help="Level of the new town: provincial_creation, provincial_cultivation, "
+            "provincial_named or municipal.",
+        ),
+    ] = "provincial_creation",
+    area_km2: Annotated[
+        float, typer.Option("--area-km2", help="Footprint of the new town (a circle), km².")
+    ] = 3.0,
+    output: OutputOpt = None,
+    fmt: Annotated[
+        FeasibleFormat, typer.Option("--format", help="Format of the summary on stdout.")
+    ] = FeasibleFormat.text,
+    lang: LangOpt = Lang.zh,
+    ruleset: RulesetOpt = None,
+    project: ProjectOpt = None,
+) -> int:
+    """Write the area where one more town's centroid passes every spatial rule as a layer
+    (GeoJSON/GPKG, WGS84; default maps/feasible-<category>.geojson) and print its area in km²."""
+    from townsgis.dataset import load_dataset
+    from townsgis.layers import write_layer
+    from townsgis.ruleset import load_ruleset
+    from townsgis.siting import feasible_area
+
+    proj = open_project(project)
+    rs = load_ruleset(proj.ruleset_path(ruleset))
+    ds = load_dataset(proj, crs_override=rs.analysis_crs)
+    res = feasible_area(ds, rs, category=category, level=level, unit=unit, area_km2=area_km2)
+    path = Path(output) if output else proj.maps_dir / f"feasible-{category}.geojson"
+    write_layer(res.layer, path)
+    if fmt == FeasibleFormat.json:
+        d = res.to_dict()
+        d["output"] = str(path)
+        typer.echo(json.dumps(d, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_text(res, path, lang.value))
+    return 0
+
+
+def render_text(res, path: Path, lang: str) -> str:
+    """Summary of a feasible-area result."""
+    d = res.to_dict()
+    lim = d["distances_m"]
+    if lang == "zh":
+        lines = [
+            f"可选区域（{res.category}，{res.level}，面积 {res.footprint_km2:g} km²，"
+            f"半径 {res.radius_m:.0f} m）：{res.area_km2:.2f} km²",
+            f"  条件：距现有小镇边界 ≥ {lim['min_gap_m']:.0f} m + 半径，"
+            f"距小镇中心 ≥ {lim['min_spacing_m']:.0f} m，范围完全在单元内，单元未满额",
+        ]
+        lines += [f"  {u['unit_id']}: {u['area_km2']:.2f} km²" for u in d["units"]]
+        lines += [
+            f"  已满额、排除：{e['unit_id']}（{', '.join(e['caps_full'])}）"
+            for e in d["excluded_units"]
+        ]
+        lines.append(f"已写出 {path}")
+        lines.append(
+            "注：选址结构比例（§3.1.3）与集聚（§3.1.2b）不是位置规则，请用 townsgis site 核对；"
+            "小镇位置为近似（误差数公里），边界为示意。"
+        )
+    else:
+        lines = [
+            f"Feasible area ({res.category}, {res.level}, footprint {res.footprint_km2:g} km², "
+            f"radius {res.radius_m:.0f} m): {res.area_km2:.2f} km²",
+            f"  rules: ≥ {lim['min_gap_m']:.0f} m + radius from town boundaries, "
+            f"≥ {lim['min_spacing_m']:.0f} m from town centroids, footprint inside its unit, "
+            "unit below its cap",
+        ]
+        lines += [f"  {u['unit_id']}: {u['area_km2']:.2f} km²" for u in d["units"]]
+        lines += [
+            f"  excluded (cap full): {e['unit_id']} ({', '.join(e['caps_full'])})"
+            for e in d["excluded_units"]
+        ]
+        lines.append(f"wrote {path}")
+        lines += [f"note: {n}" for n in res.notes]
+    return "\n".join(lines)

@@ -1,1 +1,173 @@
-"""`townsgis site` (to be written)."""
+"""`townsgis site`: would a proposed site pass the layout rules (§3.1)?"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from townsgis.cli import app
+from townsgis.cli.options import CrsOpt, Lang, LangOpt, ProjectOpt, RulesetOpt, open_project
+from townsgis.errors import EXIT_FINDINGS, EXIT_OK, TownsgisError
+
+
+class SiteFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+
+
+@app.command("site")
+def site(
+    lon: Annotated[
+        float | None, typer.Option("--lon", help="Longitude of the site centre.")
+    ] = None,
+    lat: Annotated[float | None, typer.Option("--lat", help="Latitude of the site centre.")] = None,
+    crs: CrsOpt = None,
+    area_km2: Annotated[
+        float,
+        typer.Option("--area-km2", help="Footprint of a point site: a circle of this area, km²."),
+    ] = 3.0,
+    category: Annotated[
+        str | None, typer.Option("--category", help="manufacturing, tourism or services.")
+    ] = None,
+    level: Annotated[
+        str | None,
+        typer.Option(
+            "--level",
+            help="provincial_creation, provincial_cultivation, provincial_named or municipal.",
+        ),
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Name of the site.")] = None,
+    boundary: Annotated[
+        Path | None, typer.Option("--boundary", help="A polygon file: the site's boundary.")
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", help="Many sites: points (circles of area_km2) or polygons."),
+    ] = None,
+    together: Annotated[
+        bool, typer.Option("--together", help="Judge all sites as one package.")
+    ] = False,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Lowest severity that fails a site.")
+    ] = FailOn.error,
+    fmt: Annotated[SiteFormat, typer.Option("--format", help="Output format.")] = SiteFormat.text,
+    lang: LangOpt = Lang.zh,
+    ruleset: RulesetOpt = None,
+    project: ProjectOpt = None,
+) -> int:
+    """Judge proposed sites against the current layout: verdict, the findings each site
+    causes, the 3 nearest towns (boundary distance, km) and the remaining caps.
+    Exit 0 all pass, 1 any fails, 2 bad input."""
+    from townsgis.dataset import load_dataset
+    from townsgis.ruleset import load_ruleset
+    from townsgis.siting import evaluate_sites, sites_from_file, sites_from_point
+
+    modes = [lon is not None or lat is not None, boundary is not None, file is not None]
+    if sum(modes) != 1:
+        raise TownsgisError("give exactly one of: --lon and --lat, --boundary FILE, --file FILE")
+    if modes[0] and (lon is None or lat is None):
+        raise TownsgisError("--lon and --lat go together; give both")
+    proj = open_project(project)
+    rs = load_ruleset(proj.ruleset_path(ruleset))
+    ds = load_dataset(proj, crs_override=rs.analysis_crs)
+    if modes[0]:
+        if category is None or level is None:
+            raise TownsgisError("a point site needs --category and --level")
+        sites = sites_from_point(
+            ds,
+            lon,
+            lat,
+            crs=crs or "wgs84",
+            area_km2=area_km2,
+            category=category,
+            level=level,
+            name=name,
+        )
+    else:
+        defaults = {"category": category, "level": level, "area_km2": area_km2}
+        sites = sites_from_file(ds, boundary or file, crs=crs, defaults=defaults)
+        if boundary is not None and name:
+            sites["name"] = (
+                name if len(sites) == 1 else [f"{name} {i + 1}" for i in range(len(sites))]
+            )
+    report = evaluate_sites(ds, rs, sites, together=together, fail_on=fail_on.value)
+    if fmt == SiteFormat.json:
+        typer.echo(json.dumps(report.to_dict(lang.value), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_text(report, lang.value))
+    return EXIT_OK if report.passed else EXIT_FINDINGS
+
+
+_T = {
+    "zh": {
+        "pass": "通过",
+        "fail": "不通过",
+        "site": "拟选址",
+        "unit": "所在单元",
+        "none": "  未引发新的问题",
+        "nearest": "  最近小镇（边界距离）",
+        "caps": "  名额（现有/上限 → 加入后剩余）",
+        "city": "全市",
+        "waived": "（已豁免）",
+        "together": "（整体评估）",
+        "skipped": "未评估（选址尚无此类资料）",
+        "note": "注：小镇位置为近似（误差数公里），边界为示意；距离在 {crs} 中计算。",
+    },
+    "en": {
+        "pass": "PASS",
+        "fail": "FAIL",
+        "site": "Site",
+        "unit": "unit",
+        "none": "  causes no new finding",
+        "nearest": "  nearest towns (boundary distance)",
+        "caps": "  caps (used/limit → remaining with the site)",
+        "city": "city",
+        "waived": " (waived)",
+        "together": " (judged together)",
+        "skipped": "not judged (a proposed site has no such records yet)",
+        "note": "Note: town locations are approximate (a few km), boundaries illustrative; "
+        "distances computed in {crs}.",
+    },
+}
+
+
+def render_text(report, lang: str) -> str:
+    """Human-readable verdicts, one block per site."""
+    t = _T[lang]
+    lines = []
+    for s in report.sites:
+        verdict = t["pass"] if s.verdict == "pass" else t["fail"]
+        extra = t["together"] if report.together else ""
+        lines.append(
+            f"{t['site']} {s.name} ({s.lon:.6f}, {s.lat:.6f} WGS84) "
+            f"{t['unit']} {s.unit_id}: {verdict}{extra}"
+        )
+        if not s.findings:
+            lines.append(t["none"])
+        for f in s.findings:
+            w = t["waived"] if f.waived else ""
+            lines.append(f"  [{f.severity}] {f.rule} {f.clause}: {f.message(lang)}{w}")
+        lines.append(t["nearest"])
+        for n in s.nearest:
+            lines.append(f"    {n['name_zh']} ({n['town_id']}): {n['distance_km']:.2f} km")
+        lines.append(t["caps"])
+        for row in s.capacity["unit"] + s.capacity["city"]:
+            scope = t["city"] if row["scope"] == "city" else row["scope"]
+            lines.append(
+                f"    {row['rule']} {row['clause']} {scope}: {row['used']}/{row['limit']}"
+                f" → {row['remaining_after']}"
+            )
+    if report.skipped_rules:
+        lines.append(f"{t['skipped']}: {', '.join(report.skipped_rules)}")
+    crs = report.metric_crs.to_string() if report.metric_crs is not None else "?"
+    lines.append(t["note"].format(crs=crs))
+    return "\n".join(lines)
