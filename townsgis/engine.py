@@ -96,7 +96,9 @@ def run_rules(
         findings.extend(KINDS[spec.kind].fn(ctx, spec))
     if waivers is None:
         waivers = load_waivers(ds.project.waivers_path)
-    notes = apply_waivers(findings, waivers, today or dt.date.today())
+    notes = apply_waivers(
+        findings, waivers, today or dt.date.today(), {r.id for r in ruleset.rules}
+    )
     order = {r.id: k for k, r in enumerate(ruleset.rules)}
     findings.sort(key=lambda f: (-Severity(f.severity).rank, order.get(f.rule, 0)))
     approx = bool(

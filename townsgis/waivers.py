@@ -120,11 +120,19 @@ def load_waivers(path: str | Path) -> list[Waiver]:
     return out
 
 
-def apply_waivers(findings: list[Finding], waivers: list[Waiver], today: dt.date) -> list[str]:
+def apply_waivers(
+    findings: list[Finding],
+    waivers: list[Waiver],
+    today: dt.date,
+    rule_ids: set[str] | None = None,
+) -> list[str]:
     """Mark findings covered by a valid waiver as waived (in place); return notes for expired
-    waivers that would have matched and for waivers that match nothing."""
+    waivers and for waivers that match nothing. Waivers for rules outside ``rule_ids`` (other
+    rule sets) are ignored."""
     notes: list[str] = []
     for w in waivers:
+        if rule_ids is not None and w.rule not in rule_ids:
+            continue
         hits = [f for f in findings if w.matches(f)]
         if w.expires < today:
             for f in hits:

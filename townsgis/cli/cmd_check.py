@@ -1,1 +1,57 @@
-"""`townsgis check` (to be written)."""
+"""`townsgis check`: run a rule set on the project's towns and report the findings."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from townsgis.cli import app
+from townsgis.cli.options import Lang, LangOpt, OutputOpt, ProjectOpt, RulesetOpt, open_project
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    geojson = "geojson"
+    markdown = "markdown"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+
+
+@app.command("check")
+def check(
+    ruleset: RulesetOpt = None,
+    fmt: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,
+    output: OutputOpt = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Exit 1 when an unwaived finding reaches this.")
+    ] = FailOn.error,
+    lang: LangOpt = Lang.zh,
+    project: ProjectOpt = None,
+) -> None:
+    """Check the towns against a rule set (default huzhou-2018).
+
+    Exit 0 when no unwaived finding reaches --fail-on, 1 otherwise, 2 on bad input.
+    """
+    from townsgis.dataset import load_dataset
+    from townsgis.engine import run_rules
+    from townsgis.layers import write_text_atomic
+    from townsgis.report import render
+    from townsgis.ruleset import load_ruleset
+
+    proj = open_project(project)
+    rs = load_ruleset(proj.ruleset_path(ruleset))
+    ds = load_dataset(proj, crs_override=rs.analysis_crs)
+    result = run_rules(ds, rs)
+    text = render(result, fmt.value, lang.value, fail_on.value)
+    if output is not None:
+        write_text_atomic(text, output)
+        typer.echo(f"wrote {output}", err=True)
+    else:
+        typer.echo(text, nl=False)
+    raise typer.Exit(result.exit_code(fail_on.value))

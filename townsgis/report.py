@@ -1,0 +1,159 @@
+"""Render a CheckResult as text (for a meeting), JSON, GeoJSON (WGS84) or Markdown."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from townsgis.findings import Finding, Severity, findings_to_geodataframe
+
+if TYPE_CHECKING:
+    from townsgis.engine import CheckResult
+
+FORMATS = ("text", "json", "geojson", "markdown")
+
+_L = {
+    "zh": {
+        "title": "特色小镇布局检查",
+        "ruleset": "规则集",
+        "crs": "计算坐标系",
+        "summary": "结论",
+        "pass": "通过",
+        "fail": "不通过",
+        "error": "错误",
+        "warning": "警告",
+        "info": "提示",
+        "waived": "已豁免",
+        "none": "无",
+        "measured": "实测",
+        "limit": "限值",
+        "towns": "小镇",
+        "notes": "豁免说明",
+        "approx": "注：小镇位置与边界为近似示意（误差可达数公里）。",
+        "waiver": "豁免依据",
+        "counts": "错误 {errors} 项，警告 {warnings} 项，已豁免 {waived} 项",
+    },
+    "en": {
+        "title": "Characteristic-town layout check",
+        "ruleset": "Rule set",
+        "crs": "Analysis CRS",
+        "summary": "Verdict",
+        "pass": "PASS",
+        "fail": "FAIL",
+        "error": "Errors",
+        "warning": "Warnings",
+        "info": "Info",
+        "waived": "Waived",
+        "none": "none",
+        "measured": "measured",
+        "limit": "limit",
+        "towns": "towns",
+        "notes": "Waiver notes",
+        "approx": "Note: town locations and boundaries are approximate and illustrative "
+        "(errors of a few km).",
+        "waiver": "waiver",
+        "counts": "{errors} errors, {warnings} warnings, {waived} waived",
+    },
+}
+
+
+def render(result: CheckResult, fmt: str = "text", lang: str = "zh", fail_on: str = "error") -> str:
+    """The check report in ``fmt`` (text|json|geojson|markdown) and ``lang`` (zh|en)."""
+    if fmt == "json":
+        return json.dumps(result.to_json(lang, fail_on), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "geojson":
+        return render_geojson(result, lang)
+    if fmt == "markdown":
+        return render_markdown(result, lang, fail_on)
+    return render_text(result, lang, fail_on)
+
+
+def _groups(result: CheckResult) -> list[tuple[str, list[Finding]]]:
+    act = result.active()
+    groups = [(s.value, [f for f in act if f.severity == s]) for s in Severity]
+    groups.sort(key=lambda g: -Severity(g[0]).rank)
+    groups.append(("waived", [f for f in result.findings if f.waived]))
+    return groups
+
+
+def _numbers(f: Finding, L: dict) -> str:
+    if (f.measured is None and f.limit is None) or isinstance(f.limit, str):
+        return ""  # attribute conditions: the message already states value and condition
+    parts = []
+    if f.measured is not None:
+        parts.append(f"{L['measured']} {f.measured}")
+    if f.limit is not None:
+        parts.append(f"{L['limit']} {f.limit}")
+    unit = f.extra.get("unit")
+    return " (" + ", ".join(parts) + (f" {unit}" if unit else "") + ")"
+
+
+def render_text(result: CheckResult, lang: str = "zh", fail_on: str = "error") -> str:
+    """Plain text grouped by severity: rule id, clause, message with its numbers."""
+    L = _L[lang]
+    s = result.summary(fail_on)
+    rs = result.ruleset
+    lines = [
+        f"{L['title']} — {L['ruleset']} {rs.id} v{rs.version}: {rs.title(lang)}",
+        f"{L['crs']}: {result.metric_crs.to_string() if result.metric_crs else '?'}",
+        f"{L['summary']}: {L[s['verdict']]} — {L['counts'].format(**s)}",
+    ]
+    for name, items in _groups(result):
+        if not items:
+            continue
+        lines += ["", f"== {L[name]} ({len(items)}) =="]
+        for f in items:
+            lines.append(f"[{f.rule} {f.clause}] {f.message(lang)}{_numbers(f, L)}")
+            if f.waived and f.waiver:
+                w = f.waiver
+                lines.append(
+                    f"    {L['waiver']}: {w['document']} — {w['reason']} (→ {w['expires']})"
+                )
+    if result.waiver_notes:
+        lines += ["", f"{L['notes']}:"] + [f"  - {n}" for n in result.waiver_notes]
+    if result.approximate:
+        lines += ["", L["approx"]]
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(result: CheckResult, lang: str = "zh", fail_on: str = "error") -> str:
+    """A Markdown report: summary line and one table per severity group."""
+    L = _L[lang]
+    s = result.summary(fail_on)
+    rs = result.ruleset
+    out = [
+        f"# {L['title']}",
+        "",
+        f"**{L['ruleset']}**: `{rs.id}` v{rs.version} — {_md(rs.title(lang))}  ",
+        f"**{L['summary']}**: {L[s['verdict']]} — {L['counts'].format(**s)}",
+    ]
+    for name, items in _groups(result):
+        if not items:
+            continue
+        out += ["", f"## {L[name]} ({len(items)})", ""]
+        out += ["| rule | clause | message | measured | limit |", "|---|---|---|---|---|"]
+        for f in items:
+            m = "" if f.measured is None else f.measured
+            lim = "" if f.limit is None else f.limit
+            out.append(
+                f"| {f.rule} | {f.clause} | {_md(f.message(lang))} | {_md(m)} | {_md(lim)} |"
+            )
+    if result.waiver_notes:
+        out += ["", f"## {L['notes']}", ""] + [f"- {_md(n)}" for n in result.waiver_notes]
+    if result.approximate:
+        out += ["", f"_{L['approx']}_"]
+    return "\n".join(out) + "\n"
+
+
+def render_geojson(result: CheckResult, lang: str = "zh") -> str:
+    """Findings as a GeoJSON FeatureCollection in WGS84 (findings without geometry keep null)."""
+    gdf = findings_to_geodataframe(result.findings, result.metric_crs, lang).to_crs("EPSG:4326")
+    doc = json.loads(gdf.to_json(na="null", drop_id=True))
+    doc["ruleset"] = {"id": result.ruleset.id, "version": result.ruleset.version}
+    if result.approximate:
+        doc["note"] = _L[lang]["approx"]
+    return json.dumps(doc, ensure_ascii=False) + "\n"
