@@ -1,1 +1,64 @@
-"""`townsgis progress` (to be written)."""
+"""`townsgis progress`: the 2020 scorecard, county bulletin, pipeline and assessment."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from townsgis.cli import app
+from townsgis.cli.options import Lang, LangOpt, OutputOpt, ProjectOpt, RulesetOpt, open_project
+
+
+class ProgressFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    xlsx = "xlsx"
+    html = "html"
+
+
+@app.command("progress")
+def progress(
+    quarter: Annotated[
+        str | None,
+        typer.Option("--quarter", help="Report quarter, e.g. 2019Q4 (default: the latest)."),
+    ] = None,
+    fmt: Annotated[
+        ProgressFormat, typer.Option("--format", help="Output format (xlsx needs -o).")
+    ] = ProgressFormat.text,
+    lang: LangOpt = Lang.zh,
+    output: OutputOpt = None,
+    stall_quarters: Annotated[
+        int,
+        typer.Option(
+            "--stall-quarters",
+            min=1,
+            help="A project is stalled after N quarters without a stage change.",
+        ),
+    ] = 4,
+    project: ProjectOpt = None,
+    ruleset: RulesetOpt = None,
+) -> int:
+    """Progress against the §2/§3 targets to 2020: scorecard with projections, investment
+    shares per town, four-batches pipeline, stalled projects, county bulletin ranking (§4.2a),
+    assessment and one-vote veto (§4.3b), culture revenue growth. Exit 0 for a report (even
+    when targets are missed), 2 for bad data."""
+    from townsgis.errors import DataError
+    from townsgis.indicators import load_progress
+    from townsgis.layers import write_text_atomic
+    from townsgis.progress_report import render
+
+    if fmt == ProgressFormat.xlsx and output is None:
+        raise DataError("--format xlsx writes a file: give -o FILE.xlsx")
+    report = load_progress(
+        open_project(project), ruleset=ruleset, quarter=quarter, n_stall=stall_quarters
+    )
+    out = render(report, fmt.value, lang.value)
+    if output is not None:
+        write_text_atomic(out, output)
+        typer.echo(f"wrote {output}", err=True)
+    else:
+        typer.echo(out, nl=False)
+    return 0

@@ -1,0 +1,238 @@
+"""Load and validate the quarterly indicators table and the annual assessment table.
+
+Both come as CSV (UTF-8, with or without BOM) or XLSX (first sheet). Every problem is
+collected and raised once as a DataError naming the file, the row (spreadsheet numbering:
+the header is row 1) and the column. Inputs are never modified.
+
+Indicators: one row per town per quarter. Money in 亿元, tourist visits in 万人次. Flow
+columns are amounts *in* the quarter; stock columns are levels at the quarter's end.
+Assessment: one row per town per year with the provincial grade (§2.2, §4.3b).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from townsgis.errors import DataError
+from townsgis.progress import (
+    FLOW_COLUMNS,
+    GRADE_ALIASES,
+    GRADES,
+    STOCK_COLUMNS,
+    _problem_text,
+    quarter_index,
+)
+
+INDICATOR_COLUMNS = ("town_id", "quarter", *FLOW_COLUMNS, *STOCK_COLUMNS)
+INVESTMENT_PARTS = ("specialty_investment", "nongov_investment", "tech_investment")
+INTEGER_COLUMNS = (
+    "new_industrial_projects",
+    "teams",
+    "talents",
+    "thousand_talents",
+    "national_rd_centres",
+    "innovation_bases",
+)
+ASSESSMENT_COLUMNS = ("town_id", "year", "grade", "named", "high_tech")
+_TRUE = {"true", "1", "1.0", "yes", "y", "是", "有"}
+_FALSE = {"false", "0", "0.0", "no", "n", "否", "无"}
+
+COLUMN_LABELS_ZH = {
+    "town_id": "小镇编号",
+    "quarter": "季度",
+    "fai": "固定资产投资（亿元）",
+    "specialty_investment": "特色产业投资（亿元）",
+    "nongov_investment": "非政府投资（亿元）",
+    "tech_investment": "科技投入（亿元）",
+    "tax": "税收（亿元）",
+    "main_business_revenue": "规上主营业务收入（亿元）",
+    "services_revenue": "限上服务业收入（亿元）",
+    "culture_revenue": "文化产业营业收入（亿元）",
+    "tourist_visits": "旅游人数（万人次）",
+    "new_industrial_projects": "新引进产业项目（个）",
+    "teams": "创业创新团队（个）",
+    "talents": "各类人才（人）",
+    "thousand_talents": "千人计划专家（人）",
+    "national_rd_centres": "国家级研发中心（家）",
+    "innovation_bases": "创业创新基地（个）",
+    "guidance_station": "创业就业指导站",
+}
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a CSV or XLSX table as strings (no type guessing); raise DataError if unreadable."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: file not found")
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            df = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
+            df = df.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
+        elif path.suffix.lower() in (".csv", ".txt"):
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        else:
+            raise DataError(f"{path}: cannot read {path.suffix!r}; use .csv or .xlsx")
+    except DataError:
+        raise
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
+    except Exception as exc:
+        raise DataError(f"{path}: cannot read: {exc}") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    df.index = range(2, len(df) + 2)  # spreadsheet row numbers
+    return df
+
+
+def load_indicators(path: str | Path, town_ids: list[str] | set[str]) -> pd.DataFrame:
+    """Read and validate the indicators table. Returns it with ``quarter`` as an integer
+    index (see ``townsgis.progress.parse_quarter``), numbers as floats/ints and
+    ``guidance_station`` as bool, in file order. Raises DataError listing every problem."""
+    df = read_table(path)
+    problems = _missing_columns(df, INDICATOR_COLUMNS)
+    if problems:
+        raise DataError(_problem_text(str(path), problems))
+    out = pd.DataFrame(index=df.index)
+    known = set(map(str, town_ids))
+    out["town_id"] = df["town_id"].astype(str).str.strip()
+    for row in out.index[~out["town_id"].isin(known)]:
+        problems.append(f"row {row}, column town_id: unknown town {out.at[row, 'town_id']!r}")
+    q = quarter_index(df["quarter"].astype(str))
+    for row in q.index[q.isna()]:
+        problems.append(f"row {row}, column quarter: {df.at[row, 'quarter']!r} is not YYYYQn")
+    out["quarter"] = q
+    for col in (*FLOW_COLUMNS, *STOCK_COLUMNS):
+        if col == "guidance_station":
+            out[col] = _bool_column(df, col, problems)
+            continue
+        out[col] = _number_column(df, col, problems, integer=col in INTEGER_COLUMNS)
+    for col in INVESTMENT_PARTS:
+        over = out[col] > out["fai"] + 1e-9
+        for row in out.index[over]:
+            problems.append(
+                f"row {row}, column {col}: {out.at[row, col]} exceeds fai {out.at[row, 'fai']} "
+                "(it is a part of the fixed-asset investment)"
+            )
+    ok = out["quarter"].notna()
+    g = out[ok].groupby("town_id")["quarter"]
+    prev = g.shift()
+    for row in prev.index[prev.notna() & (out.loc[prev.index, "quarter"] == prev)]:
+        problems.append(
+            f"row {row}, column quarter: {df.at[row, 'quarter']} for town {out.at[row, 'town_id']} "
+            "is duplicated"
+        )
+    for row in prev.index[prev.notna() & (out.loc[prev.index, "quarter"] < prev)]:
+        problems.append(
+            f"row {row}, column quarter: {df.at[row, 'quarter']} for town {out.at[row, 'town_id']} "
+            "is out of order (rows of a town must run forward in time)"
+        )
+    for row in prev.index[prev.notna() & (out.loc[prev.index, "quarter"] > prev + 1)]:
+        problems.append(
+            f"row {row}, column quarter: {df.at[row, 'quarter']} for town {out.at[row, 'town_id']} "
+            "leaves a gap after the town's previous quarter"
+        )
+    if df.empty:
+        problems.append("no rows")
+    if problems:
+        raise DataError(_problem_text(str(path), problems))
+    out["quarter"] = out["quarter"].astype(int)
+    if "synthetic" in df:
+        out["synthetic"] = df["synthetic"].astype(str).str.strip().str.lower().isin(_TRUE)
+    return out.reset_index(drop=True)
+
+
+def load_assessment(path: str | Path, town_ids: list[str] | set[str]) -> pd.DataFrame:
+    """Read and validate the assessment table (town_id, year, grade, named, high_tech).
+    Grades: 优秀/良好/合格/警告/降级/淘汰 (降格 is read as 降级). Raises DataError listing
+    every problem (unknown town, bad year or grade, a town assessed twice in a year)."""
+    df = read_table(path)
+    problems = _missing_columns(df, ASSESSMENT_COLUMNS)
+    if problems:
+        raise DataError(_problem_text(str(path), problems))
+    out = pd.DataFrame(index=df.index)
+    known = set(map(str, town_ids))
+    out["town_id"] = df["town_id"].astype(str).str.strip()
+    for row in out.index[~out["town_id"].isin(known)]:
+        problems.append(f"row {row}, column town_id: unknown town {out.at[row, 'town_id']!r}")
+    year = pd.to_numeric(df["year"].astype(str).str.strip(), errors="coerce")
+    for row in year.index[year.isna() | (year % 1 != 0) | (year < 1990) | (year > 2100)]:
+        problems.append(f"row {row}, column year: {df.at[row, 'year']!r} is not a year")
+    out["year"] = year
+    grade = df["grade"].astype(str).str.strip().replace(GRADE_ALIASES)
+    for row in grade.index[~grade.isin(GRADES)]:
+        problems.append(
+            f"row {row}, column grade: {df.at[row, 'grade']!r}; allowed: {'/'.join(GRADES)} "
+            "(降格 is read as 降级)"
+        )
+    out["grade"] = grade
+    out["named"] = _bool_column(df, "named", problems)
+    out["high_tech"] = _bool_column(df, "high_tech", problems)
+    dup = out.duplicated(["town_id", "year"], keep="first")
+    for row in out.index[dup]:
+        problems.append(
+            f"row {row}: town {out.at[row, 'town_id']} is assessed twice in {df.at[row, 'year']}"
+        )
+    if problems:
+        raise DataError(_problem_text(str(path), problems))
+    out["year"] = out["year"].astype(int)
+    if "synthetic" in df:
+        out["synthetic"] = df["synthetic"].astype(str).str.strip().str.lower().isin(_TRUE)
+    return out.reset_index(drop=True)
+
+
+def _missing_columns(df: pd.DataFrame, required: tuple[str, ...]) -> list[str]:
+    missing = [c for c in required if c not in df.columns]
+    return [f"missing column {c!r}" for c in missing]
+
+
+def _number_column(df: pd.DataFrame, col: str, problems: list[str], integer: bool) -> pd.Series:
+    raw = df[col].map(lambda v: str(v).strip())
+    num = pd.to_numeric(raw.str.replace(",", "", regex=False), errors="coerce")
+    for row in num.index[num.isna()]:
+        problems.append(f"row {row}, column {col}: {df.at[row, col]!r} is not a number")
+    for row in num.index[num < 0]:
+        problems.append(f"row {row}, column {col}: {num.at[row]} is negative")
+    if integer:
+        for row in num.index[num.notna() & (num % 1 != 0)]:
+            problems.append(f"row {row}, column {col}: {num.at[row]} is not a whole number")
+    return num
+
+
+def _bool_column(df: pd.DataFrame, col: str, problems: list[str]) -> pd.Series:
+    raw = df[col].map(lambda v: str(v).strip().lower())
+    bad = ~raw.isin(_TRUE | _FALSE)
+    for row in raw.index[bad]:
+        problems.append(f"row {row}, column {col}: {df.at[row, col]!r} is not true/false")
+    return raw.isin(_TRUE)
+
+
+def load_progress(
+    project,
+    *,
+    ruleset: str | None = None,
+    quarter: str | None = None,
+    n_stall: int = 4,
+    indicators_path: str | Path | None = None,
+    assessment_path: str | Path | None = None,
+):
+    """Load a project's layers, indicators, assessment and the rule set's ``[[target]]``
+    tables, and compute the progress report (``townsgis.progress.build_report``)."""
+    from townsgis.dataset import load_dataset
+    from townsgis.errors import RulesetError
+    from townsgis.progress import build_report
+    from townsgis.ruleset import load_ruleset
+
+    rs = load_ruleset(project.ruleset_path(ruleset))
+    if not rs.targets:
+        raise RulesetError(f"{rs.path}: no [[target]] tables; `townsgis progress` needs them")
+    from townsgis.progress import check_targets
+
+    check_targets(list(rs.targets), str(rs.path))
+    ds = load_dataset(project, crs_override=rs.analysis_crs)
+    if ds.projects is None:
+        raise DataError(f"{project.layer_path('projects')}: file not found (the project library)")
+    ids = ds.towns["town_id"].astype(str).tolist()
+    ind = load_indicators(indicators_path or project.indicators_path, ids)
+    ass = load_assessment(assessment_path or project.assessment_path, ids)
+    return build_report(ds, ind, ass, [dict(t) for t in rs.targets], quarter, n_stall)

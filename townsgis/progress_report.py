@@ -1,0 +1,475 @@
+"""Render a :class:`townsgis.progress.ProgressReport` as text, JSON, Markdown, HTML or XLSX.
+
+All formats are built from the same tables (``report_tables``), so they show the same
+numbers. User text (town and project names) is HTML-escaped in HTML. Sample figures are
+labelled synthetic in every format.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import math
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from townsgis.progress import STAGE_ZH, STAGES, ProgressReport
+
+FORMATS = ("text", "json", "markdown", "xlsx", "html")
+SYNTHETIC_ZH = "示例数据（合成，非真实统计）"
+SYNTHETIC_EN = "SYNTHETIC sample data, not real statistics"
+
+_L = {  # column labels: key → (zh, en)
+    "id": ("编号", "id"),
+    "clause": ("条款", "clause"),
+    "title": ("指标", "indicator"),
+    "value": ("现值", "value"),
+    "comparison": ("比较", "comparison"),
+    "target": ("目标", "target"),
+    "unit": ("单位", "unit"),
+    "met": ("达标", "met"),
+    "share_done": ("完成度%", "done %"),
+    "projected": ("按当前进度预计", "projected"),
+    "projected_met": ("预计达标", "projected met"),
+    "deadline": ("期限", "deadline"),
+    "rank": ("排名", "rank"),
+    "unit_id": ("县区编号", "unit id"),
+    "name": ("名称", "name"),
+    "towns": ("小镇数", "towns"),
+    "projects": ("项目数", "projects"),
+    "implemented": ("已实施", "implemented"),
+    "stalled": ("停滞", "stalled"),
+    "total_investment": ("计划总投资（亿元）", "planned (亿元)"),
+    "invested_to_date": ("累计完成投资（亿元）", "invested (亿元)"),
+    "share": ("投资完成率%", "invested %"),
+    "fai_quarter": ("本季度投资（亿元）", "FAI this quarter (亿元)"),
+    "fai_cumulative": ("累计固定资产投资（亿元）", "cumulative FAI (亿元)"),
+    "specialty_share": ("特色产业投资占比%", "specialty %"),
+    "nongov_share": ("非政府投资占比%", "non-government %"),
+    "tech_share": ("科技投入占比%", "S&T %"),
+    "score_completion": ("完成分", "completion"),
+    "score_implementation": ("实施分", "implementation"),
+    "score_compliance": ("结构分", "compliance"),
+    "score_momentum": ("推进分", "momentum"),
+    "score": ("综合得分", "score"),
+    "town_id": ("小镇编号", "town id"),
+    "quarter": ("季度", "quarter"),
+    "total": ("合计", "total"),
+    "project_id": ("项目编号", "project id"),
+    "stage": ("阶段", "stage"),
+    "since": ("阶段起始", "since"),
+    "quarters_stalled": ("停滞季度数", "quarters stalled"),
+    "year": ("年度", "year"),
+    "assessed": ("参评小镇", "assessed"),
+    "passed": ("合格及以上", "passed"),
+    "pass_rate": ("合格率%", "pass rate %"),
+    "excellent": ("优秀", "excellent"),
+    "excellent_rate": ("优秀率%", "excellent rate %"),
+    "named": ("已命名", "named"),
+    "vetoed": ("一票否决县区（§4.3b）", "vetoed counties (§4.3b)"),
+    "culture_revenue": ("文化产业营业收入（亿元）", "culture revenue (亿元)"),
+    "growth_pct": ("同比增长%", "growth %"),
+    "complete": ("全年数据", "full year"),
+    "rule": ("规则", "rule"),
+    "severity": ("级别", "severity"),
+    "message": ("说明", "message"),
+    "note": ("说明", "note"),
+}
+_SHEETS = {  # table key → (zh, en) title
+    "scorecard": ("2020年目标记分卡", "Scorecard of the 2020 targets"),
+    "units": ("县区季度通报排名（§4.2a）", "County bulletin ranking (§4.2a)"),
+    "towns": ("小镇投资进度", "Town investment progress"),
+    "shares": ("投资结构占比（§2.3、§3.2.1）", "Investment shares (§2.3, §3.2.1)"),
+    "pipeline": ("四个一批项目库（§3.3.1）", "Four-batches pipeline (§3.3.1)"),
+    "stalled": ("停滞项目", "Stalled projects"),
+    "assessment": ("年度考核（§2.2、§4.3b）", "Annual assessment (§2.2, §4.3b)"),
+    "culture": ("文化产业收入增长（§3.4.2）", "Culture revenue growth (§3.4.2)"),
+    "findings": ("数据问题", "Data findings"),
+    "notes": ("说明", "Notes"),
+}
+
+
+def _lab(key: str, lang: str) -> str:
+    zh, en = _L.get(key, (key, key))
+    return zh if lang == "zh" else en
+
+
+def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame]:
+    """The report as ordered tables with display headers in ``lang``; numbers stay numbers
+    (percentages in %), yes/no as text."""
+    zh = lang == "zh"
+    yes, no = ("是", "否") if zh else ("yes", "no")
+
+    def yn(v):
+        return None if v is None or (isinstance(v, float) and math.isnan(v)) else (yes if v else no)
+
+    sc = r.scorecard.copy()
+    sc["title"] = sc["title_zh"] if zh else sc["title_en"]
+    sc["share_done"] = sc["share_done"].map(lambda v: None if v is None else 100 * v)
+    sc["met"] = sc["met"].map(yn)
+    sc["projected_met"] = sc["projected_met"].map(yn)
+    sc = sc[
+        [
+            "id",
+            "clause",
+            "title",
+            "value",
+            "comparison",
+            "target",
+            "unit",
+            "met",
+            "share_done",
+            "projected",
+            "projected_met",
+            "deadline",
+        ]
+    ]
+
+    u = r.units.copy()
+    u["name"] = u["name_zh"] if zh or "name_en" not in u else u["name_en"]
+    u["share"] = 100 * u["share"]
+    u = u.sort_values(["rank", "unit_id"], na_position="last")
+    ucols = [
+        "rank",
+        "unit_id",
+        "name",
+        "towns",
+        "projects",
+        "implemented",
+        "stalled",
+        "total_investment",
+        "invested_to_date",
+        "share",
+        "fai_quarter",
+        "fai_cumulative",
+        "specialty_share",
+        "nongov_share",
+        "tech_share",
+        "score_completion",
+        "score_implementation",
+        "score_compliance",
+        "score_momentum",
+        "score",
+    ]
+    u = u[[c for c in ucols if c in u]]
+
+    t = r.towns.copy()
+    t["name"] = t["name_zh"] if zh or "name_en" not in t else t["name_en"]
+    t["share"] = 100 * t["share"]
+    t = t[
+        [
+            "town_id",
+            "name",
+            "unit_id",
+            "projects",
+            "implemented",
+            "total_investment",
+            "invested_to_date",
+            "share",
+        ]
+    ]
+
+    sh = r.shares.copy().rename(columns={"name_zh": "name"})
+    if not zh:
+        sh["name"] = sh["name"].replace({"全市": "city"})
+
+    pl = r.pipeline.copy()
+    pl = pl.rename(columns={s: (STAGE_ZH[s] if zh else s) for s in STAGES})
+
+    st = r.stalled.copy().rename(columns={"name_zh": "name"})
+    if zh:
+        st["stage"] = st["stage"].map(STAGE_ZH)
+
+    years = []
+    for y in r.assessment["years"]:
+        veto = "；".join(
+            f"{v['unit_id']}：" + "、".join(f"{x['name_zh']}（{x['grade']}）" for x in v["reasons"])
+            for v in y["vetoed"]
+        )
+        years.append(
+            {
+                k: y[k]
+                for k in (
+                    "year",
+                    "assessed",
+                    "passed",
+                    "pass_rate",
+                    "excellent",
+                    "excellent_rate",
+                    "named",
+                )
+            }
+            | {"vetoed": veto or "—"}
+        )
+    ass = pd.DataFrame(
+        years,
+        columns=[
+            "year",
+            "assessed",
+            "passed",
+            "pass_rate",
+            "excellent",
+            "excellent_rate",
+            "named",
+            "vetoed",
+        ],
+    )
+
+    cu = r.culture.copy()
+    cu["complete"] = cu["complete"].map(yn)
+
+    fi = pd.DataFrame(
+        [
+            {
+                "rule": f.rule,
+                "clause": f.clause,
+                "severity": str(f.severity),
+                "message": f.message(lang),
+            }
+            for f in r.findings
+        ],
+        columns=["rule", "clause", "severity", "message"],
+    )
+    tag = (
+        "：项目、指标与考核均为生成的示例"
+        if zh
+        else ": projects, indicators, assessments generated"
+    )
+    notes = ([(SYNTHETIC_ZH if zh else SYNTHETIC_EN) + tag] if r.synthetic else []) + list(r.notes)
+    no = pd.DataFrame({"note": notes})
+
+    raw = {
+        "scorecard": sc,
+        "units": u,
+        "towns": t,
+        "shares": sh,
+        "pipeline": pl,
+        "stalled": st,
+        "assessment": ass,
+        "culture": cu,
+        "findings": fi,
+        "notes": no,
+    }
+    return {
+        k: v.rename(columns=lambda c: _lab(c, lang)).reset_index(drop=True) for k, v in raw.items()
+    }
+
+
+def title(r: ProgressReport, key: str, lang: str) -> str:
+    zh, en = _SHEETS[key]
+    base = zh if lang == "zh" else en
+    tag = (SYNTHETIC_ZH if lang == "zh" else SYNTHETIC_EN) if r.synthetic else ""
+    return f"{base} · {r.quarter}" + (f" · {tag}" if tag else "")
+
+
+# --- JSON -------------------------------------------------------------------------------
+def to_dict(r: ProgressReport, lang: str = "zh") -> dict[str, Any]:
+    """The JSON document: ``quarter``, ``targets``, ``units``, ``stalled``, ``assessment``
+    first (the agreed shape), then ``towns``, ``shares``, ``pipeline``, ``culture``,
+    ``findings``, ``synthetic`` and ``notes``."""
+    keys = [
+        "id",
+        "clause",
+        "metric",
+        "value",
+        "target",
+        "comparison",
+        "met",
+        "share_done",
+        "projected",
+        "deadline",
+    ]
+    return {
+        "quarter": r.quarter,
+        "targets": _records(r.scorecard[keys]),
+        "units": _records(r.units),
+        "stalled": _records(r.stalled),
+        "assessment": _clean(r.assessment),
+        "towns": _records(r.towns),
+        "shares": _records(r.shares),
+        "pipeline": _records(r.pipeline),
+        "culture": _records(r.culture),
+        "findings": [f.to_dict(lang) | {"extra": _clean(f.extra)} for f in r.findings],
+        "synthetic": r.synthetic,
+        "stall_quarters": r.stall_quarters,
+        "notes": r.notes,
+    }
+
+
+def render_json(r: ProgressReport, lang: str = "zh") -> str:
+    return json.dumps(to_dict(r, lang), ensure_ascii=False, indent=2) + "\n"
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return [_clean(rec) for rec in df.to_dict(orient="records")]
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {str(k): _clean(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_clean(x) for x in v]
+    if v is None or v is pd.NA:
+        return None
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        v = v.item()
+    if isinstance(v, float):
+        return None if math.isnan(v) else round(v, 6)
+    return v
+
+
+# --- text and Markdown -------------------------------------------------------------------
+def _cell(v: Any) -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    if isinstance(v, float):
+        return f"{v:,.2f}"
+    return str(v)
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _pad(s: str, w: int, right: bool) -> str:
+    fill = " " * (w - _width(s))
+    return fill + s if right else s + fill
+
+
+def _text_table(df: pd.DataFrame) -> str:
+    if df.empty:
+        return "  (none)"
+    cells = [[_cell(v) for v in row] for row in df.itertuples(index=False)]
+    heads = [str(c) for c in df.columns]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(heads)]
+    num = [pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
+    lines = ["  ".join(_pad(h, widths[i], num[i]) for i, h in enumerate(heads))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(_pad(c, widths[i], num[i]) for i, c in enumerate(r)) for r in cells]
+    return "\n".join(lines)
+
+
+def render_text(r: ProgressReport, lang: str = "zh") -> str:
+    parts = []
+    if r.synthetic:
+        parts.append(f"*** {SYNTHETIC_ZH if lang == 'zh' else SYNTHETIC_EN} ***")
+    for key, df in report_tables(r, lang).items():
+        parts.append(f"\n== {title(r, key, lang)} ==\n{_text_table(df)}")
+    return "\n".join(parts) + "\n"
+
+
+def _md_escape(s: str) -> str:
+    return s.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(r: ProgressReport, lang: str = "zh") -> str:
+    head = "特色小镇建设进度报告" if lang == "zh" else "Characteristic towns progress report"
+    parts = [f"# {head} · {r.quarter}\n"]
+    if r.synthetic:
+        parts.append(f"> **{SYNTHETIC_ZH if lang == 'zh' else SYNTHETIC_EN}**\n")
+    for key, df in report_tables(r, lang).items():
+        parts.append(f"## {title(r, key, lang)}\n")
+        if df.empty:
+            parts.append("(none)\n")
+            continue
+        cols = [_md_escape(str(c)) for c in df.columns]
+        parts.append("| " + " | ".join(cols) + " |")
+        parts.append("|" + "|".join("---" for _ in cols) + "|")
+        for row in df.itertuples(index=False):
+            parts.append("| " + " | ".join(_md_escape(_cell(v)) for v in row) + " |")
+        parts.append("")
+    return "\n".join(parts) + "\n"
+
+
+# --- HTML --------------------------------------------------------------------------------
+def render_html(r: ProgressReport, lang: str = "zh") -> str:
+    """A standalone HTML page; every cell and title is escaped."""
+    e = html.escape
+    head = "特色小镇建设进度报告" if lang == "zh" else "Characteristic towns progress report"
+    out = [
+        "<!doctype html>",
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        f"<title>{e(head)} · {e(r.quarter)}</title>",
+        "<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;"
+        "margin-bottom:1.5em}td,th{border:1px solid #ccc;padding:2px 6px}td.n{text-align:right}"
+        ".syn{background:#fff3cd;padding:.5em;border:1px solid #e0c36c}</style></head><body>",
+        f"<h1>{e(head)} · {e(r.quarter)}</h1>",
+    ]
+    if r.synthetic:
+        out.append(f'<p class="syn">{e(SYNTHETIC_ZH if lang == "zh" else SYNTHETIC_EN)}</p>')
+    for key, df in report_tables(r, lang).items():
+        out.append(f"<h2>{e(title(r, key, lang))}</h2>")
+        if df.empty:
+            out.append("<p>—</p>")
+            continue
+        out.append("<table><thead><tr>" + "".join(f"<th>{e(str(c))}</th>" for c in df.columns))
+        out.append("</tr></thead><tbody>")
+        num = [pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
+        for row in df.itertuples(index=False):
+            tds = "".join(
+                f"<td{' class=n' if num[i] else ''}>{e(_cell(v))}</td>" for i, v in enumerate(row)
+            )
+            out.append(f"<tr>{tds}</tr>")
+        out.append("</tbody></table>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+# --- XLSX --------------------------------------------------------------------------------
+def render_xlsx(r: ProgressReport, lang: str = "zh") -> bytes:
+    """One sheet per table: row 1 the title (with the synthetic label), row 2 the headers
+    (frozen), numbers stored as numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for key, df in report_tables(r, lang).items():
+        ws = wb.create_sheet(_sheet_name(_SHEETS[key][0 if lang == "zh" else 1]))
+        ws.append([title(r, key, lang)])
+        ws["A1"].font = Font(bold=True)
+        ws.append([str(c) for c in df.columns])
+        for c in ws[2]:
+            c.font = Font(bold=True)
+        for row in df.itertuples(index=False):
+            ws.append([_xl(v) for v in row])
+        ws.freeze_panes = "A3"
+        for i, col in enumerate(df.columns, start=1):
+            w = max([_width(str(col))] + [_width(_cell(v)) for v in df.iloc[:, i - 1]][:200])
+            ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = min(60, w + 2)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _xl(v: Any) -> Any:
+    v = _clean(v)
+    return v
+
+
+def _sheet_name(s: str) -> str:
+    for ch in "[]:*?/\\":
+        s = s.replace(ch, " ")
+    return s[:31]
+
+
+def render(r: ProgressReport, fmt: str, lang: str = "zh") -> str | bytes:
+    """Render in ``fmt`` (text, json, markdown, html: str; xlsx: bytes)."""
+    return {
+        "text": render_text,
+        "json": render_json,
+        "markdown": render_markdown,
+        "html": render_html,
+        "xlsx": render_xlsx,
+    }[fmt](r, lang)
+
+
+def write(r: ProgressReport, fmt: str, path: str | Path, lang: str = "zh") -> Path:
+    """Render and write atomically."""
+    from townsgis.layers import write_text_atomic
+
+    return write_text_atomic(render(r, fmt, lang), path)
