@@ -51,12 +51,13 @@ class Dataset:
 
 def assign_units(points_wgs84: gpd.GeoSeries, units: gpd.GeoDataFrame) -> list[str | None]:
     """The unit id each point falls in; a functional zone wins over the district it was
-    carved from. Points outside every unit get None."""
+    carved from; a point on a border counts as inside (first unit in layer order on a
+    border shared by two districts). Points outside every unit get None."""
     pts = gpd.GeoDataFrame(geometry=points_wgs84.reset_index(drop=True), crs=points_wgs84.crs)
-    u = units[["unit_id", "kind", "geometry"]].to_crs(pts.crs)
-    joined = gpd.sjoin(pts, u, how="left", predicate="within")
+    u = units[["unit_id", "kind", "geometry"]].reset_index(drop=True).to_crs(pts.crs)
+    joined = gpd.sjoin(pts, u, how="left", predicate="intersects")
     joined["_rank"] = (joined["kind"] != FUNCTIONAL_ZONE).astype(int)
-    joined = joined.sort_values("_rank", kind="stable")
+    joined = joined.sort_values(["_rank", "index_right"], kind="stable")
     first = joined[~joined.index.duplicated(keep="first")].sort_index()
     return [None if isinstance(v, float) else v for v in first["unit_id"].tolist()]
 
