@@ -1,0 +1,110 @@
+"""Greedy label placement: each label takes the first candidate position around its anchor
+whose box overlaps no label already placed, no obstacle and stays inside the map frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Candidate offsets (points) tried in order: right, left, above, below, diagonals, then farther.
+_DIRS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1))
+_RINGS = (1.0, 2.2, 3.6)
+
+
+@dataclass
+class PlacedLabel:
+    text: object  # matplotlib.text.Annotation
+    box: tuple[float, float, float, float]  # display coords x0, y0, x1, y1
+    moved: bool  # True when a leader line was needed
+
+
+def _ha_va(dx: int, dy: int) -> tuple[str, str]:
+    ha = "left" if dx > 0 else "right" if dx < 0 else "center"
+    va = "bottom" if dy > 0 else "top" if dy < 0 else "center"
+    return ha, va
+
+
+def overlaps(box: tuple[float, float, float, float], boxes: np.ndarray, pad: float = 0.0) -> bool:
+    """Whether ``box`` intersects any row (x0, y0, x1, y1) of ``boxes`` (display units)."""
+    if len(boxes) == 0:
+        return False
+    x0, y0, x1, y1 = box
+    return bool(
+        np.any(
+            (boxes[:, 0] < x1 + pad)
+            & (boxes[:, 2] > x0 - pad)
+            & (boxes[:, 1] < y1 + pad)
+            & (boxes[:, 3] > y0 - pad)
+        )
+    )
+
+
+def place_labels(
+    ax,
+    anchors: list[tuple[float, float]],
+    texts: list[str],
+    *,
+    renderer,
+    obstacles: list[tuple[float, float, float, float]] | None = None,
+    gap_pt: float | list[float] = 4.0,
+    text_kw: dict | None = None,
+) -> list[PlacedLabel]:
+    """Place ``texts`` at data-coordinate ``anchors`` of ``ax`` without overlaps.
+
+    Labels are tried in the given order (put the important ones first). ``gap_pt`` is the
+    distance from the anchor (one value, or one per label, e.g. the feature's radius). A label
+    that fits nowhere takes the first candidate inside the frame; ``moved`` flags a leader line.
+    """
+    gaps = list(gap_pt) if isinstance(gap_pt, list | tuple) else [gap_pt] * len(texts)
+    text_kw = dict(text_kw or {})
+    frame = ax.get_window_extent(renderer)
+    placed: list[PlacedLabel] = []
+    boxes = np.array(obstacles or [], dtype=float).reshape(-1, 4)
+    scale = renderer.points_to_pixels(1.0)
+    for (x, y), label, gap in zip(anchors, texts, gaps, strict=True):
+        ann = ax.annotate(label, (x, y), xytext=(0, 0), textcoords="offset points", **text_kw)
+        best = None
+        for ring in _RINGS:
+            for dx, dy in _DIRS:
+                ha, va = _ha_va(dx, dy)
+                off = (dx * gap * ring, dy * gap * ring)
+                ann.set_position(off)
+                ann.set_ha(ha)
+                ann.set_va(va)
+                bb = ann.get_window_extent(renderer)
+                box = (bb.x0, bb.y0, bb.x1, bb.y1)
+                inside = (
+                    bb.x0 >= frame.x0
+                    and bb.x1 <= frame.x1
+                    and bb.y0 >= frame.y0
+                    and bb.y1 <= frame.y1
+                )
+                if best is None and inside:
+                    best = (off, ha, va, box)
+                if inside and not overlaps(box, boxes, pad=1.0 * scale):
+                    best = (off, ha, va, box)
+                    break
+            else:
+                continue
+            break
+        if best is None:
+            bb = ann.get_window_extent(renderer)
+            best = ((0, 0), "center", "center", (bb.x0, bb.y0, bb.x1, bb.y1))
+        off, ha, va, box = best
+        ann.remove()
+        moved = abs(off[0]) > gap * 1.5 or abs(off[1]) > gap * 1.5
+        arrow = {"arrowstyle": "-", "lw": 0.4, "color": "0.35", "shrinkA": 0, "shrinkB": 0}
+        ann = ax.annotate(
+            label,
+            (x, y),
+            xytext=off,
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            arrowprops=arrow if moved else None,
+            **text_kw,
+        )
+        placed.append(PlacedLabel(ann, box, moved))
+        boxes = np.vstack([boxes, np.array(box)[None, :]])
+    return placed
