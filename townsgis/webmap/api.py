@@ -1,0 +1,106 @@
+"""From a project to a self-contained HTML map: load → check → site → draw → HTML.
+
+The library functions the ``townsgis map`` command calls. Nothing here downloads anything.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from townsgis.project import Project
+
+
+def feasible_layers(project: Project):
+    """The feasible area(s) written by ``townsgis feasible`` (``maps/feasible-*.geojson``),
+    concatenated, WGS84; None when there is none."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from townsgis.crs import WGS84
+    from townsgis.layers import read_layer
+
+    paths = sorted(project.maps_dir.glob("feasible-*.geojson"))
+    if not paths:
+        return None
+    frames = [read_layer(p).to_crs(WGS84) for p in paths]
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WGS84)
+
+
+def proposal_verdicts(ds, ruleset, path: Path) -> list[dict]:
+    """``{"status": "pass"|"fail", "reasons": [...]}`` per proposal, judged by
+    ``townsgis.siting`` (each site alone against the current layout)."""
+    from townsgis.siting import evaluate_sites, sites_from_file
+
+    sites = sites_from_file(ds, path)
+    report = evaluate_sites(ds, ruleset, sites)
+    return [
+        {
+            "status": s.verdict,
+            "reasons": [f"{f.clause} {f.message('zh')}" for f in s.findings],
+        }
+        for s in report.sites
+    ]
+
+
+def layout_html(
+    project: Project,
+    *,
+    ruleset: str | None = None,
+    lang: str = "zh",
+    tiles: str = "none",
+    today: _dt.date | None = None,
+) -> str:
+    """The layout map of ``project`` checked against ``ruleset`` as one offline HTML page."""
+    from townsgis.dataset import load_dataset
+    from townsgis.engine import run_rules
+    from townsgis.ruleset import load_ruleset
+    from townsgis.siting import spatial_limits
+    from townsgis.webmap.common import render_html
+    from townsgis.webmap.display import check_tiles
+    from townsgis.webmap.layout import LayoutInputs, build_layout_map
+
+    check_tiles(tiles)  # validate --tiles (and the Tianditu key) before any work
+    rs = load_ruleset(project.ruleset_path(ruleset))
+    ds = load_dataset(project, crs_override=rs.analysis_crs)
+    result = run_rules(ds, rs, today=today)
+    status = None
+    if ds.proposals is not None and not ds.proposals.empty:
+        status = proposal_verdicts(ds, rs, project.layer_path("proposals"))
+    limits = spatial_limits(rs)
+    inp = LayoutInputs(
+        units=ds.units,
+        towns=ds.towns,
+        findings=result.findings,
+        metric_crs=result.metric_crs,
+        proposals=ds.proposals,
+        proposal_status=status,
+        feasible=feasible_layers(project),
+        min_spacing_m=limits.get("min_spacing_m") or None,
+        min_gap_m=limits.get("min_gap_m") or None,
+        ruleset=f"{rs.id} {rs.version} {rs.title(lang)}",
+        title=project.name_zh if lang == "zh" else project.name_en,
+        date=today,
+    )
+    return render_html(build_layout_map(inp, lang=lang, tiles=tiles), lang)
+
+
+def progress_html(
+    project: Project,
+    *,
+    quarter: str | None = None,
+    lang: str = "zh",
+    tiles: str = "none",
+    today: _dt.date | None = None,
+) -> str:
+    """The progress map of ``project`` at ``quarter`` as one offline HTML page."""
+    from townsgis.dataset import load_dataset
+    from townsgis.webmap.common import render_html
+    from townsgis.webmap.display import check_tiles
+    from townsgis.webmap.progress_map import build_progress_map
+
+    check_tiles(tiles)  # validate --tiles (and the Tianditu key) before any work
+    ds = load_dataset(project)
+    title = project.name_zh if lang == "zh" else project.name_en
+    m = build_progress_map(ds, quarter=quarter, lang=lang, tiles=tiles, title=title, date=today)
+    return render_html(m, lang)

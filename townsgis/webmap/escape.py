@@ -1,0 +1,42 @@
+"""HTML escaping of user text, and JSON that is safe inside a ``<script>`` element.
+
+Every user-supplied string (names, notes, waiver reasons, finding messages) goes through
+``esc`` before it lands in a popup, tooltip, label, legend or title.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Iterable
+from typing import Any
+
+
+def esc(value: Any) -> str:
+    """``value`` as escaped HTML text; None and NaN become an empty string."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def json_for_script(obj: Any) -> str:
+    """JSON text that cannot close the surrounding ``<script>`` element or open a comment."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def popup_table(title: str, rows: Iterable[tuple[str, Any]]) -> str:
+    """A small HTML table: an escaped title and escaped ``label: value`` rows."""
+    body = "".join(
+        f"<tr><th>{esc(label)}</th><td>{esc(value)}</td></tr>"
+        for label, value in rows
+        if esc(value) != ""
+    )
+    return f'<div class="tg-popup"><b>{esc(title)}</b><table>{body}</table></div>'

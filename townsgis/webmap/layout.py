@@ -1,0 +1,365 @@
+"""The layout map: units, towns by category, findings of ``check``, spacing buffers,
+feasible area and proposals, with legend and title block (issue 4).
+
+Inputs are WGS84 frames (``Dataset``) and findings whose geometry is in the run's metric
+CRS; everything is drawn in WGS84, or GCJ-02 when ``tiles="amap"``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+
+from townsgis.findings import Finding
+from townsgis.webmap.common import base_map, expose, geojson_layer
+from townsgis.webmap.display import display_frame, feature_collection
+from townsgis.webmap.escape import esc, popup_table
+from townsgis.webmap.legend import (
+    LegendItem,
+    LegendSection,
+    add_html,
+    legend_html,
+    title_html,
+)
+from townsgis.webmap.style import (
+    CATEGORY_COLORS,
+    FINDING_STYLES,
+    OTHER_COLOR,
+    PROPOSAL_COLORS,
+    t,
+)
+
+FUNCTIONAL_ZONE = "functional_zone"
+
+
+@dataclass
+class LayoutInputs:
+    """Everything the layout map draws. Frames in WGS84 unless stated.
+
+    ``findings`` carry geometry in ``metric_crs``; ``min_spacing_m`` (metres, centroid to
+    centroid) draws circles of half that radius round each town's centroid, ``min_gap_m``
+    (boundary to boundary) grows each town by half of it; ``proposal_status`` gives, per
+    proposal row, ``{"status": "pass"|"fail"|"unknown", "reasons": [str, ...]}``.
+    """
+
+    units: gpd.GeoDataFrame
+    towns: gpd.GeoDataFrame
+    findings: list[Finding] = field(default_factory=list)
+    metric_crs: Any = None
+    proposals: gpd.GeoDataFrame | None = None
+    proposal_status: list[dict[str, Any]] | None = None
+    feasible: gpd.GeoDataFrame | None = None
+    min_spacing_m: float | None = None
+    min_gap_m: float | None = None
+    ruleset: str = ""
+    title: str = ""
+    date: _dt.date | None = None
+
+
+def _rows(row: dict[str, Any]) -> list[tuple[str, Any]]:
+    return [(k, v) for k, v in row.items() if k != "geometry"]
+
+
+def _finding_key(f: Finding) -> str:
+    return "waived" if f.waived else str(f.severity)
+
+
+def _distance_label(f: Finding) -> str | None:
+    if not isinstance(f.measured, int | float):
+        return None
+    unit = (f.unit or "").strip()
+    if unit == "m":
+        return f"{f.measured / 1000:.2f} km"
+    if unit == "km":
+        return f"{f.measured:.2f} km"
+    return f"{f.measured:g} {unit}".strip()
+
+
+def _finding_popup(f: Finding, lang: str) -> str:
+    rows: list[tuple[str, Any]] = [
+        ("rule", f.rule),
+        ("clause", f.clause),
+        ("severity", f.severity),
+        ("towns", "、".join(tw.get("name_zh", tw.get("id", "")) for tw in f.towns)),
+        ("message", f.message(lang)),
+        ("measured", f.measured),
+        ("limit", f.limit),
+        ("unit", f.unit),
+        ("waived", "yes" if f.waived else None),
+    ]
+    for k, v in (f.waiver or {}).items():
+        rows.append((f"waiver.{k}", v))
+    return popup_table(f"{t(lang, _finding_key(f))}: {f.rule} {f.clause}", rows)
+
+
+def _finding_frame(inp: LayoutInputs, lang: str) -> tuple[gpd.GeoDataFrame, int]:
+    """Findings with a geometry as a frame (WGS84) plus the count of those without one.
+    A finding without geometry but with ``extra["unit_id"]`` is drawn on that unit."""
+    unit_geom = dict(zip(inp.units["unit_id"], inp.units.geometry, strict=False))
+    geoms, props, missing = [], [], 0
+    crs = inp.metric_crs
+    for f in inp.findings:
+        g = f.geometry
+        g_crs = crs
+        if g is None and f.extra.get("unit_id") in unit_geom:
+            g, g_crs = unit_geom[f.extra["unit_id"]], inp.units.crs
+        if g is None or g.is_empty:
+            missing += 1
+            continue
+        gs = gpd.GeoSeries([g], crs=g_crs or crs).to_crs(inp.units.crs)
+        key = _finding_key(f)
+        st = FINDING_STYLES[key]
+        line = g.geom_type in ("LineString", "MultiLineString")
+        style = {
+            "color": st["color"],
+            "weight": st["weight"] + (1 if line else 0),
+            "dashArray": st["dashArray"],
+            "fillColor": st["color"],
+            "fillOpacity": 0.0 if line else st["fillOpacity"],
+            "className": f"tg-finding tg-sev-{key}",
+        }
+        p = {"_s": style, "_popup": _finding_popup(f, lang)}
+        label = _distance_label(f) if line else None
+        if label:
+            p["_label"] = esc(label)
+            p["_lc"] = "tg-dist-label"
+        else:
+            p["_tip"] = esc(f.message(lang))
+        geoms.append(gs.iloc[0])
+        props.append(p)
+    frame = gpd.GeoDataFrame({"_i": range(len(geoms))}, geometry=geoms, crs=inp.units.crs)
+    frame.attrs["props"] = props
+    return frame, missing
+
+
+def build_layout_map(inp: LayoutInputs, *, lang: str = "zh", tiles: str = "none"):
+    """The layout map as a folium Map (not yet rendered; see ``common.render_html``)."""
+    import folium
+
+    units = display_frame(inp.units, tiles)
+    towns = display_frame(inp.towns, tiles)
+    m = base_map(tuple(units.total_bounds), tiles, lang)
+    exposed: dict[str, Any] = {}
+
+    # --- units -------------------------------------------------------------------
+    g_units = folium.FeatureGroup(name=t(lang, "units"), show=True).add_to(m)
+    props = []
+    for row in units.drop(columns="geometry").to_dict("records"):
+        zone = row.get("kind") == FUNCTIONAL_ZONE
+        name = row.get("name_zh") if lang == "zh" else row.get("name_en") or row.get("name_zh")
+        label = (
+            f"{esc(name)}<br><small>（{esc(t(lang, 'approx_zone'))}）</small>"
+            if zone
+            else esc(name)
+        )
+        props.append(
+            {
+                "_s": {
+                    "color": "#6a3d9a" if zone else "#555555",
+                    "weight": 2 if zone else 1.5,
+                    "dashArray": "6 4" if zone else None,
+                    "fillColor": "#ffffff",
+                    "fillOpacity": 0.0 if not zone else 1.0,
+                    "className": "tg-unit tg-zone" if zone else "tg-unit",
+                },
+                "_label": label,
+                "_lc": "tg-unit-label",
+                "_popup": popup_table(str(name), _rows(row)),
+            }
+        )
+    exposed["units"] = geojson_layer(feature_collection(units, props), g_units)
+
+    # --- feasible area (optional) ------------------------------------------------------
+    if inp.feasible is not None and not inp.feasible.empty:
+        feas = display_frame(inp.feasible, tiles)
+        g_feas = folium.FeatureGroup(name=t(lang, "feasible"), show=False).add_to(m)
+        props = [
+            {
+                "_s": {
+                    "color": "#1a9641",
+                    "weight": 1,
+                    "fillColor": "#a6d96a",
+                    "fillOpacity": 0.35,
+                    "className": "tg-feasible",
+                },
+                "_tip": esc(t(lang, "feasible")),
+            }
+            for _ in range(len(feas))
+        ]
+        exposed["feasible"] = geojson_layer(feature_collection(feas, props), g_feas)
+
+    # --- spacing buffers (optional, off by default) ------------------------------------------
+    bufs = []
+    if inp.metric_crs is not None:
+        towns_m = inp.towns.to_crs(inp.metric_crs)
+        if inp.min_spacing_m:  # centroid to centroid ≥ D: circles of D/2 round each centroid
+            bufs.append((towns_m.geometry.centroid.buffer(inp.min_spacing_m / 2.0), "spacing"))
+        if inp.min_gap_m:  # boundary to boundary ≥ G: the town grown by G/2
+            bufs.append((towns_m.geometry.buffer(inp.min_gap_m / 2.0), "gap"))
+    if bufs:
+        g_buf = folium.FeatureGroup(name=t(lang, "buffers"), show=False).add_to(m)
+        names = list(inp.towns.get("name_zh", [""] * len(inp.towns)))
+        for geoms, kind in bufs:
+            dist = inp.min_spacing_m if kind == "spacing" else inp.min_gap_m
+            frame = display_frame(gpd.GeoDataFrame(geometry=geoms, crs=inp.metric_crs), tiles)
+            tip = t(lang, f"buffer_{kind}", d=f"{dist / 1000:g}", r=f"{dist / 2000:g}")
+            props = [
+                {
+                    "_s": {
+                        "color": "#2b83ba",
+                        "weight": 1,
+                        "dashArray": "4 4" if kind == "spacing" else "1 3",
+                        "fillColor": "#abd9e9",
+                        "fillOpacity": 0.15,
+                        "className": f"tg-buffer tg-buffer-{kind}",
+                    },
+                    "_tip": esc(f"{name}: {tip}"),
+                }
+                for name in names
+            ]
+            exposed[f"buffers_{kind}"] = geojson_layer(feature_collection(frame, props), g_buf)
+
+    # --- towns ---------------------------------------------------------------------
+    g_towns = folium.FeatureGroup(name=t(lang, "towns"), show=True).add_to(m)
+    props = []
+    for row in towns.drop(columns="geometry").to_dict("records"):
+        color = CATEGORY_COLORS.get(row.get("category"), OTHER_COLOR)
+        name = row.get("name_zh") if lang == "zh" else row.get("name_en") or row.get("name_zh")
+        props.append(
+            {
+                "_s": {
+                    "color": color,
+                    "weight": 2,
+                    "fillColor": color,
+                    "fillOpacity": 0.55,
+                    "className": "tg-town",
+                },
+                "_label": esc(name),
+                "_ld": "right",
+                "_lc": "tg-town-label",
+                "_popup": popup_table(str(name), _rows(row)),
+            }
+        )
+    exposed["towns"] = geojson_layer(feature_collection(towns, props), g_towns)
+
+    # --- findings ------------------------------------------------------------------
+    ff, missing = _finding_frame(inp, lang)
+    g_find = folium.FeatureGroup(name=t(lang, "findings"), show=True).add_to(m)
+    if len(ff):
+        fdisp = display_frame(ff, tiles)
+        exposed["findings"] = geojson_layer(
+            feature_collection(fdisp, ff.attrs["props"]), g_find, point_radius=9
+        )
+
+    # --- proposals ------------------------------------------------------------------
+    if inp.proposals is not None and not inp.proposals.empty:
+        prop_disp = display_frame(inp.proposals, tiles)
+        status = inp.proposal_status or [{"status": "unknown"}] * len(prop_disp)
+        g_prop = folium.FeatureGroup(name=t(lang, "proposals"), show=True).add_to(m)
+        props = []
+        for row, st in zip(
+            prop_disp.drop(columns="geometry").to_dict("records"), status, strict=True
+        ):
+            key = st.get("status", "unknown")
+            color = PROPOSAL_COLORS.get(key, PROPOSAL_COLORS["unknown"])
+            name = row.get("name_zh") or row.get("name") or ""
+            rows = (
+                [("status", t(lang, key))]
+                + [("reason", r) for r in st.get("reasons", [])]
+                + _rows(row)
+            )
+            props.append(
+                {
+                    "_s": {
+                        "color": "#222222" if key == "fail" else color,
+                        "weight": 2,
+                        "dashArray": "4 3" if key == "fail" else None,
+                        "fillColor": color,
+                        "fillOpacity": 0.8,
+                        "className": f"tg-proposal tg-proposal-{key}",
+                    },
+                    "_label": esc(
+                        f"{name}（{t(lang, key)}）" if lang == "zh" else f"{name} ({t(lang, key)})"
+                    ),
+                    "_ld": "right",
+                    "_popup": popup_table(str(name), rows),
+                }
+            )
+        exposed["proposals"] = geojson_layer(
+            feature_collection(prop_disp, props), g_prop, point_radius=8
+        )
+
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    expose(m, "layout", exposed)
+
+    # --- legend and title ----------------------------------------------------------------
+    cats = sorted(
+        set(inp.towns.get("category", [])),
+        key=lambda c: list(CATEGORY_COLORS).index(c) if c in CATEGORY_COLORS else 99,
+    )
+    sections = [
+        LegendSection(
+            t(lang, "towns"),
+            [
+                LegendItem(
+                    t(lang, c) if c in CATEGORY_COLORS else str(c),
+                    CATEGORY_COLORS.get(c, OTHER_COLOR),
+                )
+                for c in cats
+            ],
+        ),
+        LegendSection(
+            t(lang, "units"),
+            [
+                LegendItem(t(lang, "district"), "#555555", kind="line"),
+                LegendItem(t(lang, "zone"), "#6a3d9a", kind="hatch"),
+            ],
+        ),
+        LegendSection(
+            t(lang, "findings"),
+            [
+                LegendItem(
+                    t(lang, k),
+                    FINDING_STYLES[k]["color"],
+                    kind="line",
+                    dash=FINDING_STYLES[k]["dashArray"],
+                )
+                for k in ("error", "warning", "waived")
+            ]
+            + [
+                LegendItem(t(lang, "overlap"), FINDING_STYLES["error"]["color"]),
+                LegendItem(t(lang, "too_close"), FINDING_STYLES["error"]["color"], kind="line"),
+            ],
+        ),
+    ]
+    if inp.proposals is not None and not inp.proposals.empty:
+        sections.append(
+            LegendSection(
+                t(lang, "proposals"),
+                [
+                    LegendItem(t(lang, k), PROPOSAL_COLORS[k], kind="circle")
+                    for k in ("pass", "fail", "unknown")
+                ],
+            )
+        )
+    extra = []
+    if bufs:
+        extra.append(LegendItem(f"{t(lang, 'buffers')}", "#abd9e9", stroke="#2b83ba", dash="4 4"))
+    if inp.feasible is not None and not inp.feasible.empty:
+        extra.append(LegendItem(t(lang, "feasible"), "#a6d96a", stroke="#1a9641"))
+    if extra:
+        sections.append(LegendSection("", extra))
+    add_html(m, legend_html(sections), "tg_legend")
+
+    date = (inp.date or _dt.date.today()).isoformat()
+    lines = [f"{t(lang, 'ruleset')}: {inp.ruleset or '—'}", f"{t(lang, 'date')}: {date}"]
+    if missing:
+        lines.append(f"{missing} {t(lang, 'no_location')}")
+    if tiles != "none":
+        lines.append(f"{t(lang, 'tiles_note')}: {tiles}" + (" (GCJ-02)" if tiles == "amap" else ""))
+    title = f"{inp.title} {t(lang, 'layout_title')}".strip()
+    add_html(m, title_html(title, lines, t(lang, "disclaimer")), "tg_title")
+    return m

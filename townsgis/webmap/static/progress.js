@@ -1,0 +1,120 @@
+/* townsgis progress map: one canvas-rendered GeoJSON layer of projects (circleMarker via
+ * pointToLayer), restyled by a quarter slider. Part of townsgis (MIT). All strings in D
+ * are HTML-escaped in Python before they reach this code. */
+function townsgisProgress(map, group, D) {
+  "use strict";
+  var n = D.x.length, nq = D.quarters.length, stallN = D.stall_quarters;
+  var codes = D.stage_codes;            // e.g. "raco": one letter per stage, pipeline order
+  // hist[i] = flat [q0, s0, q1, s1, ...]: quarter index (into D.quarters) and stage index
+  var hist = new Array(n), re = /(\d+)([a-z])/g, m;
+  for (var i = 0; i < n; i++) {
+    var h = [], s = D.h[i];
+    re.lastIndex = 0;
+    while ((m = re.exec(s)) !== null) { h.push(+m[1], codes.indexOf(m[2])); }
+    hist[i] = h;
+  }
+  function stateAt(i, q) {   // [stage index or -1, quarter of the last change]
+    var h = hist[i], st = -1, since = -1;
+    for (var k = 0; k < h.length && h[k] <= q; k += 2) { st = h[k + 1]; since = h[k]; }
+    return [st, since];
+  }
+  function isStalled(st, since, q) {
+    return st >= 0 && st !== codes.length - 1 && q - since >= stallN;
+  }
+  var renderer = L.canvas({padding: 0.3});
+  var feats = new Array(n);
+  for (var j = 0; j < n; j++) {
+    feats[j] = {type: "Feature", properties: {i: j},
+                geometry: {type: "Point", coordinates: [D.x[j], D.y[j]]}};
+  }
+  var current = D.initial;
+  var layer = L.geoJSON({type: "FeatureCollection", features: feats}, {
+    pointToLayer: function (f, latlng) {
+      var v = D.v[f.properties.i];
+      return L.circleMarker(latlng, {renderer: renderer, radius: 2 + 2.2 * Math.sqrt(Math.max(v, 0)),
+                                     weight: 0.6, color: "#333", fillOpacity: 0.8});
+    }
+  });
+  layer.bindPopup(function (l) {
+    var i = l.feature.properties.i, st = stateAt(i, current);
+    var stage = st[0] < 0 ? D.labels.not_started : D.stage_labels[st[0]];
+    var rows = [[D.labels.id, D.id[i]], [D.labels.town, D.town[i]], [D.labels.stage, stage],
+                [D.labels.since, st[1] < 0 ? "" : D.quarters[st[1]]],
+                [D.labels.total, D.v[i]], [D.labels.invested, D.inv[i]]];
+    if (isStalled(st[0], st[1], current)) rows.push([D.labels.stalled, current - st[1]]);
+    var html = '<div class="tg-popup"><b>' + D.name[i] + '</b><table>';
+    for (var k = 0; k < rows.length; k++) {
+      html += "<tr><th>" + rows[k][0] + "</th><td>" + rows[k][1] + "</td></tr>";
+    }
+    return html + "</table></div>";
+  });
+  group.addLayer(layer);
+  var counts = null;
+  function restyle(q) {
+    current = q;
+    counts = {stages: [], stalled: 0, shown: 0};
+    for (var c = 0; c < codes.length; c++) counts.stages.push(0);
+    layer.eachLayer(function (l) {
+      var i = l.feature.properties.i, st = stateAt(i, q);
+      if (st[0] < 0) {
+        l.setStyle({opacity: 0, fillOpacity: 0});
+        return;
+      }
+      var stalled = isStalled(st[0], st[1], q);
+      counts.shown++; counts.stages[st[0]]++; if (stalled) counts.stalled++;
+      l.setStyle({opacity: 1, fillOpacity: 0.8, fillColor: D.stage_colors[st[0]],
+                  color: stalled ? D.stalled_color : "#333333", weight: stalled ? 2.5 : 0.6,
+                  dashArray: stalled ? "2 2" : null});
+    });
+    if (label) label.innerHTML = D.labels.quarter + " <b>" + D.quarters[q] + "</b>";
+    if (stats) {
+      var html = "";
+      for (var s = 0; s < codes.length; s++) {
+        html += '<span style="color:' + D.stage_colors[s] + '">&#9679;</span> ' +
+                D.stage_labels[s] + " " + counts.stages[s] + "&nbsp; ";
+      }
+      stats.innerHTML = html + "<br>" + D.labels.stalled + ": " + counts.stalled;
+    }
+  }
+  var label = null, stats = null, slider = null;
+  var Ctl = L.Control.extend({
+    options: {position: "bottomleft"},
+    onAdd: function () {
+      var div = L.DomUtil.create("div", "tg-box tg-slider");
+      div.id = "tg-slider";
+      label = L.DomUtil.create("div", "", div);
+      var row = L.DomUtil.create("div", "", div);
+      var play = L.DomUtil.create("button", "", row);
+      play.type = "button"; play.textContent = "\u25B6"; play.title = D.labels.play;
+      slider = L.DomUtil.create("input", "", row);
+      slider.type = "range"; slider.min = 0; slider.max = nq - 1; slider.step = 1;
+      slider.value = current; slider.style.width = "200px";
+      stats = L.DomUtil.create("div", "", div);
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      slider.addEventListener("input", function () { restyle(+slider.value); });
+      var timer = null;
+      play.addEventListener("click", function () {
+        if (timer) { clearInterval(timer); timer = null; play.textContent = "\u25B6"; return; }
+        if (+slider.value >= nq - 1) slider.value = 0;
+        play.textContent = "\u275A\u275A";
+        timer = setInterval(function () {
+          var v = +slider.value + 1;
+          if (v > nq - 1) { clearInterval(timer); timer = null; play.textContent = "\u25B6"; return; }
+          slider.value = v; restyle(v);
+        }, 700);
+      });
+      return div;
+    }
+  });
+  new Ctl().addTo(map);
+  restyle(current);
+  return {
+    layer: layer,
+    count: function () { return layer.getLayers().length; },
+    quarter: function () { return D.quarters[current]; },
+    setQuarter: function (q) { if (slider) slider.value = q; restyle(q); return counts; },
+    counts: function () { return counts; },
+    quarters: D.quarters
+  };
+}
