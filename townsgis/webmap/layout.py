@@ -67,10 +67,18 @@ def _finding_key(f: Finding) -> str:
     return "waived" if f.waived else str(f.severity)
 
 
+CITY_WIDE_SHARE = 0.9  # a finding covering ≥ 90 % of the units' area is city-wide
+
+
+def _measure_unit(f: Finding) -> str:
+    """Unit of ``measured`` (``extra["unit"]``; ``Finding.unit`` names the admin unit)."""
+    return str(f.extra.get("unit") or "").strip()
+
+
 def _distance_label(f: Finding) -> str | None:
-    if not isinstance(f.measured, int | float):
+    if not isinstance(f.measured, int | float) or isinstance(f.measured, bool):
         return None
-    unit = (f.unit or "").strip()
+    unit = _measure_unit(f)
     if unit == "m":
         return f"{f.measured / 1000:.2f} km"
     if unit == "km":
@@ -85,9 +93,10 @@ def _finding_popup(f: Finding, lang: str) -> str:
         ("severity", f.severity),
         ("towns", "、".join(tw.get("name_zh", tw.get("id", "")) for tw in f.towns)),
         ("message", f.message(lang)),
+        ("unit_id", f.unit),
         ("measured", f.measured),
         ("limit", f.limit),
-        ("unit", f.unit),
+        ("measure unit", _measure_unit(f) or None),
         ("waived", "yes" if f.waived else None),
     ]
     for k, v in (f.waiver or {}).items():
@@ -95,31 +104,42 @@ def _finding_popup(f: Finding, lang: str) -> str:
     return popup_table(f"{t(lang, _finding_key(f))}: {f.rule} {f.clause}", rows)
 
 
-def _finding_frame(inp: LayoutInputs, lang: str) -> tuple[gpd.GeoDataFrame, int]:
-    """Findings with a geometry as a frame (WGS84) plus the count of those without one.
-    A finding without geometry but with ``extra["unit_id"]`` is drawn on that unit."""
+def _finding_frame(inp: LayoutInputs, lang: str) -> tuple[gpd.GeoDataFrame, list[Finding]]:
+    """Findings with a geometry as a frame (WGS84), and the findings listed in the title
+    block instead: those without a location and city-wide ones (drawn as an outline only).
+    A finding without geometry whose ``unit`` names a unit is drawn on that unit."""
     unit_geom = dict(zip(inp.units["unit_id"], inp.units.geometry, strict=False))
-    geoms, props, missing = [], [], 0
+    metric_units = inp.units.to_crs(inp.metric_crs) if inp.metric_crs is not None else None
+    city_area = float(metric_units.union_all().area) if metric_units is not None else 0.0
+    geoms, props, listed = [], [], []
     crs = inp.metric_crs
     for f in inp.findings:
         g = f.geometry
         g_crs = crs
-        if g is None and f.extra.get("unit_id") in unit_geom:
-            g, g_crs = unit_geom[f.extra["unit_id"]], inp.units.crs
+        if g is None and f.unit in unit_geom:
+            g, g_crs = unit_geom[f.unit], inp.units.crs
         if g is None or g.is_empty:
-            missing += 1
+            listed.append(f)
             continue
-        gs = gpd.GeoSeries([g], crs=g_crs or crs).to_crs(inp.units.crs)
+        gs = gpd.GeoSeries([g], crs=g_crs or crs)
+        city_wide = bool(
+            city_area
+            and g.geom_type in ("Polygon", "MultiPolygon")
+            and float(gs.to_crs(crs).area.iloc[0]) >= CITY_WIDE_SHARE * city_area
+        )
+        if city_wide:
+            listed.append(f)
+        gs = gs.to_crs(inp.units.crs)
         key = _finding_key(f)
         st = FINDING_STYLES[key]
         line = g.geom_type in ("LineString", "MultiLineString")
         style = {
             "color": st["color"],
-            "weight": st["weight"] + (1 if line else 0),
+            "weight": st["weight"] + (1 if line or city_wide else 0),
             "dashArray": st["dashArray"],
             "fillColor": st["color"],
-            "fillOpacity": 0.0 if line else st["fillOpacity"],
-            "className": f"tg-finding tg-sev-{key}",
+            "fillOpacity": 0.0 if line or city_wide else st["fillOpacity"],
+            "className": f"tg-finding tg-sev-{key}" + (" tg-city-wide" if city_wide else ""),
         }
         p = {"_s": style, "_popup": _finding_popup(f, lang)}
         label = _distance_label(f) if line else None
@@ -132,7 +152,7 @@ def _finding_frame(inp: LayoutInputs, lang: str) -> tuple[gpd.GeoDataFrame, int]
         props.append(p)
     frame = gpd.GeoDataFrame({"_i": range(len(geoms))}, geometry=geoms, crs=inp.units.crs)
     frame.attrs["props"] = props
-    return frame, missing
+    return frame, listed
 
 
 def build_layout_map(inp: LayoutInputs, *, lang: str = "zh", tiles: str = "none"):
@@ -246,7 +266,7 @@ def build_layout_map(inp: LayoutInputs, *, lang: str = "zh", tiles: str = "none"
     exposed["towns"] = geojson_layer(feature_collection(towns, props), g_towns)
 
     # --- findings ------------------------------------------------------------------
-    ff, missing = _finding_frame(inp, lang)
+    ff, listed = _finding_frame(inp, lang)
     g_find = folium.FeatureGroup(name=t(lang, "findings"), show=True).add_to(m)
     if len(ff):
         fdisp = display_frame(ff, tiles)
@@ -356,8 +376,8 @@ def build_layout_map(inp: LayoutInputs, *, lang: str = "zh", tiles: str = "none"
 
     date = (inp.date or _dt.date.today()).isoformat()
     lines = [f"{t(lang, 'ruleset')}: {inp.ruleset or '—'}", f"{t(lang, 'date')}: {date}"]
-    if missing:
-        lines.append(f"{missing} {t(lang, 'no_location')}")
+    for f in listed:
+        lines.append(f"{t(lang, _finding_key(f))} {f.clause}: {f.message(lang)}")
     if tiles != "none":
         lines.append(f"{t(lang, 'tiles_note')}: {tiles}" + (" (GCJ-02)" if tiles == "amap" else ""))
     title = f"{inp.title} {t(lang, 'layout_title')}".strip()
