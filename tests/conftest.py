@@ -12,9 +12,14 @@ import pytest
 from townsgis.project import bundled_root
 
 
-def sha256(path: str | Path) -> str:
-    """Hex digest of a file's bytes (inputs must be byte-identical after every command)."""
+def _sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def sha256():
+    """Hex digest of a file's bytes (inputs must be byte-identical after every command)."""
+    return _sha256
 
 
 @pytest.fixture

@@ -222,8 +222,9 @@ def validate_layer(
     attrs = dict(gdf.attrs)
     if kind == "proposals" and "name_zh" not in gdf.columns and "name" in gdf.columns:
         gdf["name_zh"] = gdf["name"]
+    gdf, fixes = _restore_truncated_names(gdf, schema)
+    gdf.attrs = dict(attrs)
     p = _Problems(gdf, schema)
-    fixes: list[str] = []
 
     if len(gdf) == 0:
         p.add(f"the layer has no features (expected {kind})")
@@ -245,6 +246,20 @@ def validate_layer(
     gdf = gdf[order]
     gdf.attrs = attrs
     return gdf, fixes
+
+
+def _restore_truncated_names(gdf, schema: LayerSchema):
+    """Rename Shapefile-truncated columns (``planned_ar``) to their declared names."""
+    renames = {}
+    for col in schema.columns:
+        short = col.name[:10]
+        if len(col.name) > 10 and col.name not in gdf.columns and short in gdf.columns:
+            renames[short] = col.name
+    fixes = [
+        f"column {a!r} read as {b!r} (Shapefile field names are cut to 10 characters)"
+        for a, b in renames.items()
+    ]
+    return (gdf.rename(columns=renames) if renames else gdf), fixes
 
 
 def _check_columns(gdf, schema: LayerSchema, p: _Problems) -> None:
