@@ -112,9 +112,9 @@ def parse_history(projects: pd.DataFrame, source: str = "projects") -> pd.DataFr
     long = pd.DataFrame(
         {
             "row": ex.index,
-            "quarter": quarter_index(parts[0].fillna("")),
-            "stage": parts[1].fillna("").str.strip().str.lower(),
-            "raw": ex.values,
+            "quarter": quarter_index(parts[0].fillna("")).to_numpy(),
+            "stage": parts[1].fillna("").str.strip().str.lower().to_numpy(),
+            "raw": ex.to_numpy(),
         }
     )
     long["seq"] = long.groupby("row").cumcount()

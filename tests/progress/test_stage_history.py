@@ -1,0 +1,95 @@
+"""Stage histories of the four-batches library (§3.3.1): stage_at, stalled, bad histories."""
+
+from __future__ import annotations
+
+import pytest
+
+from townsgis.errors import DataError
+from townsgis.progress import history_findings, parse_history, stage_at, stalled
+from tests.progress.conftest import tiny_projects
+
+
+def test_stage_at_reads_the_last_entry_not_after_the_quarter():
+    p = tiny_projects().set_index("project_id", drop=False)
+    assert stage_at(p, "2018Q2").to_dict() == {
+        "P1": "approval",
+        "P2": "reserve",
+        "P3": "reserve",
+        "P4": "reserve",
+        "P5": "approval",
+    }
+    s = stage_at(p, "2019Q2")
+    assert s["P1"] == "operation" and s["P2"] == "construction" and s["P3"] == "operation"
+
+
+def test_stage_at_is_none_before_a_project_enters_the_library():
+    p = tiny_projects().set_index("project_id", drop=False)
+    assert stage_at(p, "2018Q1")["P3"] is None
+
+
+def test_stalled_at_exactly_n_quarters():
+    p = tiny_projects()
+    # P5 entered approval in 2018Q1 and never moved: 3 quarters by 2018Q4, 4 by 2019Q1
+    assert "P5" not in stalled(p, "2018Q4", 4)["project_id"].tolist()
+    hit = stalled(p, "2019Q1", 4)
+    assert "P5" in hit["project_id"].tolist()
+    assert hit.set_index("project_id").at["P5", "quarters_stalled"] == 4
+    assert hit.set_index("project_id").at["P5", "since"] == "2018Q1"
+
+
+def test_stalled_excludes_operating_projects_and_counts_from_the_last_change():
+    p = tiny_projects()
+    ids = stalled(p, "2019Q4", 4)["project_id"].tolist()
+    assert "P3" not in ids  # operating since 2018Q4
+    assert "P2" in ids  # construction since 2018Q3: 5 quarters
+    assert "P4" not in ids  # changed to approval in 2019Q4
+
+
+def test_stall_quarters_is_configurable():
+    p = tiny_projects()
+    assert "P2" not in stalled(p, "2019Q4", 6)["project_id"].tolist()
+    assert "P2" in stalled(p, "2019Q4", 5)["project_id"].tolist()
+    with pytest.raises(DataError):
+        stalled(p, "2019Q4", 0)
+
+
+def test_backward_stage_is_a_finding_not_an_exception():
+    p = tiny_projects()
+    p.loc[0, "stage_history"] = "2018Q1:reserve;2018Q3:construction;2019Q1:approval"
+    p.loc[0, "stage"], p.loc[0, "stage_since"] = "approval", "2019Q1"
+    found = history_findings(p)
+    rules = [f.rule for f in found]
+    assert rules == ["PROGRESS-STAGE-ORDER"]
+    assert found[0].clause == "§3.3.1"
+    assert "P1" in found[0].message_en and "construction → approval" in found[0].message_en
+
+
+def test_clean_histories_give_no_findings():
+    assert history_findings(tiny_projects()) == []
+
+
+def test_stage_field_disagreeing_with_history_is_a_finding():
+    p = tiny_projects()
+    p.loc[1, "stage"] = "operation"
+    p.loc[2, "stage_since"] = "2018Q2"
+    rules = sorted(f.rule for f in history_findings(p))
+    assert rules == ["PROGRESS-STAGE-FIELD", "PROGRESS-STAGE-FIELD"]
+
+
+def test_quarters_out_of_order_in_a_history_is_a_finding():
+    p = tiny_projects()
+    p.loc[3, "stage_history"] = "2019Q4:reserve;2018Q1:approval"
+    assert "PROGRESS-HISTORY-ORDER" in [f.rule for f in history_findings(p)]
+
+
+@pytest.mark.parametrize(
+    "bad", ["2018Q5:reserve", "2018Q1:building", "2018Q1", "2018-1:reserve", ""]
+)
+def test_malformed_history_raises_naming_the_feature_and_column(bad):
+    p = tiny_projects()
+    p.loc[2, "stage_history"] = bad
+    with pytest.raises(DataError) as exc:
+        parse_history(p, "projects.geojson")
+    msg = str(exc.value)
+    assert "projects.geojson" in msg and "feature 3" in msg and "P3" in msg
+    assert "stage_history" in msg
