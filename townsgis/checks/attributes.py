@@ -227,7 +227,7 @@ def attribute(ctx: RuleContext, spec) -> list[Finding]:
     elif op in ("in", "not-in"):
         inside = col.isin(value).to_numpy()
         ok = inside if op == "in" else ~inside
-        ok &= ~empty
+        ok = ok & ~empty
     elif op in ("==", "!="):
         eq = col.to_numpy(dtype=object) == value
         ok = (eq if op == "==" else ~eq) & ~empty
@@ -241,7 +241,7 @@ def attribute(ctx: RuleContext, spec) -> list[Finding]:
             y = float(value)
         with np.errstate(invalid="ignore"):
             ok = {">=": x >= y, ">": x > y, "<=": x <= y, "<": x < y}[op]
-        ok &= ~np.isnan(x)
+        ok = ok & ~np.isnan(x)
     out = []
     where_txt = ", ".join(f"{k}={v}" for k, v in (p["where"] or {}).items())
     cond = f"{field} {op}" + ("" if op == "not-empty" else f" {value}")

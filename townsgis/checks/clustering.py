@@ -126,6 +126,6 @@ def clustering(ctx: RuleContext, spec) -> list[Finding]:
             measured=round(r_obs, 4),
             limit=p["max_r"],
             geometry=shapely.convex_hull(shapely.multipoints(c)),
-            extra={"p_value": p_value, "method": method, "n": n},
+            extra={"r": r_obs, "p_value": p_value, "method": method, "n": n},
         )
     ]

@@ -10,7 +10,7 @@ import numpy as np
 import shapely
 
 from townsgis.checks.common import km, make_finding
-from townsgis.checks.registry import EPS_M, Param, RuleContext, rule_kind
+from townsgis.checks.registry import EPS_M, EPS_REL, Param, RuleContext, rule_kind
 from townsgis.findings import Finding
 
 #: Overlaps smaller than this (m²) are numerical noise from reprojection, not an overlap.
@@ -52,7 +52,7 @@ def _overlap_pairs(ctx: RuleContext, tol_m2: float):
         i, j = pairs_within(g, 0.0)
         inter = shapely.intersection(g[i], g[j])
         area = shapely.area(inter)
-        keep = area > tol_m2
+        keep = area > tol_m2 * (1 + EPS_REL)
         ctx.cache[key] = (i[keep], j[keep], inter[keep], area[keep])
     return ctx.cache[key]
 
