@@ -231,11 +231,11 @@ def validate_layer(
     _check_columns(gdf, schema, p)
     _check_ids(gdf, schema, p)
     fixes += _check_geometry(gdf, schema, p, fix_geometry)
-    _check_crs_and_region(gdf, p, project)
+    misplaced = _check_crs_and_region(gdf, p, project)
     if units is not None and "unit_id" in gdf.columns and kind != "units":
         _check_unit_ids(gdf, units, p)
     if towns is not None and kind == "projects":
-        _check_projects_in_towns(gdf, towns, p)
+        _check_projects_in_towns(gdf, towns, p, skip=misplaced)
 
     if p.items:
         raise SchemaError(source, p.items)
@@ -468,7 +468,8 @@ def _areas_km2(geoms, crs, metric) -> list[float]:
 # --------------------------------------------------------------------------------------
 # CRS and region
 # --------------------------------------------------------------------------------------
-def _check_crs_and_region(gdf, p: _Problems, project: Project | None) -> None:
+def _check_crs_and_region(gdf, p: _Problems, project: Project | None) -> set[int]:
+    """Report a missing CRS or features outside the region; return the rows not placed."""
     geoms = gdf.geometry.to_numpy()
     ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     if not ok.any():
@@ -477,7 +478,7 @@ def _check_crs_and_region(gdf, p: _Problems, project: Project | None) -> None:
                 "missing CRS: the file does not say which coordinate system it uses; name it "
                 "with --crs (gcj02, bd09, wgs84, cgcs2000 or EPSG:n)"
             )
-        return
+        return set()
     b = shapely.bounds(geoms[ok])
     if gdf.crs is None:
         degrees = np.all(np.abs(b[:, [0, 2]]) <= 180) and np.all(np.abs(b[:, [1, 3]]) <= 90)
@@ -491,16 +492,16 @@ def _check_crs_and_region(gdf, p: _Problems, project: Project | None) -> None:
             "missing CRS: the file does not say which coordinate system it uses "
             f"(a Shapefile without .prj?); name it with --crs; {hint}"
         )
-        return
+        return set(range(len(gdf)))
     box = project.region_bbox if project is not None else None
     if not box:
-        return
+        return set()
     if not gdf.crs.equals("EPSG:4326"):
         b = shapely.bounds(gdf.geometry.to_crs(4326).to_numpy()[ok])
     x0, y0, x1, y1 = box
     inside = (b[:, 0] >= x0) & (b[:, 2] <= x1) & (b[:, 1] >= y0) & (b[:, 3] <= y1)
     if inside.all():
-        return
+        return set()
     rows = np.flatnonzero(ok)[~inside]
     cx = (b[~inside, 0] + b[~inside, 2]) / 2
     cy = (b[~inside, 1] + b[~inside, 3]) / 2
@@ -514,6 +515,7 @@ def _check_crs_and_region(gdf, p: _Problems, project: Project | None) -> None:
             f"{region}: {hints[pos[i]]}"
         ),
     )
+    return {int(r) for r in rows}
 
 
 def _region_hints(x: np.ndarray, y: np.ndarray, box) -> list[str]:
@@ -563,7 +565,7 @@ def _check_unit_ids(gdf, units, p: _Problems) -> None:
     )
 
 
-def _check_projects_in_towns(gdf, towns, p: _Problems) -> None:
+def _check_projects_in_towns(gdf, towns, p: _Problems, skip: set[int] = frozenset()) -> None:
     import geopandas as gpd
 
     if "town_id" not in gdf.columns or "town_id" not in towns.columns or gdf.crs is None:
@@ -580,7 +582,8 @@ def _check_projects_in_towns(gdf, towns, p: _Problems) -> None:
         lambda i: f"town_id {tid.iloc[i]!r} is not a town of the towns layer (known: {listing})",
     )
     geoms = gdf.geometry
-    usable = (geoms.notna() & ~geoms.is_empty & (geoms.geom_type == "Point")).to_numpy()
+    usable = np.array((geoms.notna() & ~geoms.is_empty & (geoms.geom_type == "Point")), bool)
+    usable[list(skip)] = False  # already reported as outside the region
     if not usable.any() or t.empty:
         return
     from townsgis.crs import analysis_crs
