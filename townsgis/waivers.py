@@ -36,7 +36,7 @@ class Waiver:
     sample: bool = False
 
     def label(self) -> str:
-        who = ",".join(self.towns) or (self.unit or "")
+        who = ",".join(sorted(self.towns)) or (self.unit or "")
         return f"{self.rule} {who}".strip()
 
     def matches(self, f: Finding) -> bool:

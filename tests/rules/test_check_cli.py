@@ -1,0 +1,95 @@
+"""`townsgis check`: exit codes, JSON shape, formats, -o, broken rule sets and waivers."""
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from conftest import ruleset_text
+
+
+def digest_tree(root: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_bundled_data_fails_on_errors_with_exact_json_shape(cli):
+    r = cli("check", "--format", "json")
+    assert r.code == 1
+    doc = json.loads(r.out)
+    assert list(doc) == ["ruleset", "summary", "findings"]
+    assert doc["ruleset"] == {"id": "huzhou-2018", "version": "1.0"}
+    assert list(doc["summary"]) == ["errors", "warnings", "waived", "verdict"]
+    assert doc["summary"]["verdict"] == "fail" and doc["summary"]["errors"] >= 1
+    assert "制造业" in doc["findings"][0]["message"]  # Chinese shown as is
+
+
+def test_text_report_groups_by_severity_with_rule_and_clause(cli):
+    r = cli("check", "--lang", "en")
+    assert r.code == 1
+    assert "== Errors" in r.out and "[HZ-MIX-MFG §3.1.3] manufacturing" in r.out
+    assert r.out.index("== Errors") < r.out.index("== Warnings") < r.out.index("== Waived")
+    assert "approximate" in r.out
+
+
+def _ruleset(tmp_path: Path, kind: str, severity: str, **params) -> Path:
+    p = tmp_path / "one.toml"
+    p.write_text(ruleset_text(kind, severity, **params), encoding="utf-8")
+    return p
+
+
+def test_exit_zero_when_nothing_reaches_fail_on(cli, tmp_path):
+    ok = _ruleset(tmp_path, "count-cap", "error", max=20)
+    assert cli("check", "--ruleset", ok).code == 0
+    warn = _ruleset(tmp_path, "count-cap", "warning", max=1)
+    assert cli("check", "--ruleset", warn).code == 0
+    r = cli("check", "--ruleset", warn, "--fail-on", "warning", "--format", "json")
+    assert r.code == 1 and json.loads(r.out)["summary"]["verdict"] == "fail"
+
+
+def test_broken_ruleset_exits_2_naming_file_rule_key_and_allowed(cli, tmp_path):
+    bad = _ruleset(tmp_path, "min-gap", "error", min_m="far")
+    r = cli("check", "--ruleset", bad)
+    assert r.code == 2
+    assert str(bad) in r.err and "rule R-1" in r.err and "'min_m'" in r.err and "a number" in r.err
+    assert "Traceback" not in r.err
+
+
+def test_output_file_geojson_in_wgs84(cli, tmp_path):
+    out = tmp_path / "findings.geojson"
+    r = cli("check", "--format", "geojson", "-o", out)
+    assert r.code == 1 and r.out == ""
+    gdf = gpd.read_file(out)
+    assert len(gdf) >= 3
+    minx, miny, maxx, maxy = gdf.total_bounds
+    assert 119 < minx < maxx < 121 and 30 < miny < maxy < 31.5
+
+
+def test_markdown(cli):
+    r = cli("check", "--format", "markdown", "--lang", "en")
+    assert r.out.startswith("# ") and "| HZ-MIX-MFG | §3.1.3 |" in r.out
+
+
+def test_expired_waiver_reported_in_project(cli, project_copy):
+    w = project_copy / "layers" / "waivers.toml"
+    w.write_text(
+        w.read_text(encoding="utf-8").replace("2027-06-30", "2020-01-01"), encoding="utf-8"
+    )
+    r = cli("check", "--project", project_copy, "--lang", "en")
+    assert "waiver for HZ-SPACING HZ-09,HZ-14 expired 2020-01-01" in r.out
+    doc = json.loads(cli("check", "--project", project_copy, "--format", "json").out)
+    assert doc["summary"]["waived"] == 0
+
+
+def test_bad_waivers_file_exits_2(cli, project_copy):
+    (project_copy / "layers" / "waivers.toml").write_text(
+        "[[waiver]]\nrule = 1\n", encoding="utf-8"
+    )
+    r = cli("check", "--project", project_copy)
+    assert r.code == 2 and "waivers.toml" in r.err and "waiver #1" in r.err
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "geojson", "markdown"])
+def test_inputs_unchanged(cli, project_copy, fmt):
+    before = digest_tree(project_copy)
+    cli("check", "--project", project_copy, "--format", fmt)
+    assert digest_tree(project_copy) == before
