@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from townsgis.progress import assessment_summary, assessment_visible, parse_quarter
 from tests.progress.conftest import assessment_frame, tiny_towns
+from townsgis.progress import assessment_summary, assessment_visible, parse_quarter
 
 
 def summary(rows):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from townsgis.progress import bulletin_score, unit_summary
 from tests.progress.conftest import flat_indicators
+from townsgis.progress import bulletin_score, unit_summary
 
 SHARES = {"specialty_share": 70.0, "nongov_share": 80.0, "tech_share": 8.0}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from tests.progress.conftest import QUARTERS, tiny_projects
 from townsgis.progress import (
     implied_indicators,
     investment_paths,
@@ -13,7 +14,6 @@ from townsgis.progress import (
     town_progress,
     unit_summary,
 )
-from tests.progress.conftest import QUARTERS, tiny_projects
 
 
 def q(s):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.progress.conftest import tiny_projects
 from townsgis.errors import DataError
 from townsgis.progress import history_findings, parse_history, stage_at, stalled
-from tests.progress.conftest import tiny_projects
 
 
 def test_stage_at_reads_the_last_entry_not_after_the_quarter():

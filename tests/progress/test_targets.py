@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from townsgis.errors import RulesetError
-from townsgis.progress import METRICS, Context, parse_history, parse_quarter, scorecard
-from townsgis.ruleset import load_ruleset
 from tests.progress.conftest import (
     QUARTERS,
     assessment_frame,
@@ -14,6 +11,9 @@ from tests.progress.conftest import (
     tiny_projects,
     tiny_towns,
 )
+from townsgis.errors import RulesetError
+from townsgis.progress import METRICS, Context, parse_history, parse_quarter, scorecard
+from townsgis.ruleset import load_ruleset
 
 
 def ctx(indicators=None, assessment=None) -> Context:
