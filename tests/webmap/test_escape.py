@@ -1,0 +1,39 @@
+"""Escaping of user text (issue 4): names, notes, waiver reasons, finding messages."""
+
+from __future__ import annotations
+
+import json
+
+from tests.webmap.conftest import XSS
+from townsgis.project import Project
+from townsgis.webmap.escape import esc, json_for_script, popup_table
+from townsgis.webmap.legend import LegendItem, LegendSection, legend_html, title_html
+
+
+def test_esc_escapes_markup_and_quotes():
+    assert esc(XSS) == "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;"
+    assert esc(None) == "" and esc(float("nan")) == ""
+    assert esc("湖州") == "湖州"
+
+
+def test_json_for_script_cannot_close_the_script():
+    text = json_for_script({"a": "</script><script>alert(1)</script>", "b": "&\u2028"})
+    assert "</" not in text and "<" not in text and "&" not in text
+    assert json.loads(text) == {"a": "</script><script>alert(1)</script>", "b": "&\u2028"}
+
+
+def test_popup_legend_and_title_escape_every_label():
+    assert "<img" not in popup_table(XSS, [(XSS, XSS)])
+    assert "<img" not in legend_html([LegendSection(XSS, [LegendItem(XSS, "#fff")])])
+    assert "<img" not in title_html(XSS, [XSS], XSS)
+
+
+def test_layout_and_progress_html_carry_the_payload_only_escaped(xss_project):
+    from townsgis.webmap.api import layout_html, progress_html
+
+    proj = Project.open(xss_project)
+    for html in (layout_html(proj), progress_html(proj)):
+        assert XSS not in html
+        assert "<img src=x" not in html
+        # the payload is there, escaped (as HTML text, possibly inside JSON)
+        assert "&lt;img src=x onerror=" in html or "\\u0026lt;img src=x onerror=" in html
