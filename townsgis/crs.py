@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 WGS84 = "EPSG:4326"
 CGCS2000 = "EPSG:4490"
+
+
 class _Names(tuple):
     """Membership by string only: `crs in PSEUDO_CRS` with a pyproj CRS would call
     CRS.__eq__("gcj02"), a failing PROJ lookup that costs ~0.3 s each time."""
