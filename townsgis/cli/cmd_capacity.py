@@ -87,7 +87,8 @@ _T = {
         "slots": "; the caps allow at most {s} more (bound by {caps})",
         "slots_inf": "; additions are not capped",
         "feasible": "  → reachable within the caps",
-        "infeasible": "  → NOT reachable within the caps: needs {k} additions, only {s} slots remain",
+        "infeasible": "  → NOT reachable within the caps: "
+        "needs {k} additions, only {s} slots remain",
         "remove": "  removals only: at least {k} fewer ({what})",
         "remove_none": "  removals only: not reachable",
         "nothing": "  nothing to change",
