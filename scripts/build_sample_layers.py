@@ -150,8 +150,17 @@ def effective_units(units_m: gpd.GeoDataFrame) -> dict[str, shapely.Geometry]:
     return out
 
 
-def bearing_zh(dx: float, dy: float) -> str:
-    names = ["东", "东北", "北", "西北", "西", "西南", "南", "东南"]
+def bearing(dx: float, dy: float) -> str:
+    names = [
+        "east",
+        "north-east",
+        "north",
+        "north-west",
+        "west",
+        "south-west",
+        "south",
+        "south-east",
+    ]
     return names[int(((math.degrees(math.atan2(dy, dx)) + 22.5) % 360) // 45)]
 
 
@@ -194,7 +203,7 @@ def build_towns(units: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoDat
             note += f"; no published planned area: {DEFAULT_AREA_KM2:g} km² assumed"
         if dx or dy:
             note += (
-                f"; point nudged {math.hypot(dx, dy):.0f} m {bearing_zh(dx, dy)} to lie inside "
+                f"; point nudged {math.hypot(dx, dy):.0f} m {bearing(dx, dy)} to lie inside "
                 f"{names[r['unit_id']]}"
             )
         construction = round(area_km2 * rng.uniform(0.30, 0.36), 2)
