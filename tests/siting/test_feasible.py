@@ -1,0 +1,110 @@
+"""`feasible_area`: points inside pass `site` on every spatial rule; points just outside fail."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+
+from conftest import HALF, METRIC, lonlat, m
+from townsgis.errors import TownsgisError
+from townsgis.siting import (
+    SPATIAL_KINDS,
+    circle_radius_m,
+    evaluate_sites,
+    feasible_area,
+    sites_from_point,
+)
+
+R3 = circle_radius_m(3.0)
+
+
+def region(res):
+    return res.layer.to_crs(METRIC).union_all()
+
+
+def verdicts(fx, points_m, level="provincial_creation"):
+    """Rules (spatial kinds and caps) each site at ``points_m`` (metric x, y) causes."""
+    ds, rs = fx.dataset(), fx.ruleset()
+    kinds = {r.id: r.kind for r in rs.rules}
+    out = []
+    for x, y in points_m:
+        lon, lat = lonlat(x, y)
+        s = sites_from_point(ds, lon, lat, category="manufacturing", level=level)
+        (res,) = evaluate_sites(ds, rs, s).sites
+        out.append(
+            {f.rule for f in res.findings if kinds[f.rule] in SPATIAL_KINDS | {"unit-cap"}}
+        )
+    return out
+
+
+def test_points_sampled_inside_pass_every_spatial_rule(make_fixture):
+    fx = make_fixture(spacing=2000)
+    res = feasible_area(fx.dataset(), fx.ruleset(), category="manufacturing")
+    area = region(res)
+    assert res.area_km2 == pytest.approx(area.area / 1e6, rel=1e-6)
+    rng = np.random.default_rng(7)
+    minx, miny, maxx, maxy = area.bounds
+    xs, ys = rng.uniform(minx, maxx, 400), rng.uniform(miny, maxy, 400)
+    inside = shapely.contains_xy(area, xs, ys)
+    pts = list(zip(xs[inside][:8], ys[inside][:8], strict=True))
+    assert len(pts) == 8
+    assert verdicts(fx, pts) == [set()] * 8
+
+
+@pytest.mark.parametrize(("delta_m", "inside"), [(-5.0, False), (5.0, True)])
+def test_min_gap_edge(make_fixture, delta_m, inside):
+    fx = make_fixture(spacing=2000)  # spacing 2 km: the 1 km boundary gap binds beside T4
+    res = feasible_area(fx.dataset(), fx.ruleset(), category="manufacturing")
+    x, y = m(45, 15)
+    x += HALF + 1000 + R3 + delta_m
+    assert region(res).contains(shapely.Point(x, y)) is inside
+    (rules,) = verdicts(fx, [(x, y)])
+    assert rules == (set() if inside else {"GAP"})
+
+
+@pytest.mark.parametrize(("delta_m", "inside"), [(-5.0, False), (5.0, True)])
+def test_min_spacing_edge(fx, delta_m, inside):
+    res = feasible_area(fx.dataset(), fx.ruleset(), category="manufacturing")
+    x, y = m(45, 15)
+    x += 5000 + delta_m
+    assert region(res).contains(shapely.Point(x, y)) is inside
+    (rules,) = verdicts(fx, [(x, y)])
+    assert rules == (set() if inside else {"SPACING"})
+
+
+def test_unit_at_its_cap_is_excluded(fx):
+    res = feasible_area(fx.dataset(), fx.ruleset(), category="manufacturing")
+    assert [e["unit_id"] for e in res.excluded_units] == ["A"]
+    assert set(res.layer["unit_id"]) == {"B", "Z"}
+    pt = m(25, 25)
+    assert not region(res).contains(shapely.Point(pt))
+    assert verdicts(fx, [pt]) == [{"CAP-UNIT"}]
+    # a municipal town is not capped per unit: A is open, minus the zone carved out of it
+    muni = feasible_area(fx.dataset(), fx.ruleset(), category="manufacturing", level="municipal")
+    a = muni.layer.to_crs(METRIC).set_index("unit_id").geometry["A"]
+    assert a.contains(shapely.Point(m(25, 25)))
+    assert not a.intersects(shapely.Point(m(5, 5)))
+
+
+def test_full_city_cap_leaves_no_area(make_fixture):
+    fx = make_fixture(cap_prov=4)
+    res = feasible_area(fx.dataset(), fx.ruleset(), category="services")
+    assert res.area_km2 == 0 and res.layer.empty
+    assert all("CAP-PROV" in e["caps_full"] for e in res.excluded_units)
+
+
+def test_unit_filter_and_attributes(fx):
+    res = feasible_area(fx.dataset(), fx.ruleset(), category="tourism", unit="Z", area_km2=2.0)
+    assert list(res.layer["unit_id"]) == ["Z"]
+    row = res.layer.iloc[0]
+    assert (row["category"], row["ruleset"], row["footprint_km2"]) == ("tourism", "fixture", 2.0)
+    assert res.layer.crs.to_epsg() == 4326
+    # zone 6 km square eroded by r + 1 m on every side
+    side = 6000 - 2 * (circle_radius_m(2.0) + 1.0)
+    assert res.area_km2 == pytest.approx(side * side / 1e6, rel=1e-6)
+
+
+def test_unknown_unit_is_bad_input(fx):
+    with pytest.raises(TownsgisError, match="--unit 'Q'"):
+        feasible_area(fx.dataset(), fx.ruleset(), category="tourism", unit="Q")
