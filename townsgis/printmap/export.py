@@ -34,16 +34,15 @@ def figure_bytes(
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise TownsgisError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+    missing = fonts.missing_chars(scene_text(scene))
+    if missing:
+        raise TownsgisError(
+            "no glyph in Noto Sans SC for: "
+            + " ".join(sorted(missing))
+            + " (rename the feature or replace the character)"
+        )
     with matplotlib.rc_context(fonts.rc_params()):
         fig = render(scene, paper, orientation, dpi if fmt == "png" else None)
-        text = fonts.figure_text(fig)
-        missing = fonts.missing_chars(text)
-        if missing:
-            raise TownsgisError(
-                "no glyph in Noto Sans SC for: "
-                + " ".join(sorted(missing))
-                + " (rename the feature or replace the character)"
-            )
         buf = io.BytesIO()
         meta = {"Title": scene.title, "Creator": "townsgis"}
         if fmt == "png":
@@ -57,6 +56,22 @@ def figure_bytes(
             return buf.getvalue()
         fig.savefig(buf, format="svg", metadata={"Title": scene.title, "Creator": "townsgis"})
         return embed_svg_font(buf.getvalue().decode("utf-8"), subset).encode("utf-8")
+
+
+def scene_text(scene: MapScene) -> str:
+    """All user-supplied text a scene can put on the map (names, title, messages, notes)."""
+    parts = [scene.title, scene.subtitle, scene.ruleset, scene.review_number or ""]
+    parts += scene.sources + scene.notes + [o.label for o in scene.overlays]
+    for frame, cols in (
+        (scene.towns, ("name_zh", "name_en")),
+        (scene.units, ("name_zh", "name_en")),
+    ):
+        for c in cols:
+            if c in frame.columns:
+                parts += [str(v) for v in frame[c].dropna()]
+    parts += [f.message(scene.lang) for f in scene.findings]
+    parts += [f"{f.rule} {f.clause}" for f in scene.findings]
+    return "".join(parts)
 
 
 def embed_svg_font(svg: str, font_file: Path) -> str:

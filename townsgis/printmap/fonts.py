@@ -18,6 +18,7 @@ from pathlib import Path
 from townsgis.errors import TownsgisError
 
 FAMILY = "Noto Sans SC"
+_ASCII = "".join(chr(c) for c in range(0x20, 0x7F))
 
 
 @cache
@@ -74,7 +75,8 @@ def _cmap() -> frozenset[int]:
 
 def truetype_subset(chars: str) -> Path:
     """A TrueType (glyf) font holding only ``chars`` of Noto Sans SC; cached by content."""
-    chars = "".join(sorted(set(chars) | {" "}))
+    # Printable ASCII always: matplotlib measures "lp" for line heights whatever the text.
+    chars = "".join(sorted(set(chars) | set(_ASCII)))
     key = hashlib.sha256(chars.encode("utf-8")).hexdigest()[:16]
     folder = Path(tempfile.gettempdir()) / "townsgis-fonts"
     out = folder / f"NotoSansSC-{key}.ttf"
@@ -146,6 +148,7 @@ def _build_subset(chars: str) -> bytes:
     font.sfntVersion = "\x00\x01\x00\x00"
     buf = io.BytesIO()
     font.save(buf)
+    font.close()
     return buf.getvalue()
 
 

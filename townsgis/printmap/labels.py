@@ -49,12 +49,14 @@ def place_labels(
     obstacles: list[tuple[float, float, float, float]] | None = None,
     gap_pt: float | list[float] = 4.0,
     text_kw: dict | None = None,
+    halo_pt: float = 0.0,
 ) -> list[PlacedLabel]:
     """Place ``texts`` at data-coordinate ``anchors`` of ``ax`` without overlaps.
 
     Labels are tried in the given order (put the important ones first). ``gap_pt`` is the
     distance from the anchor (one value, or one per label, e.g. the feature's radius). A label
     that fits nowhere takes the first candidate inside the frame; ``moved`` flags a leader line.
+    ``halo_pt`` > 0 adds a white outline drawn as a separate path, so the label stays text.
     """
     gaps = list(gap_pt) if isinstance(gap_pt, list | tuple) else [gap_pt] * len(texts)
     text_kw = dict(text_kw or {})
@@ -105,6 +107,38 @@ def place_labels(
             arrowprops=arrow if moved else None,
             **text_kw,
         )
+        if halo_pt > 0:
+            halo_text(ann, halo_pt)
         placed.append(PlacedLabel(ann, box, moved))
         boxes = np.vstack([boxes, np.array(box)[None, :]])
     return placed
+
+
+def halo_text(text, width_pt: float):
+    """A white outline behind ``text``: a twin drawn only as a stroked path (Stroke effect,
+    no Normal), so in PDF/SVG the halo is a path and the label itself stays searchable text."""
+    from matplotlib import patheffects as pe
+
+    ax = text.axes
+    kw = {
+        "fontsize": text.get_fontsize(),
+        "ha": text.get_ha(),
+        "va": text.get_va(),
+        "rotation": text.get_rotation(),
+        "color": "white",
+        "zorder": text.get_zorder() - 0.01,
+        "path_effects": [pe.Stroke(linewidth=width_pt, foreground="white")],
+    }
+    if hasattr(text, "xyann"):  # Annotation
+        twin = ax.annotate(
+            text.get_text(),
+            text.xy,
+            xytext=text.xyann,
+            textcoords=text.anncoords,
+            xycoords=text.xycoords,
+            **kw,
+        )
+    else:
+        twin = ax.text(*text.get_position(), text.get_text(), transform=text.get_transform(), **kw)
+    twin.set_gid("halo")
+    return twin

@@ -135,7 +135,6 @@ def _extent(scene: MapScene, aspect: float, pad: float = 0.04):
 
 def _draw_map(fig, ax, scene: MapScene, xlim, ylim, s: float) -> None:
     from matplotlib import colormaps
-    from matplotlib import patheffects as pe
     from matplotlib.colors import Normalize
 
     ax.set_xlim(*xlim)
@@ -194,7 +193,7 @@ def _draw_map(fig, ax, scene: MapScene, xlim, ylim, s: float) -> None:
         spine.set_linewidth(0.9)
 
     renderer = fig.canvas.get_renderer()
-    halo = [pe.withStroke(linewidth=2.2 * s, foreground="white")]
+    halo = 2.2 * s
     obstacles = []
     # County/district names: fixed at a point inside each unit, grey, larger type.
     for _, row in units.iterrows():
@@ -209,8 +208,8 @@ def _draw_map(fig, ax, scene: MapScene, xlim, ylim, s: float) -> None:
             fontsize=(7 if zone else 10) * s,
             color="#4f7ca8" if zone else "0.35",
             zorder=9,
-            path_effects=halo,
         )
+        labels.halo_text(t, halo)
         bb = t.get_window_extent(renderer)
         obstacles.append((bb.x0, bb.y0, bb.x1, bb.y1))
     # Towns themselves are obstacles for labels (display boxes).
@@ -240,7 +239,8 @@ def _draw_map(fig, ax, scene: MapScene, xlim, ylim, s: float) -> None:
         renderer=renderer,
         obstacles=obstacles,
         gap_pt=[float(radius_pt[i]) + 2.0 * s for i in order],
-        text_kw={"fontsize": 6.5 * s, "zorder": 12, "color": "0.05", "path_effects": halo},
+        text_kw={"fontsize": 6.5 * s, "zorder": 12, "color": "0.05"},
+        halo_pt=halo,
     )
     scene.extra["placed_labels"] = placed
     decor.draw_scalebar(ax, decor.nice_scalebar_km(xlim[1] - xlim[0]), fontsize=6 * s)
