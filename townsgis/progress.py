@@ -92,9 +92,16 @@ def format_quarter(idx: int) -> str:
 
 
 def quarter_index(series: pd.Series) -> pd.Series:
-    """Vectorised ``parse_quarter`` for strings ``YYYYQn``; NaN where a value is malformed."""
-    parts = series.astype(str).str.strip().str.upper().str.extract(r"^(\d{4})Q([1-4])$")
-    return parts[0].astype(float) * 4 + parts[1].astype(float) - 1
+    """Vectorised ``parse_quarter`` for strings ``YYYYQn``; NaN where a value is malformed.
+    (Parses each distinct value once: a table has few distinct quarters.)"""
+    values = series.astype(object)
+    lookup = {u: _quarter_or_nan(u) for u in pd.unique(values)}
+    return pd.Series([lookup[v] for v in values], index=series.index, dtype=float)
+
+
+def _quarter_or_nan(v) -> float:
+    m = _Q_RE.match(str(v).strip().upper())
+    return int(m.group(1)) * 4 + int(m.group(2)) - 1 if m else np.nan
 
 
 # --- stage histories --------------------------------------------------------------------
@@ -105,16 +112,23 @@ def parse_history(projects: pd.DataFrame, source: str = "projects") -> pd.DataFr
     string), ``quarter`` (int), ``stage``, ``rank`` (0 reserve … 3 operation). Raises
     DataError naming every malformed entry; order problems are left to ``history_findings``.
     """
-    hist = projects["stage_history"].where(projects["stage_history"].notna(), "").astype(str)
-    ex = hist.str.split(";").explode().str.strip()
-    ex = ex[ex != ""]
-    parts = ex.str.split(":", n=1, expand=True).reindex(columns=[0, 1])
+    rows, raws = [], []
+    labels = projects.index
+    for label, h in zip(labels, projects["stage_history"].tolist(), strict=True):
+        if isinstance(h, str):
+            for part in h.split(";"):
+                part = part.strip()
+                if part:
+                    rows.append(label)
+                    raws.append(part)
+    split = [r.partition(":") for r in raws]
+    stage = pd.Series([b.strip().lower() for _, _, b in split], dtype=object)
     long = pd.DataFrame(
         {
-            "row": ex.index,
-            "quarter": quarter_index(parts[0].fillna("")).to_numpy(),
-            "stage": parts[1].fillna("").str.strip().str.lower().to_numpy(),
-            "raw": ex.to_numpy(),
+            "row": pd.Index(rows, dtype=labels.dtype) if rows else pd.Index([], dtype=labels.dtype),
+            "quarter": quarter_index(pd.Series([a for a, _, _ in split], dtype=object)).to_numpy(),
+            "stage": stage.to_numpy(),
+            "raw": np.asarray(raws, dtype=object),
         }
     )
     long["seq"] = long.groupby("row").cumcount()
@@ -225,6 +239,24 @@ def _last_change(hist: pd.DataFrame, quarter: int | None = None) -> pd.Series:
     return h[changed].groupby("row")["quarter"].max()
 
 
+def stage_ranks(projects: pd.DataFrame, quarters: list[int], hist: pd.DataFrame) -> np.ndarray:
+    """Stage rank (0 reserve … 3 operation; -1 not yet in the library) of every project
+    (rows, in ``projects`` order) at the end of every quarter (columns). Vectorised: the
+    latest history entry up to each quarter, forward-filled with a running maximum."""
+    qs = np.asarray(quarters)
+    h = hist.sort_values(["row", "quarter", "seq"])
+    pos = projects.index.get_indexer(h["row"])
+    col = np.searchsorted(qs, h["quarter"].to_numpy(), side="left")
+    # an entry in a quarter between two reported ones counts from the next reported quarter
+    keep = col < len(qs)
+    entry = np.arange(len(h))
+    idx = np.full((len(projects), len(qs)), -1, dtype=np.int64)
+    np.maximum.at(idx, (pos[keep], col[keep]), entry[keep])
+    idx = np.maximum.accumulate(idx, axis=1)
+    ranks = np.append(h["rank"].to_numpy(), -1)
+    return ranks[np.where(idx >= 0, idx, -1)]
+
+
 def stage_at(
     projects: pd.DataFrame, quarter: str | int, hist: pd.DataFrame | None = None
 ) -> pd.Series:
@@ -232,9 +264,9 @@ def stage_at(
     the project entered the library."""
     q = parse_quarter(quarter)
     hist = parse_history(projects) if hist is None else hist
-    h = hist[hist["quarter"] <= q].sort_values(["row", "quarter", "seq"])
-    last = h.groupby("row")["stage"].last()
-    return last.reindex(projects.index).astype(object).where(lambda s: s.notna(), None)
+    ranks = stage_ranks(projects, [q], hist)[:, 0]
+    names = np.array([*STAGES, None], dtype=object)
+    return pd.Series(names[ranks], index=projects.index, dtype=object)
 
 
 def stalled(
@@ -345,7 +377,7 @@ def implied_indicators(
 
 
 # --- tables the maps reuse -------------------------------------------------------------
-def town_progress(ds, quarter: str | int) -> pd.DataFrame:
+def town_progress(ds, quarter: str | int, hist: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per town at ``quarter``: town_id, name_zh, unit_id, projects, implemented,
     total_investment (planned, 亿元), invested_to_date (亿元, implied at the quarter), share
     (invested / planned, 0–1). Every town of ``ds.towns`` appears, with 0 when it has no
@@ -354,7 +386,7 @@ def town_progress(ds, quarter: str | int) -> pd.DataFrame:
     keep = [c for c in ("town_id", "name_zh", "name_en", "unit_id") if c in ds.towns]
     towns = ds.towns[keep].copy()
     p = ds.projects
-    hist = parse_history(p)
+    hist = parse_history(p) if hist is None else hist
     inv = investment_paths(p, [q], hist)["fai"][q]
     stage = stage_at(p, q, hist)
     df = pd.DataFrame(
@@ -386,14 +418,16 @@ def unit_summary(
     indicators: pd.DataFrame | None = None,
     n_stall: int = DEFAULT_STALL_QUARTERS,
     targets: dict[str, float] | None = None,
+    hist: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per county/district/zone at ``quarter``: towns, projects, implemented, stalled,
     total_investment, invested_to_date, share (0–1), and with ``indicators`` also fai_quarter,
     fai_cumulative (亿元) and the specialty/non-government/S&T shares (%), plus the bulletin
     score and rank (§4.2a; see ``bulletin_score``)."""
     q = parse_quarter(quarter)
-    tp = town_progress(ds, q)
-    st = stalled(ds.projects, q, n_stall)
+    hist = parse_history(ds.projects) if hist is None else hist
+    tp = town_progress(ds, q, hist)
+    st = stalled(ds.projects, q, n_stall, hist)
     tp["stalled"] = tp["town_id"].map(st.groupby("town_id").size()).fillna(0).astype(int)
     tp["towns"] = 1
     cols = ["towns", "projects", "implemented", "stalled", "total_investment", "invested_to_date"]
@@ -464,10 +498,14 @@ def pipeline(
     """Number of projects in each stage of the four batches at the end of each quarter
     (§3.3.1): one row per quarter, columns quarter (str) and the four stages, plus total."""
     hist = parse_history(projects) if hist is None else hist
-    rows = []
-    for q in quarters:
-        counts = stage_at(projects, q, hist).value_counts()
-        rows.append({"quarter": format_quarter(q), **{s: int(counts.get(s, 0)) for s in STAGES}})
+    ranks = stage_ranks(projects, quarters, hist)
+    rows = [
+        {
+            "quarter": format_quarter(q),
+            **{s: int((ranks[:, j] == i).sum()) for i, s in enumerate(STAGES)},
+        }
+        for j, q in enumerate(quarters)
+    ]
     out = pd.DataFrame(rows, columns=["quarter", *STAGES])
     out["total"] = out[list(STAGES)].sum(axis=1)
     return out
@@ -580,9 +618,13 @@ class Context:
 
     def city_stock(self, col: str) -> pd.Series:
         """City total of a stock column per quarter: each town's latest value carried forward."""
-        wide = self.indicators.pivot_table(
-            index="quarter", columns="town_id", values=col, aggfunc="last"
-        )
+        if "_stocks" not in self._cache:  # (quarter, town) is unique: checked on load
+            self._cache["_stocks"] = (
+                self.indicators.set_index(["quarter", "town_id"])[list(STOCK_COLUMNS)]
+                .astype(float)
+                .unstack("town_id")
+            )
+        wide = self._cache["_stocks"][col]
         return wide.reindex(self.quarters).ffill().fillna(0.0).sum(axis=1).astype(float)
 
 
@@ -639,10 +681,8 @@ def _rate(grades: tuple[str, ...]) -> Callable[[Context], pd.Series]:
 
 
 def _implemented(ctx: Context) -> pd.Series:
-    return pd.Series(
-        [float(stage_at(ctx.projects, q, ctx.hist).isin(IMPLEMENTED).sum()) for q in ctx.quarters],
-        index=ctx.quarters,
-    )
+    ranks = stage_ranks(ctx.projects, ctx.quarters, ctx.hist)
+    return pd.Series((ranks >= 2).sum(axis=0).astype(float), index=ctx.quarters)
 
 
 def _share(col: str) -> Callable[[Context], tuple[pd.Series, pd.Series]]:
@@ -1017,8 +1057,8 @@ def build_report(
     return ProgressReport(
         quarter=format_quarter(q),
         scorecard=scorecard(ctx, targets, q),
-        units=unit_summary(ds, q, indicators, n_stall, share_targets),
-        towns=town_progress(ds, q),
+        units=unit_summary(ds, q, indicators, n_stall, share_targets, hist),
+        towns=town_progress(ds, q, hist),
         shares=shares(indicators, towns, q),
         pipeline=pipeline(projects, [x for x in quarters if x <= q], hist),
         stalled=stalled(projects, q, n_stall, hist),
