@@ -112,7 +112,7 @@ def test_town_popup_lists_every_attribute(visit):
         """() => {
             const lyr = window.townsgisMap.layers.towns.getLayers()[0];
             lyr.openPopup();
-            return document.querySelector('.leaflet-popup-content').innerText;
+            return lyr.getPopup().getElement().innerText;
         }"""
     )
     for key in ("town_id", "level", "category", "investor", "approximate"):

@@ -145,7 +145,7 @@ def _finding_frame(inp: LayoutInputs, lang: str) -> tuple[gpd.GeoDataFrame, list
         label = _distance_label(f) if line else None
         if label:
             p["_label"] = esc(label)
-            p["_lc"] = "tg-dist-label"
+            p["_lc"] = f"tg-dist-label tg-dist-{key}"
         else:
             p["_tip"] = esc(f.message(lang))
         geoms.append(gs.iloc[0])

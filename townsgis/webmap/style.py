@@ -156,6 +156,8 @@ html, body {margin:0; padding:0; height:100%;
 .leaflet-tooltip.tg-unit-label {font-size:14px; color:#666; font-weight:400;}
 .leaflet-tooltip.tg-town-label {font-size:12px;}
 .leaflet-tooltip.tg-dist-label {color:#b30000; font-size:13px; font-weight:700;}
+.leaflet-tooltip.tg-dist-warning {color:#d94801;}
+.leaflet-tooltip.tg-dist-waived {color:#555; font-style:italic;}
 .tg-zone {fill:url(#tg-hatch) !important; fill-opacity:1 !important;}
 .tg-popup table {border-collapse:collapse; font-size:12px;}
 .tg-popup th {text-align:left; padding:1px 8px 1px 0; color:#555; font-weight:500;

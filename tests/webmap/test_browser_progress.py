@@ -1,0 +1,109 @@
+"""The progress map in headless Chromium: canvas project layer, quarter slider, stalled
+projects (issue 4). Expected numbers come from ``townsgis.progress``, not constants."""
+
+from __future__ import annotations
+
+import pytest
+
+from townsgis.webmap.browser import open_offline
+from townsgis.webmap.style import STAGES
+
+READY = "window.townsgisMap !== undefined && window.townsgisProgress !== undefined"
+
+
+@pytest.fixture(scope="module")
+def data(bundled):
+    from townsgis.dataset import load_dataset
+    from townsgis.progress import parse_history
+
+    ds = load_dataset(bundled)
+    hist = parse_history(ds.projects)
+    return ds, hist
+
+
+def expected_counts(ds, hist, quarter: int) -> dict:
+    from townsgis.progress import stage_at, stalled
+
+    st = stage_at(ds.projects, quarter, hist)
+    return {
+        "stages": [int((st == s).sum()) for s in STAGES],
+        "stalled": len(stalled(ds.projects, quarter, hist=hist)),
+        "shown": int(st.notna().sum()),
+    }
+
+
+@pytest.fixture(scope="module")
+def visit(browser, progress_page, artifacts):
+    v = open_offline(browser, progress_page, ready_js=READY)
+    v.page.screenshot(path=str(artifacts / "webmap-progress.png"))
+    yield v
+    v.page.close()
+
+
+def test_opens_offline_without_errors_or_requests(visit):
+    assert visit.page_errors == []
+    assert visit.console_errors == []
+    assert visit.blocked == [] and visit.external_requests == []
+    assert visit.page.locator(".folium-map").is_visible()
+
+
+def test_every_project_is_on_one_canvas_layer(visit, data):
+    ds, _ = data
+    page = visit.page
+    assert page.evaluate("window.townsgisProgress.count()") == len(ds.projects)
+    assert page.evaluate("document.querySelectorAll('canvas.leaflet-zoom-animated').length") >= 1
+    assert page.evaluate("document.querySelectorAll('path.tg-town').length") == len(ds.towns)
+
+
+def test_initial_quarter_counts_match_progress_module(visit, data):
+    from townsgis.progress import as_of_quarter, format_quarter
+
+    ds, hist = data
+    q = as_of_quarter(hist)
+    assert visit.page.evaluate("window.townsgisProgress.quarter()") == format_quarter(q)
+    got = visit.page.evaluate("window.townsgisProgress.counts()")
+    assert got == expected_counts(ds, hist, q)
+    assert got["stalled"] > 0  # the sample has stalled projects to mark
+
+
+@pytest.mark.parametrize("offset", [0, 4, 9])
+def test_slider_moves_projects_through_the_stages(visit, data, offset):
+    from townsgis.progress import format_quarter
+
+    ds, hist = data
+    quarters = visit.page.evaluate("window.townsgisProgress.quarters")
+    assert quarters[0] == format_quarter(int(hist["quarter"].min()))
+    i = min(offset, len(quarters) - 1)
+    slider = visit.page.locator("#tg-slider input[type=range]")
+    slider.fill(str(i))  # fires input, as a user dragging the slider would
+    got = visit.page.evaluate("window.townsgisProgress.counts()")
+    assert got == expected_counts(ds, hist, int(hist["quarter"].min()) + i)
+    assert format_quarter(int(hist["quarter"].min()) + i) in visit.page.inner_text("#tg-slider")
+
+
+def test_unit_popup_summarises_the_unit(visit):
+    text = visit.page.evaluate(
+        """() => {
+            const lyr = window.townsgisMap.layers.units.getLayers()[0];
+            lyr.openPopup();
+            const t = lyr.getPopup().getElement().innerText;
+            window.townsgisMap.map.closePopup();
+            return t;
+        }"""
+    )
+    assert "项目数" in text and "已完成投资" in text and "%" in text
+
+
+def test_project_popup_names_stage_and_investment(visit):
+    text = visit.page.evaluate(
+        """() => {
+            const p = window.townsgisProgress;
+            p.setQuarter(p.quarters.length - 1);
+            const child = p.layer.getLayers()[0];
+            child.fire('click', {latlng: child.getLatLng()}, true);
+            const t = p.layer.getPopup().getElement().innerText;
+            window.townsgisMap.map.closePopup();
+            return t;
+        }"""
+    )
+    assert "project_id" in text and "总投资" in text
