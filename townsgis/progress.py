@@ -511,9 +511,16 @@ def pipeline(
     return out
 
 
-def shares(indicators: pd.DataFrame, towns: pd.DataFrame, quarter: str | int) -> pd.DataFrame:
+def shares(
+    indicators: pd.DataFrame,
+    towns: pd.DataFrame,
+    quarter: str | int,
+    targets: dict[str, float] | None = None,
+) -> pd.DataFrame:
     """Specialty-industry, non-government and S&T investment as % of cumulative FAI to
-    ``quarter`` (§2.3, §3.2.1), per town and a final city-wide row (town_id ``"city"``)."""
+    ``quarter`` (§2.3, §3.2.1), per town and a final city-wide row (town_id ``"city"``),
+    each with ``<share>_met`` against ``targets`` (default ≥ 70, ≥ 80, ≥ 8)."""
+    targets = DEFAULT_SHARE_TARGETS | (targets or {})
     q = parse_quarter(quarter)
     upto = indicators[indicators["quarter"] <= q]
     cols = list(FLOW_COLUMNS[:4])
@@ -522,6 +529,8 @@ def shares(indicators: pd.DataFrame, towns: pd.DataFrame, quarter: str | int) ->
     out = pd.DataFrame({"fai_cumulative": per["fai"]})
     for name, col in SHARE_METRICS.items():
         out[name] = 100 * _ratio(per[col], per["fai"])
+    for name in SHARE_METRICS:
+        out[f"{name}_met"] = (out[name].round(9) >= targets[name]) & (per["fai"] > 0)
     names = dict(zip(towns["town_id"], towns["name_zh"], strict=False))
     out.insert(0, "name_zh", [names.get(t, "全市") for t in out.index])
     return out.reset_index().rename(columns={"index": "town_id"})
@@ -549,6 +558,7 @@ def culture_growth(indicators: pd.DataFrame, towns: pd.DataFrame) -> pd.DataFram
                     "year": int(y),
                     "culture_revenue": r[y],
                     "growth_pct": growth,
+                    "met": None if np.isnan(growth) else bool(round(growth, 9) >= 20.0),
                     "complete": bool(nq.get(y, 0) == 4),
                 }
             )
@@ -1037,9 +1047,9 @@ def build_report(
         )
     towns = pd.DataFrame(ds.towns.drop(columns="geometry", errors="ignore"))
     ctx = Context(towns, projects, hist, indicators, assessment, quarters)
-    share_targets = {
+    share_targets = DEFAULT_SHARE_TARGETS | {
         t["metric"]: float(t["value"]) for t in targets if t["metric"] in SHARE_METRICS
-    } or DEFAULT_SHARE_TARGETS
+    }
     findings = history_findings(projects, hist) + consistency_findings(
         projects, hist, indicators, towns
     )
@@ -1059,7 +1069,7 @@ def build_report(
         scorecard=scorecard(ctx, targets, q),
         units=unit_summary(ds, q, indicators, n_stall, share_targets, hist),
         towns=town_progress(ds, q, hist),
-        shares=shares(indicators, towns, q),
+        shares=shares(indicators, towns, q, share_targets),
         pipeline=pipeline(projects, [x for x in quarters if x <= q], hist),
         stalled=stalled(projects, q, n_stall, hist),
         assessment=assessment_summary(assessment_visible(assessment, q), towns),

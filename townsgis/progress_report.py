@@ -51,6 +51,9 @@ _L = {  # column labels: key → (zh, en)
     "specialty_share": ("特色产业投资占比%", "specialty %"),
     "nongov_share": ("非政府投资占比%", "non-government %"),
     "tech_share": ("科技投入占比%", "S&T %"),
+    "specialty_share_met": ("特色产业占比达标", "specialty met"),
+    "nongov_share_met": ("非政府占比达标", "non-gov met"),
+    "tech_share_met": ("科技占比达标", "S&T met"),
     "score_completion": ("完成分", "completion"),
     "score_implementation": ("实施分", "implementation"),
     "score_compliance": ("结构分", "compliance"),
@@ -174,6 +177,8 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
     ]
 
     sh = r.shares.copy().rename(columns={"name_zh": "name"})
+    for c in [c for c in sh if c.endswith("_met")]:
+        sh[c] = sh[c].map(yn)
     if not zh:
         sh["name"] = sh["name"].replace({"全市": "city"})
 
@@ -221,6 +226,7 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
 
     cu = r.culture.copy()
     cu["complete"] = cu["complete"].map(yn)
+    cu["met"] = cu["met"].map(yn)
 
     fi = pd.DataFrame(
         [

@@ -97,3 +97,17 @@ def test_sample_pipeline_last_quarter_equals_the_stage_column(sample):
     for stage in ("reserve", "approval", "construction", "operation"):
         assert row[stage] == counts.get(stage, 0)
     assert row["total"] == len(projects)
+
+
+def test_shares_per_town_and_city_with_met_flags():
+    from tests.progress.conftest import flat_indicators, tiny_towns
+    from townsgis.progress import shares
+
+    ind = flat_indicators()
+    ind.loc[ind["town_id"] == "T3", "tech_investment"] = 0.16  # exactly 8% of 2 亿元
+    ind.loc[ind["town_id"] == "T2", "nongov_investment"] = 1.58  # 79% < 80%
+    sh = shares(ind, tiny_towns(), "2019Q4").set_index("town_id")
+    assert sh.at["T3", "tech_share"] == pytest.approx(8.0) and sh.at["T3", "tech_share_met"]
+    assert not sh.at["T2", "nongov_share_met"] and sh.at["T1", "nongov_share_met"]
+    assert sh.at["city", "fai_cumulative"] == pytest.approx(48.0)
+    assert sh.at["city", "nongov_share"] == pytest.approx((1.7 * 2 + 1.58) / 6 * 100)
