@@ -147,7 +147,8 @@ def _draw_map(fig, ax, scene: MapScene, xlim, ylim, s: float) -> None:
     is_zone = (units["kind"] == "functional_zone").to_numpy() if "kind" in units else None
     base = units[~is_zone] if is_zone is not None else units
     zones = units[is_zone] if is_zone is not None else units.iloc[0:0]
-    base.plot(ax=ax, facecolor="#fdfcf7", edgecolor="0.25", linewidth=0.9 * s, zorder=2)
+    if len(base):
+        base.plot(ax=ax, facecolor="#fdfcf7", edgecolor="0.25", linewidth=0.9 * s, zorder=2)
     if scene.city is not None and len(scene.city):
         scene.city.boundary.plot(ax=ax, color="0.1", linewidth=1.6 * s, zorder=3)
     if len(zones):
@@ -172,7 +173,8 @@ def _draw_map(fig, ax, scene: MapScene, xlim, ylim, s: float) -> None:
         colors = [cmap(norm(st.values[t])) if t in st.values else "0.8" for t in towns["town_id"]]
     else:
         colors = [CATEGORY_COLORS.get(c, "0.5") for c in towns["category"]]
-    towns.plot(ax=ax, color=colors, edgecolor="0.15", linewidth=0.5 * s, zorder=7)
+    if len(towns):
+        towns.plot(ax=ax, color=colors, edgecolor="0.15", linewidth=0.5 * s, zorder=7)
 
     _draw_findings(ax, scene, s)
 
