@@ -565,7 +565,9 @@ def culture_growth(indicators: pd.DataFrame, towns: pd.DataFrame) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
-def assessment_summary(assessment: pd.DataFrame, towns: pd.DataFrame) -> dict[str, Any]:
+def assessment_summary(
+    assessment: pd.DataFrame, towns: pd.DataFrame, unit_names: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Per year: towns assessed, pass rate and excellent rate (%, §2.2: 100% and > 20%),
     and the counties vetoed under §4.3b (any town warned, downgraded or eliminated) with
     the towns and grades that caused it."""
@@ -582,6 +584,7 @@ def assessment_summary(assessment: pd.DataFrame, towns: pd.DataFrame) -> dict[st
             vetoed.append(
                 {
                     "unit_id": unit,
+                    "name_zh": (unit_names or {}).get(unit, unit),
                     "reasons": [
                         {"town_id": t, "name_zh": name_of.get(t, t), "grade": gr}
                         for t, gr in zip(b["town_id"], b["grade"], strict=False)
@@ -1072,7 +1075,11 @@ def build_report(
         shares=shares(indicators, towns, q, share_targets),
         pipeline=pipeline(projects, [x for x in quarters if x <= q], hist),
         stalled=stalled(projects, q, n_stall, hist),
-        assessment=assessment_summary(assessment_visible(assessment, q), towns),
+        assessment=assessment_summary(
+            assessment_visible(assessment, q),
+            towns,
+            dict(zip(ds.units["unit_id"], ds.units["name_zh"], strict=False)),
+        ),
         culture=culture_growth(indicators[indicators["quarter"] <= q], towns),
         findings=findings,
         stall_quarters=n_stall,

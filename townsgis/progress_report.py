@@ -180,7 +180,8 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
     for c in [c for c in sh if c.endswith("_met")]:
         sh[c] = sh[c].map(yn)
     if not zh:
-        sh["name"] = sh["name"].replace({"全市": "city"})
+        en = dict(zip(r.towns["town_id"], r.towns.get("name_en", r.towns["name_zh"]), strict=False))
+        sh["name"] = [en.get(t, "city") for t in sh["town_id"]]
 
     pl = r.pipeline.copy()
     pl = pl.rename(columns={s: (STAGE_ZH[s] if zh else s) for s in STAGES})
@@ -192,7 +193,8 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
     years = []
     for y in r.assessment["years"]:
         veto = "；".join(
-            f"{v['unit_id']}：" + "、".join(f"{x['name_zh']}（{x['grade']}）" for x in v["reasons"])
+            f"{v.get('name_zh', v['unit_id'])}（{v['unit_id']}）："
+            + "、".join(f"{x['name_zh']}（{x['grade']}）" for x in v["reasons"])
             for v in y["vetoed"]
         )
         years.append(
