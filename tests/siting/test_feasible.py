@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
+from siting_fixture import HALF, METRIC, lonlat, m
 
-from conftest import HALF, METRIC, lonlat, m
 from townsgis.errors import TownsgisError
 from townsgis.siting import (
     SPATIAL_KINDS,
@@ -32,9 +32,7 @@ def verdicts(fx, points_m, level="provincial_creation"):
         lon, lat = lonlat(x, y)
         s = sites_from_point(ds, lon, lat, category="manufacturing", level=level)
         (res,) = evaluate_sites(ds, rs, s).sites
-        out.append(
-            {f.rule for f in res.findings if kinds[f.rule] in SPATIAL_KINDS | {"unit-cap"}}
-        )
+        out.append({f.rule for f in res.findings if kinds[f.rule] in SPATIAL_KINDS | {"unit-cap"}})
     return out
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from siting_fixture import HALF, lonlat, m
 
-from conftest import HALF, lonlat, m
 from townsgis.crs import wgs84_to_gcj02
 from townsgis.errors import SchemaError
 from townsgis.siting import circle_radius_m, evaluate_sites, sites_from_point

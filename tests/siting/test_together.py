@@ -5,8 +5,8 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 import shapely
+from siting_fixture import box_km, lonlat, m
 
-from conftest import box_km, lonlat, m
 from townsgis.crs import WGS84
 from townsgis.errors import SchemaError
 from townsgis.siting import evaluate_sites, sites_from_file
@@ -50,9 +50,11 @@ def test_together_caps_count_the_whole_package(make_fixture, tmp_path):
 
 
 def test_polygon_sites_keep_their_shape_and_area(fx, tmp_path):
-    ds, rs = fx.dataset(), fx.ruleset()
+    ds = fx.dataset()
     poly = gpd.GeoSeries([box_km(50, 20, 52, 21.5)], crs="EPSG:4549").to_crs(WGS84).iloc[0]
-    path = _write(tmp_path, [{"name": "方地", "category": "services", "level": "municipal"}], [poly])
+    path = _write(
+        tmp_path, [{"name": "方地", "category": "services", "level": "municipal"}], [poly]
+    )
     sites = sites_from_file(ds, path)
     assert sites["area_km2"].iloc[0] == pytest.approx(3.0, rel=1e-6)
     assert sites["unit_id"].iloc[0] == "B"

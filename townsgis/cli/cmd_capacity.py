@@ -25,7 +25,7 @@ def capacity(
     lang: LangOpt = Lang.zh,
     ruleset: RulesetOpt = None,
     project: ProjectOpt = None,
-) -> int:
+) -> None:
     """Remaining provincial and total slots per unit and city-wide, and the fewest additions
     (within the caps) or removals that bring the category mix within its shares."""
     from townsgis.dataset import load_dataset
@@ -40,7 +40,6 @@ def capacity(
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(render_text(report, lang.value))
-    return 0
 
 
 _CAT = {

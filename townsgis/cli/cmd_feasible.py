@@ -44,7 +44,7 @@ def feasible(
     lang: LangOpt = Lang.zh,
     ruleset: RulesetOpt = None,
     project: ProjectOpt = None,
-) -> int:
+) -> None:
     """Write the area where one more town's centroid passes every spatial rule as a layer
     (GeoJSON/GPKG, WGS84; default maps/feasible-<category>.geojson) and print its area in km²."""
     from townsgis.dataset import load_dataset
@@ -64,7 +64,6 @@ def feasible(
         typer.echo(json.dumps(d, ensure_ascii=False, indent=2))
     else:
         typer.echo(render_text(res, path, lang.value))
-    return 0
 
 
 def render_text(res, path: Path, lang: str) -> str:

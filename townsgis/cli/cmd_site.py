@@ -63,7 +63,7 @@ def site(
     lang: LangOpt = Lang.zh,
     ruleset: RulesetOpt = None,
     project: ProjectOpt = None,
-) -> int:
+) -> None:
     """Judge proposed sites against the current layout: verdict, the findings each site
     causes, the 3 nearest towns (boundary distance, km) and the remaining caps.
     Exit 0 all pass, 1 any fails, 2 bad input."""
@@ -104,7 +104,7 @@ def site(
         typer.echo(json.dumps(report.to_dict(lang.value), ensure_ascii=False, indent=2))
     else:
         typer.echo(render_text(report, lang.value))
-    return EXIT_OK if report.passed else EXIT_FINDINGS
+    raise typer.Exit(EXIT_OK if report.passed else EXIT_FINDINGS)
 
 
 _T = {
