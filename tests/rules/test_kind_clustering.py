@@ -98,3 +98,18 @@ def test_normal_approximation_above_mc_max_n(run_kind):
 
 def test_too_few_towns_skipped(run_kind):
     assert run_kind(_cluster(2, 100), "clustering", sims=999) == []
+
+
+def test_donnelly_approximation_agrees_with_monte_carlo():
+    from townsgis.checks.clustering import donnelly_p
+
+    window = shapely.box(0, 0, 30_000, 20_000)
+    rng = np.random.default_rng(21)
+    n = 150
+    sims = csr_points(window, n, 999, rng)
+    expected = 0.5 / math.sqrt(n / window.area)
+    r_sim = nn_distances(sims) / expected
+    for xy in csr_points(window, n, 5, rng):  # five CSR patterns
+        obs = mean_nn_distance(xy)
+        p_mc = (1 + int((r_sim <= obs / expected).sum())) / 1000
+        assert donnelly_p(obs, n, window.area, window.length) == pytest.approx(p_mc, abs=0.08)

@@ -119,6 +119,7 @@ def area_range(ctx: RuleContext, spec) -> list[Finding]:
         cap[raised] = float(p["raised_max_km2"])
     lo = -np.inf if p["min_km2"] is None else float(p["min_km2"])
     out = []
+    geoms = towns.geometry.to_numpy()
     what = "规划面积" if p["source"] in ("geometry", "planned_area_km2") else p["source"]
     for t in np.flatnonzero(area < lo * (1 - EPS_REL)):
         refs = ctx.town_refs([t])
@@ -130,7 +131,7 @@ def area_range(ctx: RuleContext, spec) -> list[Finding]:
                 f"{refs[0]['id']} {p['source']} area {area[t]:.2f} km² < {lo:g} km²",
                 measured=round(float(area[t]), 4),
                 limit=lo,
-                geometry=towns.geometry.iat[t],
+                geometry=geoms[t],
                 extra={"unit": "km2"},
             )
         )
@@ -144,7 +145,7 @@ def area_range(ctx: RuleContext, spec) -> list[Finding]:
                 f"{refs[0]['id']} {p['source']} area {area[t]:.2f} km² > {cap[t]:g} km²",
                 measured=round(float(area[t]), 4),
                 limit=float(cap[t]),
-                geometry=towns.geometry.iat[t],
+                geometry=geoms[t],
                 extra={"unit": "km2"},
             )
         )
@@ -243,6 +244,7 @@ def attribute(ctx: RuleContext, spec) -> list[Finding]:
             ok = {">=": x >= y, ">": x > y, "<=": x <= y, "<": x < y}[op]
         ok = ok & ~np.isnan(x)
     out = []
+    geoms = towns.geometry.to_numpy()
     where_txt = ", ".join(f"{k}={v}" for k, v in (p["where"] or {}).items())
     cond = f"{field} {op}" + ("" if op == "not-empty" else f" {value}")
     for t in np.flatnonzero(sel & ~ok):
@@ -258,7 +260,7 @@ def attribute(ctx: RuleContext, spec) -> list[Finding]:
                 f"{refs[0]['id']}: {field} = {found_en}, required {cond}{scope_en}",
                 measured=None if empty[t] else _plain(raw[t]),
                 limit=cond,
-                geometry=towns.geometry.iat[t],
+                geometry=geoms[t],
             )
         )
     return out

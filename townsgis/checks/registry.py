@@ -158,8 +158,14 @@ class RuleContext:
 
     def town_refs(self, idx) -> list[dict[str, str]]:
         """``[{id, name_zh}]`` for the towns at positional indexes ``idx``."""
-        t = self.towns
-        return [{"id": str(t["town_id"].iat[i]), "name_zh": str(t["name_zh"].iat[i])} for i in idx]
+        if "refs" not in self.cache:
+            t = self.towns
+            self.cache["refs"] = (
+                t["town_id"].astype(str).tolist(),
+                t["name_zh"].astype(str).tolist(),
+            )
+        ids, names = self.cache["refs"]
+        return [{"id": ids[i], "name_zh": names[i]} for i in idx]
 
     def unit_name(self, unit_id: str | None, lang: str = "zh") -> str:
         """Display name of a unit (its id when unknown)."""

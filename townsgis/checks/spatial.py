@@ -194,10 +194,13 @@ def within_unit(ctx: RuleContext, spec) -> list[Finding]:
     share = np.zeros(len(g))
     known = pos >= 0
     if known.any():
-        inter = shapely.area(shapely.intersection(g[known], ugeom[pos[known]]))
-        share[known] = np.where(
-            area[known] > 0, inter / np.where(area[known] > 0, area[known], 1), 1.0
-        )
+        shapely.prepare(ugeom)  # fast containment test first; exact overlap only at edges
+        k = np.flatnonzero(known)
+        inside = shapely.contains(ugeom[pos[k]], g[k])
+        share[k[inside]] = 1.0
+        edge = k[~inside]
+        inter = shapely.area(shapely.intersection(g[edge], ugeom[pos[edge]]))
+        share[edge] = np.where(area[edge] > 0, inter / np.where(area[edge] > 0, area[edge], 1), 1.0)
     bad = np.flatnonzero(share < share_min - 1e-9)
     if not len(bad):
         return []
