@@ -25,17 +25,21 @@ BIND_JS = """function(feature, layer) {
 
 
 def js_snippet(js: str):
-    """A folium element whose JavaScript runs after its parent map is created."""
+    """A folium element whose JavaScript runs after its parent map is created.
+
+    The code goes to the page verbatim: unlike a folium MacroElement, whose rendered script
+    branca parses again as a Jinja template (slow for megabytes of data, and unsafe for text
+    with ``{{``), it is never templated."""
     from branca.element import MacroElement
-    from folium.template import Template
 
     class _Snippet(MacroElement):
-        _template = Template("{% macro script(this, kwargs) %}\n{{ this.js }}\n{% endmacro %}")
-
         def __init__(self, code: str):
             super().__init__()
             self._name = "TownsgisSnippet"
             self.js = code
+
+        def render(self, **kwargs) -> None:
+            self.get_root().script.add_child(RawHTML(self.js), name=self.get_name())
 
     return _Snippet(js)
 

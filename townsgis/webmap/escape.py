@@ -14,10 +14,14 @@ from typing import Any
 
 
 def esc(value: Any) -> str:
-    """``value`` as escaped HTML text; None and NaN become an empty string."""
+    """``value`` as escaped HTML text; None and NaN become an empty string.
+
+    Braces become character references too: folium/branca re-parse every layer's rendered
+    script as a Jinja template, so a name containing ``{{ … }}`` would otherwise be evaluated
+    (or crash the render) before it reaches the page."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return html.escape(str(value), quote=True)
+    return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def json_for_script(obj: Any) -> str:

@@ -48,9 +48,11 @@ def encode_histories(hist: pd.DataFrame, rows: pd.Index, q0: int) -> list[str]:
     changed = h["stage"] != h.groupby("row")["stage"].shift()
     h = h[changed]
     code = h["rank"].map(dict(enumerate(STAGE_CODES)))
-    token = (h["quarter"] - q0).astype(str) + code
-    joined = token.groupby(h["row"]).agg("".join)
-    return joined.reindex(rows).fillna("").tolist()
+    token = ((h["quarter"] - q0).astype(str) + code).tolist()
+    out = [""] * len(rows)
+    for pos, tok in zip(rows.get_indexer(h["row"]).tolist(), token, strict=True):
+        out[pos] += tok  # rows are sorted by time within each project
+    return out
 
 
 def progress_payload(

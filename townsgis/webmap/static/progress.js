@@ -21,7 +21,10 @@ function townsgisProgress(map, group, D) {
   function isStalled(st, since, q) {
     return st >= 0 && st !== codes.length - 1 && q - since >= stallN;
   }
-  var renderer = L.canvas({padding: 0.3});
+  if (!map.getPane("tg-projects")) {
+    map.createPane("tg-projects").style.zIndex = 450;  // above the town polygons (400)
+  }
+  var renderer = L.canvas({padding: 0.3, pane: "tg-projects"});
   var feats = new Array(n);
   for (var j = 0; j < n; j++) {
     feats[j] = {type: "Feature", properties: {i: j},
