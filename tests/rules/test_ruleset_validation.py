@@ -170,3 +170,10 @@ def test_every_kind_declares_documented_params():
     for kind in KINDS.values():
         assert kind.doc
         assert all(p.doc for p in kind.params.values())
+
+
+def test_rules_doc_is_up_to_date():
+    from townsgis.checks.docs import render_rules_doc
+
+    doc = (bundled_root() / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert doc == render_rules_doc(RULES), "regenerate: python -m townsgis.checks.docs"

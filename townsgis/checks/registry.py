@@ -135,7 +135,7 @@ def rule_kind(
     def deco(fn: KindFn) -> KindFn:
         if name in KINDS:
             raise ValueError(f"rule kind {name!r} is already registered")
-        doc = (fn.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        doc = " ".join((fn.__doc__ or "").strip().split("\n\n")[0].split()).replace("``", "`")
         KINDS[name] = RuleKind(name, fn, dict(params), doc, validate)
         return fn
 
