@@ -221,3 +221,11 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
 def test_write_layer_refuses_unknown_suffix(tmp_path):
     with pytest.raises(LayerIOError, match="use .geojson or .gpkg"):
         write_layer(sample(), tmp_path / "out.shp")
+
+
+@pytest.mark.parametrize(("suffix", "sep"), [(".csv", ";"), (".tsv", "\t"), (".txt", "|")])
+def test_table_delimiters(tmp_path, suffix, sep):
+    path = tmp_path / f"p{suffix}"
+    path.write_text(sep.join(["name_zh", "lon", "lat"]) + "\n" + sep.join(["甲", "120.1", "30.8"]))
+    gdf = read_layer(path)
+    assert gdf["name_zh"].tolist() == ["甲"] and gdf.geometry.x.iloc[0] == 120.1

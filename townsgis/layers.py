@@ -259,10 +259,11 @@ def _read_table(path: Path, encoding: str | None, notes: list[str]) -> gpd.GeoDa
             enc = encoding or _text_encoding(raw)
             if encoding is None and enc != "utf-8-sig":
                 notes.append(f"{path.name}: not UTF-8; read as {enc}")
-            sep = "\t" if suffix == ".tsv" else None
             import io
 
-            df = pd.read_csv(io.StringIO(raw.decode(enc)), sep=sep, engine="python")
+            text = raw.decode(enc)
+            sep = "\t" if suffix == ".tsv" else _delimiter(text[:20000])
+            df = pd.read_csv(io.StringIO(text), sep=sep)
     except (UnicodeDecodeError, LookupError) as exc:
         raise LayerIOError(f"{path}: cannot decode text ({exc}); pass --encoding") from None
     except Exception as exc:
@@ -291,6 +292,14 @@ def _read_table(path: Path, encoding: str | None, notes: list[str]) -> gpd.GeoDa
         raise SchemaError(str(path), problems)
     rest = df.drop(columns=[lon_col, lat_col])
     return gpd.GeoDataFrame(rest, geometry=gpd.points_from_xy(lon, lat), crs=None)
+
+
+def _delimiter(sample: str) -> str:
+    """The field separator of a text table: comma unless the header says tab/semicolon/|."""
+    header = sample.splitlines()[0] if sample else ""
+    counts = {sep: header.count(sep) for sep in (",", "\t", ";", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > 0 else ","
 
 
 def _find_column(columns, names: tuple[str, ...]) -> str | None:

@@ -14,7 +14,6 @@ distances in messages are computed in the metric analysis CRS (EPSG:4549 for Huz
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -156,14 +155,15 @@ class _Problems:
         self.items: list[str] = []
         self.word = gdf.attrs.get("row_word", "feature")
         self.base = int(gdf.attrs.get("row_base", 1))
-        ids = _col_or_none(gdf, schema.id_column)
+        self._ids = _col_or_none(gdf, schema.id_column)
         name = next((c for c in schema.name_columns if c in gdf.columns), None)
-        names = _col_or_none(gdf, name)
-        self.labels = []
-        for i in range(len(gdf)):
-            bits = [str(v) for v in (_cell(ids, i), _cell(names, i)) if v is not None]
-            tag = f" ({' '.join(bits)})" if bits else ""
-            self.labels.append(f"{self.word} {self.base + i}{tag}")
+        self._names = _col_or_none(gdf, name)
+
+    def label(self, i: int) -> str:
+        """``feature 3 (HZ-03 湖州丝绸小镇)``: row number plus id and name when known."""
+        bits = [str(v) for v in (_cell(self._ids, i), _cell(self._names, i)) if v is not None]
+        tag = f" ({' '.join(bits)})" if bits else ""
+        return f"{self.word} {self.base + i}{tag}"
 
     def add(self, text: str) -> None:
         self.items.append(text)
@@ -172,7 +172,7 @@ class _Problems:
         """One problem per row position; ``message(i)`` describes row ``i``."""
         positions = list(positions)
         for i in positions[:MAX_ROWS_PER_PROBLEM]:
-            self.items.append(f"{self.labels[i]}: {message(i)}")
+            self.items.append(f"{self.label(i)}: {message(i)}")
         rest = positions[MAX_ROWS_PER_PROBLEM:]
         if rest:
             first = ", ".join(str(self.base + i) for i in rest[:10])
@@ -285,9 +285,23 @@ def _describe(col: Column) -> str:
 
 
 def _blank(s: pd.Series) -> np.ndarray:
+    """True where a value is missing or blank text."""
     isna = s.isna().to_numpy()
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        return isna
+    if pd.api.types.is_string_dtype(s) and not pd.api.types.is_object_dtype(s):
+        return isna | s.str.strip().eq("").fillna(False).to_numpy(dtype=bool)
     blank = s.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
     return isna | blank
+
+
+def _to_str(s: pd.Series) -> pd.Series:
+    """Text values stripped; integral numbers (ids, codes such as 330502) as text; else NaN."""
+    if pd.api.types.is_string_dtype(s) and not pd.api.types.is_object_dtype(s):
+        return s.str.strip()
+    if pd.api.types.is_integer_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        return s.astype("Int64").astype(str).where(s.notna(), None)
+    return s.map(_as_str)
 
 
 def _check_values(gdf, col: Column, p: _Problems) -> None:
@@ -296,12 +310,17 @@ def _check_values(gdf, col: Column, p: _Problems) -> None:
     if not col.nullable:
         p.rows(np.flatnonzero(empty), lambda i: f"{col.name} is empty")
     if col.dtype == "str":
-        converted = s.map(_as_str)
+        converted = _to_str(s)
         bad = np.flatnonzero(~empty & converted.isna().to_numpy())
         p.rows(bad, lambda i: f"{col.name} {s.iloc[i]!r} is not text")
         values = converted
     elif col.dtype in ("float", "int"):
-        is_bool = s.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
+        if pd.api.types.is_bool_dtype(s):
+            is_bool = np.ones(len(s), dtype=bool)
+        elif pd.api.types.is_numeric_dtype(s):
+            is_bool = np.zeros(len(s), dtype=bool)
+        else:
+            is_bool = s.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
         num = pd.to_numeric(s.where(~is_bool), errors="coerce")
         bad = np.flatnonzero(~empty & (num.isna().to_numpy() | is_bool))
         p.rows(bad, lambda i: f"{col.name} {s.iloc[i]!r} is not a number")
@@ -325,8 +344,8 @@ def _check_values(gdf, col: Column, p: _Problems) -> None:
         outside = np.flatnonzero(valid & ~values.isin(col.enum).to_numpy())
         p.rows(outside, lambda i: _enum_message(col, values.iloc[i]))
     if col.pattern:
-        rx = re.compile(col.pattern)
-        nomatch = values.map(lambda v: isinstance(v, str) and rx.match(v) is None).to_numpy(bool)
+        matched = values.astype(object).where(valid, "").astype(str).str.match(col.pattern)
+        nomatch = ~matched.to_numpy(dtype=bool)
         p.rows(
             np.flatnonzero(valid & nomatch),
             lambda i: f"{col.name} {values.iloc[i]!r} is not like 2018Q3",
@@ -425,13 +444,13 @@ def _check_geometry(gdf, schema: LayerSchema, p: _Problems, fix: bool) -> list[s
         new = repaired[k]
         if new is None or new.is_empty or new.geom_type not in schema.geom_types:
             got = "nothing" if new is None or new.is_empty else new.geom_type
-            p.add(f"{p.labels[i]}: invalid geometry ({reasons[k]}); make_valid gives {got}")
+            p.add(f"{p.label(i)}: invalid geometry ({reasons[k]}); make_valid gives {got}")
             continue
         change = f"{names[i]} → {new.geom_type}"
         if metric is not None and new.geom_type in POLYGONAL:
             before, after = _areas_km2([geoms[i], new], gdf.crs, metric)
             change += f", area {before:.4f} → {after:.4f} km² (in {metric.to_string()})"
-        fixes.append(f"{p.labels[i]}: repaired invalid geometry ({reasons[k]}): {change}")
+        fixes.append(f"{p.label(i)}: repaired invalid geometry ({reasons[k]}): {change}")
         geoms[i] = new
     gdf[gdf.geometry.name] = geoms
     return fixes
@@ -573,7 +592,7 @@ def _check_projects_in_towns(gdf, towns, p: _Problems, skip: set[int] = frozense
     t = towns[["town_id", towns.geometry.name]].copy()
     t["town_id"] = t["town_id"].map(_as_str)
     t = t[t.geometry.notna() & ~t.geometry.is_empty].reset_index(drop=True)
-    tid = gdf["town_id"].map(_as_str)
+    tid = _to_str(gdf["town_id"])
     known = set(t["town_id"])
     unknown = np.flatnonzero(tid.notna().to_numpy() & ~tid.isin(known).to_numpy())
     listing = ", ".join(sorted(k for k in known if k))
@@ -588,44 +607,48 @@ def _check_projects_in_towns(gdf, towns, p: _Problems, skip: set[int] = frozense
         return
     from townsgis.crs import analysis_crs
 
+    # Only projects with a known town are placed; the others are reported above.
+    usable &= tid.isin(known).to_numpy()
+    rows = np.flatnonzero(usable)
+    if len(rows) == 0:
+        return
     metric = analysis_crs(t.to_crs(4326))
-    pts = gpd.GeoDataFrame(
-        {"_i": np.flatnonzero(usable)}, geometry=geoms[usable].to_crs(metric).values, crs=metric
-    )
     tm = t.to_crs(metric)
-    hits = gpd.sjoin(pts, tm, how="left", predicate="intersects")
-    containing = hits.groupby("_i")["town_id"].agg(lambda s: [v for v in s if isinstance(v, str)])
-    own_geom = tm.set_index("town_id").geometry
-    own_geom = own_geom[~own_geom.index.duplicated()]
-    i_arr = pts["_i"].to_numpy()
-    own = own_geom.reindex(tid.iloc[i_arr].to_numpy())
-    dist = pts.geometry.distance(gpd.GeoSeries(own.values, crs=metric, index=pts.index)).to_numpy()
-    nearest = gpd.sjoin_nearest(pts, tm, how="left", distance_col="_d")
-    nearest = nearest[~nearest.index.duplicated()].set_index("_i")
-    outside_all, elsewhere = [], {}
-    for k, i in enumerate(i_arr):
-        own_id = tid.iloc[i]
-        inside = containing.get(i, [])
-        if own_id not in known:
-            continue
-        if not inside:
-            outside_all.append((i, dist[k]))
-        elif own_id not in inside:
-            elsewhere[i] = (inside, dist[k])
-    far = {i: d for i, d in outside_all}
+    pts = geoms.iloc[rows].to_crs(metric).reset_index(drop=True)
+    own_id = tid.iloc[rows].to_numpy()
+    hit_pt, hit_town = tm.sindex.query(pts.values, predicate="intersects")  # (point, town) pairs
+    town_ids = tm["town_id"].to_numpy()
+    in_own = np.zeros(len(rows), dtype=bool)
+    in_own[hit_pt[town_ids[hit_town] == own_id[hit_pt]]] = True
+    in_any = np.zeros(len(rows), dtype=bool)
+    in_any[hit_pt] = True
+    bad = np.flatnonzero(~in_own)
+    if len(bad) == 0:
+        return
+    first_own = tm.drop_duplicates("town_id").set_index("town_id").geometry
+    own_geom = gpd.GeoSeries(first_own.reindex(own_id[bad]).values, crs=metric)
+    dist = dict(
+        zip(rows[bad], pts.iloc[bad].reset_index(drop=True).distance(own_geom), strict=True)
+    )
+    near_idx = tm.sindex.nearest(pts.iloc[bad].values, return_all=False)
+    near = dict(zip(rows[bad[near_idx[0]]], town_ids[near_idx[1]], strict=True))
+    crs_name = metric.to_string()
+    lost = [int(rows[k]) for k in bad if not in_any[k]]
     p.rows(
-        [i for i, _ in outside_all],
+        lost,
         lambda i: (
-            f"lies outside every town, {far[i]:.0f} m from its own town "
-            f"{tid.iloc[i]} (nearest town: {nearest.loc[i, 'town_id']}, "
-            f"{nearest.loc[i, '_d']:.0f} m; distances in {metric.to_string()})"
+            f"lies outside every town, {dist[i]:.0f} m from its own town {tid.iloc[i]} "
+            f"(nearest town: {near[i]}; distances in {crs_name})"
         ),
     )
+    where: dict[int, list[str]] = {}
+    for k in np.flatnonzero(np.isin(hit_pt, bad)):
+        where.setdefault(int(rows[hit_pt[k]]), []).append(str(town_ids[hit_town[k]]))
     p.rows(
-        list(elsewhere),
+        [int(rows[k]) for k in bad if in_any[k]],
         lambda i: (
-            f"lies in town {', '.join(elsewhere[i][0])}, not in its own town "
-            f"{tid.iloc[i]} ({elsewhere[i][1]:.0f} m away, in {metric.to_string()})"
+            f"lies in town {', '.join(sorted(where[i]))}, not in its own town {tid.iloc[i]} "
+            f"({dist[i]:.0f} m away, in {crs_name})"
         ),
     )
 
