@@ -148,3 +148,16 @@ def test_importing_a_layer_onto_itself_is_refused(cli, project_copy, sha256):
     assert r.code == 2 and "onto itself" in r.err
     assert sha256(target) == before
     assert cli("import", "towns", target, "--check-only", "--project", project_copy).code == 0
+
+
+def test_import_towns_warns_about_orphaned_projects(cli, project_copy, tmp_path):
+    t = bundled(project_copy, "towns")
+    gone = t.loc[0, "town_id"]
+    n = int((bundled(project_copy, "projects")["town_id"] == gone).sum())
+    src = tmp_path / "t.geojson"
+    t.iloc[1:].to_file(src, driver="GeoJSON")
+    r = cli("import", "towns", src, "--check-only", "--project", project_copy)
+    assert r.code == 0, r.text
+    assert (
+        f"{n} project(s) in projects.geojson refer to towns not in the new layer ({gone})" in r.err
+    )

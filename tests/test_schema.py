@@ -134,6 +134,24 @@ def test_government_share_bounds_inclusive(value, ok):
         one(problems(p, "projects"), "feature 1 (P1 项目1)", "government_share")
 
 
+@pytest.mark.parametrize(
+    ("part", "whole"),
+    [
+        ("invested_to_date", "total_investment"),
+        ("specialty_industry", "invested_to_date"),
+        ("tech_investment", "invested_to_date"),
+    ],
+)
+def test_a_part_may_equal_but_not_exceed_its_whole(part, whole):
+    p = projects([(120.06, 30.81), (120.06, 30.81)])
+    p["invested_to_date"] = 1.0
+    p[whole] = 1.0
+    p[part] = [1.0, 1.01]  # equal is fine, above is not
+    probs = problems(p, "projects")
+    assert len(probs) == 1
+    one(probs, "feature 2 (P2 项目2)", f"{part} 1.01 亿元 exceeds {whole} 1 亿元")
+
+
 def test_quarter_pattern():
     p = projects([(120.06, 30.81)])
     p["start_quarter"] = ["2018-Q1"]

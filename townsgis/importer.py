@@ -74,6 +74,8 @@ def import_layer(
     )
     if project.region_bbox is None:
         notes.append(f"{project.root}: no region_bbox in townsgis.toml; region not checked")
+    if kind == "towns":
+        notes += _orphaned_projects(project, clean)
     if not check_only:
         write_layer(clean, target)
     bounds = [round(float(v), 6) for v in clean.total_bounds] if len(clean) else None
@@ -96,3 +98,22 @@ def _reference(project: Project, kind: str, notes: list[str], what: str):
         notes.append(f"the project has no {kind} layer ({path}); {what}")
         return None
     return read_layer(path)
+
+
+def _orphaned_projects(project: Project, towns) -> list[str]:
+    """A note when the project's existing projects refer to towns the new layer lacks."""
+    path = project.layer_path("projects")
+    if not path.exists():
+        return []
+    projects = read_layer(path)
+    if "town_id" not in projects.columns:
+        return []
+    known = {str(v) for v in towns["town_id"]}
+    lost = sorted({str(v) for v in projects["town_id"]} - known)
+    n = int(projects["town_id"].astype(str).isin(lost).sum())
+    if not n:
+        return []
+    return [
+        f"{n} project(s) in {path.name} refer to towns not in the new layer "
+        f"({', '.join(lost)}); re-import projects or they fail the next check"
+    ]

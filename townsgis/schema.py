@@ -232,6 +232,8 @@ def validate_layer(
     _check_ids(gdf, schema, p)
     fixes += _check_geometry(gdf, schema, p, fix_geometry)
     misplaced = _check_crs_and_region(gdf, p, project)
+    if kind == "projects":
+        _check_amounts(gdf, p)
     if units is not None and "unit_id" in gdf.columns and kind != "units":
         _check_unit_ids(gdf, units, p)
     if towns is not None and kind == "projects":
@@ -356,6 +358,29 @@ def _check_values(gdf, col: Column, p: _Problems) -> None:
         gdf[col.name] = values.astype(bool)
     else:
         gdf[col.name] = values.where(valid, None)
+
+
+# (part, whole): a project's part of an amount cannot exceed the whole (亿元, §2.3, §3.2.1)
+AMOUNT_LIMITS = (
+    ("invested_to_date", "total_investment"),
+    ("specialty_industry", "invested_to_date"),
+    ("tech_investment", "invested_to_date"),
+)
+
+
+def _check_amounts(gdf, p: _Problems) -> None:
+    for part, whole in AMOUNT_LIMITS:
+        if part not in gdf.columns or whole not in gdf.columns:
+            continue
+        a = pd.to_numeric(gdf[part], errors="coerce")
+        b = pd.to_numeric(gdf[whole], errors="coerce")
+        over = np.flatnonzero((a > b).to_numpy(dtype=bool))
+        p.rows(
+            over,
+            lambda i, part=part, whole=whole, a=a, b=b: (
+                f"{part} {a.iloc[i]:g} 亿元 exceeds {whole} {b.iloc[i]:g} 亿元"
+            ),
+        )
 
 
 def _enum_message(col: Column, value) -> str:
