@@ -309,9 +309,9 @@ def _present(v: Any) -> bool:
     return v is not None and not (isinstance(v, float) and math.isnan(v)) and v != ""
 
 
-def _as_towns(ds: Dataset, sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Sites as rows of the towns schema, appended to the current towns (WGS84)."""
-    rows = gpd.GeoDataFrame(
+def _town_rows(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Sites as rows of the towns schema (WGS84)."""
+    return gpd.GeoDataFrame(
         {
             "town_id": sites["site_id"].values,
             "name_zh": sites["name"].astype(str).values,
@@ -325,6 +325,10 @@ def _as_towns(ds: Dataset, sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         geometry=sites.geometry.values,
         crs=WGS84,
     )
+
+
+def _with_sites(ds: Dataset, rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The current towns plus the site ``rows`` (WGS84)."""
     return gpd.GeoDataFrame(pd.concat([ds.towns, rows], ignore_index=True), crs=WGS84)
 
 
@@ -474,9 +478,10 @@ def evaluate_sites(
     nearest = nearest_towns(ds, sites)
     groups = [list(range(len(sites)))] if together else [[i] for i in range(len(sites))]
     results: list[SiteResult] = [None] * len(sites)  # type: ignore[list-item]
+    rows = _town_rows(sites)
     for idx in groups:
         group = sites.iloc[idx]
-        towns_after = _as_towns(ds, group)
+        towns_after = _with_sites(ds, rows.iloc[idx])
         after = run_rules(ds, rs, towns=towns_after, today=today, waivers=waivers).findings
         ids = set(group["site_id"])
         caused = caused_findings(before, after, ids, kinds)
