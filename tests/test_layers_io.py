@@ -229,3 +229,13 @@ def test_table_delimiters(tmp_path, suffix, sep):
     path.write_text(sep.join(["name_zh", "lon", "lat"]) + "\n" + sep.join(["甲", "120.1", "30.8"]))
     gdf = read_layer(path)
     assert gdf["name_zh"].tolist() == ["甲"] and gdf.geometry.x.iloc[0] == 120.1
+
+
+def test_row_numbers_count_blank_lines_and_ignore_trailing_ones(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("name_zh,lon,lat\na,120.1,30.8\n\nc,120.1,x\n\n\n", encoding="utf-8")
+    with pytest.raises(SchemaError) as exc:
+        read_layer(path)
+    assert exc.value.problems[0] == "row 3: blank row"
+    assert exc.value.problems[1].startswith("row 4:")  # c: lat 'x'
+    assert len(exc.value.problems) == 2

@@ -263,12 +263,15 @@ def _read_table(path: Path, encoding: str | None, notes: list[str]) -> gpd.GeoDa
 
             text = raw.decode(enc)
             sep = "\t" if suffix == ".tsv" else _delimiter(text[:20000])
-            df = pd.read_csv(io.StringIO(text), sep=sep)
+            # keep blank lines so that "row N" in messages is the file's row N
+            df = pd.read_csv(io.StringIO(text), sep=sep, skip_blank_lines=False)
     except (UnicodeDecodeError, LookupError) as exc:
         raise LayerIOError(f"{path}: cannot decode text ({exc}); pass --encoding") from None
     except Exception as exc:
         raise LayerIOError(f"{path}: cannot read as a table: {_gdal_msg(exc)}") from None
     df.columns = [str(c).strip() for c in df.columns]
+    filled = ~df.isna().all(axis=1).to_numpy()
+    df = df.iloc[: (len(df) - int(np.argmax(filled[::-1]))) if filled.any() else 0]  # trailing
     lon_col = _find_column(df.columns, LON_NAMES)
     lat_col = _find_column(df.columns, LAT_NAMES)
     if lon_col is None or lat_col is None:
@@ -284,9 +287,12 @@ def _read_table(path: Path, encoding: str | None, notes: list[str]) -> gpd.GeoDa
     lat = pd.to_numeric(df[lat_col], errors="coerce")
     bad = np.flatnonzero((lon.isna() | lat.isna()).to_numpy())
     if len(bad):
+        blank = df.isna().all(axis=1).to_numpy()
         problems = [
-            f"row {i + 2}: {lon_col}/{lat_col} = {df[lon_col].iloc[i]!r}/{df[lat_col].iloc[i]!r} "
-            "is not a pair of numbers"
+            f"row {i + 2}: blank row"
+            if blank[i]
+            else f"row {i + 2}: {lon_col}/{lat_col} = {df[lon_col].iloc[i]!r}/"
+            f"{df[lat_col].iloc[i]!r} is not a pair of numbers"
             for i in bad
         ]
         raise SchemaError(str(path), problems)
