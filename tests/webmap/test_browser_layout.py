@@ -13,12 +13,16 @@ def expected(bundled):
     from townsgis.dataset import load_dataset
     from townsgis.engine import run_rules
     from townsgis.ruleset import load_ruleset
+    from townsgis.webmap.api import proposal_verdicts
 
     rs = load_ruleset(bundled.ruleset_path(None))
     ds = load_dataset(bundled, crs_override=rs.analysis_crs)
     findings = run_rules(ds, rs).findings
     drawn = [f for f in findings if f.geometry is not None and not f.geometry.is_empty]
+    verdicts = [v["status"] for v in proposal_verdicts(ds, rs, bundled.layer_path("proposals"))]
     return {
+        "pass": verdicts.count("pass"),
+        "fail": verdicts.count("fail"),
         "towns": len(ds.towns),
         "units": len(ds.units),
         "proposals": 0 if ds.proposals is None else len(ds.proposals),
@@ -59,6 +63,12 @@ def test_towns_units_and_proposals_are_drawn(visit, expected):
     assert count(visit.page, "path.tg-unit") == expected["units"]
     assert count(visit.page, "path.tg-proposal") == expected["proposals"]
     assert count(visit.page, "path.tg-zone") >= 1  # functional zones hatched
+
+
+def test_proposals_marked_pass_or_fail_as_siting_judges_them(visit, expected):
+    assert expected["pass"] > 0 and expected["fail"] > 0  # the sample has both
+    assert count(visit.page, "path.tg-proposal-pass") == expected["pass"]
+    assert count(visit.page, "path.tg-proposal-fail") == expected["fail"]
 
 
 def test_findings_drawn_and_styled_by_severity_and_waiver(visit, expected):
