@@ -62,16 +62,19 @@ def assign_units(points_wgs84: gpd.GeoSeries, units: gpd.GeoDataFrame) -> list[s
     return [None if isinstance(v, float) else v for v in first["unit_id"].tolist()]
 
 
-def load_dataset(project: Project, *, crs_override: str | None = None) -> Dataset:
-    """Load and validate a project's layers. Raises SchemaError listing every problem."""
+def load_dataset(
+    project: Project, *, crs_override: str | None = None, layout_only: bool = False
+) -> Dataset:
+    """Load and validate a project's layers. Raises SchemaError listing every problem.
+    ``layout_only`` loads units and towns only (site/capacity/feasible need no more)."""
     from townsgis.schema import validate_dataset
 
     units = read_layer(project.layer_path("units")).to_crs(WGS84)
     towns = read_layer(project.layer_path("towns")).to_crs(WGS84)
     projects = proposals = None
-    if project.layer_path("projects").exists():
+    if not layout_only and project.layer_path("projects").exists():
         projects = read_layer(project.layer_path("projects")).to_crs(WGS84)
-    if project.layer_path("proposals").exists():
+    if not layout_only and project.layer_path("proposals").exists():
         proposals = read_layer(project.layer_path("proposals")).to_crs(WGS84)
     ds = Dataset(project, units, towns, projects, proposals, crs_override=crs_override)
     validate_dataset(ds)
