@@ -34,7 +34,7 @@ def capacity(
 
     proj = open_project(project)
     rs = load_ruleset(proj.ruleset_path(ruleset))
-    ds = load_dataset(proj, crs_override=rs.analysis_crs)
+    ds = load_dataset(proj, crs_override=rs.analysis_crs, layout_only=True)
     report = compute(ds, rs)
     if fmt == CapacityFormat.json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

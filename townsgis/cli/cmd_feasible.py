@@ -54,7 +54,7 @@ def feasible(
 
     proj = open_project(project)
     rs = load_ruleset(proj.ruleset_path(ruleset))
-    ds = load_dataset(proj, crs_override=rs.analysis_crs)
+    ds = load_dataset(proj, crs_override=rs.analysis_crs, layout_only=True)
     res = feasible_area(ds, rs, category=category, level=level, unit=unit, area_km2=area_km2)
     path = Path(output) if output else proj.maps_dir / f"feasible-{category}.geojson"
     write_layer(res.layer, path)
@@ -71,8 +71,11 @@ def render_text(res, path: Path, lang: str) -> str:
     d = res.to_dict()
     lim = d["distances_m"]
     if lang == "zh":
+        from townsgis.checks.common import CATEGORY_ZH, LEVEL_ZH
+
+        cat, lvl = CATEGORY_ZH.get(res.category, res.category), LEVEL_ZH.get(res.level, res.level)
         lines = [
-            f"可选区域（{res.category}，{res.level}，面积 {res.footprint_km2:g} km²，"
+            f"可选区域（{cat}，{lvl}，面积 {res.footprint_km2:g} km²，"
             f"半径 {res.radius_m:.0f} m）：{res.area_km2:.2f} km²",
             f"  条件：距现有小镇边界 ≥ {lim['min_gap_m']:.0f} m + 半径，"
             f"距小镇中心 ≥ {lim['min_spacing_m']:.0f} m，范围完全在单元内，单元未满额",

@@ -78,7 +78,7 @@ def site(
         raise TownsgisError("--lon and --lat go together; give both")
     proj = open_project(project)
     rs = load_ruleset(proj.ruleset_path(ruleset))
-    ds = load_dataset(proj, crs_override=rs.analysis_crs)
+    ds = load_dataset(proj, crs_override=rs.analysis_crs, layout_only=True)
     if modes[0]:
         if category is None or level is None:
             raise TownsgisError("a point site needs --category and --level")
