@@ -12,6 +12,8 @@ import pytest
 from townsgis.project import Project
 
 XSS = '<img src=x onerror="window.__xss=1">'
+# folium/branca re-parse rendered scripts as Jinja templates: text like this must stay text.
+JINJA = "{{ 7*7 }}{% if 1 %}x{% endif %}"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
@@ -70,13 +72,15 @@ def _edit_geojson(path: Path, fn) -> None:
 def xss_project(project_copy: Path) -> Path:
     """A copy of the bundled project whose user text carries an XSS payload: a town's name
     (the waived spacing pair's HZ-09), a project's name, a proposal's name and note, and the
-    waiver reason."""
+    waiver reason; and another town (HZ-01) named with Jinja template syntax."""
 
     def town(features):
         for f in features:
             if f["properties"]["town_id"] == "HZ-09":
                 f["properties"]["name_zh"] = XSS
                 f["properties"]["name_en"] = XSS
+            if f["properties"]["town_id"] == "HZ-01":
+                f["properties"]["name_zh"] = JINJA
 
     def project(features):
         features[0]["properties"]["name_zh"] = XSS

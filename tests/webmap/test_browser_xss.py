@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.webmap.conftest import XSS
+from tests.webmap.conftest import JINJA, XSS
 from townsgis.project import Project
 from townsgis.webmap.browser import open_offline
 
@@ -46,7 +46,9 @@ def test_payload_never_runs_and_shows_as_text(browser, xss_project, tmp_path, ar
         assert page.evaluate("typeof window.__xss") == "undefined"
         assert page.evaluate("document.querySelectorAll('img[onerror]').length") == 0
         # the name is shown literally, as text (label of the town)
-        assert XSS in page.evaluate("document.body.innerText")
+        text = page.evaluate("document.body.innerText")
+        assert XSS in text
+        assert JINJA in text  # not evaluated as a template (no "49")
         assert visit.page_errors == [] and visit.external_requests == []
         page.screenshot(path=str(artifacts / f"webmap-xss-{kind}.png"))
     finally:

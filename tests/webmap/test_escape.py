@@ -37,3 +37,11 @@ def test_layout_and_progress_html_carry_the_payload_only_escaped(xss_project):
         assert "<img src=x" not in html
         # the payload is there, escaped (as HTML text, possibly inside JSON)
         assert "&lt;img src=x onerror=" in html or "\\u0026lt;img src=x onerror=" in html
+
+
+def test_esc_neutralises_template_braces():
+    from tests.webmap.conftest import JINJA
+
+    out = esc(JINJA)
+    assert "{" not in out and "}" not in out
+    assert out.startswith("&#123;&#123; 7*7 &#125;&#125;")
