@@ -192,7 +192,10 @@ def _site_frame(rows: list[dict], geoms_wgs84: list, source: str) -> gpd.GeoData
     if problems:
         raise SchemaError(source, problems)
     gdf = gpd.GeoDataFrame(rows, geometry=geoms_wgs84, crs=WGS84)
-    gdf["site_id"] = [f"{SITE_PREFIX}{i + 1}" for i in range(len(gdf))]
+    ids = [r.get("site_id") for r in rows]
+    if not all(_present(i) for i in ids) or len(set(map(str, ids))) != len(ids):
+        ids = [f"{SITE_PREFIX}{i + 1}" for i in range(len(rows))]
+    gdf["site_id"] = [str(i) for i in ids]
     return gdf
 
 
@@ -236,6 +239,10 @@ def make_sites(
         ],
         crs=ds.metric_crs,
     )
+    taken = set(ds.towns["town_id"].astype(str))
+    if any(str(r.get("site_id")) in taken for r in rows):
+        for r in rows:
+            r.pop("site_id", None)
     gdf = _site_frame(rows, list(poly_m.to_crs(WGS84)), source)
     centre = centre_m.to_crs(WGS84)
     # A point's own WGS84 coordinates (no round trip through the metric CRS).
@@ -295,6 +302,8 @@ def sites_from_file(
         a = {}
         name = row.get("name_zh") if _present(row.get("name_zh")) else row.get("name")
         a["name"] = str(name) if _present(name) else f"site {i + 1}"
+        if _present(row.get("proposal_id")):
+            a["site_id"] = str(row["proposal_id"])
         for key in ("category", "level", "area_km2"):
             v = row.get(key)
             a[key] = v if _present(v) else defaults.get(key)

@@ -81,3 +81,13 @@ def test_defaults_fill_missing_fields(fx, tmp_path):
         ds, path, defaults={"category": "tourism", "level": "municipal", "area_km2": 2.0}
     )
     assert sites["category"].iloc[0] == "tourism" and sites["area_km2"].iloc[0] == 2.0
+
+
+def test_proposal_ids_name_the_sites_unless_they_clash(fx, tmp_path):
+    ds = fx.dataset()
+    base = {"category": "manufacturing", "level": "municipal", "area_km2": 3.0}
+    pts = [shapely.Point(lonlat(*m(50, 10))), shapely.Point(lonlat(*m(50, 20)))]
+    path = _write(tmp_path, [{**base, "proposal_id": "PR-1"}, {**base, "proposal_id": "PR-2"}], pts)
+    assert list(sites_from_file(ds, path)["site_id"]) == ["PR-1", "PR-2"]
+    path = _write(tmp_path, [{**base, "proposal_id": "T4"}, {**base, "proposal_id": "PR-2"}], pts)
+    assert list(sites_from_file(ds, path)["site_id"]) == ["SITE-1", "SITE-2"]
