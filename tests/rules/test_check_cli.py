@@ -5,7 +5,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from conftest import ruleset_text
+from rules_fixtures import ruleset_text
 
 
 def digest_tree(root: Path) -> dict[str, bytes]:

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from conftest import make_ds, town, towns_frame
+from rules_fixtures import make_ds, town, towns_frame
 
 from townsgis.engine import run_rules
 from townsgis.ruleset import parse_ruleset

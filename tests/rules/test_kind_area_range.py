@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from conftest import town
+from rules_fixtures import town
 
 SIDE_5 = math.sqrt(5e6)  # a square of exactly 5 km²
 

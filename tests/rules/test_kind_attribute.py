@@ -1,7 +1,7 @@
 """attribute (§3.4.3 scenic grade, §3.5.1 investor): declarative conditions with `where`."""
 
 import pytest
-from conftest import town
+from rules_fixtures import town
 
 ORDER = ["none", "A", "2A", "3A", "4A", "5A"]
 

@@ -1,6 +1,6 @@
 """category-share (§3.1.3): shares over a level filter; bounds pass; message shows arithmetic."""
 
-from conftest import town
+from rules_fixtures import town
 
 
 def _mix(n_mfg, n_other, other="tourism", level="provincial_creation"):

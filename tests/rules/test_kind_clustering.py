@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 import shapely
-from conftest import town
+from rules_fixtures import town
 
 from townsgis.checks.clustering import clark_evans_r, csr_points, mean_nn_distance, nn_distances
 

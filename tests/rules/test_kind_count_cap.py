@@ -1,6 +1,6 @@
 """count-cap (§3.1.1a/b): reaching the cap passes, one more fails; level filter."""
 
-from conftest import town
+from rules_fixtures import town
 
 
 def _towns(n, level="provincial_creation"):

@@ -2,7 +2,7 @@
 
 import pytest
 import shapely
-from conftest import town
+from rules_fixtures import town
 
 
 def _pair(gap_m):

@@ -1,7 +1,7 @@
 """min-spacing (§3.1.2c): centroid-to-centroid distance; exactly the limit passes."""
 
 import pytest
-from conftest import town
+from rules_fixtures import town
 
 
 def _pair(d_m, side=1000.0, side2=1000.0):

@@ -1,7 +1,7 @@
 """no-overlap (§3.1.2a): overlapping town areas fail; touching passes."""
 
 import pytest
-from conftest import town
+from rules_fixtures import town
 
 
 def test_touching_towns_pass(run_kind):

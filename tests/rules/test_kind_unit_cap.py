@@ -1,6 +1,6 @@
 """unit-cap (§3.1.1c): per-unit caps by declared unit, overrides, unit-kind and level filters."""
 
-from conftest import town
+from rules_fixtures import town
 
 
 def _in_a(n, level="provincial_creation"):

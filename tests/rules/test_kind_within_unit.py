@@ -1,7 +1,7 @@
 """within-unit: at least 95% of a town's area in the unit it declares; names both units."""
 
 import pytest
-from conftest import town
+from rules_fixtures import town
 
 
 def test_exactly_95_percent_passes(run_kind):

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ruleset_text
+from rules_fixtures import ruleset_text
 
 from townsgis.checks.registry import KINDS, Param, rule_kind
 from townsgis.errors import RulesetError

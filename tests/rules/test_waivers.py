@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from conftest import make_ds, ruleset_text, town
+from rules_fixtures import make_ds, ruleset_text, town
 
 from townsgis.engine import run_rules
 from townsgis.errors import DataError
