@@ -82,8 +82,13 @@ def render(
     from matplotlib.figure import Figure
 
     w_mm, h_mm = paper_mm(paper, orientation)
+
+    class _Canvas(FigureCanvasAgg):
+        def draw_idle(self, *args, **kwargs):  # geopandas asks for a redraw per layer: skip
+            pass
+
     fig = Figure(figsize=figsize_inches(paper, orientation, dpi), dpi=dpi or 100)
-    FigureCanvasAgg(fig)
+    _Canvas(fig)
     sheet = _Sheet(w_mm, h_mm)
     s = sheet.s
     m = 8.0 * s
