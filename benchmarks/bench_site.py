@@ -1,6 +1,7 @@
 """Benchmark `townsgis site` and `townsgis feasible` on the bundled Huzhou sample.
 
-Medians of repeated runs (wall clock, seconds):
+Medians of repeated runs (wall clock, seconds; ``*_cpu_s`` is user + sys CPU time, a steadier
+figure on a busy machine; ``version_cli`` is the bare start-up cost of the CLI):
 - site, 1 point site, in process (dataset already loaded) and as a whole CLI process;
 - site, 100 point sites judged one by one, and the same 100 as one package (--together);
 - feasible area for one more manufacturing town, in process and as a CLI process.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -59,14 +61,29 @@ def random_sites(ds, n: int, seed: int = 2018) -> gpd.GeoDataFrame:
     return make_sites(ds, gpd.GeoSeries(pts, crs="EPSG:4326"), attrs, source="benchmark")
 
 
-def cli_time(args: list[str], repeat: int) -> float:
+def median_cpu(fn, repeat: int) -> float:
+    """Median CPU time (user + sys) of ``fn``: less sensitive than wall time to a busy machine."""
+    times = []
+    for _ in range(repeat):
+        t = time.process_time()
+        fn()
+        times.append(time.process_time() - t)
+    return statistics.median(times)
+
+
+def cli_time(args: list[str], repeat: int) -> tuple[float, float]:
+    """Median wall time and median CPU time (user + sys) of a whole CLI process."""
     exe = Path(sys.executable).with_name("townsgis")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "townsgis"]
-
-    def run():
+    walls, cpus = [], []
+    for _ in range(repeat):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
         subprocess.run(cmd + args, check=False, capture_output=True, env=os.environ.copy())
-
-    return median_time(run, repeat)
+        walls.append(time.perf_counter() - t)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append((r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime))
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def main() -> None:
@@ -94,13 +111,18 @@ def main() -> None:
         "feasible_in_process_s": median_time(
             lambda: feasible_area(ds, rs, category="manufacturing"), a.repeat
         ),
+        "site_1_in_process_cpu_s": median_cpu(one, a.repeat),
+        "site_100_alone_in_process_cpu_s": median_cpu(lambda: evaluate_sites(ds, rs, hundred), r),
     }
     site_args = ["site", "--lon", SITE[0], "--lat", SITE[1], "--category", "manufacturing"]
     site_args += ["--level", "provincial_cultivation", "--format", "json"]
-    out["site_1_cli_process_s"] = cli_time(site_args, a.repeat)
+    out["site_1_cli_process_s"], out["site_1_cli_process_cpu_s"] = cli_time(site_args, a.repeat)
     with tempfile.TemporaryDirectory() as tmp:
         feas = ["feasible", "--category", "manufacturing", "-o", str(Path(tmp) / "f.geojson")]
-        out["feasible_cli_process_s"] = cli_time(feas, a.repeat)
+        out["feasible_cli_process_s"], out["feasible_cli_process_cpu_s"] = cli_time(feas, a.repeat)
+    out["version_cli_process_s"], out["version_cli_process_cpu_s"] = cli_time(
+        ["--version"], a.repeat
+    )
     out["cpus"] = os.cpu_count()
     out["load_avg_1min"] = os.getloadavg()[0]
     if a.json:
