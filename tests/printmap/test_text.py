@@ -111,3 +111,13 @@ def test_truetype_subset_covers_exactly_what_was_asked():
     assert ord("镇") not in cmap
     assert fonts.truetype_subset("丝绸湖州") == path  # cached by content
     assert io  # keep import used
+
+
+def test_user_text_is_escaped_in_svg_and_never_mathtext():
+    scene = make_scene(review="<审图号> & $x$")
+    scene.title = '<script>alert("x")</script> $a_b$'
+    svg = figure_bytes(scene, "svg").decode("utf-8")
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert "&lt;审图号&gt; &amp; $x$" in svg  # "$x$" stays literal text, not mathtext
+    assert "$a_b$" in svg

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -55,6 +56,7 @@ def rc_params() -> dict:
         "ps.fonttype": 42,
         "svg.fonttype": "none",
         "axes.unicode_minus": False,
+        "text.parse_math": False,  # user text with "$" is text, not mathtext
         "savefig.dpi": 300,
     }
 
@@ -82,7 +84,13 @@ def truetype_subset(chars: str) -> Path:
     out = folder / f"NotoSansSC-{key}.ttf"
     if out.is_file():
         return out
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK):
+            raise PermissionError(folder)
+    except OSError:  # shared /tmp owned by another user: a private folder instead
+        folder = Path(tempfile.mkdtemp(prefix="townsgis-fonts-"))
+        out = folder / out.name
     data = _build_subset(chars)
     tmp = folder / f".{out.name}.{next(tempfile._get_candidate_names())}"
     tmp.write_bytes(data)
