@@ -107,3 +107,31 @@ def test_project_popup_names_stage_and_investment(visit):
         }"""
     )
     assert "project_id" in text and "总投资" in text
+
+
+@pytest.mark.parametrize("offset", [2, 12])
+def test_each_project_coloured_by_its_stage_and_stalled_ones_marked(visit, data, offset):
+    from townsgis.progress import stage_at, stalled
+    from townsgis.webmap.style import STAGE_COLORS, STALLED_COLOR
+
+    ds, hist = data
+    n_q = len(visit.page.evaluate("window.townsgisProgress.quarters"))
+    i = min(offset, n_q - 1)
+    q = int(hist["quarter"].min()) + i
+    styles = visit.page.evaluate(
+        f"""() => {{
+            const p = window.townsgisProgress;
+            p.setQuarter({i});
+            return p.layer.getLayers().map(l => [l.feature.properties.i, l.options.fill,
+                l.options.fillColor, l.options.stroke, l.options.color]);
+        }}"""
+    )
+    stage = stage_at(ds.projects, q, hist).tolist()
+    stuck = set(stalled(ds.projects, q, hist=hist)["project_id"])
+    ids = ds.projects["project_id"].tolist()
+    for idx, fill, fill_color, stroke, color in styles:
+        if stage[idx] is None:
+            assert fill is False and stroke is False  # not yet in the library: hidden
+            continue
+        assert fill is True and fill_color == STAGE_COLORS[stage[idx]]
+        assert (color == STALLED_COLOR and stroke) == (ids[idx] in stuck)

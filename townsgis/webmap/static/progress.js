@@ -3,6 +3,8 @@
  * are HTML-escaped in Python before they reach this code. */
 function townsgisProgress(map, group, D) {
   "use strict";
+  var mark = function (name) { if (window.performance && performance.mark) performance.mark(name); };
+  mark("tg-progress-start");
   var n = D.x.length, nq = D.quarters.length, stallN = D.stall_quarters;
   var codes = D.stage_codes;            // e.g. "raco": one letter per stage, pipeline order
   // hist[i] = flat [q0, s0, q1, s1, ...]: quarter index (into D.quarters) and stage index
@@ -24,6 +26,7 @@ function townsgisProgress(map, group, D) {
   if (!map.getPane("tg-projects")) {
     map.createPane("tg-projects").style.zIndex = 450;  // above the town polygons (400)
   }
+  mark("tg-histories-parsed");
   var renderer = L.canvas({padding: 0.3, pane: "tg-projects"});
   var feats = new Array(n);
   for (var j = 0; j < n; j++) {
@@ -31,13 +34,35 @@ function townsgisProgress(map, group, D) {
                 geometry: {type: "Point", coordinates: [D.x[j], D.y[j]]}};
   }
   var current = D.initial;
+  // style key: -1 not yet in the library, else stage * 2 + (stalled ? 1 : 0)
+  function keyAt(i, q) {
+    var st = stateAt(i, q);
+    return st[0] < 0 ? -1 : st[0] * 2 + (isStalled(st[0], st[1], q) ? 1 : 0);
+  }
+  var OUTLINE_MAX = 5000;
+  var HIDDEN = {opacity: 0, fillOpacity: 0, stroke: false, fill: false};
+  var STYLES = [];
+  for (var sk = 0; sk < codes.length * 2; sk++) {
+    var stl = sk & 1;
+    // thin outlines only on small maps: stroking 100k circles triples the canvas redraw time
+    STYLES.push({opacity: 1, fillOpacity: 0.8, fillColor: D.stage_colors[sk >> 1], fill: true,
+                 stroke: !!stl || n <= OUTLINE_MAX,
+                 color: stl ? D.stalled_color : "#333333", weight: stl ? 2.5 : 0.6,
+                 dashArray: stl ? "2 2" : null});
+  }
+  function styleOf(k) { return k < 0 ? HIDDEN : STYLES[k]; }
+  var keys = new Int8Array(n);
   var layer = L.geoJSON({type: "FeatureCollection", features: feats}, {
     pointToLayer: function (f, latlng) {
-      var v = D.v[f.properties.i];
-      return L.circleMarker(latlng, {renderer: renderer, radius: 2 + 2.2 * Math.sqrt(Math.max(v, 0)),
-                                     weight: 0.6, color: "#333", fillOpacity: 0.8});
+      var i = f.properties.i, k = keyAt(i, current);
+      keys[i] = k;
+      var opts = {renderer: renderer, radius: 2 + 2.2 * Math.sqrt(Math.max(D.v[i], 0))};
+      var st = styleOf(k);
+      for (var a in st) { opts[a] = st[a]; }
+      return L.circleMarker(latlng, opts);
     }
   });
+  mark("tg-layer-built");
   layer.bindPopup(function (l) {
     var i = l.feature.properties.i, st = stateAt(i, current);
     var stage = st[0] < 0 ? D.labels.not_started : D.stage_labels[st[0]];
@@ -52,22 +77,18 @@ function townsgisProgress(map, group, D) {
     return html + "</table></div>";
   });
   group.addLayer(layer);
+  mark("tg-layer-added");
   var counts = null;
-  function restyle(q) {
+  function restyle(q) {   // restyles only the projects whose stage or stalled flag changed
     current = q;
     counts = {stages: [], stalled: 0, shown: 0};
     for (var c = 0; c < codes.length; c++) counts.stages.push(0);
     layer.eachLayer(function (l) {
-      var i = l.feature.properties.i, st = stateAt(i, q);
-      if (st[0] < 0) {
-        l.setStyle({opacity: 0, fillOpacity: 0});
-        return;
+      var i = l.feature.properties.i, k = keyAt(i, q);
+      if (k >= 0) {
+        counts.shown++; counts.stages[k >> 1]++; if (k & 1) counts.stalled++;
       }
-      var stalled = isStalled(st[0], st[1], q);
-      counts.shown++; counts.stages[st[0]]++; if (stalled) counts.stalled++;
-      l.setStyle({opacity: 1, fillOpacity: 0.8, fillColor: D.stage_colors[st[0]],
-                  color: stalled ? D.stalled_color : "#333333", weight: stalled ? 2.5 : 0.6,
-                  dashArray: stalled ? "2 2" : null});
+      if (k !== keys[i]) { l.setStyle(styleOf(k)); keys[i] = k; }
     });
     if (label) label.innerHTML = D.labels.quarter + " <b>" + D.quarters[q] + "</b>";
     if (stats) {
@@ -112,6 +133,7 @@ function townsgisProgress(map, group, D) {
   });
   new Ctl().addTo(map);
   restyle(current);
+  mark("tg-progress-ready");
   return {
     layer: layer,
     count: function () { return layer.getLayers().length; },
