@@ -434,6 +434,22 @@ def _check_ids(gdf, schema: LayerSchema, p: _Problems) -> None:
 # --------------------------------------------------------------------------------------
 # geometry
 # --------------------------------------------------------------------------------------
+_GEOM_NAMES = np.array(
+    [
+        "None",
+        "Point",
+        "LineString",
+        "LinearRing",
+        "Polygon",
+        "MultiPoint",
+        "MultiLineString",
+        "MultiPolygon",
+        "GeometryCollection",
+    ],
+    dtype=object,
+)
+
+
 def _check_geometry(gdf, schema: LayerSchema, p: _Problems, fix: bool) -> list[str]:
     geoms = gdf.geometry.to_numpy()
     missing = shapely.is_missing(geoms)
@@ -441,8 +457,7 @@ def _check_geometry(gdf, schema: LayerSchema, p: _Problems, fix: bool) -> list[s
     p.rows(np.flatnonzero(missing), lambda i: "no geometry")
     p.rows(np.flatnonzero(empty), lambda i: "empty geometry")
     present = ~(missing | empty)
-    names = np.array(["None"] * len(geoms), dtype=object)
-    names[present] = [g.geom_type for g in geoms[present]]
+    names = _GEOM_NAMES[shapely.get_type_id(geoms) + 1]  # type id -1 (missing) → "None"
     allowed = " or ".join(schema.geom_types)
     wrong = present & ~np.isin(names, schema.geom_types)
     p.rows(np.flatnonzero(wrong), lambda i: f"geometry is {names[i]}; expected {allowed}")
