@@ -36,6 +36,13 @@ def expected_counts(ds, hist, quarter: int) -> dict:
 def visit(browser, progress_page, artifacts):
     v = open_offline(browser, progress_page, ready_js=READY)
     v.page.screenshot(path=str(artifacts / "webmap-progress.png"))
+    v.page.evaluate(
+        """() => { const m = window.townsgisMap;
+                   m.map.fitBounds(m.layers.towns.getLayers()[0].getBounds(), {maxZoom: 14,
+                                   animate: false}); }"""
+    )
+    v.page.wait_for_timeout(300)
+    v.page.screenshot(path=str(artifacts / "webmap-progress-town.png"))
     yield v
     v.page.close()
 

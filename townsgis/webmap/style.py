@@ -30,7 +30,7 @@ STALLED_COLOR = "#000000"
 
 # invested-to-date / planned -> town fill (5 classes).
 RATIO_BREAKS = (0.2, 0.4, 0.6, 0.8)
-RATIO_COLORS = ("#f7fcf5", "#c7e9c0", "#74c476", "#31a354", "#006d2c")
+RATIO_COLORS = ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd")  # Blues: apart from stages
 
 PROPOSAL_COLORS = {"pass": "#1a9641", "fail": "#d7191c", "unknown": "#7f7f7f"}
 
