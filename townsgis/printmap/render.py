@@ -181,7 +181,7 @@ def _draw_map(fig, ax, scene: MapScene, xlim, ylim, s: float) -> None:
     if len(towns):
         towns.plot(ax=ax, color=colors, edgecolor="0.15", linewidth=0.5 * s, zorder=7)
 
-    _draw_findings(ax, scene, s)
+    markers = _draw_findings(ax, scene, s)
 
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
@@ -202,6 +202,9 @@ def _draw_map(fig, ax, scene: MapScene, xlim, ylim, s: float) -> None:
     renderer = fig.canvas.get_renderer()
     halo = 2.2 * s
     obstacles = []
+    for t in markers:  # finding numbers: labels keep clear of them
+        bb = t.get_window_extent(renderer)
+        obstacles.append((bb.x0, bb.y0, bb.x1, bb.y1))
     # County/district names: fixed at a point inside each unit, grey, larger type.
     for _, row in units.iterrows():
         p = row.geometry.representative_point()
@@ -307,13 +310,14 @@ def classify_findings(scene: MapScene) -> dict:
     return out
 
 
-def _draw_findings(ax, scene: MapScene, s: float) -> None:
+def _draw_findings(ax, scene: MapScene, s: float) -> list:
+    """Draw the findings' geometry and number markers; return the marker texts."""
     import geopandas as gpd
 
     cls = classify_findings(scene)
     scene.extra["findings_map"] = cls
     if not cls["drawn"]:
-        return
+        return []
     idx = list(cls["drawn"])
     g = gpd.GeoDataFrame(
         {"n": idx, "how": [cls["drawn"][i] for i in idx]},
@@ -366,8 +370,9 @@ def _draw_findings(ax, scene: MapScene, s: float) -> None:
         mid = how == "line"
         p = geom.interpolate(0.5, normalized=True) if mid else geom.representative_point()
         seen.setdefault((round(p.x, -2), round(p.y, -2)), []).append(n)
+    markers = []
     for (x, y), ns in seen.items():
-        ax.text(
+        t = ax.text(
             x,
             y,
             ",".join(_num(n) for n in ns),
@@ -378,6 +383,8 @@ def _draw_findings(ax, scene: MapScene, s: float) -> None:
             zorder=13,
             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": FINDING_COLOR, "lw": 0.5},
         )
+        markers.append(t)
+    return markers
 
 
 def _num(i: int) -> str:
@@ -552,22 +559,25 @@ def _draw_notes(fig, sheet: _Sheet, scene: MapScene, box, s: float, denom: int, 
     )
     review_lines = wrap(review, width_em)
 
-    total = int((y1 - y0) / line_mm) - len(review_lines) - 1
+    total = int((y1 - y0) / line_mm) - len(review_lines)
     used = sum(1 + sum(len(it) for it in b) for _, b in fixed_blocks)
     lines: list[tuple[str, str, float]] = []
     if finding_items or scene.kind in ("layout", "site"):
         lines.append((scene.t("findings"), "0.05", fs * 1.08))
         if not finding_items:
             lines.append((scene.t("no_findings"), "0.2", fs))
-        room = total - used - 1
+        room = total - used  # lines left for the findings block, its title included
         shown = 0
-        for it in finding_items:
-            if sum(1 for _ in lines) - 1 + len(it) > room - 1 and shown < len(finding_items):
+        for k, it in enumerate(finding_items):
+            more = 1 if k + 1 < len(finding_items) else 0  # keep a line for "… n more"
+            if len(lines) + len(it) + more > room:
                 break
             lines += [(t, c, fs) for t, c in it]
             shown += 1
         if shown < len(finding_items):
-            lines.append((scene.t("more", n=len(finding_items) - shown), "0.2", fs))
+            rest = "、".join(_num(k) for k in range(shown, len(finding_items)))
+            more = scene.t("more", n=len(finding_items) - shown, ids=rest)
+            lines += [(t, "0.2", fs) for t in wrap(more, width_em)]
         scene.extra["findings_listed"] = shown
     for title, block in fixed_blocks:
         lines.append((title, "0.05", fs * 1.08))

@@ -38,7 +38,7 @@ TEXT = {
         "sources": "数据来源",
         "notes": "说明",
         "scale": "比例尺 1:{n:,}（按 {paper} 纸张打印）",
-        "more": "……另有 {n} 条，见 townsgis check",
+        "more": "……另有 {n} 条（{ids}），见 townsgis check",
         "waived": "（已豁免）",
     },
     "en": {
@@ -57,7 +57,7 @@ TEXT = {
         "sources": "Sources",
         "notes": "Notes",
         "scale": "Scale 1:{n:,} (printed on {paper})",
-        "more": "… {n} more, see townsgis check",
+        "more": "… {n} more ({ids}), see townsgis check",
         "waived": " (waived)",
     },
 }
