@@ -171,7 +171,7 @@ def main() -> None:
 
     for n in (1_000, 10_000):
         units, towns = synthetic_grid(n)
-        d = Dataset(proj, units, towns)
+        d = Dataset(proj, units, towns, crs_override="EPSG:4549")
         rs_n = ruleset_for("EPSG:4549")
         res = run_rules(d, rs_n, waivers=[])
         t = median_time(lambda d=d, rs_n=rs_n: run_rules(d, rs_n, waivers=[]), a.repeats)
@@ -179,16 +179,18 @@ def main() -> None:
 
     if not a.no_national:
         units, towns, china, label = national()
-        d = Dataset(proj, units, towns)
+        d = Dataset(proj, units, towns, crs_override=CHINA_CRS)
         if china is not None:
             d.__dict__["city"] = gpd.GeoSeries([china], crs=CHINA_CRS).to_crs(4326)
         rs_sp = ruleset_for(CHINA_CRS, SPATIAL)
         _ = d.city  # the window (national outline) is built once, outside the timing
+        t0 = time.perf_counter()
         res = run_rules(d, rs_sp, waivers=[])
+        first = time.perf_counter() - t0  # includes reprojecting 2,870 outlines once
         t = median_time(lambda: run_rules(d, rs_sp, waivers=[]), a.repeats)
         print(
             f"national 20,000 towns over {label}, spatial rules: median {t:.3f} s "
-            f"({len(res.findings)} findings)"
+            f"({len(res.findings)} findings); first run {first:.3f} s"
         )
 
     if not a.no_brute:

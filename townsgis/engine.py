@@ -71,7 +71,10 @@ def build_context(
         t.loc[missing, "unit_id"] = assign_units(reps, ds.units)
     t = t.reset_index(drop=True)
     t["unit_id"] = t["unit_id"].astype(object)
-    units = ds.units.to_crs(crs).reset_index(drop=True)
+    if crs == ds.metric_crs:  # reuse the dataset's cached metric units (many runs per dataset)
+        units = ds.metric("units").reset_index(drop=True)
+    else:
+        units = ds.units.to_crs(crs).reset_index(drop=True)
     city = ds.city.to_crs(crs).iloc[0]
     return RuleContext(towns=t.to_crs(crs), units=units, city=city, metric_crs=crs)
 

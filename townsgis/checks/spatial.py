@@ -191,35 +191,37 @@ def within_unit(ctx: RuleContext, spec) -> list[Finding]:
     declared = towns["unit_id"].astype(str).to_numpy()
     pos = np.array([uid_to_pos.get(u, -1) for u in declared], dtype=int)
     ugeom = units.geometry.to_numpy()
+    shapely.prepare(ugeom)
+    # 1. towns wholly inside their declared unit (prepared containment, cheap): share 1
     share = np.zeros(len(g))
-    known = pos >= 0
-    if known.any():
-        shapely.prepare(ugeom)  # fast containment test first; exact overlap only at edges
-        k = np.flatnonzero(known)
-        inside = shapely.contains(ugeom[pos[k]], g[k])
-        share[k[inside]] = 1.0
-        edge = k[~inside]
-        inter = shapely.area(shapely.intersection(g[edge], ugeom[pos[edge]]))
-        share[edge] = np.where(area[edge] > 0, inter / np.where(area[edge] > 0, area[edge], 1), 1.0)
+    known = np.flatnonzero(pos >= 0)
+    share[known[shapely.contains(ugeom[pos[known]], g[known])]] = 1.0
+    # 2. the others: overlap with every unit they touch (STRtree), unit clipped to the town's
+    #    box first so huge county outlines stay cheap
+    cand = np.flatnonzero(share < 1.0)
+    ti, ui = shapely.STRtree(ugeom).query(g[cand], predicate="intersects")
+    tpos = cand[ti]
+    bounds = shapely.bounds(g[tpos])
+    clipped = np.array(
+        [shapely.clip_by_rect(ugeom[u], *b) for u, b in zip(ui, bounds, strict=True)], dtype=object
+    )
+    ov = shapely.area(shapely.intersection(g[tpos], clipped)) if len(tpos) else np.zeros(0)
+    mine = ui == pos[tpos]
+    share[tpos[mine]] = np.where(area[tpos[mine]] > 0, ov[mine] / area[tpos[mine]], 1.0)
     bad = np.flatnonzero(share < share_min - 1e-9)
     if not len(bad):
         return []
-    # Where do the failing towns actually lie? (STRtree query, largest overlap; zones first on ties)
-    tree = shapely.STRtree(ugeom)
-    ti, ui = tree.query(g[bad], predicate="intersects")
-    ov = shapely.area(shapely.intersection(g[bad][ti], ugeom[ui]))
-    is_zone = (units["kind"].to_numpy()[ui] == "functional_zone").astype(float)
-    best: dict[int, tuple[float, int]] = {}
-    for t, u, a, z in zip(ti, ui, ov, is_zone, strict=True):
-        score = (a * (1 + 1e-9 * z), u)
-        if t not in best or score[0] > best[t][0]:
-            best[t] = score
+    # where the failing towns actually lie: largest overlap, a functional zone first on ties
+    is_zone = units["kind"].to_numpy()[ui] == "functional_zone"
+    order = np.lexsort((~is_zone, -ov, tpos))
+    first = order[np.unique(tpos[order], return_index=True)[1]]
+    best = {int(tpos[k]): (float(ov[k]), int(ui[k])) for k in first}
     out = []
-    for k, t in enumerate(bad):
+    for t in bad:
         refs = ctx.town_refs([t])
         d_uid = declared[t]
-        a_uid = str(units["unit_id"].iat[best[k][1]]) if k in best else None
-        a_share = best[k][0] / area[t] if k in best and area[t] > 0 else 0.0
+        a_uid = str(units["unit_id"].iat[best[t][1]]) if t in best else None
+        a_share = best[t][0] / area[t] if t in best and area[t] > 0 else 0.0
         where_zh = (
             f"，主要位于{ctx.unit_name(a_uid, 'zh')}（{a_share:.1%}）"
             if a_uid
