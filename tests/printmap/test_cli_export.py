@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -12,11 +13,12 @@ KINDS = ["layout", "progress", "site", "feasible"]
 SITE = ["--lon", "120.25", "--lat", "30.80", "--category", "manufacturing", "--name", "测试选址"]
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
+def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-W", "error::UserWarning", "-m", "townsgis", "export", *args],
         capture_output=True,
         text=True,
+        cwd=cwd,
     )
 
 
@@ -79,3 +81,21 @@ def test_bad_input_exits_2_with_a_message(tmp_path, args, needle):
     assert needle in r.stderr
     assert "Traceback" not in r.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_default_output_is_maps_kind_format_in_the_project(tmp_path):
+    from townsgis.project import bundled_root
+
+    src = bundled_root()
+    proj = tmp_path / "proj"
+    for sub in ("layers", "rules", "data/boundaries"):
+        shutil.copytree(src / sub, proj / sub)
+    shutil.copy(src / "townsgis.toml", proj / "townsgis.toml")
+    before = {p: p.stat().st_mtime_ns for p in (proj / "layers").iterdir()}
+    r = run("layout", "--format", "svg", "--project", str(proj), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    out = proj / "maps" / "layout.svg"
+    assert out.is_file() and r.stdout.strip() == str(out)
+    assert {
+        p: p.stat().st_mtime_ns for p in (proj / "layers").iterdir()
+    } == before  # inputs untouched

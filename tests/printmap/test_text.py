@@ -45,6 +45,8 @@ def test_pdftotext_finds_every_town_name_and_the_review_number(pdf_file):
     assert "浙S（2026）001号" in text
     assert "测试地图 特色小镇布局" in text
     assert "Syntax Warning" not in out.stderr  # no font-type mismatch reported by poppler
+    # The white halo behind a label is a path, not a second copy of the text.
+    assert text.count("南浔善琏湖笔小镇") == 1
 
 
 def test_pypdf_extracts_the_names_too(pdf_file):
