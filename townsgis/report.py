@@ -77,8 +77,8 @@ def _groups(result: CheckResult) -> list[tuple[str, list[Finding]]]:
 
 
 def _numbers(f: Finding, L: dict) -> str:
-    if (f.measured is None and f.limit is None) or isinstance(f.limit, str):
-        return ""  # attribute conditions: the message already states value and condition
+    if (f.measured is None and f.limit is None) or isinstance(f.limit, str) or "count" in f.extra:
+        return ""  # attribute conditions and shares: the message already shows the numbers
     parts = []
     if f.measured is not None:
         parts.append(f"{L['measured']} {f.measured}")
