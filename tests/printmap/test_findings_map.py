@@ -38,6 +38,7 @@ def test_classification():
     assert cls["listed_only"] == [0, 4]
     assert cls["town_marks"] == {"T1": [1]}
     assert cls["drawn"] == {1: "town", 2: "line", 3: "area"}
+    assert cls["unit_marks"] == {"u1": [3]}  # a unit's outline: its name carries the number
 
 
 def test_a_polygon_at_60_percent_of_the_city_is_listed_only():
@@ -64,3 +65,18 @@ def test_town_label_shows_the_finding_number():
         render(scene, "A4", "landscape", 40)
     texts = [p.text.get_text() for p in scene.extra["placed_labels"]]
     assert "湖州丝绸小镇 [2]" in texts
+
+
+def test_unit_label_shows_the_finding_number():
+    import matplotlib
+    from matplotlib.text import Text
+
+    from townsgis.printmap import fonts
+    from townsgis.printmap.render import render
+
+    scene = make_scene()
+    scene.findings.append(_finding(scene.units.geometry.iloc[1], towns=["T2"], clause="§3.1.1c"))
+    with matplotlib.rc_context(fonts.rc_params()):
+        fig = render(scene, "A4", "landscape", 40)
+    texts = {t.get_text() for t in fig.findobj(Text)}
+    assert "东区 [3]" in texts and "西区" in texts

@@ -206,17 +206,22 @@ def _draw_map(fig, ax, scene: MapScene, xlim, ylim, s: float) -> None:
         bb = t.get_window_extent(renderer)
         obstacles.append((bb.x0, bb.y0, bb.x1, bb.y1))
     # County/district names: fixed at a point inside each unit, grey, larger type.
+    unit_marks = scene.extra.get("findings_map", {}).get("unit_marks", {})
     for _, row in units.iterrows():
         p = row.geometry.representative_point()
         zone = row.get("kind") == "functional_zone"
+        name = scene.unit_name(row)
+        if row.get("unit_id") in unit_marks:
+            name += " [" + ",".join(_num(n) for n in unit_marks[row["unit_id"]]) + "]"
+        marked = row.get("unit_id") in unit_marks
         t = ax.text(
             p.x,
             p.y,
-            scene.unit_name(row),
+            name,
             ha="center",
             va="center",
             fontsize=(7 if zone else 10) * s,
-            color="#4f7ca8" if zone else "0.35",
+            color=FINDING_COLOR if marked else "#4f7ca8" if zone else "0.35",
             zorder=9,
         )
         labels.halo_text(t, halo)
@@ -286,7 +291,9 @@ def classify_findings(scene: MapScene) -> dict:
         else scene.units.union_all().area
     )
     town_ids = set(scene.towns["town_id"]) if "town_id" in scene.towns else set()
-    out = {"town_marks": {}, "drawn": {}, "listed_only": []}
+    out = {"town_marks": {}, "unit_marks": {}, "drawn": {}, "listed_only": []}
+    units = scene.units
+    unit_areas = units.geometry.area.to_numpy() if len(units) else []
     for i, f in enumerate(scene.findings):
         g = f.geometry
         if g is None or g.is_empty:
@@ -303,6 +310,16 @@ def classify_findings(scene: MapScene) -> dict:
                 out["town_marks"].setdefault(ids[0], []).append(i)
             else:
                 out["drawn"][i] = "area"
+                # A unit's own outline (e.g. a §3.1.1c cap): the number goes into its name.
+                hit = [
+                    uid
+                    for uid, ua, ug in zip(
+                        units["unit_id"], unit_areas, units.geometry, strict=True
+                    )
+                    if abs(ua - g.area) <= 0.01 * ua and ug.contains(g.representative_point())
+                ]
+                if hit:
+                    out["unit_marks"].setdefault(hit[0], []).append(i)
         elif kind in ("LineString", "MultiLineString"):
             out["drawn"][i] = "line"
         else:
@@ -363,9 +380,10 @@ def _draw_findings(ax, scene: MapScene, s: float) -> list:
             linewidth=1.2,
             zorder=8,
         )
+    unit_marked = {n for ns in cls["unit_marks"].values() for n in ns}
     seen: dict[tuple, list[int]] = {}
     for n, how, geom in zip(g["n"], g["how"], g.geometry, strict=True):
-        if how == "town":
+        if how == "town" or n in unit_marked:
             continue
         mid = how == "line"
         p = geom.interpolate(0.5, normalized=True) if mid else geom.representative_point()
