@@ -59,7 +59,10 @@ def base_map(bounds: tuple[float, float, float, float], tiles: str, lang: str):
         zoom_snap=0.25,
     )
     add_tiles(m, tiles)
-    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(10, 10))
+    # room for the title block (top left) and the legend (bottom right)
+    m.fit_bounds(
+        [[miny, minx], [maxy, maxx]], padding_top_left=(10, 110), padding_bottom_right=(180, 10)
+    )
     zh = lang == "zh"
     plugins.Fullscreen(
         position="topleft",
@@ -108,6 +111,13 @@ def expose(m, name: str, layers: dict[str, Any]) -> None:
             f"layers: {{{body}}}}};"
         )
     )
+
+
+def page_title(place: str, what: str, lang: str) -> str:
+    """``湖州市特色小镇布局`` / ``Huzhou: Layout of characteristic towns``."""
+    if not place:
+        return what
+    return f"{place}{what}" if lang == "zh" else f"{place}: {what}"
 
 
 def render_html(m, lang: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import geopandas as gpd
 
 from townsgis.findings import Finding
-from townsgis.webmap.common import base_map, expose, geojson_layer
+from townsgis.webmap.common import base_map, expose, geojson_layer, page_title
 from townsgis.webmap.display import display_frame, feature_collection
 from townsgis.webmap.escape import esc, popup_table
 from townsgis.webmap.legend import (
@@ -285,7 +285,8 @@ def build_layout_map(inp: LayoutInputs, *, lang: str = "zh", tiles: str = "none"
         ):
             key = st.get("status", "unknown")
             color = PROPOSAL_COLORS.get(key, PROPOSAL_COLORS["unknown"])
-            name = row.get("name_zh") or row.get("name") or ""
+            name = (row.get("name_en") if lang == "en" else None) or row.get("name_zh")
+            name = name or row.get("name") or ""
             rows = (
                 [("status", t(lang, key))]
                 + [("reason", r) for r in st.get("reasons", [])]
@@ -380,6 +381,6 @@ def build_layout_map(inp: LayoutInputs, *, lang: str = "zh", tiles: str = "none"
         lines.append(f"{t(lang, _finding_key(f))} {f.clause}: {f.message(lang)}")
     if tiles != "none":
         lines.append(f"{t(lang, 'tiles_note')}: {tiles}" + (" (GCJ-02)" if tiles == "amap" else ""))
-    title = f"{inp.title} {t(lang, 'layout_title')}".strip()
+    title = page_title(inp.title, t(lang, "layout_title"), lang)
     add_html(m, title_html(title, lines, t(lang, "disclaimer")), "tg_title")
     return m

@@ -18,7 +18,7 @@ import pandas as pd
 
 from townsgis.errors import DataError
 from townsgis.webmap.assets import RawHTML
-from townsgis.webmap.common import base_map, expose, geojson_layer, js_snippet
+from townsgis.webmap.common import base_map, expose, geojson_layer, js_snippet, page_title
 from townsgis.webmap.display import display_frame, feature_collection
 from townsgis.webmap.escape import esc, json_for_script, popup_table
 from townsgis.webmap.legend import LegendItem, LegendSection, add_html, legend_html, title_html
@@ -254,6 +254,6 @@ def build_progress_map(
     ]
     if tiles != "none":
         lines.append(f"{t(lang, 'tiles_note')}: {tiles}" + (" (GCJ-02)" if tiles == "amap" else ""))
-    head = f"{title} {t(lang, 'progress_title')}".strip()
+    head = page_title(title, t(lang, "progress_title"), lang)
     add_html(m, title_html(head, lines, t(lang, "disclaimer")), "tg_title")
     return m
