@@ -247,13 +247,25 @@ def _draw_map(fig, ax, scene: MapScene, xlim, ylim, s: float) -> None:
             name += "" if v is None else f" {scene.town_style.fmt.format(v)}"
         texts.append(name)
     order = np.argsort(-towns.geometry.area.to_numpy(), kind="stable")
+    anchors = [(cent.iloc[i].x, cent.iloc[i].y) for i in order]
+    names = [texts[i] for i in order]
+    gaps = [float(radius_pt[i]) + 2.0 * s for i in order]
+    for ov in scene.overlays:  # named overlays (the proposed site) are labelled first
+        if ov.name and len(ov.gdf):
+            geom = ov.gdf.geometry.union_all()
+            c = geom.centroid
+            b = geom.bounds
+            r = ax.transData.transform((b[2], b[3])) - ax.transData.transform((b[0], b[1]))
+            anchors.insert(0, (c.x, c.y))
+            names.insert(0, ov.name)
+            gaps.insert(0, float(max(r) / 2 / renderer.points_to_pixels(1.0)) + 2.0 * s)
     placed = labels.place_labels(
         ax,
-        [(cent.iloc[i].x, cent.iloc[i].y) for i in order],
-        [texts[i] for i in order],
+        anchors,
+        names,
         renderer=renderer,
         obstacles=obstacles,
-        gap_pt=[float(radius_pt[i]) + 2.0 * s for i in order],
+        gap_pt=gaps,
         text_kw={"fontsize": 6.5 * s, "zorder": 12, "color": "0.05"},
         halo_pt=halo,
     )
@@ -381,13 +393,16 @@ def _draw_findings(ax, scene: MapScene, s: float) -> list:
             zorder=8,
         )
     unit_marked = {n for ns in cls["unit_marks"].values() for n in ns}
+    # Markers closer than ~4 mm on paper merge into one ("2,5") so they never overlap.
+    merge_m = 4.0 / 1000.0 * _metres_per_paper_metre(ax)
     seen: dict[tuple, list[int]] = {}
     for n, how, geom in zip(g["n"], g["how"], g.geometry, strict=True):
         if how == "town" or n in unit_marked:
             continue
         mid = how == "line"
         p = geom.interpolate(0.5, normalized=True) if mid else geom.representative_point()
-        seen.setdefault((round(p.x, -2), round(p.y, -2)), []).append(n)
+        near = [k for k in seen if (k[0] - p.x) ** 2 + (k[1] - p.y) ** 2 < merge_m**2]
+        seen.setdefault(near[0] if near else (p.x, p.y), []).append(n)
     markers = []
     for (x, y), ns in seen.items():
         t = ax.text(
@@ -403,6 +418,14 @@ def _draw_findings(ax, scene: MapScene, s: float) -> list:
         )
         markers.append(t)
     return markers
+
+
+def _metres_per_paper_metre(ax) -> float:
+    """Scale denominator of a metric-CRS axes: map metres per metre of paper."""
+    x0, x1 = ax.get_xlim()
+    bbox = ax.get_position()  # figure fraction
+    width_m = bbox.width * ax.figure.get_figwidth() * 0.0254
+    return (x1 - x0) / width_m
 
 
 def _num(i: int) -> str:

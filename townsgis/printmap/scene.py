@@ -77,6 +77,7 @@ class Overlay:
     alpha: float = 1.0
     zorder: int = 6
     marker: str | None = None  # for point layers
+    name: str | None = None  # label written on the map next to it (e.g. the site's name)
 
 
 @dataclass

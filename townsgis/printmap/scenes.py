@@ -281,6 +281,7 @@ def site_scene(
                 else f"Proposed site {site_name} ({area_km2:g} km², {verdict})"
             ),
             facecolor="#ffd92f",
+            name=site_name,
             edgecolor="black",
             linewidth=1.0,
             zorder=9,
