@@ -239,3 +239,18 @@ def test_row_numbers_count_blank_lines_and_ignore_trailing_ones(tmp_path):
     assert exc.value.problems[0] == "row 3: blank row"
     assert exc.value.problems[1].startswith("row 4:")  # c: lat 'x'
     assert len(exc.value.problems) == 2
+
+
+def test_atomic_text_write_gets_normal_permissions(tmp_path):
+    import os
+    import stat
+
+    from townsgis.layers import write_text_atomic
+
+    umask = os.umask(0o022)
+    try:
+        out = write_text_atomic("湖州", tmp_path / "a.txt")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    assert out.read_text(encoding="utf-8") == "湖州"
