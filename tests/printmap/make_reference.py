@@ -17,7 +17,7 @@ DPI = 50
 
 def render_fixture() -> bytes:
     sys.path.insert(0, str(HERE))
-    from conftest import make_scene
+    from printmap_fixtures import make_scene
 
     from townsgis.printmap.export import figure_bytes
 

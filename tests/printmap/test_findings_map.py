@@ -4,7 +4,7 @@ lines and local areas are drawn, city-wide findings are listed only, waived ones
 from __future__ import annotations
 
 import shapely
-from conftest import make_scene
+from printmap_fixtures import make_scene
 
 from townsgis.findings import Finding, Severity
 from townsgis.printmap.render import classify_findings

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import make_scene
+from printmap_fixtures import make_scene
 
 from townsgis.printmap import labels
 

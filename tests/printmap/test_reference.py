@@ -7,9 +7,9 @@ import io
 
 import numpy as np
 import pytest
-from conftest import make_scene
 from make_reference import DPI, REFERENCE, render_fixture
 from PIL import Image
+from printmap_fixtures import make_scene
 
 from townsgis.printmap.export import figure_bytes
 

@@ -10,7 +10,7 @@ import subprocess
 import warnings
 
 import pytest
-from conftest import TOWN_NAMES, make_scene
+from printmap_fixtures import TOWN_NAMES, make_scene
 from pypdf import PdfReader
 
 from townsgis.errors import TownsgisError
