@@ -24,13 +24,11 @@ def test_hexagonal_lattice_gives_known_r_2149():
     assert clark_evans_r(xy, area) == pytest.approx(2.1491, abs=1e-3)
 
 
-@pytest.mark.filterwarnings("ignore::FutureWarning")
-def test_mean_nn_distance_matches_pointpats():
-    import pointpats  # test extra: the reference implementation
-
-    rng = np.random.default_rng(7)
-    xy = rng.uniform(0, 10_000, (200, 2))
-    assert mean_nn_distance(xy) == pytest.approx(pointpats.PointPattern(xy).mean_nnd, rel=1e-9)
+def test_mean_nn_distance_of_square_lattice_is_the_spacing():
+    d = 750.0
+    xs, ys = np.meshgrid(np.arange(12.0), np.arange(9.0))
+    xy = np.column_stack([xs.ravel() * d, ys.ravel() * d])
+    assert mean_nn_distance(xy) == pytest.approx(d, rel=1e-12)
 
 
 def test_batched_and_tree_paths_agree():
