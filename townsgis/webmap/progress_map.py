@@ -148,7 +148,7 @@ def build_progress_map(
             rows += [
                 (t(lang, "towns"), int(s["towns"])),
                 (t(lang, "projects_n"), int(s["projects"])),
-                ("implemented", int(s["implemented"])),
+                (t(lang, "implemented"), int(s["implemented"])),
                 (t(lang, "stalled", n=DEFAULT_STALL_QUARTERS), int(s["stalled"])),
                 (t(lang, "total_investment"), f"{s['total_investment']:.2f}"),
                 (t(lang, "invested_to_date"), f"{s['invested_to_date']:.2f}"),
@@ -182,7 +182,7 @@ def build_progress_map(
         if p is not None:
             rows += [
                 (t(lang, "projects_n"), int(p["projects"])),
-                ("implemented", int(p["implemented"])),
+                (t(lang, "implemented"), int(p["implemented"])),
                 (t(lang, "total_investment"), f"{p['total_investment']:.2f}"),
                 (t(lang, "invested_to_date"), f"{p['invested_to_date']:.2f}"),
                 (t(lang, "ratio"), f"{100 * share:.1f}%"),
