@@ -1,0 +1,142 @@
+"""Cap rules normalised: count-cap (§3.1.1a/b, city-wide) and unit-cap (§3.1.1c, per unit),
+town counts against them and the slots they leave. Counts only; no geometry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from townsgis.checks.common import LEVELS
+from townsgis.siting.params import _levels, _param, _rules
+
+
+@dataclass(frozen=True)
+class Cap:
+    """One cap rule: city-wide (count-cap) or per unit (unit-cap), over a level filter."""
+
+    rule: str
+    clause: str
+    scope: str  # "city" | "unit"
+    levels: frozenset[str] | None
+    limit: int | None = None  # city-wide limit
+    default: int | None = None  # unit default limit
+    overrides: dict[str, int] = field(default_factory=dict)
+    units: frozenset[str] | None = None  # unit ids the unit cap covers (None: all)
+
+    def applies(self, level: str) -> bool:
+        return self.levels is None or level in self.levels
+
+    def limit_for(self, unit_id: str | None) -> int | None:
+        if self.scope == "city":
+            return self.limit
+        if self.units is not None and str(unit_id) not in self.units:
+            return None
+        return self.overrides.get(str(unit_id), self.default)
+
+    def count(self, towns: pd.DataFrame, unit_id: str | None = None) -> int:
+        mask = (
+            np.ones(len(towns), bool) if self.levels is None else towns["level"].isin(self.levels)
+        )
+        if self.scope == "unit":
+            mask = mask & (towns["unit_id"].astype(str) == str(unit_id))
+        return int(np.asarray(mask).sum())
+
+
+def caps_of(ruleset, units: pd.DataFrame) -> list[Cap]:
+    """The count-cap and unit-cap rules of ``ruleset``, normalised; ``units`` resolves the
+    unit-cap filters ``unit_kinds`` and ``units``."""
+    caps = []
+    for r in _rules(ruleset, "count-cap"):
+        p = r.params
+        lim = _param(p, "max", "limit", "max_count", "cap")
+        caps.append(Cap(r.id, r.clause, "city", _levels(p), limit=int(lim)))
+    for r in _rules(ruleset, "unit-cap"):
+        p = r.params
+        default = _param(p, "max", "default", "limit", "max_count", "cap")
+        over = _param(p, "overrides", "per_unit", "unit_overrides", default={})
+        if isinstance(over, list):  # [{unit_id=..., max=...}, ...]
+            over = {str(o.get("unit_id", o.get("unit"))): _param(o, "max", "limit") for o in over}
+        caps.append(
+            Cap(
+                r.id,
+                r.clause,
+                "unit",
+                _levels(p),
+                default=None if default is None else int(default),
+                overrides={str(k): int(v) for k, v in over.items()},
+                units=_covered(units, p),
+            )
+        )
+    return caps
+
+
+def _covered(units: pd.DataFrame, p: dict) -> frozenset[str] | None:
+    kinds, ids = _param(p, "unit_kinds"), _param(p, "units")
+    if not kinds and not ids:
+        return None
+    sel = units
+    if kinds:
+        sel = sel[sel["kind"].isin(kinds)]
+    if ids:
+        sel = sel[sel["unit_id"].astype(str).isin([str(i) for i in ids])]
+    return frozenset(sel["unit_id"].astype(str))
+
+
+def _cap_row(cap: Cap, towns: pd.DataFrame, unit_id: str | None, after: pd.DataFrame | None):
+    limit = cap.limit_for(unit_id)
+    used = cap.count(towns, unit_id)
+    row = {
+        "rule": cap.rule,
+        "clause": cap.clause,
+        "scope": "city" if cap.scope == "city" else str(unit_id),
+        "levels": sorted(cap.levels) if cap.levels is not None else None,
+        "limit": limit,
+        "used": used,
+        "remaining": None if limit is None else limit - used,
+    }
+    if after is not None:
+        row["remaining_after"] = None if limit is None else limit - cap.count(after, unit_id)
+    return row
+
+
+def slots_for(caps: list[Cap], towns: pd.DataFrame, level: str, unit_id: str | None) -> int | None:
+    """How many more towns of ``level`` fit in ``unit_id`` under every cap (None: no cap)."""
+    rem = [
+        c.limit_for(unit_id) - c.count(towns, unit_id)
+        for c in caps
+        if c.applies(level) and c.limit_for(unit_id) is not None
+    ]
+    return max(0, min(rem)) if rem else None
+
+
+def max_additions(
+    caps: list[Cap], towns: pd.DataFrame, units: list[str], levels: frozenset[str] | None
+) -> tuple[int | None, list[str]]:
+    """Most towns with a level in ``levels`` that the caps still allow, city-wide, and the
+    caps that bind. Unit caps count as one pool (the sum of every unit's remaining slots).
+    Greedy on the levels with the fewest caps first (optimal for nested caps)."""
+    pools = []  # (rule, applies(level), remaining)
+    for c in caps:
+        if c.scope == "city":
+            rem = c.limit - c.count(towns)
+        elif any(c.limit_for(u) is None for u in units):
+            continue  # some unit has no such cap: this pool does not bound the city
+        else:
+            rem = sum(max(0, c.limit_for(u) - c.count(towns, u)) for u in units)
+        pools.append([c, max(0, rem)])
+    lv = sorted(levels) if levels is not None else list(LEVELS)
+    lv.sort(key=lambda level: sum(1 for c, _ in pools if c.applies(level)))
+    total = 0
+    for level in lv:
+        mine = [p for p in pools if p[0].applies(level)]
+        if not mine:
+            return None, []
+        k = min(p[1] for p in mine)
+        total += k
+        for p in mine:
+            p[1] -= k
+    binding = sorted({p[0].rule for p in pools if p[1] == 0 and any(p[0].applies(x) for x in lv)})
+    return total, binding

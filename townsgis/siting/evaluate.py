@@ -1,0 +1,189 @@
+"""Judging sites against the current layout with the rule engine: verdicts, caused findings,
+nearest towns (km, boundary to boundary, metric CRS) and remaining caps per site.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from townsgis.crs import WGS84
+from townsgis.dataset import Dataset
+from townsgis.findings import Finding, Severity
+from townsgis.siting.caps import Cap, _cap_row, caps_of
+from townsgis.siting.caused import AGGREGATE_KINDS, caused_findings
+
+# Per-town paperwork (scenic grade, investor) a proposed site cannot have yet: not judged.
+SITE_SKIPPED_KINDS = frozenset({"attribute"})
+
+
+def _sev_rank(s: Any) -> int:
+    return Severity(str(s)).rank
+
+
+def _town_rows(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Sites as rows of the towns schema (WGS84)."""
+    return gpd.GeoDataFrame(
+        {
+            "town_id": sites["site_id"].values,
+            "name_zh": sites["name"].astype(str).values,
+            "name_en": sites["name"].astype(str).values,
+            "unit_id": sites["unit_id"].values,
+            "level": sites["level"].values,
+            "category": sites["category"].values,
+            "planned_area_km2": sites["area_km2"].astype(float).values,
+            "approximate": True,
+        },
+        geometry=sites.geometry.values,
+        crs=WGS84,
+    )
+
+
+def _with_sites(ds: Dataset, rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The current towns plus the site ``rows`` (WGS84)."""
+    return gpd.GeoDataFrame(pd.concat([ds.towns, rows], ignore_index=True), crs=WGS84)
+
+
+def site_ruleset(ruleset):
+    """The rule set without the per-town paperwork kinds a proposed site cannot meet yet."""
+    keep = tuple(r for r in ruleset.rules if r.kind not in SITE_SKIPPED_KINDS)
+    return dataclasses.replace(ruleset, rules=keep)
+
+
+@dataclass
+class SiteResult:
+    """The verdict on one site: findings it causes, nearest towns, remaining caps."""
+
+    site_id: str
+    name: str
+    lon: float
+    lat: float
+    unit_id: str
+    verdict: str  # pass | fail
+    findings: list[Finding]
+    nearest: list[dict]
+    capacity: dict
+
+    def to_dict(self, lang: str = "zh") -> dict:
+        return {
+            "name": self.name,
+            "lon": round(self.lon, 7),
+            "lat": round(self.lat, 7),
+            "unit_id": self.unit_id,
+            "verdict": self.verdict,
+            "findings": [f.to_dict(lang) for f in self.findings],
+            "nearest": self.nearest,
+            "capacity": self.capacity,
+        }
+
+
+@dataclass
+class SiteReport:
+    ruleset: Any
+    sites: list[SiteResult]
+    together: bool
+    skipped_rules: list[str]
+    metric_crs: Any = None
+
+    @property
+    def passed(self) -> bool:
+        return all(s.verdict == "pass" for s in self.sites)
+
+    def to_dict(self, lang: str = "zh") -> dict:
+        return {"sites": [s.to_dict(lang) for s in self.sites]}
+
+
+def nearest_towns(ds: Dataset, sites: gpd.GeoDataFrame, k: int = 3) -> list[list[dict]]:
+    """The ``k`` towns nearest each site, boundary to boundary, in km (metric CRS)."""
+    towns = ds.metric("towns")
+    if towns.empty:
+        return [[] for _ in range(len(sites))]
+    s = np.asarray(sites.to_crs(ds.metric_crs).geometry.values)
+    t = np.asarray(towns.geometry.values)
+    d = shapely.distance(s[:, None], t[None, :])  # (sites × towns) metres, vectorised
+    k = min(k, len(towns))
+    order = np.argsort(d, axis=1, kind="stable")[:, :k]
+    ids = towns["town_id"].astype(str).to_numpy()
+    names = towns["name_zh"].astype(str).to_numpy()
+    return [
+        [
+            {"town_id": ids[j], "name_zh": names[j], "distance_km": round(float(d[i, j]) / 1e3, 3)}
+            for j in order[i]
+        ]
+        for i in range(len(s))
+    ]
+
+
+def _site_capacity(caps: list[Cap], towns: pd.DataFrame, after: pd.DataFrame, unit_id: str):
+    return {
+        "unit_id": unit_id,
+        "unit": [
+            _cap_row(c, towns, unit_id, after)
+            for c in caps
+            if c.scope == "unit" and c.limit_for(unit_id) is not None
+        ],
+        "city": [_cap_row(c, towns, None, after) for c in caps if c.scope == "city"],
+    }
+
+
+def evaluate_sites(
+    ds: Dataset,
+    ruleset,
+    sites: gpd.GeoDataFrame,
+    *,
+    together: bool = False,
+    fail_on: str = "error",
+    today=None,
+) -> SiteReport:
+    """Judge each site alone against the current layout (or all as one package when
+    ``together``). A site fails when a finding it causes, not waived, reaches ``fail_on``."""
+    from townsgis.engine import run_rules
+    from townsgis.waivers import load_waivers
+
+    waivers = load_waivers(ds.project.waivers_path)
+    rs = site_ruleset(ruleset)
+    kinds = {r.id: r.kind for r in rs.rules}
+    skipped = [r.id for r in ruleset.rules if r.kind in SITE_SKIPPED_KINDS]
+    threshold = Severity(fail_on).rank
+    # Only aggregate findings are compared with the layout before; town-level ones are caused
+    # exactly when they name a site, so the baseline runs the aggregate rules alone.
+    base_rs = dataclasses.replace(rs, rules=tuple(r for r in rs.rules if r.kind in AGGREGATE_KINDS))
+    before = run_rules(ds, base_rs, today=today, waivers=waivers).findings
+    caps = caps_of(rs, ds.units)
+    nearest = nearest_towns(ds, sites)
+    groups = [list(range(len(sites)))] if together else [[i] for i in range(len(sites))]
+    results: list[SiteResult] = [None] * len(sites)  # type: ignore[list-item]
+    rows = _town_rows(sites)
+    for idx in groups:
+        group = sites.iloc[idx]
+        towns_after = _with_sites(ds, rows.iloc[idx])
+        after = run_rules(ds, rs, towns=towns_after, today=today, waivers=waivers).findings
+        ids = set(group["site_id"])
+        caused = caused_findings(before, after, ids, kinds)
+        for i in idx:
+            s = sites.iloc[i]
+            mine = [
+                f
+                for f in caused
+                if s["site_id"] in f.town_ids
+                or (kinds.get(f.rule) in AGGREGATE_KINDS and f.unit in (None, s["unit_id"]))
+            ]
+            fails = any(not f.waived and _sev_rank(f.severity) >= threshold for f in mine)
+            results[i] = SiteResult(
+                site_id=s["site_id"],
+                name=str(s["name"]),
+                lon=float(s["lon"]),
+                lat=float(s["lat"]),
+                unit_id=str(s["unit_id"]),
+                verdict="fail" if fails else "pass",
+                findings=mine,
+                nearest=nearest[i],
+                capacity=_site_capacity(caps, ds.towns, towns_after, str(s["unit_id"])),
+            )
+    return SiteReport(ruleset, results, together, skipped, ds.metric_crs)

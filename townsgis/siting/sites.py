@@ -1,0 +1,170 @@
+"""Building candidate sites from a lon/lat, a boundary or a layer file (§3.1).
+
+Sites are returned in WGS84 (EPSG:4326); circles and polygon areas are made in the dataset's
+metric analysis CRS (EPSG:4549 for Huzhou): radii in metres, areas in km².
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from townsgis.checks.common import CATEGORIES, LEVELS
+from townsgis.crs import WGS84, transform_xy
+from townsgis.dataset import Dataset, assign_units
+from townsgis.errors import SchemaError
+
+DEFAULT_AREA_KM2 = 3.0
+SITE_PREFIX = "SITE-"
+CIRCLE_QUAD_SEGS = 64  # circle polygons: area within 0.01 % of πr²
+
+
+def circle_radius_m(area_km2: float) -> float:
+    """Radius in metres of a circle of ``area_km2`` square kilometres."""
+    return math.sqrt(float(area_km2) * 1e6 / math.pi)
+
+
+def _site_frame(rows: list[dict], geoms_wgs84: list, source: str) -> gpd.GeoDataFrame:
+    problems = []
+    for i, r in enumerate(rows):
+        label = f"feature {i + 1} ({r.get('name')!r})"
+        if r.get("category") not in CATEGORIES:
+            problems.append(f"{label}: category {r.get('category')!r}; allowed {list(CATEGORIES)}")
+        if r.get("level") not in LEVELS:
+            problems.append(f"{label}: level {r.get('level')!r}; allowed {list(LEVELS)}")
+        a = r.get("area_km2")
+        if a is None or not (isinstance(a, int | float) and math.isfinite(a) and a > 0):
+            problems.append(f"{label}: area_km2 {a!r}; must be a number > 0 (km²)")
+    if problems:
+        raise SchemaError(source, problems)
+    gdf = gpd.GeoDataFrame(rows, geometry=geoms_wgs84, crs=WGS84)
+    ids = [r.get("site_id") for r in rows]
+    if not all(_present(i) for i in ids) or len(set(map(str, ids))) != len(ids):
+        ids = [f"{SITE_PREFIX}{i + 1}" for i in range(len(rows))]
+    gdf["site_id"] = [str(i) for i in ids]
+    return gdf
+
+
+def make_sites(
+    ds: Dataset, geoms: gpd.GeoSeries, attrs: list[dict], *, source: str = "site"
+) -> gpd.GeoDataFrame:
+    """Sites from WGS84 geometries: points become circles of ``area_km2`` in the metric CRS,
+    polygons are kept (their area replaces ``area_km2``). Columns: site_id, name, category,
+    level, area_km2, lon, lat (WGS84 of the point or polygon centroid), unit_id, geometry."""
+    geoms = gpd.GeoSeries(list(geoms), crs=geoms.crs).to_crs(WGS84)
+    metric = geoms.to_crs(ds.metric_crs)
+    problems = []
+    out_geoms = []
+    rows = []
+    for i, (g, a) in enumerate(zip(metric, attrs, strict=True)):
+        a = dict(a)
+        a.setdefault("name", f"site {i + 1}")
+        if g is None or g.is_empty:
+            problems.append(f"feature {i + 1} ({a['name']!r}): empty geometry")
+            out_geoms.append(None)
+        elif g.geom_type == "Point":
+            area = a.get("area_km2")
+            r = circle_radius_m(area) if isinstance(area, int | float) and area > 0 else 1.0
+            out_geoms.append(g.buffer(r, quad_segs=CIRCLE_QUAD_SEGS))
+        elif g.geom_type in ("Polygon", "MultiPolygon"):
+            if not g.is_valid:
+                problems.append(f"feature {i + 1} ({a['name']!r}): invalid polygon")
+            a["area_km2"] = g.area / 1e6
+            out_geoms.append(g)
+        else:
+            problems.append(f"feature {i + 1} ({a['name']!r}): {g.geom_type}; need point/polygon")
+            out_geoms.append(None)
+        rows.append(a)
+    if problems:
+        raise SchemaError(source, problems)
+    poly_m = gpd.GeoSeries(out_geoms, crs=ds.metric_crs)
+    centre_m = gpd.GeoSeries(
+        [
+            g.centroid if g.geom_type == "Point" else c.centroid
+            for g, c in zip(metric, poly_m, strict=True)
+        ],
+        crs=ds.metric_crs,
+    )
+    taken = set(ds.towns["town_id"].astype(str))
+    if any(str(r.get("site_id")) in taken for r in rows):
+        for r in rows:
+            r.pop("site_id", None)
+    gdf = _site_frame(rows, list(poly_m.to_crs(WGS84)), source)
+    centre = centre_m.to_crs(WGS84)
+    # A point's own WGS84 coordinates (no round trip through the metric CRS).
+    pts = [g if g.geom_type == "Point" else c for g, c in zip(geoms, centre, strict=True)]
+    gdf["lon"] = [p.x for p in pts]
+    gdf["lat"] = [p.y for p in pts]
+    units = assign_units(gpd.GeoSeries(pts, crs=WGS84), ds.units)
+    outside = [
+        f"{r['name']!r} at lon {p.x:.6f}, lat {p.y:.6f} (WGS84) is outside "
+        f"{ds.project.name_zh} {ds.project.name_en}: no unit contains it"
+        for r, p, u in zip(rows, pts, units, strict=True)
+        if u is None
+    ]
+    if outside:
+        raise SchemaError(source, outside)
+    gdf["unit_id"] = units
+    return gdf
+
+
+def sites_from_point(
+    ds: Dataset,
+    lon: float,
+    lat: float,
+    *,
+    crs: str = "wgs84",
+    area_km2: float = DEFAULT_AREA_KM2,
+    category: str,
+    level: str,
+    name: str | None = None,
+) -> gpd.GeoDataFrame:
+    """One circular site of ``area_km2`` around (lon, lat) given in ``crs``."""
+    x, y = transform_xy(np.array([lon], float), np.array([lat], float), crs, WGS84)
+    geom = gpd.GeoSeries([shapely.Point(float(x[0]), float(y[0]))], crs=WGS84)
+    attrs = {"name": name or "site", "category": category, "level": level, "area_km2": area_km2}
+    return make_sites(ds, geom, [attrs], source=f"site ({lon}, {lat} {crs})")
+
+
+def sites_from_file(
+    ds: Dataset,
+    path: str | Path,
+    *,
+    crs: str | None = None,
+    defaults: dict | None = None,
+) -> gpd.GeoDataFrame:
+    """Sites from a layer file: points get a circle of their ``area_km2``, polygons as is.
+    Fields name/name_zh, category, level, area_km2; missing ones come from ``defaults``."""
+    from townsgis.layers import read_layer
+
+    gdf = read_layer(path, crs=crs)
+    if gdf.crs is None:
+        raise SchemaError(str(path), ["the file declares no CRS; name one with --crs"])
+    if gdf.empty:
+        raise SchemaError(str(path), ["no features"])
+    defaults = dict(defaults or {})
+    attrs = []
+    for i, row in enumerate(gdf.drop(columns="geometry").to_dict("records")):
+        a = {}
+        name = row.get("name_zh") if _present(row.get("name_zh")) else row.get("name")
+        a["name"] = str(name) if _present(name) else f"site {i + 1}"
+        if _present(row.get("proposal_id")):
+            a["site_id"] = str(row["proposal_id"])
+        for key in ("category", "level", "area_km2"):
+            v = row.get(key)
+            a[key] = v if _present(v) else defaults.get(key)
+        if isinstance(a["area_km2"], str):
+            with contextlib.suppress(ValueError):
+                a["area_km2"] = float(a["area_km2"])
+        attrs.append(a)
+    return make_sites(ds, gdf.geometry, attrs, source=str(path))
+
+
+def _present(v: Any) -> bool:
+    return v is not None and not (isinstance(v, float) and math.isnan(v)) and v != ""
