@@ -21,9 +21,9 @@ from townsgis.progress import (
     GRADE_ALIASES,
     GRADES,
     STOCK_COLUMNS,
-    _problem_text,
     quarter_index,
 )
+from townsgis.progress._helpers import _problem_text
 
 INDICATOR_COLUMNS = ("town_id", "quarter", *FLOW_COLUMNS, *STOCK_COLUMNS)
 INVESTMENT_PARTS = ("specialty_investment", "nongov_investment", "tech_investment")

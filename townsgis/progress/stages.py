@@ -1,0 +1,165 @@
+"""The "four batches" pipeline (§3.3.1): parsing ``stage_history``, the stage of every
+project at a quarter, stalled projects and the per-quarter pipeline counts. Pure
+functions over data frames; no geometry, so no CRS."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from townsgis.errors import DataError
+from townsgis.progress._helpers import _pos, _problem_text
+from townsgis.progress.quarters import format_quarter, parse_quarter, quarter_index
+
+STAGES = ("reserve", "approval", "construction", "operation")
+STAGE_ZH = {
+    "reserve": "谋划储备",
+    "approval": "前期报批",
+    "construction": "开工实施",
+    "operation": "竣工投运",
+}
+IMPLEMENTED = ("construction", "operation")
+
+
+DEFAULT_STALL_QUARTERS = 4
+
+
+def parse_history(projects: pd.DataFrame, source: str = "projects") -> pd.DataFrame:
+    """Long table of stage changes: one row per ``quarter:stage`` entry of ``stage_history``.
+
+    Columns: ``row`` (index label of the project), ``project_id``, ``seq`` (order in the
+    string), ``quarter`` (int), ``stage``, ``rank`` (0 reserve … 3 operation). Raises
+    DataError naming every malformed entry; order problems are left to ``history_findings``.
+    """
+    rows, raws = [], []
+    labels = projects.index
+    for label, h in zip(labels, projects["stage_history"].tolist(), strict=True):
+        if isinstance(h, str):
+            for part in h.split(";"):
+                part = part.strip()
+                if part:
+                    rows.append(label)
+                    raws.append(part)
+    split = [r.partition(":") for r in raws]
+    stage = pd.Series([b.strip().lower() for _, _, b in split], dtype=object)
+    long = pd.DataFrame(
+        {
+            "row": pd.Index(rows, dtype=labels.dtype) if rows else pd.Index([], dtype=labels.dtype),
+            "quarter": quarter_index(pd.Series([a for a, _, _ in split], dtype=object)).to_numpy(),
+            "stage": stage.to_numpy(),
+            "raw": np.asarray(raws, dtype=object),
+        }
+    )
+    long["seq"] = long.groupby("row").cumcount()
+    problems = []
+    ids = projects["project_id"] if "project_id" in projects else pd.Series(projects.index)
+    bad = long[long["quarter"].isna() | ~long["stage"].isin(STAGES)]
+    for r in bad.itertuples():
+        problems.append(
+            f"feature {_pos(projects, r.row)} (project_id {ids.loc[r.row]}), column "
+            f"stage_history: entry {r.raw!r} is not QUARTER:STAGE with STAGE one of "
+            f"{', '.join(STAGES)}"
+        )
+    empty = projects.index.difference(long["row"].unique())
+    for row in empty:
+        problems.append(
+            f"feature {_pos(projects, row)} (project_id {ids.loc[row]}), column stage_history: "
+            "empty; every project needs at least its first stage, e.g. 2018Q1:reserve"
+        )
+    if problems:
+        raise DataError(_problem_text(source, problems))
+    long["quarter"] = long["quarter"].astype(int)
+    long["rank"] = long["stage"].map({s: i for i, s in enumerate(STAGES)}).astype(int)
+    long["project_id"] = ids.loc[long["row"]].to_numpy()
+    return long.drop(columns="raw")[["row", "project_id", "seq", "quarter", "stage", "rank"]]
+
+
+def _last_change(hist: pd.DataFrame, quarter: int | None = None) -> pd.Series:
+    """Quarter of the last stage change per project (up to ``quarter``)."""
+    h = hist if quarter is None else hist[hist["quarter"] <= quarter]
+    h = h.sort_values(["row", "quarter", "seq"])
+    changed = h["stage"] != h.groupby("row")["stage"].shift()
+    return h[changed].groupby("row")["quarter"].max()
+
+
+def stage_ranks(projects: pd.DataFrame, quarters: list[int], hist: pd.DataFrame) -> np.ndarray:
+    """Stage rank (0 reserve … 3 operation; -1 not yet in the library) of every project
+    (rows, in ``projects`` order) at the end of every quarter (columns). Vectorised: the
+    latest history entry up to each quarter, forward-filled with a running maximum."""
+    qs = np.asarray(quarters)
+    h = hist.sort_values(["row", "quarter", "seq"])
+    pos = projects.index.get_indexer(h["row"])
+    col = np.searchsorted(qs, h["quarter"].to_numpy(), side="left")
+    # an entry in a quarter between two reported ones counts from the next reported quarter
+    keep = col < len(qs)
+    entry = np.arange(len(h))
+    idx = np.full((len(projects), len(qs)), -1, dtype=np.int64)
+    np.maximum.at(idx, (pos[keep], col[keep]), entry[keep])
+    idx = np.maximum.accumulate(idx, axis=1)
+    ranks = np.append(h["rank"].to_numpy(), -1)
+    return ranks[np.where(idx >= 0, idx, -1)]
+
+
+def stage_at(
+    projects: pd.DataFrame, quarter: str | int, hist: pd.DataFrame | None = None
+) -> pd.Series:
+    """Stage of each project at the end of ``quarter`` (index of ``projects``); None before
+    the project entered the library."""
+    q = parse_quarter(quarter)
+    hist = parse_history(projects) if hist is None else hist
+    ranks = stage_ranks(projects, [q], hist)[:, 0]
+    names = np.array([*STAGES, None], dtype=object)
+    return pd.Series(names[ranks], index=projects.index, dtype=object)
+
+
+def stalled(
+    projects: pd.DataFrame,
+    quarter: str | int,
+    n: int = DEFAULT_STALL_QUARTERS,
+    hist: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Projects with no stage change in the last ``n`` quarters at ``quarter`` (``n`` or more
+    quarters since the last change), excluding projects already operating (§3.3.1: the
+    library is rolled forward). Columns: project_id, town_id, name_zh, stage, since,
+    quarters_stalled."""
+    if n < 1:
+        raise DataError(f"--stall-quarters must be at least 1, got {n}")
+    q = parse_quarter(quarter)
+    hist = parse_history(projects) if hist is None else hist
+    stage = stage_at(projects, q, hist)
+    since = _last_change(hist, q).reindex(projects.index)
+    waited = q - since
+    mask = stage.notna() & (stage != "operation") & (waited >= n)
+    out = pd.DataFrame(
+        {
+            "project_id": projects["project_id"],
+            "town_id": projects["town_id"],
+            "name_zh": projects.get("name_zh", projects["project_id"]),
+            "stage": stage,
+            "since": since.map(lambda v: format_quarter(int(v)) if pd.notna(v) else None),
+            "quarters_stalled": waited,
+        }
+    )[mask]
+    out["quarters_stalled"] = out["quarters_stalled"].astype(int)
+    return out.sort_values(["quarters_stalled", "project_id"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+def pipeline(
+    projects: pd.DataFrame, quarters: list[int], hist: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Number of projects in each stage of the four batches at the end of each quarter
+    (§3.3.1): one row per quarter, columns quarter (str) and the four stages, plus total."""
+    hist = parse_history(projects) if hist is None else hist
+    ranks = stage_ranks(projects, quarters, hist)
+    rows = [
+        {
+            "quarter": format_quarter(q),
+            **{s: int((ranks[:, j] == i).sum()) for i, s in enumerate(STAGES)},
+        }
+        for j, q in enumerate(quarters)
+    ]
+    out = pd.DataFrame(rows, columns=["quarter", *STAGES])
+    out["total"] = out[list(STAGES)].sum(axis=1)
+    return out
