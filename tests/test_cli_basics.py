@@ -72,3 +72,51 @@ def test_init_then_layers_on_empty_project(tmp_path):
 def test_unknown_option_is_usage_error():
     r = run("layers", "--no-such-option")
     assert r.returncode == 2
+
+
+# The GIS and plotting stack; command modules import it inside the command functions.
+HEAVY = ("geopandas", "pandas", "shapely", "pyproj", "matplotlib", "folium")
+SUBCOMMANDS = sorted(
+    [g.name, c.name] for g in app.registered_groups for c in g.typer_instance.registered_commands
+)
+CHEAP_RUNS = (
+    [["--version"], ["--help"]]
+    + [[c, "--help"] for c in COMMANDS]
+    + [[*sub, "--help"] for sub in SUBCOMMANDS]
+)
+
+
+def heavy_modules_after(runs: list[list[str]]) -> dict[str, list[str]]:
+    """In one fresh interpreter: import townsgis.cli, then run each argv in turn; for each
+    (and for the bare import, key "import") the heavy modules loaded so far."""
+    code = (
+        "import json, sys\n"
+        "from townsgis.cli import main\n"
+        f"heavy, seen = {HEAVY!r}, {{}}\n"
+        "seen['import'] = [m for m in heavy if m in sys.modules]\n"
+        f"for args in {runs!r}:\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit as exc:\n"
+        "        assert exc.code in (0, None), (args, exc.code)\n"
+        "    seen[' '.join(args)] = [m for m in heavy if m in sys.modules]\n"
+        "print('loaded:', json.dumps(seen))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    last = r.stdout.splitlines()[-1]
+    assert last.startswith("loaded: "), r.stdout
+    return json.loads(last.removeprefix("loaded: "))
+
+
+def test_import_version_and_help_do_not_import_geopandas():
+    seen = heavy_modules_after(CHEAP_RUNS)
+    assert len(seen) == len(CHEAP_RUNS) + 1
+    assert {run: mods for run, mods in seen.items() if mods} == {}
+
+
+def test_heavy_import_check_notices_a_command_that_loads_geopandas():
+    """The check itself works: a command that reads layers does load geopandas."""
+    seen = heavy_modules_after([["--version"], ["layers", "--format", "json"]])
+    assert seen["--version"] == []
+    assert "geopandas" in seen["layers --format json"]

@@ -38,6 +38,8 @@ def _root(
 
 
 # Each command lives in its own module and registers itself on `app` when imported.
+# Command modules import the library (geopandas, ...) inside the command functions, so
+# `--help` and `--version` stay fast; tests/test_cli_basics.py checks that.
 from townsgis.cli import (  # noqa: E402,F401
     cmd_capacity,
     cmd_check,

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
-from typing import Annotated
 
 import typer
 
 from townsgis.cli import app
-from townsgis.cli.options import Lang, LangOpt, ProjectOpt, RulesetOpt, open_project
-
-
-class CapacityFormat(StrEnum):
-    text = "text"
-    json = "json"
+from townsgis.cli.options import (
+    Lang,
+    LangOpt,
+    ProjectOpt,
+    RulesetOpt,
+    TextFormat,
+    TextFormatOpt,
+    open_project,
+)
 
 
 @app.command("capacity")
 def capacity(
-    fmt: Annotated[
-        CapacityFormat, typer.Option("--format", help="Output format.")
-    ] = CapacityFormat.text,
+    fmt: TextFormatOpt = TextFormat.text,
     lang: LangOpt = Lang.zh,
     ruleset: RulesetOpt = None,
     project: ProjectOpt = None,
@@ -36,7 +35,7 @@ def capacity(
     rs = load_ruleset(proj.ruleset_path(ruleset))
     ds = load_dataset(proj, crs_override=rs.analysis_crs, layout_only=True)
     report = compute(ds, rs)
-    if fmt == CapacityFormat.json:
+    if fmt == TextFormat.json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(render_text(report, lang.value))

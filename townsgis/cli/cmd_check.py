@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from townsgis.cli import app
-from townsgis.cli.options import Lang, LangOpt, OutputOpt, ProjectOpt, RulesetOpt, open_project
+from townsgis.cli.options import (
+    FailOn,
+    FailOnOpt,
+    Lang,
+    LangOpt,
+    OutputOpt,
+    ProjectOpt,
+    RulesetOpt,
+    open_project,
+)
 
 
 class CheckFormat(StrEnum):
@@ -18,19 +27,12 @@ class CheckFormat(StrEnum):
     markdown = "markdown"
 
 
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
-
-
 @app.command("check")
 def check(
     ruleset: RulesetOpt = None,
     fmt: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,
     output: OutputOpt = None,
-    fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Exit 1 when an unwaived finding reaches this.")
-    ] = FailOn.error,
+    fail_on: FailOnOpt = FailOn.error,
     lang: LangOpt = Lang.zh,
     project: ProjectOpt = None,
 ) -> None:

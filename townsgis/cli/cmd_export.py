@@ -10,12 +10,21 @@ import typer
 
 from townsgis.cli import app
 from townsgis.cli.options import (
+    DEFAULT_AREA_KM2,
+    DEFAULT_LEVEL,
+    CategoryOpt,
     CrsOpt,
     Lang,
     LangOpt,
+    LatOpt,
+    LevelOpt,
+    LonOpt,
+    NameOpt,
     OutputOpt,
     ProjectOpt,
     RulesetOpt,
+    TownAreaOpt,
+    UnitOpt,
     open_project,
 )
 from townsgis.errors import EXIT_OK, TownsgisError
@@ -55,20 +64,21 @@ ReviewOpt = Annotated[
     str | None,
     typer.Option("--review-number", help="Map review number (审图号) printed on the map."),
 ]
-CategoryOpt = Annotated[str, typer.Option("--category", help="manufacturing, tourism or services.")]
-LevelHelp = "provincial_creation, provincial_cultivation, provincial_named or municipal."
 
 
 def _run(
     kind: str,
+    *,
     fmt: Fmt,
     paper: Paper,
     orientation: Orientation,
     dpi: float,
+    lang: Lang,
     output: Path | None,
     project: Path | None,
     **options,
 ) -> int:
+    """Export one map of `kind`; `options` are the rest of the command's parameters."""
     from townsgis.printmap import export_map
 
     if not 10 <= dpi <= 1200:
@@ -82,10 +92,15 @@ def _run(
         paper=paper.value,
         orientation=orientation.value,
         dpi=dpi,
+        lang=lang.value,
         **options,
     )
     typer.echo(str(path))
     return EXIT_OK
+
+
+# Each command below passes all its parameters on with `_run(kind, **locals())`; the page
+# options (--format ... --project) come last and are the same in every command.
 
 
 @export_app.command("layout")
@@ -103,19 +118,7 @@ def export_layout(
 ) -> int:
     """The layout map: units, towns by category, the rule set's findings highlighted.
     Default output maps/layout.<format>."""
-    return _run(
-        "layout",
-        fmt,
-        paper,
-        orientation,
-        dpi,
-        output,
-        project,
-        lang=lang.value,
-        ruleset=ruleset,
-        title=title,
-        review_number=review_number,
-    )
+    return _run("layout", **locals())
 
 
 @export_app.command("progress")
@@ -136,33 +139,20 @@ def export_progress(
 ) -> int:
     """Towns coloured by invested / planned investment at a quarter (sample data are
     synthetic). Default output maps/progress.<format>."""
-    return _run(
-        "progress",
-        fmt,
-        paper,
-        orientation,
-        dpi,
-        output,
-        project,
-        quarter=quarter,
-        lang=lang.value,
-        ruleset=ruleset,
-        title=title,
-        review_number=review_number,
-    )
+    return _run("progress", **locals())
 
 
 @export_app.command("site")
 def export_site(
-    lon: Annotated[float, typer.Option("--lon", help="Longitude of the site centre.")],
-    lat: Annotated[float, typer.Option("--lat", help="Latitude of the site centre.")],
+    lon: LonOpt,
+    lat: LatOpt,
     category: CategoryOpt,
-    level: Annotated[str, typer.Option("--level", help=LevelHelp)] = "provincial_creation",
+    level: LevelOpt = DEFAULT_LEVEL,
     crs: CrsOpt = None,
     area_km2: Annotated[
         float, typer.Option("--area-km2", help="Footprint: a circle of this area, km².")
-    ] = 3.0,
-    name: Annotated[str | None, typer.Option("--name", help="Name of the site.")] = None,
+    ] = DEFAULT_AREA_KM2,
+    name: NameOpt = None,
     fmt: FmtOpt = Fmt.png,
     paper: PaperOpt = Paper.A4,
     orientation: OrientOpt = Orientation.landscape,
@@ -176,38 +166,16 @@ def export_site(
 ) -> int:
     """A proposed site with its gap and spacing buffers and the findings it causes (as
     `townsgis site`). Default output maps/site.<format>."""
-    return _run(
-        "site",
-        fmt,
-        paper,
-        orientation,
-        dpi,
-        output,
-        project,
-        lon=lon,
-        lat=lat,
-        crs=crs or "wgs84",
-        area_km2=area_km2,
-        category=category,
-        level=level,
-        name=name,
-        lang=lang.value,
-        ruleset=ruleset,
-        title=title,
-        review_number=review_number,
-    )
+    crs = crs or "wgs84"
+    return _run("site", **locals())
 
 
 @export_app.command("feasible")
 def export_feasible(
     category: CategoryOpt,
-    unit: Annotated[
-        str | None, typer.Option("--unit", help="Only inside this unit id (e.g. 330503).")
-    ] = None,
-    level: Annotated[str, typer.Option("--level", help=LevelHelp)] = "provincial_creation",
-    area_km2: Annotated[
-        float, typer.Option("--area-km2", help="Footprint of the new town (a circle), km².")
-    ] = 3.0,
+    unit: UnitOpt = None,
+    level: LevelOpt = DEFAULT_LEVEL,
+    area_km2: TownAreaOpt = DEFAULT_AREA_KM2,
     fmt: FmtOpt = Fmt.png,
     paper: PaperOpt = Paper.A4,
     orientation: OrientOpt = Orientation.landscape,
@@ -221,20 +189,4 @@ def export_feasible(
 ) -> int:
     """Where one more town's centre passes every spatial rule (as `townsgis feasible`).
     Default output maps/feasible.<format>."""
-    return _run(
-        "feasible",
-        fmt,
-        paper,
-        orientation,
-        dpi,
-        output,
-        project,
-        category=category,
-        unit=unit,
-        level=level,
-        area_km2=area_km2,
-        lang=lang.value,
-        ruleset=ruleset,
-        title=title,
-        review_number=review_number,
-    )
+    return _run("feasible", **locals())

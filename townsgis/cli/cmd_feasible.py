@@ -3,44 +3,41 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from townsgis.cli import app
-from townsgis.cli.options import Lang, LangOpt, OutputOpt, ProjectOpt, RulesetOpt, open_project
-
-
-class FeasibleFormat(StrEnum):
-    text = "text"
-    json = "json"
+from townsgis.cli.options import (
+    DEFAULT_AREA_KM2,
+    DEFAULT_LEVEL,
+    LEVELS_HELP,
+    CategoryOpt,
+    Lang,
+    LangOpt,
+    OutputOpt,
+    ProjectOpt,
+    RulesetOpt,
+    TextFormat,
+    TownAreaOpt,
+    UnitOpt,
+    open_project,
+)
 
 
 @app.command("feasible")
 def feasible(
-    category: Annotated[
-        str, typer.Option("--category", help="manufacturing, tourism or services.")
-    ],
-    unit: Annotated[
-        str | None, typer.Option("--unit", help="Only inside this unit id (e.g. 330503).")
-    ] = None,
+    category: CategoryOpt,
+    unit: UnitOpt = None,
     level: Annotated[
-        str,
-        typer.Option(
-            "--level",
-            help="Level of the new town: provincial_creation, provincial_cultivation, "
-            "provincial_named or municipal.",
-        ),
-    ] = "provincial_creation",
-    area_km2: Annotated[
-        float, typer.Option("--area-km2", help="Footprint of the new town (a circle), km².")
-    ] = 3.0,
+        str, typer.Option("--level", help=f"Level of the new town: {LEVELS_HELP}")
+    ] = DEFAULT_LEVEL,
+    area_km2: TownAreaOpt = DEFAULT_AREA_KM2,
     output: OutputOpt = None,
     fmt: Annotated[
-        FeasibleFormat, typer.Option("--format", help="Format of the summary on stdout.")
-    ] = FeasibleFormat.text,
+        TextFormat, typer.Option("--format", help="Format of the summary on stdout.")
+    ] = TextFormat.text,
     lang: LangOpt = Lang.zh,
     ruleset: RulesetOpt = None,
     project: ProjectOpt = None,
@@ -58,7 +55,7 @@ def feasible(
     res = feasible_area(ds, rs, category=category, level=level, unit=unit, area_km2=area_km2)
     path = Path(output) if output else proj.maps_dir / f"feasible-{category}.geojson"
     write_layer(res.layer, path)
-    if fmt == FeasibleFormat.json:
+    if fmt == TextFormat.json:
         d = res.to_dict()
         d["output"] = str(path)
         typer.echo(json.dumps(d, ensure_ascii=False, indent=2))

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from townsgis.cli import app
-from townsgis.cli.options import CrsOpt, ProjectOpt, open_project
+from townsgis.cli.options import CrsOpt, ProjectOpt, TextFormat, TextFormatOpt, open_project
 
 
 class Kind(StrEnum):
@@ -17,11 +17,6 @@ class Kind(StrEnum):
     towns = "towns"
     projects = "projects"
     proposals = "proposals"
-
-
-class Fmt(StrEnum):
-    text = "text"
-    json = "json"
 
 
 @app.command("import")
@@ -43,7 +38,7 @@ def import_cmd(
         False, "--check-only", help="Check the file only; write nothing."
     ),
     project: ProjectOpt = None,
-    fmt: Fmt = typer.Option(Fmt.text, "--format", help="Output format."),
+    fmt: TextFormatOpt = TextFormat.text,
 ) -> None:
     """Check FILE against the KIND schema and write it to the project's layers as WGS84 GeoJSON.
 
@@ -61,7 +56,7 @@ def import_cmd(
         fix_geometry=fix_geometry,
         check_only=check_only,
     )
-    if fmt == Fmt.json:
+    if fmt == TextFormat.json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     for note in result.notes:

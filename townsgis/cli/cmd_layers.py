@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 
 import typer
 
 from townsgis.cli import app
-from townsgis.cli.options import ProjectOpt, open_project
-from townsgis.inventory import list_layers
-
-
-class Fmt(StrEnum):
-    text = "text"
-    json = "json"
+from townsgis.cli.options import ProjectOpt, TextFormat, TextFormatOpt, open_project
 
 
 @app.command("layers")
 def layers_cmd(
     project: ProjectOpt = None,
-    fmt: Fmt = typer.Option(Fmt.text, "--format", help="Output format."),
+    fmt: TextFormatOpt = TextFormat.text,
 ) -> None:
     """List every layer of the project: kind, feature count, CRS, bounds and source."""
+    from townsgis.inventory import list_layers
+
     rows = list_layers(open_project(project))
-    if fmt == Fmt.json:
+    if fmt == TextFormat.json:
         typer.echo(json.dumps({"layers": rows}, ensure_ascii=False, indent=2))
         return
     for r in rows:

@@ -3,49 +3,43 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from townsgis.cli import app
-from townsgis.cli.options import CrsOpt, Lang, LangOpt, ProjectOpt, RulesetOpt, open_project
+from townsgis.cli.options import (
+    DEFAULT_AREA_KM2,
+    CrsOpt,
+    FailOn,
+    Lang,
+    LangOpt,
+    NameOpt,
+    OptionalCategoryOpt,
+    OptionalLatOpt,
+    OptionalLevelOpt,
+    OptionalLonOpt,
+    ProjectOpt,
+    RulesetOpt,
+    SiteAreaOpt,
+    SiteFailOnOpt,
+    TextFormat,
+    TextFormatOpt,
+    open_project,
+)
 from townsgis.errors import EXIT_FINDINGS, EXIT_OK, TownsgisError
-
-
-class SiteFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
 
 
 @app.command("site")
 def site(
-    lon: Annotated[
-        float | None, typer.Option("--lon", help="Longitude of the site centre.")
-    ] = None,
-    lat: Annotated[float | None, typer.Option("--lat", help="Latitude of the site centre.")] = None,
+    lon: OptionalLonOpt = None,
+    lat: OptionalLatOpt = None,
     crs: CrsOpt = None,
-    area_km2: Annotated[
-        float,
-        typer.Option("--area-km2", help="Footprint of a point site: a circle of this area, km²."),
-    ] = 3.0,
-    category: Annotated[
-        str | None, typer.Option("--category", help="manufacturing, tourism or services.")
-    ] = None,
-    level: Annotated[
-        str | None,
-        typer.Option(
-            "--level",
-            help="provincial_creation, provincial_cultivation, provincial_named or municipal.",
-        ),
-    ] = None,
-    name: Annotated[str | None, typer.Option("--name", help="Name of the site.")] = None,
+    area_km2: SiteAreaOpt = DEFAULT_AREA_KM2,
+    category: OptionalCategoryOpt = None,
+    level: OptionalLevelOpt = None,
+    name: NameOpt = None,
     boundary: Annotated[
         Path | None, typer.Option("--boundary", help="A polygon file: the site's boundary.")
     ] = None,
@@ -56,10 +50,8 @@ def site(
     together: Annotated[
         bool, typer.Option("--together", help="Judge all sites as one package.")
     ] = False,
-    fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Lowest severity that fails a site.")
-    ] = FailOn.error,
-    fmt: Annotated[SiteFormat, typer.Option("--format", help="Output format.")] = SiteFormat.text,
+    fail_on: SiteFailOnOpt = FailOn.error,
+    fmt: TextFormatOpt = TextFormat.text,
     lang: LangOpt = Lang.zh,
     ruleset: RulesetOpt = None,
     project: ProjectOpt = None,
@@ -100,7 +92,7 @@ def site(
                 name if len(sites) == 1 else [f"{name} {i + 1}" for i in range(len(sites))]
             )
     report = evaluate_sites(ds, rs, sites, together=together, fail_on=fail_on.value)
-    if fmt == SiteFormat.json:
+    if fmt == TextFormat.json:
         typer.echo(json.dumps(report.to_dict(lang.value), ensure_ascii=False, indent=2))
     else:
         typer.echo(render_text(report, lang.value))

@@ -1,4 +1,11 @@
-"""Options shared by several commands, declared once."""
+"""Options and choices shared by several commands, declared once.
+
+Each alias is an ``Annotated[type, typer.Option(...)]``; a command writes
+``lang: LangOpt = Lang.zh``. Where commands need the same option with another type (a site
+option that is optional in `site` but required in `export site`), the option itself is one
+module constant and the aliases differ only in type. Only light modules are imported here,
+so ``townsgis --help`` does not load geopandas.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +21,18 @@ from townsgis.project import Project
 class Lang(StrEnum):
     zh = "zh"
     en = "en"
+
+
+class TextFormat(StrEnum):
+    """`--format` of the commands that print either text or JSON."""
+
+    text = "text"
+    json = "json"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
 
 
 ProjectOpt = Annotated[
@@ -37,7 +56,47 @@ CrsOpt = Annotated[
 OutputOpt = Annotated[
     Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
 ]
+TextFormatOpt = Annotated[TextFormat, typer.Option("--format", help="Output format.")]
+
+# --fail-on: `check` fails the run, `site` fails a site.
+FailOnOpt = Annotated[
+    FailOn, typer.Option("--fail-on", help="Exit 1 when an unwaived finding reaches this.")
+]
+SiteFailOnOpt = Annotated[
+    FailOn, typer.Option("--fail-on", help="Lowest severity that fails a site.")
+]
+
+# A proposed site or one more town: `site`, `feasible`, `export site`, `export feasible`.
+DEFAULT_LEVEL = "provincial_creation"
+DEFAULT_AREA_KM2 = 3.0
+LEVELS_HELP = "provincial_creation, provincial_cultivation, provincial_named or municipal."
+_LON = typer.Option("--lon", help="Longitude of the site centre.")
+_LAT = typer.Option("--lat", help="Latitude of the site centre.")
+_CATEGORY = typer.Option("--category", help="manufacturing, tourism or services.")
+_LEVEL = typer.Option("--level", help=LEVELS_HELP)
+
+LonOpt = Annotated[float, _LON]
+LatOpt = Annotated[float, _LAT]
+CategoryOpt = Annotated[str, _CATEGORY]
+LevelOpt = Annotated[str, _LEVEL]
+# The same options where `site` leaves them unset (it also takes --boundary/--file).
+OptionalLonOpt = Annotated[float | None, _LON]
+OptionalLatOpt = Annotated[float | None, _LAT]
+OptionalCategoryOpt = Annotated[str | None, _CATEGORY]
+OptionalLevelOpt = Annotated[str | None, _LEVEL]
+NameOpt = Annotated[str | None, typer.Option("--name", help="Name of the site.")]
+UnitOpt = Annotated[
+    str | None, typer.Option("--unit", help="Only inside this unit id (e.g. 330503).")
+]
+SiteAreaOpt = Annotated[
+    float,
+    typer.Option("--area-km2", help="Footprint of a point site: a circle of this area, km²."),
+]
+TownAreaOpt = Annotated[
+    float, typer.Option("--area-km2", help="Footprint of the new town (a circle), km².")
+]
 
 
 def open_project(path: Path | None) -> Project:
+    """The project at `path`, or the bundled Huzhou project when None."""
     return Project.open(path)
