@@ -111,25 +111,17 @@ def min_gap(ctx: RuleContext, spec) -> list[Finding]:
         over = set(zip(oi.tolist(), oj.tolist(), strict=True))
         keep = np.array([(a, b) not in over for a, b in zip(i.tolist(), j.tolist(), strict=True)])
         i, j, d = i[keep], j[keep], d[keep]
-    lines = shapely.shortest_line(g[i], g[j])
-    out = []
-    for a, b, dist, line in zip(i, j, d, lines, strict=True):
-        refs = ctx.town_refs([a, b])
-        out.append(
-            make_finding(
-                spec,
-                refs,
-                f"{refs[0]['name_zh']}与{refs[1]['name_zh']}边界相距 {km(dist)}，"
-                f"小于 {km(limit)}（选址相对独立）",
-                f"{refs[0]['id']} and {refs[1]['id']} boundaries are {km(dist)} apart "
-                f"< {km(limit)} (sites must be relatively independent)",
-                measured=round(float(dist), 3),
-                limit=limit,
-                geometry=line,
-                extra={"unit": "m"},
-            )
-        )
-    return out
+    return _pair_findings(
+        ctx,
+        spec,
+        i,
+        j,
+        d,
+        shapely.shortest_line(g[i], g[j]),
+        zh="{a}与{b}边界相距 {d}，小于 {limit}（选址相对独立）",
+        en="{a_id} and {b_id} boundaries are {d} apart < {limit} "
+        "(sites must be relatively independent)",
+    )
 
 
 @rule_kind(
@@ -147,18 +139,39 @@ def min_spacing(ctx: RuleContext, spec) -> list[Finding]:
     d = shapely.distance(c[i], c[j])
     keep = d < limit - EPS_M
     i, j, d = i[keep], j[keep], d[keep]
-    lines = shapely.shortest_line(c[i], c[j])
+    return _pair_findings(
+        ctx,
+        spec,
+        i,
+        j,
+        d,
+        shapely.shortest_line(c[i], c[j]),
+        zh="{a}与{b}中心相距 {d}，小于 {limit}（邻近区域原则上只布局一个小镇）",
+        en="{a_id} and {b_id} centroids are {d} apart < {limit} "
+        "(one town per neighbouring area, in principle)",
+    )
+
+
+def _pair_findings(ctx: RuleContext, spec, i, j, d, lines, *, zh: str, en: str) -> list[Finding]:
+    """One finding per town pair (i[k], j[k]) at distance d[k] metres, drawn as lines[k]."""
+    limit = float(spec.params["min_m"])
     out = []
     for a, b, dist, line in zip(i, j, d, lines, strict=True):
         refs = ctx.town_refs([a, b])
+        words = {
+            "a": refs[0]["name_zh"],
+            "b": refs[1]["name_zh"],
+            "a_id": refs[0]["id"],
+            "b_id": refs[1]["id"],
+            "d": km(dist),
+            "limit": km(limit),
+        }
         out.append(
             make_finding(
                 spec,
                 refs,
-                f"{refs[0]['name_zh']}与{refs[1]['name_zh']}中心相距 {km(dist)}，"
-                f"小于 {km(limit)}（邻近区域原则上只布局一个小镇）",
-                f"{refs[0]['id']} and {refs[1]['id']} centroids are {km(dist)} apart "
-                f"< {km(limit)} (one town per neighbouring area, in principle)",
+                zh.format(**words),
+                en.format(**words),
                 measured=round(float(dist), 3),
                 limit=limit,
                 geometry=line,
