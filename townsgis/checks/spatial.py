@@ -11,6 +11,7 @@ import shapely
 
 from townsgis.checks.common import km, make_finding
 from townsgis.checks.registry import EPS_M, EPS_REL, Param, RuleContext, rule_kind
+from townsgis.dataset import FUNCTIONAL_ZONE
 from townsgis.findings import Finding
 
 #: Overlaps smaller than this (m²) are numerical noise from reprojection, not an overlap.
@@ -181,6 +182,33 @@ def _pair_findings(ctx: RuleContext, spec, i, j, d, lines, *, zh: str, en: str) 
     return out
 
 
+def own_areas(ctx: RuleContext) -> np.ndarray:
+    """Each unit's own area in the metric CRS (prepared, cached per run): a functional zone
+    wins over the district or county it lies in, so districts and counties are their polygon
+    minus every functional zone (as ``dataset.assign_units`` and the siting feasible area)."""
+    if "own_areas" not in ctx.cache:
+        units = ctx.units
+        geoms = units.geometry.to_numpy()
+        is_zone = units["kind"].to_numpy() == FUNCTIONAL_ZONE
+        if is_zone.any() and (~is_zone).any():
+            zones = shapely.union_all(geoms[is_zone])
+            geoms = np.where(is_zone, geoms, shapely.difference(geoms, zones))
+        geoms = np.asarray(geoms, dtype=object)
+        shapely.prepare(geoms)
+        ctx.cache["own_areas"] = geoms
+    return ctx.cache["own_areas"]
+
+
+def _parents(units) -> dict[str, str]:
+    if "parent_id" not in units.columns:
+        return {}
+    return {
+        str(u): str(p)
+        for u, p in zip(units["unit_id"], units["parent_id"], strict=True)
+        if p is not None and p == p
+    }
+
+
 @rule_kind(
     "within-unit",
     params={
@@ -194,8 +222,10 @@ def _pair_findings(ctx: RuleContext, spec, i, j, d, lines, *, zh: str, en: str) 
     },
 )
 def within_unit(ctx: RuleContext, spec) -> list[Finding]:
-    """At least ``min_share`` of each town's area lies in the unit it declares (``unit_id``).
-    The finding names the declared unit and the unit holding most of the town."""
+    """At least ``min_share`` of each town's area lies in the unit it declares (``unit_id``);
+    a functional zone wins over its district, so a district's share excludes its zones
+    (§3.1.1c caps the zones on their own). The finding names the declared unit and the unit
+    holding most of the town."""
     share_min = float(spec.params["min_share"])
     towns, units = ctx.towns, ctx.units
     g = _geoms(ctx)
@@ -203,8 +233,7 @@ def within_unit(ctx: RuleContext, spec) -> list[Finding]:
     uid_to_pos = {u: k for k, u in enumerate(units["unit_id"].astype(str))}
     declared = towns["unit_id"].astype(str).to_numpy()
     pos = np.array([uid_to_pos.get(u, -1) for u in declared], dtype=int)
-    ugeom = units.geometry.to_numpy()
-    shapely.prepare(ugeom)
+    ugeom = own_areas(ctx)
     # 1. towns wholly inside their declared unit (prepared containment, cheap): share 1
     share = np.zeros(len(g))
     known = np.flatnonzero(pos >= 0)
@@ -225,7 +254,9 @@ def within_unit(ctx: RuleContext, spec) -> list[Finding]:
     if not len(bad):
         return []
     # where the failing towns actually lie: largest overlap, a functional zone first on ties
-    is_zone = units["kind"].to_numpy()[ui] == "functional_zone"
+    kinds = units["kind"].to_numpy()
+    parents = _parents(units)
+    is_zone = kinds[ui] == FUNCTIONAL_ZONE
     order = np.lexsort((~is_zone, -ov, tpos))
     first = order[np.unique(tpos[order], return_index=True)[1]]
     best = {int(tpos[k]): (float(ov[k]), int(ui[k])) for k in first}
@@ -245,6 +276,13 @@ def within_unit(ctx: RuleContext, spec) -> list[Finding]:
             if a_uid
             else "; it lies in no unit"
         )
+        if a_uid and parents.get(a_uid) == d_uid and kinds[best[t][1]] == FUNCTIONAL_ZONE:
+            # §3.1.1c: a zone has its own (hard) cap, so a town in it counts for the zone
+            where_zh += f"；{ctx.unit_name(a_uid, 'zh')}是独立计数的功能区，应申报该功能区"
+            where_en += (
+                f"; {a_uid} is a functional zone counted on its own (§3.1.1c): declare the zone, "
+                "not its parent district"
+            )
         if pos[t] < 0:
             zh = f"{refs[0]['name_zh']}申报的单元 {d_uid} 不存在{where_zh}"
             en = f"{refs[0]['id']} declares unknown unit {d_uid!r}{where_en}"
