@@ -112,6 +112,11 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
 
     sc = r.scorecard.copy()
     sc["title"] = sc["title_zh"] if zh else sc["title_en"]
+    if "per_year" in sc:  # "every year" targets (§2.2, §3.4.2): say so, with the worst year
+        sc["title"] = [
+            _per_year_title(t, r, zh) if r["per_year"] else t
+            for t, r in zip(sc["title"], sc.to_dict(orient="records"), strict=True)
+        ]
     sc["share_done"] = sc["share_done"].map(lambda v: None if v is None else 100 * v)
     sc["met"] = sc["met"].map(yn)
     sc["projected_met"] = sc["projected_met"].map(yn)
@@ -265,6 +270,16 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
     return {
         k: v.rename(columns=lambda c: _lab(c, lang)).reset_index(drop=True) for k, v in raw.items()
     }
+
+
+def _per_year_title(title: str, row: dict, zh: bool) -> str:
+    """The indicator title of an "every year" target with its worst completed year."""
+    if row.get("worst_year") is None:
+        return f"{title}（逐年考核）" if zh else f"{title} (every year)"
+    y, v, u = int(row["worst_year"]), row["worst_value"], row["unit"]
+    if zh:
+        return f"{title}（逐年考核；最差 {y}年：{v:.1f}{u}）"
+    return f"{title} (every year; worst {y}: {v:.1f} {u})"
 
 
 def title(r: ProgressReport, key: str, lang: str) -> str:

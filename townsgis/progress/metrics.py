@@ -60,6 +60,24 @@ class Metric:
     compute: Callable[[Context], Any]
     projection: str = "linear"
     percent: bool = False
+    by_year: Callable[[Context], pd.Series] | None = None
+
+    def yearly(self, ctx: Context) -> pd.Series:
+        """The metric's figure for each calendar year (index: year; NaN where unknown):
+        ``by_year`` when given, else the series at each year's fourth quarter for years whose
+        four quarters all lie in ``ctx.quarters``. Used by the §2.2/§3.4.2 "every year"
+        targets (``per_year = true``)."""
+        if self.by_year is not None:
+            return self.by_year(ctx)
+        s = ctx._cache.get(self.name)
+        if s is None:
+            s = ctx._cache[self.name] = self.compute(ctx)
+        if isinstance(s, tuple):
+            num, den = s
+            s = 100 * num / den.where(den > 0)
+        years = sorted({q // 4 for q in ctx.quarters if q // 4 * 4 >= ctx.quarters[0]})
+        vals = [s.get(y * 4 + 3, np.nan) for y in years]
+        return pd.Series(vals, index=years, dtype=float)
 
 
 def _annual(s: pd.Series) -> pd.Series:
@@ -95,6 +113,18 @@ def _rate(grades: tuple[str, ...]) -> Callable[[Context], pd.Series]:
             last = vis[vis["year"] == vis["year"].max()]
             vals.append(100 * last["grade"].isin(grades).mean())
         return pd.Series(vals, index=ctx.quarters, dtype=float)
+
+    return f
+
+
+def _rate_by_year(grades: tuple[str, ...]) -> Callable[[Context], pd.Series]:
+    """Share (%) of the towns assessed in each year whose grade is in ``grades``."""
+
+    def f(ctx: Context) -> pd.Series:
+        a = ctx.assessment
+        if a.empty:
+            return pd.Series(dtype=float)
+        return (100 * a["grade"].isin(grades).groupby(a["year"].astype(int)).mean()).astype(float)
 
     return f
 
@@ -144,6 +174,7 @@ METRICS: dict[str, Metric] = {
             _rate(PASS_GRADES),
             "hold",
             True,
+            _rate_by_year(PASS_GRADES),
         ),
         Metric(
             "assessment_excellent_rate",
@@ -153,6 +184,7 @@ METRICS: dict[str, Metric] = {
             _rate(("优秀",)),
             "hold",
             True,
+            _rate_by_year(("优秀",)),
         ),
         Metric(
             "implemented_projects",

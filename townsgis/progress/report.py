@@ -18,7 +18,7 @@ from townsgis.progress.metrics import Context
 from townsgis.progress.quarters import format_quarter, parse_quarter
 from townsgis.progress.stages import DEFAULT_STALL_QUARTERS, parse_history, pipeline, stalled
 from townsgis.progress.summaries import culture_growth, shares, town_progress, unit_summary
-from townsgis.progress.targets import check_targets, scorecard
+from townsgis.progress.targets import check_targets, per_year_notes, scorecard
 
 
 @dataclass
@@ -79,9 +79,11 @@ def build_report(
         f"stalled = no stage change in {n_stall} or more quarters, operating projects excluded",
         "investment by quarter is implied from stage histories (townsgis.progress docstring)",
     ]
+    sc = scorecard(ctx, targets, q)
+    notes += per_year_notes(sc)
     return ProgressReport(
         quarter=format_quarter(q),
-        scorecard=scorecard(ctx, targets, q),
+        scorecard=sc,
         units=unit_summary(ds, q, indicators, n_stall, share_targets, hist),
         towns=town_progress(ds, q, hist),
         shares=shares(indicators, towns, q, share_targets),

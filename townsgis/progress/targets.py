@@ -87,10 +87,39 @@ def share_done(value: float | None, target: float, comparison: str) -> float | N
     return value / target if target else (1.0 if _OPS[comparison](value, target) else 0.0)
 
 
+def per_year_check(ctx: Context, metric: Metric, t: dict, q: int) -> dict[str, Any]:
+    """For an "every year" target (``per_year = true``, e.g. §2.2 pass rate 100% every year,
+    §3.4.2 culture revenue ≥ 20% a year): the metric's figure in each calendar year completed
+    by quarter ``q`` (its fourth quarter ≤ ``q``; years without a figure are left out), the
+    years that miss the target and the worst year (furthest from the target; earliest on a
+    tie). ``{"years": {year: value}, "failed_years": [...], "worst_year", "worst_value"}``."""
+    op = _OPS[t["comparison"]]
+    target = float(t["value"])
+    ys = metric.yearly(ctx).dropna()
+    ys = ys[[int(y) * 4 + 3 <= q for y in ys.index]].sort_index()
+    years = {int(y): float(v) for y, v in ys.items()}
+    failed = [y for y, v in years.items() if not op(round(v, 9), target)]
+    worst = None
+    if years:
+        if t["comparison"] in ("<=", "<"):  # lower is better: the worst is the highest
+            worst = max(years, key=lambda y: (years[y], -y))
+        else:
+            worst = min(years, key=lambda y: (years[y], y))
+    return {
+        "years": years,
+        "failed_years": failed,
+        "worst_year": worst,
+        "worst_value": None if worst is None else years[worst],
+    }
+
+
 def scorecard(ctx: Context, targets: list[dict], quarter: str | int) -> pd.DataFrame:
     """The city scorecard: one row per target with value, target, met, share_done (value /
     target), projected (linear at the pace of the last four quarters, to the deadline's last
-    quarter), unit and deadline. A value that cannot be computed yet is None, met None."""
+    quarter), unit and deadline. A value that cannot be computed yet is None, met None.
+    A ``per_year`` target is met only when the current value and every calendar year
+    completed by the report quarter (up to the deadline) pass; ``years``, ``worst_year``,
+    ``worst_value`` and ``failed_years`` give the detail (None for other targets)."""
     check_targets(targets)
     q = parse_quarter(quarter)
     rows = []
@@ -103,6 +132,12 @@ def scorecard(ctx: Context, targets: list[dict], quarter: str | int) -> pd.DataF
         value, proj = project_value(ctx._cache[m.name], m, min(q, dl), dl)
         op = _OPS[t["comparison"]]
         target = float(t["value"])
+        met = None if value is None else bool(op(round(value, 9), target))
+        projected_met = None if proj is None else bool(op(round(proj, 9), target))
+        yearly = per_year_check(ctx, m, t, min(q, dl)) if t.get("per_year") else None
+        if yearly is not None and yearly["failed_years"]:
+            # §2.2 / §3.4.2 "every year": one failed completed year and the target is missed
+            met, projected_met = False, False
         rows.append(
             {
                 "id": t["id"],
@@ -114,11 +149,40 @@ def scorecard(ctx: Context, targets: list[dict], quarter: str | int) -> pd.DataF
                 "target": target,
                 "comparison": t["comparison"],
                 "unit": t.get("unit") or m.unit,
-                "met": None if value is None else bool(op(round(value, 9), target)),
+                "met": met,
                 "share_done": share_done(value, target, t["comparison"]),
                 "projected": proj,
-                "projected_met": None if proj is None else bool(op(round(proj, 9), target)),
+                "projected_met": projected_met,
                 "deadline": str(t["deadline"]),
+                "per_year": bool(t.get("per_year", False)),
+                "years": None if yearly is None else yearly["years"],
+                "worst_year": None if yearly is None else yearly["worst_year"],
+                "worst_value": None if yearly is None else yearly["worst_value"],
+                "failed_years": None if yearly is None else yearly["failed_years"],
             }
         )
-    return pd.DataFrame(rows)
+    df = pd.DataFrame(rows)
+    if rows:  # keep years as ints (None where not per-year), not floats
+        df["worst_year"] = pd.Series([r["worst_year"] for r in rows], dtype=object)
+    return df
+
+
+def per_year_notes(sc: pd.DataFrame) -> list[str]:
+    """One line per "every year" target of a scorecard: each completed year's figure, the
+    worst year and the years that missed (for the report notes; the JSON target rows keep
+    their agreed keys)."""
+    out = []
+    if "per_year" not in sc:
+        return out
+    for r in sc[sc["per_year"]].itertuples(index=False):
+        head = f"{r.id} ({r.clause}, {r.comparison} {r.target:g} {r.unit} every year)"
+        if not r.years:
+            out.append(f"{head}: no completed year yet")
+            continue
+        years = ", ".join(f"{y}: {v:.1f}" for y, v in r.years.items())
+        failed = ", ".join(str(y) for y in r.failed_years) or "none"
+        out.append(
+            f"{head}: {years}; worst year {r.worst_year} = {r.worst_value:.1f} {r.unit}; "
+            f"years missed: {failed}"
+        )
+    return out
