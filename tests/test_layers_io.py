@@ -254,3 +254,46 @@ def test_atomic_text_write_gets_normal_permissions(tmp_path):
         os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
     assert out.read_text(encoding="utf-8") == "湖州"
+
+
+def _write_text(text, path):
+    from townsgis.layers import write_text_atomic
+
+    return write_text_atomic(text, path)
+
+
+WRITERS = {"layer": lambda p: write_layer(sample(), p), "text": lambda p: _write_text("湖州", p)}
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_writing_onto_a_folder_names_the_path(tmp_path, writer):
+    folder = tmp_path / "out.geojson"
+    folder.mkdir()
+    with pytest.raises(LayerIOError, match=f"{folder}: is a folder"):
+        WRITERS[writer](folder)
+    assert folder.is_dir() and os.listdir(folder) == []
+    assert os.listdir(tmp_path) == [folder.name]  # no temporary file left behind
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_parent_that_cannot_be_created_names_the_path(tmp_path, writer):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    path = blocker / "sub" / "out.geojson"  # its parent would have to be inside a file
+    with pytest.raises(LayerIOError, match=f"{path}: cannot write: Not a directory"):
+        WRITERS[writer](path)
+    assert blocker.read_text() == "x"
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_failed_rename_is_a_layer_io_error(tmp_path, monkeypatch, writer):
+    """Permission denied (or any OSError) at the final rename: LayerIOError, no temp file."""
+
+    def denied(src, dst):
+        raise PermissionError(13, "Permission denied", src)
+
+    monkeypatch.setattr(os, "replace", denied)
+    path = tmp_path / "out.geojson"
+    with pytest.raises(LayerIOError, match=f"{path}: cannot write: Permission denied$"):
+        WRITERS[writer](path)
+    assert os.listdir(tmp_path) == []

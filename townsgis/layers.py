@@ -333,14 +333,16 @@ def _text_encoding(raw: bytes) -> str:
 # writing
 # --------------------------------------------------------------------------------------
 def write_layer(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
-    """Write ``gdf`` to ``path`` (GeoJSON or GeoPackage by suffix) atomically."""
+    """Write ``gdf`` to ``path`` (GeoJSON or GeoPackage by suffix) atomically.
+
+    Raises ``LayerIOError`` naming the path when it cannot be written (a folder, a parent
+    that cannot be created, no permission, …); the old file, if any, is left as it was.
+    """
     path = Path(path)
     driver = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG"}.get(path.suffix.lower())
     if driver is None:
         raise LayerIOError(f"{path}: cannot write {path.suffix!r}; use .geojson or .gpkg")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
+    tmp = _temp_path(path, prefix=f".{path.stem}.", suffix=path.suffix)
     os.unlink(tmp)
     try:
         kwargs = {"RFC7946": "NO", "WRITE_NAME": "NO"} if driver == "GeoJSON" else {}
@@ -352,25 +354,54 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
         os.replace(tmp, path)
     except Exception as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise LayerIOError(f"{path}: cannot write: {exc}") from None
+        raise LayerIOError(f"{path}: cannot write: {_os_msg(exc, path, tmp)}") from None
     return path
 
 
 def write_text_atomic(text: str | bytes, path: str | Path) -> Path:
-    """Write text or bytes to ``path`` atomically (temporary file in the same folder, renamed)."""
+    """Write text or bytes to ``path`` atomically (temporary file in the same folder, renamed).
+
+    Raises ``LayerIOError`` naming the path when it cannot be written.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8") if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    tmp = _temp_path(path, prefix=f".{path.name}.")
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with open(tmp, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, _default_mode())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise LayerIOError(f"{path}: cannot write: {_os_msg(exc, path, tmp)}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _temp_path(path: Path, *, prefix: str, suffix: str = "") -> str:
+    """An empty temporary file next to ``path`` (parent folders created); ``LayerIOError``
+    naming ``path`` when ``path`` is a folder or its folder cannot be created or written."""
+    if path.is_dir():
+        raise LayerIOError(f"{path}: is a folder; give a file name to write")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
+    except OSError as exc:
+        raise LayerIOError(f"{path}: cannot write: {_os_msg(exc, path)}") from None
+    os.close(fd)
+    return tmp
+
+
+def _os_msg(exc: BaseException, path: Path | None = None, tmp: str | None = None) -> str:
+    """A short reason: an OSError's strerror, naming the file only when it is another one
+    than ``path`` or the temporary file (e.g. a parent folder that cannot be created)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        f = exc.filename
+        other = f and str(f) not in (str(path), str(tmp))
+        return f"{exc.strerror} ({f})" if other else exc.strerror
+    return _gdal_msg(exc) if isinstance(exc, Exception) else type(exc).__name__
 
 
 def _default_mode() -> int:

@@ -57,16 +57,28 @@ from townsgis.cli import (  # noqa: E402,F401
 def main(argv: list[str] | None = None) -> None:
     """Console entry point. Turns TownsgisError into one message and exit code 2.
 
-    Usage errors are click's (exit 2); commands end with ``typer.Exit(code)``.
+    Usage errors are click's (exit 2); commands end with ``typer.Exit(code)``. Any other
+    exception is a bug: one line on stderr and exit 2, the traceback only with ``--debug``.
     """
     args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
     try:
         app(args=args, prog_name="townsgis")
     except TownsgisError as exc:
-        if "--debug" in args:
+        if debug:
             raise
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except Exception as exc:
+        if debug:
+            raise
+        msg = " ".join(str(exc).split()) or "(no message)"
+        typer.echo(
+            f"error: unexpected {type(exc).__name__}: {msg} "
+            "(this is a bug in townsgis; run with --debug for a traceback)",
+            err=True,
+        )
         sys.exit(EXIT_BAD_INPUT)
