@@ -76,7 +76,9 @@ def build_context(
     else:
         units = ds.units.to_crs(crs).reset_index(drop=True)
     city = ds.city.to_crs(crs).iloc[0]
-    return RuleContext(towns=t.to_crs(crs), units=units, city=city, metric_crs=crs)
+    return RuleContext(
+        towns=t.to_crs(crs), units=units, city=city, metric_crs=crs, rules=ruleset.rules
+    )
 
 
 def run_rules(

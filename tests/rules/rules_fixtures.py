@@ -78,6 +78,24 @@ def make_ds(rows: list[dict], tmp_path) -> Dataset:
 
 
 def ruleset_text(kind: str, severity: str = "error", rule_id: str = "R-1", **params) -> str:
+    return rules_text([rule(kind, severity, rule_id, **params)])
+
+
+def rule(kind: str, severity: str = "error", rule_id: str = "R-1", **params) -> dict:
+    """One [[rule]] table of kind ``kind`` (clause §0)."""
+    return {
+        "id": rule_id,
+        "clause": "§0",
+        "title_zh": "测试规则",
+        "title_en": "test rule",
+        "severity": severity,
+        "kind": kind,
+        **params,
+    }
+
+
+def rules_text(rules: list[dict]) -> str:
+    """A fixture rule set (analysis CRS EPSG:4549) holding ``rules``."""
     doc = {
         "ruleset": {
             "id": "fixture",
@@ -86,16 +104,6 @@ def ruleset_text(kind: str, severity: str = "error", rule_id: str = "R-1", **par
             "title_en": "fixture",
             "analysis_crs": METRIC,
         },
-        "rule": [
-            {
-                "id": rule_id,
-                "clause": "§0",
-                "title_zh": "测试规则",
-                "title_en": "test rule",
-                "severity": severity,
-                "kind": kind,
-                **params,
-            }
-        ],
+        "rule": rules,
     }
     return tomli_w.dumps(doc)

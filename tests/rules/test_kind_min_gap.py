@@ -2,7 +2,7 @@
 
 import pytest
 import shapely
-from rules_fixtures import town
+from rules_fixtures import rule, town
 
 
 def _pair(gap_m):
@@ -37,11 +37,32 @@ def test_diagonal_gap_uses_true_distance(run_kind):
     assert f.measured == pytest.approx(shapely.Point(0, 0).distance(shapely.Point(600, 790)))
 
 
-def test_overlapping_pairs_left_to_no_overlap_unless_asked(run_kind):
-    rows = [town("T1", 0, 0), town("T2", 500, 0)]
-    assert run_kind(rows, "min-gap", min_m=1000) == []
-    (f,) = run_kind(rows, "min-gap", min_m=1000, include_overlaps=True)
-    assert f.measured == 0
+def test_overlapping_pairs_left_to_no_overlap_unless_asked(run_set):
+    rows = [town("T1", 0, 0), town("T2", 500, 0)]  # overlap 0.5 km²
+    gap = rule("min-gap", rule_id="GAP", min_m=1000)
+    found = run_set(rows, [rule("no-overlap", rule_id="OVL"), gap])
+    assert [f.rule for f in found] == ["OVL"]
+    found = run_set(rows, [rule("no-overlap", rule_id="OVL"), {**gap, "include_overlaps": True}])
+    assert sorted(f.rule for f in found) == ["GAP", "OVL"]
+    assert next(f for f in found if f.rule == "GAP").measured == 0
+
+
+def test_overlapping_pair_reported_when_the_set_has_no_no_overlap_rule(run_kind):
+    # §3.1.2a: with no no-overlap rule nobody else reports the pair, so min-gap must
+    (f,) = run_kind([town("T1", 0, 0), town("T2", 500, 0)], "min-gap", min_m=1000)
+    assert f.measured == 0 and sorted(t["id"] for t in f.towns) == ["T1", "T2"]
+
+
+@pytest.mark.parametrize(("tol_m2", "owner"), [(49_999.0, "OVL"), (50_000.0, "GAP")])
+def test_no_overlap_tolerance_decides_who_reports(run_set, tol_m2, owner):
+    # a 50 m × 1000 m = 50 000 m² overlap: above the tolerance no-overlap reports it; at the
+    # tolerance no-overlap ignores it, so min-gap must report the pair instead
+    rows = [town("T1", 0, 0), town("T2", 950, 0)]
+    rules = [
+        rule("no-overlap", rule_id="OVL", tolerance_m2=tol_m2),
+        rule("min-gap", rule_id="GAP", min_m=1000),
+    ]
+    assert [f.rule for f in run_set(rows, rules)] == [owner]
 
 
 def test_only_close_pairs_reported_among_many(run_kind):

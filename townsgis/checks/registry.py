@@ -147,7 +147,8 @@ class RuleContext:
     """What every rule kind sees. All geometry is in ``metric_crs`` (metres).
 
     ``towns`` has the towns schema plus ``unit_id`` resolved (declared, else from location);
-    ``units`` are the county-level units and functional zones; ``city`` is the city polygon.
+    ``units`` are the county-level units and functional zones; ``city`` is the city polygon;
+    ``rules`` is the whole rule set being run.
     """
 
     towns: gpd.GeoDataFrame
@@ -155,6 +156,9 @@ class RuleContext:
     city: BaseGeometry
     metric_crs: CRS
     cache: dict[str, Any] = field(default_factory=dict)
+    #: Every rule of the running rule set (a kind may defer to another, e.g. min-gap to
+    #: no-overlap).
+    rules: tuple[RuleSpec, ...] = ()
 
     def town_refs(self, idx) -> list[dict[str, str]]:
         """``[{id, name_zh}]`` for the towns at positional indexes ``idx``."""

@@ -93,22 +93,26 @@ def no_overlap(ctx: RuleContext, spec) -> list[Finding]:
         "min_m": Param("number", "Least boundary-to-boundary distance (m).", required=True, min=0),
         "include_overlaps": Param(
             "bool",
-            "Also report pairs that overlap (by default left to no-overlap).",
+            "Also report pairs that a no-overlap rule of the same rule set reports "
+            "(by default left to it; without such a rule overlapping pairs are always reported).",
             default=False,
         ),
     },
 )
 def min_gap(ctx: RuleContext, spec) -> list[Finding]:
-    """Town boundaries at least ``min_m`` metres apart; exactly ``min_m`` passes. The finding's
-    geometry is the shortest line between the two boundaries."""
+    """Town boundaries at least ``min_m`` metres apart; exactly ``min_m`` passes. Overlapping
+    pairs are left to the rule set's no-overlap rule when it has one that reports them. The
+    finding's geometry is the shortest line between the two boundaries."""
     limit = float(spec.params["min_m"])
     g = _geoms(ctx)
     i, j = pairs_within(g, limit)
     d = shapely.distance(g[i], g[j])
     keep = d < limit - EPS_M
     i, j, d = i[keep], j[keep], d[keep]
-    if not spec.params["include_overlaps"] and len(i):
-        oi, oj, _, _ = _overlap_pairs(ctx, OVERLAP_TOL_M2)
+    tols = [r.params["tolerance_m2"] for r in ctx.rules if r.kind == "no-overlap"]
+    if tols and not spec.params["include_overlaps"] and len(i):
+        # pairs that no-overlap reports (overlap above its tolerance) are left to it
+        oi, oj, _, _ = _overlap_pairs(ctx, float(min(tols)))
         over = set(zip(oi.tolist(), oj.tolist(), strict=True))
         keep = np.array([(a, b) not in over for a, b in zip(i.tolist(), j.tolist(), strict=True)])
         i, j, d = i[keep], j[keep], d[keep]
