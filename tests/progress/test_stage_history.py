@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.progress.conftest import tiny_projects
+from tests.progress.conftest import assessment_frame, flat_indicators, tiny_projects, tiny_towns
 from townsgis.errors import DataError
-from townsgis.progress import history_findings, parse_history, stage_at, stalled
+from townsgis.progress import build_report, history_findings, parse_history, stage_at, stalled
 
 
 def test_stage_at_reads_the_last_entry_not_after_the_quarter():
@@ -62,6 +62,26 @@ def test_backward_stage_is_a_finding_not_an_exception():
     assert rules == ["PROGRESS-STAGE-ORDER"]
     assert found[0].clause == "§3.3.1"
     assert "P1" in found[0].message_en and "construction → approval" in found[0].message_en
+
+
+def test_history_findings_name_the_town_by_its_name_not_its_id():
+    p = tiny_projects()
+    p.loc[0, "stage_history"] = "2018Q1:reserve;2018Q3:construction;2019Q1:approval"
+    p.loc[0, "stage"], p.loc[0, "stage_since"] = "approval", "2019Q1"
+    p.loc[3, "stage_history"] = "2019Q4:reserve;2018Q1:approval"
+    found = history_findings(p, towns=tiny_towns())
+    assert {f.rule for f in found} >= {"PROGRESS-STAGE-ORDER", "PROGRESS-HISTORY-ORDER"}
+    towns = {f.rule: f.towns[0] for f in found}
+    assert towns["PROGRESS-STAGE-ORDER"] == {"id": "T1", "name_zh": "甲镇"}
+    assert towns["PROGRESS-HISTORY-ORDER"] == {"id": "T3", "name_zh": "丙镇"}
+
+
+def test_report_history_findings_carry_the_town_name(tiny):
+    tiny.projects.loc[0, "stage_history"] = "2018Q1:construction;2018Q3:reserve"
+    tiny.projects.loc[0, "stage"], tiny.projects.loc[0, "stage_since"] = "reserve", "2018Q3"
+    r = build_report(tiny, flat_indicators(), assessment_frame([]), [], "2019Q4", 4)
+    f = next(f for f in r.findings if f.rule == "PROGRESS-STAGE-ORDER")
+    assert f.towns == [{"id": "T1", "name_zh": "甲镇"}]
 
 
 def test_clean_histories_give_no_findings():

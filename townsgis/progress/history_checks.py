@@ -11,11 +11,17 @@ from townsgis.progress.quarters import format_quarter, quarter_index
 from townsgis.progress.stages import STAGE_ZH, _last_change, parse_history
 
 
-def history_findings(projects: pd.DataFrame, hist: pd.DataFrame | None = None) -> list[Finding]:
+def history_findings(
+    projects: pd.DataFrame, hist: pd.DataFrame | None = None, towns: pd.DataFrame | None = None
+) -> list[Finding]:
     """Findings (not exceptions) for stage histories that break the four-batches order
     (§3.3.1): a stage that goes backwards, quarters out of order, and ``stage``/
-    ``stage_since`` fields that disagree with the history."""
+    ``stage_since`` fields that disagree with the history. Each names the project's town
+    with its ``name_zh`` from ``towns`` (the town id only when the town is not listed)."""
     hist = parse_history(projects) if hist is None else hist
+    names: dict[str, str] = {}
+    if towns is not None and {"town_id", "name_zh"} <= set(towns.columns):
+        names = {str(k): str(v) for k, v in zip(towns["town_id"], towns["name_zh"], strict=False)}
     out: list[Finding] = []
     h = hist.sort_values(["row", "seq"])
     prev_rank = h.groupby("row")["rank"].shift()
@@ -27,6 +33,7 @@ def history_findings(projects: pd.DataFrame, hist: pd.DataFrame | None = None) -
         out.append(
             _finding(
                 projects,
+                names,
                 r.row,
                 "PROGRESS-STAGE-ORDER",
                 f"项目阶段倒退：{format_quarter(r.quarter)} "
@@ -41,6 +48,7 @@ def history_findings(projects: pd.DataFrame, hist: pd.DataFrame | None = None) -
         out.append(
             _finding(
                 projects,
+                names,
                 r.row,
                 "PROGRESS-HISTORY-ORDER",
                 f"阶段记录的季度未按时间顺序：{format_quarter(r.quarter)} 不晚于上一条",
@@ -57,6 +65,7 @@ def history_findings(projects: pd.DataFrame, hist: pd.DataFrame | None = None) -
             out.append(
                 _finding(
                     projects,
+                    names,
                     row,
                     "PROGRESS-STAGE-FIELD",
                     f"stage 字段「{projects.at[row, 'stage']}」"
@@ -74,6 +83,7 @@ def history_findings(projects: pd.DataFrame, hist: pd.DataFrame | None = None) -
             out.append(
                 _finding(
                     projects,
+                    names,
                     row,
                     "PROGRESS-STAGE-FIELD",
                     f"stage_since「{projects.at[row, 'stage_since']}」与阶段记录不一致"
@@ -87,15 +97,18 @@ def history_findings(projects: pd.DataFrame, hist: pd.DataFrame | None = None) -
     return out
 
 
-def _finding(projects: pd.DataFrame, row, rule: str, zh: str, en: str, measured, limit) -> Finding:
+def _finding(
+    projects: pd.DataFrame, names: dict[str, str], row, rule: str, zh: str, en: str, measured, limit
+) -> Finding:
     p = projects.loc[row]
     pid = p.get("project_id", row)
     name = p.get("name_zh", pid)
+    tid = str(p.get("town_id", ""))
     return Finding(
         rule=rule,
         clause="§3.3.1",
         severity=Severity.WARNING,
-        towns=[{"id": str(p.get("town_id", "")), "name_zh": str(p.get("town_id", ""))}],
+        towns=[{"id": tid, "name_zh": names.get(tid, tid)}],
         message_zh=f"项目 {pid}「{name}」：{zh}",
         message_en=f"project {pid} ({name}): {en}",
         measured=measured,

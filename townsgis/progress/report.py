@@ -65,7 +65,7 @@ def build_report(
     share_targets = DEFAULT_SHARE_TARGETS | {
         t["metric"]: float(t["value"]) for t in targets if t["metric"] in SHARE_METRICS
     }
-    findings = history_findings(projects, hist) + consistency_findings(
+    findings = history_findings(projects, hist, towns) + consistency_findings(
         projects, hist, indicators, towns
     )
     synthetic = bool(
