@@ -161,3 +161,14 @@ def test_import_towns_warns_about_orphaned_projects(cli, project_copy, tmp_path)
     assert (
         f"{n} project(s) in projects.geojson refer to towns not in the new layer ({gone})" in r.err
     )
+
+
+@pytest.mark.parametrize(("epsg", "suffix"), [(4549, ".gpkg"), (4490, ".geojson")])
+def test_import_reports_the_crs_the_file_declares(cli, project_copy, tmp_path, epsg, suffix):
+    src = tmp_path / f"towns{suffix}"
+    bundled(project_copy, "towns").to_crs(epsg=epsg).to_file(src, engine="pyogrio")
+    r = cli("import", "towns", src, "--check-only", "--project", project_copy)
+    assert r.code == 0, r.text
+    assert f"CRS EPSG:{epsg} → EPSG:4326" in r.out
+    r = cli("import", "towns", src, "--check-only", "--project", project_copy, "--format", "json")
+    assert json.loads(r.out)["crs_in"] == f"EPSG:{epsg}"

@@ -61,8 +61,8 @@ def import_layer(
         )
     gdf = read_layer(path, crs=crs, encoding=encoding, require_crs=False)
     notes = list(gdf.attrs.get("notes", []))
-    declared = gdf.crs.to_string() if gdf.crs is not None else None
-    crs_in = crs or declared or "missing"
+    # read_layer has already reprojected to WGS84: report the CRS the file declared.
+    crs_in = crs or gdf.attrs.get("declared_crs") or "missing"
 
     refs: dict = {}
     if kind in ("towns", "proposals"):

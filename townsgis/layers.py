@@ -12,7 +12,9 @@ CRS rules:
 - CSV/XLSX carry no CRS: they default to WGS84 and a note says so (points picked off Amap are
   GCJ-02: pass ``crs="gcj02"``; off Baidu: ``crs="bd09"``).
 
-Notes for the user (assumed CRS, detected encoding, …) are put in ``gdf.attrs["notes"]``.
+Notes for the user (assumed CRS, detected encoding, …) are put in ``gdf.attrs["notes"]``;
+the CRS the file itself declares (before reprojection; None if it declares none) in
+``gdf.attrs["declared_crs"]``.
 ``gdf.attrs["row_word"]`` and ``gdf.attrs["row_base"]`` say how to number features in messages:
 ``"feature"`` counted from 1 for vector files, ``"row"`` as the spreadsheet row (header = row 1)
 for CSV/XLSX, so row ``i`` of the frame is ``row_base + i``.
@@ -84,6 +86,7 @@ def read_layer(
         raise LayerIOError(f"{path}: unsupported file type {suffix or '(none)'!r}; use {SUPPORTED}")
 
     gdf = gdf.reset_index(drop=True)
+    declared_crs = gdf.crs.to_string() if gdf.crs is not None else None
     if crs is not None:
         from townsgis.crs import PSEUDO_CRS, parse_crs, reproject
 
@@ -111,7 +114,13 @@ def read_layer(
             )
     elif not gdf.crs.equals(WGS84):
         gdf = gdf.to_crs(WGS84)
-    gdf.attrs.update(notes=notes, row_word=row_word, row_base=row_base, source=str(path))
+    gdf.attrs.update(
+        notes=notes,
+        row_word=row_word,
+        row_base=row_base,
+        source=str(path),
+        declared_crs=declared_crs,
+    )
     return gdf
 
 
