@@ -385,8 +385,15 @@ def render_text(r: ProgressReport, lang: str = "zh") -> str:
     return "\n".join(parts) + "\n"
 
 
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\|[]`"})
+
+
 def _md_escape(s: str) -> str:
-    return s.replace("|", "\\|").replace("\n", " ")
+    """One Markdown table cell: raw HTML neutralised (``<``, ``>``, ``&`` as entities, since
+    Markdown renders inline HTML), the table/link/code characters ``\\ | [ ] ` `` backslash-
+    escaped and line breaks as spaces."""
+    s = html.escape(s, quote=False).translate(_MD_SPECIAL)
+    return s.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
 
 
 def render_markdown(r: ProgressReport, lang: str = "zh") -> str:
@@ -395,7 +402,7 @@ def render_markdown(r: ProgressReport, lang: str = "zh") -> str:
     if r.synthetic:
         parts.append(f"> **{SYNTHETIC_ZH if lang == 'zh' else SYNTHETIC_EN}**\n")
     for key, df in report_tables(r, lang).items():
-        parts.append(f"## {title(r, key, lang)}\n")
+        parts.append(f"## {_md_escape(title(r, key, lang))}\n")
         if df.empty:
             parts.append("(none)\n")
             continue
@@ -445,7 +452,7 @@ def render_html(r: ProgressReport, lang: str = "zh") -> str:
 # --- XLSX --------------------------------------------------------------------------------
 def render_xlsx(r: ProgressReport, lang: str = "zh") -> bytes:
     """One sheet per table: row 1 the title (with the synthetic label), row 2 the headers
-    (frozen), numbers stored as numbers."""
+    (frozen), numbers stored as numbers, text never as a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -460,6 +467,8 @@ def render_xlsx(r: ProgressReport, lang: str = "zh") -> bytes:
             c.font = Font(bold=True)
         for row in df.itertuples(index=False):
             ws.append([_xl(v) for v in row])
+        for row in ws.iter_rows():
+            _no_formulas(row)
         ws.freeze_panes = "A3"
         for i, col in enumerate(df.columns, start=1):
             w = max([_width(str(col))] + [_width(_cell(v)) for v in df.iloc[:, i - 1]][:200])
@@ -467,6 +476,19 @@ def render_xlsx(r: ProgressReport, lang: str = "zh") -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _no_formulas(cells) -> None:
+    """Store text that a spreadsheet would run as a formula (starting with = + - @, tab or
+    CR: e.g. a town named ``=HYPERLINK(...)``) as plain text, with Excel's quote prefix so
+    that editing the cell does not turn it into a formula either (CSV/formula injection)."""
+    for c in cells:
+        if isinstance(c.value, str) and c.value.startswith(FORMULA_START):
+            c.data_type = "s"
+            c.quotePrefix = True
 
 
 def _xl(v: Any) -> Any:

@@ -90,6 +90,53 @@ def test_html_escapes_user_text(report):
     assert "示例数据" in page
 
 
+def test_markdown_escapes_html_and_table_syntax(report):
+    md = render(report, "markdown")
+    assert "<img" not in md and "<script" not in md
+    assert '&lt;img src=x onerror="window.__xss=1"&gt;示例项目' in md
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;甲镇" in md
+
+
+def test_markdown_cell_keeps_the_table_intact(tiny):
+    tiny.projects.loc[4, "name_zh"] = "a|b\n[x](javascript:alert(1)) `c` & d"
+    r = build_report(tiny, flat_indicators(), assessment_frame([]), TARGETS, "2019Q4", 4)
+    md = render(r, "markdown")
+    line = next(ln for ln in md.splitlines() if "P5" in ln and ln.startswith("|"))
+    assert "a\\|b \\[x\\](javascript:alert(1)) \\`c\\` &amp; d" in line
+    head = md.splitlines()[md.splitlines().index(line) - 1]
+    # the same number of unescaped cell separators as the row above it
+    assert line.replace("\\|", "").count("|") == head.replace("\\|", "").count("|")
+
+
+EVIL = {
+    "T2": '=HYPERLINK("http://evil.example/","点击")',
+    "P5": "+cmd|' /C calc'!A0",
+    "P2": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "P4": "-2+3+cmd|' /C calc'!A0",
+}
+
+
+def test_xlsx_stores_formula_like_user_text_as_text(tiny):
+    tiny.towns.loc[1, "name_zh"] = EVIL["T2"]
+    tiny.projects.loc[4, "name_zh"] = EVIL["P5"]  # stalled: shown in a sheet
+    tiny.projects.loc[1, "name_zh"] = EVIL["P2"]  # stalled too
+    tiny.towns.loc[2, "name_zh"] = EVIL["P4"]
+    tiny.towns.loc[0, "name_zh"] = "\t=1+1"
+    r = build_report(tiny, flat_indicators(), assessment_frame([]), TARGETS, "2019Q4", 4)
+    data = render(r, "xlsx", "zh")
+    wb = load_workbook(io.BytesIO(data))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    seen = {c.value for c in cells if isinstance(c.value, str)}
+    assert set(EVIL.values()) | {"\t=1+1"} <= seen  # the text itself is kept
+    for c in cells:
+        if c.value in EVIL.values():
+            assert c.data_type == "s" and c.quotePrefix
+    # plain text and numbers are untouched
+    sc = wb.worksheets[0]
+    assert sc.cell(row=3, column=4).data_type == "n" and not sc.cell(row=3, column=1).quotePrefix
+
+
 def test_xlsx_sheets_types_and_frozen_headers(report):
     wb = load_workbook(io.BytesIO(render(report, "xlsx", "zh")))
     assert len(wb.sheetnames) == 10 and wb.sheetnames[0] == "2020年目标记分卡"
