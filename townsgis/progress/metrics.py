@@ -65,8 +65,8 @@ class Metric:
     def yearly(self, ctx: Context) -> pd.Series:
         """The metric's figure for each calendar year (index: year; NaN where unknown):
         ``by_year`` when given, else the series at each year's fourth quarter for years whose
-        four quarters all lie in ``ctx.quarters``. Used by the §2.2/§3.4.2 "every year"
-        targets (``per_year = true``)."""
+        four quarters all lie in ``ctx.quarters`` (a ratio metric: its cumulative ratio at
+        the year's end). Used by the §2.2/§3.4.2 "every year" targets (``per_year = true``)."""
         if self.by_year is not None:
             return self.by_year(ctx)
         s = ctx._cache.get(self.name)
