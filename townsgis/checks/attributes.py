@@ -8,7 +8,14 @@ import pandas as pd
 import shapely
 
 from townsgis.checks.common import CATEGORY_ZH, LEVELS, level_mask, levels_text, make_finding
-from townsgis.checks.registry import EPS_REL, Param, RuleContext, rule_kind
+from townsgis.checks.registry import (
+    EPS_REL,
+    Param,
+    RuleContext,
+    check_town_fields,
+    rule_kind,
+    town_column,
+)
 from townsgis.findings import Finding, Severity
 
 # --- category-share ------------------------------------------------------------------------
@@ -38,11 +45,12 @@ def category_share(ctx: RuleContext, spec) -> list[Finding]:
     """Share of towns (of ``levels``) in ``category`` between ``min_share`` and ``max_share``;
     a share exactly at a bound passes. The message shows the arithmetic."""
     p = spec.params
-    towns = ctx.towns[level_mask(ctx.towns, p["levels"])]
-    total = len(towns)
+    check_town_fields(ctx, spec, {"field": [p["field"]]})
+    mask = level_mask(ctx.towns, p["levels"])
+    total = int(mask.sum())
     if total == 0:
         return []
-    hit = towns[p["field"]].astype(str).to_numpy() == p["category"]
+    hit = town_column(ctx, p["field"])[mask].astype(str).to_numpy() == p["category"]
     k = int(hit.sum())
     share = k / total
     cat, cat_zh = p["category"], CATEGORY_ZH.get(p["category"], p["category"])
@@ -106,6 +114,14 @@ def area_range(ctx: RuleContext, spec) -> list[Finding]:
     are listed in one info finding."""
     p = spec.params
     towns = ctx.towns
+    check_town_fields(
+        ctx,
+        spec,
+        {
+            "source": [p["source"]] if p["source"] != "geometry" else [],
+            "category_field": [p["category_field"]] if p["raised_max_km2"] is not None else [],
+        },
+    )
     if p["source"] == "geometry":
         area = shapely.area(towns.geometry.to_numpy()) / 1e6
     else:
@@ -115,7 +131,8 @@ def area_range(ctx: RuleContext, spec) -> list[Finding]:
             area = pd.to_numeric(towns[p["source"]], errors="coerce").to_numpy(dtype=float)
     cap = np.full(len(towns), np.inf if p["max_km2"] is None else float(p["max_km2"]))
     if p["raised_max_km2"] is not None:
-        raised = towns[p["category_field"]].astype(str).isin(p["raised_categories"]).to_numpy()
+        cats = town_column(ctx, p["category_field"]).astype(str)
+        raised = cats.isin(p["raised_categories"]).to_numpy()
         cap[raised] = float(p["raised_max_km2"])
     lo = -np.inf if p["min_km2"] is None else float(p["min_km2"])
     out = []
@@ -214,13 +231,13 @@ def attribute(ctx: RuleContext, spec) -> list[Finding]:
     by their position in ``order``. Missing values fail."""
     p = spec.params
     towns = ctx.towns
+    check_town_fields(ctx, spec, {"field": [p["field"]], "where": list(p["where"] or {})})
     sel = np.ones(len(towns), dtype=bool)
     for f, v in (p["where"] or {}).items():
-        col = towns[f] if f in towns.columns else pd.Series([None] * len(towns))
         vals = v if isinstance(v, list) else [v]
-        sel &= col.isin(vals).to_numpy()
+        sel &= town_column(ctx, f).isin(vals).to_numpy()
     field, op, value, order = p["field"], p["op"], p["value"], p["order"]
-    col = towns[field] if field in towns.columns else pd.Series([None] * len(towns))
+    col = town_column(ctx, field)
     raw = col.to_numpy(dtype=object)
     empty = np.array([_empty(v) for v in raw], dtype=bool)
     if op == "not-empty":

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from townsgis.checks.common import LEVELS, UNIT_KINDS, level_mask, levels_text, make_finding
-from townsgis.checks.registry import Param, RuleContext, rule_kind
+from townsgis.checks.registry import Param, RuleContext, check_unit_ids, rule_kind
 from townsgis.findings import Finding
 
 _LEVELS = Param("list[str]", "Count only towns of these levels (default: all).", choices=LEVELS)
@@ -64,6 +64,7 @@ def unit_cap(ctx: RuleContext, spec) -> list[Finding]:
     """At most ``max`` towns (of ``levels``) per unit, counted by the unit each town declares;
     ``overrides`` sets other caps for named units. Reaching the cap passes."""
     p = spec.params
+    check_unit_ids(ctx, spec, {"units": p["units"] or [], "overrides": list(p["overrides"] or {})})
     units = ctx.units
     sel = np.ones(len(units), dtype=bool)
     if p["unit_kinds"]:

@@ -6,10 +6,13 @@ validates every rule's parameters against the kind's schema before anything runs
 
 from __future__ import annotations
 
+import difflib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from townsgis.errors import RulesetError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -185,3 +188,56 @@ class RuleContext:
             self.cache["unit_names"] = names
         zh, en = names.get(str(unit_id), (str(unit_id), str(unit_id)))
         return zh if lang == "zh" else en
+
+
+def _unknown(spec: RuleSpec, key: str, name: str, what: str, known: Iterable[str]) -> str:
+    known = sorted(set(known))
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"rule {spec.id}: key {key!r} names {what} {name!r}, which does not exist{hint}; " + (
+        f"known: {known}"
+    )
+
+
+def check_town_fields(ctx: RuleContext, spec: RuleSpec, fields: dict[str, Iterable[str]]) -> None:
+    """Raise RulesetError (naming the rule and the key) when a parameter names a town field
+    that is neither a column of the towns layer nor a column of the towns schema.
+
+    ``fields`` maps parameter key -> field names it references. A schema column missing from
+    the layer is allowed (its values count as empty); anything else is a typo that would
+    otherwise crash or silently match nothing."""
+    from townsgis.schema import SCHEMAS
+
+    known = set(map(str, ctx.towns.columns)) | {c.name for c in SCHEMAS["towns"].columns}
+    known.discard(ctx.towns.geometry.name)
+    problems = [
+        _unknown(spec, key, name, "town field", known)
+        for key, names in fields.items()
+        for name in names
+        if name not in known
+    ]
+    if problems:
+        raise RulesetError("; ".join(problems))
+
+
+def check_unit_ids(ctx: RuleContext, spec: RuleSpec, ids: dict[str, Iterable[str]]) -> None:
+    """Raise RulesetError (naming the rule and the key) when a parameter names a unit id that
+    the units layer does not have (a typo would silently drop the unit's cap)."""
+    known = set(ctx.units["unit_id"].astype(str))
+    problems = [
+        _unknown(spec, key, str(uid), "unit", known)
+        for key, uids in ids.items()
+        for uid in uids
+        if str(uid) not in known
+    ]
+    if problems:
+        raise RulesetError("; ".join(problems))
+
+
+def town_column(ctx: RuleContext, name: str):
+    """The towns' ``name`` column, or all-empty values when the layer lacks that optional field."""
+    import pandas as pd
+
+    if name in ctx.towns.columns:
+        return ctx.towns[name]
+    return pd.Series([None] * len(ctx.towns), index=ctx.towns.index, dtype=object)
