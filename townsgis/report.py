@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ _L = {
         "notes": "豁免说明",
         "approx": "注：小镇位置与边界为近似示意（误差可达数公里）。",
         "waiver": "豁免依据",
+        "sample_waiver": "示例豁免（虚构文件，非真实批复）",
         "counts": "错误 {errors} 项，警告 {warnings} 项，已豁免 {waived} 项",
     },
     "en": {
@@ -52,6 +54,7 @@ _L = {
         "approx": "Note: town locations and boundaries are approximate and illustrative "
         "(errors of a few km).",
         "waiver": "waiver",
+        "sample_waiver": "sample waiver (invented document, not a real approval)",
         "counts": "{errors} errors, {warnings} warnings, {waived} waived",
     },
 }
@@ -105,10 +108,7 @@ def render_text(result: CheckResult, lang: str = "zh", fail_on: str = "error") -
         for f in items:
             lines.append(f"[{f.rule} {f.clause}] {f.message(lang)}{_numbers(f, L)}")
             if f.waived and f.waiver:
-                w = f.waiver
-                lines.append(
-                    f"    {L['waiver']}: {w['document']} — {w['reason']} (→ {w['expires']})"
-                )
+                lines.append(f"    {_waiver_text(f.waiver, L)}")
     if result.waiver_notes:
         lines += ["", f"{L['notes']}:"] + [f"  - {n}" for n in result.waiver_notes]
     if result.approximate:
@@ -116,8 +116,15 @@ def render_text(result: CheckResult, lang: str = "zh", fail_on: str = "error") -
     return "\n".join(lines) + "\n"
 
 
+def _waiver_text(w: dict, L: dict) -> str:
+    """'waiver: [sample waiver …] document — reason (→ expires)'."""
+    tag = f"[{L['sample_waiver']}] " if w.get("sample") else ""
+    return f"{L['waiver']}: {tag}{w['document']} — {w['reason']} (→ {w['expires']})"
+
+
 def _md(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """A Markdown table cell: HTML escaped (user text may hold <script>), pipes escaped."""
+    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
 
 
 def render_markdown(result: CheckResult, lang: str = "zh", fail_on: str = "error") -> str:
@@ -128,7 +135,7 @@ def render_markdown(result: CheckResult, lang: str = "zh", fail_on: str = "error
     out = [
         f"# {L['title']}",
         "",
-        f"**{L['ruleset']}**: `{rs.id}` v{rs.version} — {_md(rs.title(lang))}  ",
+        f"**{L['ruleset']}**: {_md(rs.id)} v{_md(rs.version)} — {_md(rs.title(lang))}  ",
         f"**{L['summary']}**: {L[s['verdict']]} — {L['counts'].format(**s)}",
     ]
     for name, items in _groups(result):
@@ -139,9 +146,10 @@ def render_markdown(result: CheckResult, lang: str = "zh", fail_on: str = "error
         for f in items:
             m = "" if f.measured is None else f.measured
             lim = "" if f.limit is None else f.limit
-            out.append(
-                f"| {f.rule} | {f.clause} | {_md(f.message(lang))} | {_md(m)} | {_md(lim)} |"
-            )
+            msg = _md(f.message(lang))
+            if f.waived and f.waiver:
+                msg += "<br>" + _md(_waiver_text(f.waiver, L))
+            out.append(f"| {_md(f.rule)} | {_md(f.clause)} | {msg} | {_md(m)} | {_md(lim)} |")
     if result.waiver_notes:
         out += ["", f"## {L['notes']}", ""] + [f"- {_md(n)}" for n in result.waiver_notes]
     if result.approximate:
@@ -153,6 +161,9 @@ def render_geojson(result: CheckResult, lang: str = "zh") -> str:
     """Findings as a GeoJSON FeatureCollection in WGS84 (findings without geometry keep null)."""
     gdf = findings_to_geodataframe(result.findings, result.metric_crs, lang).to_crs("EPSG:4326")
     doc = json.loads(gdf.to_json(na="null", drop_id=True))
+    for feat, f in zip(doc["features"], result.findings, strict=True):
+        if f.waiver is not None:  # carries "sample": true for an illustrative waiver
+            feat["properties"]["waiver"] = f.waiver
     doc["ruleset"] = {"id": result.ruleset.id, "version": result.ruleset.version}
     if result.approximate:
         doc["note"] = _L[lang]["approx"]

@@ -47,6 +47,7 @@ class Waiver:
         return not (self.unit is not None and f.unit != self.unit)
 
     def to_dict(self) -> dict:
+        """JSON-ready; ``sample`` is true for an illustrative waiver (invented document)."""
         return {
             "rule": self.rule,
             "towns": list(self.towns),
@@ -54,6 +55,7 @@ class Waiver:
             "reason": self.reason,
             "document": self.document,
             "expires": self.expires.isoformat(),
+            "sample": self.sample,
         }
 
 
@@ -62,7 +64,15 @@ def load_waivers(path: str | Path) -> list[Waiver]:
     path = Path(path)
     if not path.exists():
         return []
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read waivers: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"{path}: line {line}: not UTF-8 text (saved as GBK?); save the file as UTF-8"
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -72,8 +82,16 @@ def load_waivers(path: str | Path) -> list[Waiver]:
     entries = data.get("waiver", [])
     if set(data) - {"waiver"}:
         problems.append(f"unknown top-level keys {sorted(set(data) - {'waiver'})}; use [[waiver]]")
-    for i, w in enumerate(entries if isinstance(entries, list) else [], start=1):
+    if not isinstance(entries, list):
+        problems.append(f"'waiver' must be an array of tables ([[waiver]]), found {entries!r}")
+        entries = []
+    for i, w in enumerate(entries, start=1):
         label = f"waiver #{i}"
+        if not isinstance(w, dict):
+            problems.append(
+                f"{label}: must be a table ([[waiver]] with rule, towns, ...), found {w!r}"
+            )
+            continue
         before = len(problems)
         for key in sorted(set(w) - _KEYS):
             problems.append(f"{label}: unknown key {key!r}; allowed: {sorted(_KEYS)}")
@@ -102,6 +120,8 @@ def load_waivers(path: str | Path) -> list[Waiver]:
             problems.append(
                 f"{label}: 'expires' must be a date like 2027-06-30, found {w.get('expires')!r}"
             )
+        if "sample" in w and not isinstance(w["sample"], bool):
+            problems.append(f"{label}: 'sample' must be true or false, found {w['sample']!r}")
         if len(problems) == before:
             out.append(
                 Waiver(

@@ -93,3 +93,42 @@ def test_inputs_unchanged(cli, project_copy, fmt):
     before = digest_tree(project_copy)
     cli("check", "--project", project_copy, "--format", fmt)
     assert digest_tree(project_copy) == before
+
+
+def test_rule_naming_a_missing_town_field_exits_2_naming_rule_and_key(cli, tmp_path):
+    bad = _ruleset(tmp_path, "category-share", "error", category="x", field="nope", max_share=1)
+    r = cli("check", "--ruleset", bad)
+    assert r.code == 2 and "rule R-1" in r.err and "'field'" in r.err and "'nope'" in r.err
+    assert "Traceback" not in r.err
+
+
+@pytest.mark.parametrize(
+    ("content", "expect"),
+    [
+        ('[[waiver]]\nrule = "HZ-SPACING"\nreason = "理由"\n'.encode("gbk"), "not UTF-8"),
+        (b'waiver = ["x"]\n', "waiver #1: must be a table"),
+        (b'waiver = "x"\n', "must be an array of tables"),
+    ],
+)
+def test_unusable_waivers_file_exits_2_naming_file_and_entry(cli, project_copy, content, expect):
+    path = project_copy / "layers" / "waivers.toml"
+    path.write_bytes(content)
+    r = cli("check", "--project", project_copy)
+    assert r.code == 2 and str(path) in r.err and expect in r.err
+    assert "Traceback" not in r.err
+
+
+def test_sample_waiver_flagged_in_json_geojson_text_and_markdown(cli, tmp_path):
+    doc = json.loads(cli("check", "--format", "json").out)
+    assert list(doc) == ["ruleset", "summary", "findings"]
+    (w,) = [f["waiver"] for f in doc["findings"] if f["waived"]]
+    assert w["sample"] is True and "示例" in w["document"]
+    out = tmp_path / "f.geojson"
+    cli("check", "--format", "geojson", "-o", out)
+    waived = [
+        f for f in json.loads(out.read_text("utf-8"))["features"] if f["properties"]["waived"]
+    ]
+    assert [f["properties"]["waiver"]["sample"] for f in waived] == [True]
+    assert "示例豁免" in cli("check").out
+    assert "sample waiver" in cli("check", "--lang", "en").out
+    assert "sample waiver" in cli("check", "--format", "markdown", "--lang", "en").out
