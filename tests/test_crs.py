@@ -142,3 +142,16 @@ def test_analysis_crs_override_must_be_projected():
     assert analysis_crs(override="EPSG:32651").to_epsg() == 32651
     with pytest.raises(CRSError, match="not a projected"):
         analysis_crs(override="EPSG:4490")
+
+
+@pytest.mark.parametrize("code", ["EPSG:3857", "EPSG:900913", "EPSG:3395"])
+def test_analysis_crs_rejects_mercator(code):
+    # Mercator scale is 1/cos(lat): ~+15% at Huzhou's 30.9°N, so distances would be wrong
+    with pytest.raises(CRSError, match="Mercator.*15%"):
+        analysis_crs(override=code)
+
+
+def test_analysis_crs_must_be_in_metres():
+    with pytest.raises(CRSError, match="not in metres.*foot"):
+        analysis_crs(override="EPSG:2263")  # NY Long Island, US survey feet
+    assert analysis_crs(override="EPSG:4549").to_epsg() == 4549

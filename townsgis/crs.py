@@ -229,6 +229,32 @@ def gauss_kruger_3deg_epsg(lon: float) -> int:
     return 4534 + (cm - 75) // 3
 
 
+def metric_crs_problem(crs: str | CRS) -> str | None:
+    """Why ``crs`` cannot be an analysis CRS (None when it can): it must be projected, in
+    metres, and not a (Web) Mercator, whose scale error is 1/cos(lat) ≈ +15% at 30°N."""
+    if isinstance(crs, str) and crs in PSEUDO_CRS:
+        return "is not a projected (metric) CRS (GCJ-02/BD-09 are offset lon/lat)"
+    if not isinstance(crs, CRS):
+        crs = CRS.from_user_input(crs)
+    if not crs.is_projected:
+        return "is not a projected (metric) CRS; use e.g. EPSG:4549 (CGCS2000 3° GK CM 120°E)"
+    units = {a.unit_name for a in crs.axis_info}
+    if units - {"metre", "meter"}:
+        return (
+            f"is not in metres (axis units: {', '.join(sorted(units))}); "
+            "use e.g. EPSG:4549 (CGCS2000 3° GK CM 120°E)"
+        )
+    op = crs.coordinate_operation
+    method = (op.method_name if op is not None else "") or ""
+    if "Mercator" in method and "Transverse" not in method and "Oblique" not in method:
+        return (
+            f"is a Mercator projection ({method}): its scale error is 1/cos(lat), about +15% "
+            "at 30°N, so distances and areas would be wrong; use e.g. EPSG:4549 "
+            "(CGCS2000 3° GK CM 120°E)"
+        )
+    return None
+
+
 def analysis_crs(gdf_wgs84: gpd.GeoDataFrame | None = None, *, override: str | None = None) -> CRS:
     """The metric CRS for distances and areas.
 
@@ -237,8 +263,9 @@ def analysis_crs(gdf_wgs84: gpd.GeoDataFrame | None = None, *, override: str | N
     """
     if override:
         crs = parse_crs(override)
-        if crs in PSEUDO_CRS or not crs.is_projected:
-            raise CRSError(f"analysis CRS {override!r} is not a projected (metric) CRS")
+        problem = metric_crs_problem(crs)
+        if problem:
+            raise CRSError(f"analysis CRS {override!r} {problem}")
         return crs
     if gdf_wgs84 is None or gdf_wgs84.empty:
         raise CRSError("cannot choose an analysis CRS for an empty layer")

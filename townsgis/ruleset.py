@@ -106,16 +106,17 @@ def parse_ruleset(text: str, *, source: str | Path = "<rule set>") -> RuleSet:
             problems.append(f"[ruleset]: key {key!r} must be a string, found {head.get(key)!r}")
     crs = head.get("analysis_crs")
     if crs is not None:
-        try:
-            from pyproj import CRS
+        from pyproj import CRS
+        from pyproj.exceptions import CRSError as ProjCRSError
 
-            if not CRS.from_user_input(crs).is_projected:
-                problems.append(
-                    f"[ruleset]: analysis_crs {crs!r} is not a projected (metric) CRS; "
-                    "allowed: a projected CRS such as 'EPSG:4549'"
-                )
-        except Exception:
-            problems.append(f"[ruleset]: analysis_crs {crs!r} is not a known CRS (e.g. EPSG:4549)")
+        from townsgis.crs import metric_crs_problem
+
+        try:
+            problem = metric_crs_problem(CRS.from_user_input(crs))
+        except (ProjCRSError, TypeError, ValueError):
+            problem = "is not a known CRS (e.g. EPSG:4549)"
+        if problem:
+            problems.append(f"[ruleset]: analysis_crs {crs!r} {problem}")
     for key in sorted(set(data) - {"ruleset", "rule", "target"}):
         problems.append(f"unknown top-level table {key!r}; allowed: ruleset, rule, target")
 

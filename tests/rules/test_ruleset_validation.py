@@ -177,3 +177,9 @@ def test_rules_doc_is_up_to_date():
 
     doc = (bundled_root() / "docs" / "rules.md").read_text(encoding="utf-8")
     assert doc == render_rules_doc(RULES), "regenerate: python -m townsgis.checks.docs"
+
+
+def test_web_mercator_analysis_crs_rejected():
+    text = ruleset_text("min-gap", min_m=1).replace('"EPSG:4549"', '"EPSG:3857"')
+    msg = _err(text)
+    assert "analysis_crs 'EPSG:3857'" in msg and "Mercator" in msg
