@@ -67,6 +67,9 @@ def test_init_then_layers_on_empty_project(tmp_path):
     r = run("layers", "--project", str(tmp_path / "city"), "--format", "json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == {"layers": []}
+    r = run("layers", "--project", str(tmp_path / "city"))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("no layers yet; add them with `townsgis import KIND FILE`")
 
 
 def test_unknown_option_is_usage_error():

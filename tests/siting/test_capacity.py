@@ -73,3 +73,33 @@ def test_max_additions_levels_and_nested_caps():
     assert n == 5 and "ALL" in binding
     # no cap on the level at all
     assert max_additions([caps[1]], towns, ["A", "B"], frozenset({"municipal"}))[0] is None
+
+
+def test_max_additions_counts_unit_caps_that_cover_only_some_units():
+    """§3.1.1c: a cap on the districts and another on the functional zone together bound
+    every unit; skipping both (as before) left only the city-wide 20 − 5 = 15."""
+    towns = _towns([("A", "provincial_creation")] * 3 + [("Z", "provincial_creation")] * 2)
+    caps = [
+        Cap("ALL", "§3.1.1a", "city", None, limit=20),
+        Cap("DIST", "§3.1.1c", "unit", PROV, default=4, units=frozenset({"A", "B"})),
+        Cap("ZONE", "§3.1.1c", "unit", PROV, default=2, units=frozenset({"Z"})),
+    ]
+    # A 1 left, B 4 left, Z full (2 of 2) → 5
+    assert max_additions(caps, towns, ["A", "B", "Z"], PROV) == (5, ["DIST", "ZONE"])
+    # exactly at the cap in A: one more district town leaves 4
+    more = _towns([("A", "provincial_creation")] * 4 + [("Z", "provincial_creation")] * 2)
+    assert max_additions(caps, more, ["A", "B", "Z"], PROV) == (4, ["DIST", "ZONE"])
+
+
+def test_max_additions_partial_unit_cap_leaves_uncovered_units_to_the_city_cap():
+    towns = _towns([("Z", "provincial_creation")] * 2)
+    caps = [
+        Cap("ALL", "§3.1.1a", "city", None, limit=6),
+        Cap("ZONE", "§3.1.1c", "unit", PROV, default=2, units=frozenset({"Z"})),
+    ]
+    # Z is full, A is uncapped: the city-wide cap (6 − 2 = 4) binds, not the zone's
+    assert max_additions(caps, towns, ["A", "Z"], PROV) == (4, ["ALL"])
+    # without any city cap nothing bounds the count
+    assert max_additions(caps[1:], towns, ["A", "Z"], PROV) == (None, [])
+    # a zone-only view (every unit covered) is bounded by the zone: 0 left
+    assert max_additions(caps[1:], towns, ["Z"], PROV) == (0, ["ZONE"])

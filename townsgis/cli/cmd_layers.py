@@ -22,6 +22,12 @@ def layers_cmd(
     if fmt == TextFormat.json:
         typer.echo(json.dumps({"layers": rows}, ensure_ascii=False, indent=2))
         return
+    if not rows:
+        typer.echo(
+            "no layers yet; add them with `townsgis import KIND FILE` "
+            "(KIND: units, towns, projects, proposals)"
+        )
+        return
     for r in rows:
         b = ", ".join(f"{v:.4f}" for v in r["bounds"]) if r["bounds"] else "-"
         typer.echo(f"{r['name']:<10} {r['kind']:<10} {r['count']:>6}  {r['crs']:<10} [{b}]")

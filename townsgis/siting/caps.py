@@ -115,28 +115,56 @@ def slots_for(caps: list[Cap], towns: pd.DataFrame, level: str, unit_id: str | N
 def max_additions(
     caps: list[Cap], towns: pd.DataFrame, units: list[str], levels: frozenset[str] | None
 ) -> tuple[int | None, list[str]]:
-    """Most towns with a level in ``levels`` that the caps still allow, city-wide, and the
-    caps that bind. Unit caps count as one pool (the sum of every unit's remaining slots).
-    Greedy on the levels with the fewest caps first (optimal for nested caps)."""
-    pools = []  # (rule, applies(level), remaining)
-    for c in caps:
-        if c.scope == "city":
-            rem = c.limit - c.count(towns)
-        elif any(c.limit_for(u) is None for u in units):
-            continue  # some unit has no such cap: this pool does not bound the city
-        else:
-            rem = sum(max(0, c.limit_for(u) - c.count(towns, u)) for u in units)
-        pools.append([c, max(0, rem)])
+    """Most towns with a level in ``levels`` that the caps still allow in ``units``, and the
+    caps that bind (None: unbounded).
+
+    A unit's room for a level is the least remaining slot of the unit caps that cover it
+    (unbounded if none does); the unit caps bound the city as the sum over the units, so
+    caps covering only some units (e.g. functional zones only) still count where they apply
+    and two partial caps together can bound the whole city (§3.1.1c). City-wide caps
+    (§3.1.1a/b) are pools of their own. Greedy on the levels with the fewest caps first
+    (optimal for nested caps)."""
+    city = [[c, max(0, c.limit - c.count(towns))] for c in caps if c.scope == "city"]
+    unit_caps = [c for c in caps if c.scope == "unit"]
+    left = {  # (rule, unit) -> remaining slots of a unit cap in a unit it covers
+        (c.rule, u): max(0, c.limit_for(u) - c.count(towns, u))
+        for c in unit_caps
+        for u in units
+        if c.limit_for(u) is not None
+    }
     lv = sorted(levels) if levels is not None else list(LEVELS)
-    lv.sort(key=lambda level: sum(1 for c, _ in pools if c.applies(level)))
+    lv.sort(key=lambda level: sum(1 for c in caps if c.applies(level)))
     total = 0
+    unit_bound = False
     for level in lv:
-        mine = [p for p in pools if p[0].applies(level)]
-        if not mine:
+        pools = [p for p in city if p[0].applies(level)]
+        mine = [c for c in unit_caps if c.applies(level)]
+        room = {
+            u: min((left[c.rule, u] for c in mine if (c.rule, u) in left), default=None)
+            for u in units
+        }
+        bounded = bool(units) and all(r is not None for r in room.values())
+        if not pools and not bounded:
             return None, []
-        k = min(p[1] for p in mine)
+        k = min([p[1] for p in pools] + ([sum(room.values())] if bounded else []))
+        unit_bound = unit_bound or (bounded and (not pools or k == sum(room.values())))
         total += k
-        for p in mine:
+        for p in pools:
             p[1] -= k
-    binding = sorted({p[0].rule for p in pools if p[1] == 0 and any(p[0].applies(x) for x in lv)})
-    return total, binding
+        rest = k
+        for u in units:  # place the k towns unit by unit
+            take = rest if room[u] is None else min(rest, room[u])
+            for c in mine:
+                if (c.rule, u) in left:
+                    left[c.rule, u] -= take
+            rest -= take
+    binding = {p[0].rule for p in city if p[1] == 0 and any(p[0].applies(x) for x in lv)}
+    if unit_bound:
+        binding |= {
+            c.rule
+            for c in unit_caps
+            if any(c.applies(x) for x in lv)
+            and any((c.rule, u) in left for u in units)
+            and all(left[c.rule, u] == 0 for u in units if (c.rule, u) in left)
+        }
+    return total, sorted(binding)
