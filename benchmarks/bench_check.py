@@ -142,8 +142,17 @@ def national(n: int = 20_000) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, objec
 
 def ruleset_for(crs: str | None, kinds=None):
     base = load_ruleset(Project.open(None).ruleset_path("huzhou-2018"))
-    rules = [r for r in base.rules if kinds is None or r.kind in kinds]
     import dataclasses
+
+    # the synthetic units are not Huzhou's: drop unit-cap overrides naming Huzhou's zones
+    # (an override naming a unit the layer lacks is a rule set error)
+    rules = [
+        dataclasses.replace(r, params={**r.params, "overrides": None})
+        if r.params.get("overrides")
+        else r
+        for r in base.rules
+        if kinds is None or r.kind in kinds
+    ]
 
     return dataclasses.replace(base, rules=tuple(rules), analysis_crs=crs)
 

@@ -190,12 +190,18 @@ class RuleContext:
         return zh if lang == "zh" else en
 
 
+_SHOW = 20  # names listed in an "unknown field/unit" message
+
+
 def _unknown(spec: RuleSpec, key: str, name: str, what: str, known: Iterable[str]) -> str:
     known = sorted(set(known))
     close = difflib.get_close_matches(name, known, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
+    shown = ", ".join(known[:_SHOW]) + (
+        f", … ({len(known) - _SHOW} more)" if len(known) > _SHOW else ""
+    )
     return f"rule {spec.id}: key {key!r} names {what} {name!r}, which does not exist{hint}; " + (
-        f"known: {known}"
+        f"known: {shown}"
     )
 
 
