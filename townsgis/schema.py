@@ -564,7 +564,7 @@ def _check_crs_and_region(gdf, p: _Problems, project: Project | None) -> set[int
     rows = np.flatnonzero(ok)[~inside]
     cx = (b[~inside, 0] + b[~inside, 2]) / 2
     cy = (b[~inside, 1] + b[~inside, 3]) / 2
-    hints = _region_hints(cx, cy, box)
+    hints = region_hints(cx, cy, box)
     region = f"[{x0:g}, {y0:g}, {x1:g}, {y1:g}] of {project.name_zh}"
     pos = {r: k for k, r in enumerate(rows)}
     p.rows(
@@ -577,8 +577,11 @@ def _check_crs_and_region(gdf, p: _Problems, project: Project | None) -> set[int
     return {int(r) for r in rows}
 
 
-def _region_hints(x: np.ndarray, y: np.ndarray, box) -> list[str]:
-    """Why a point may be outside the region box: swapped axes, a GCJ-02/BD-09 mix-up, …"""
+def region_hints(x: np.ndarray, y: np.ndarray, box) -> list[str]:
+    """Why a point (``x`` lon, ``y`` lat, WGS84 degrees) may be outside the region ``box``
+    (min_lon, min_lat, max_lon, max_lat): swapped axes, a GCJ-02/BD-09 mix-up, metres, …"""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
     from townsgis.crs import bd09_to_wgs84, gcj02_to_wgs84, wgs84_to_bd09, wgs84_to_gcj02
 
     x0, y0, x1, y1 = box

@@ -20,9 +20,9 @@ from townsgis.cli.options import (
     OptionalLatOpt,
     OptionalLevelOpt,
     OptionalLonOpt,
+    OptionalSiteAreaOpt,
     ProjectOpt,
     RulesetOpt,
-    SiteAreaOpt,
     SiteFailOnOpt,
     TextFormat,
     TextFormatOpt,
@@ -36,7 +36,7 @@ def site(
     lon: OptionalLonOpt = None,
     lat: OptionalLatOpt = None,
     crs: CrsOpt = None,
-    area_km2: SiteAreaOpt = DEFAULT_AREA_KM2,
+    area_km2: OptionalSiteAreaOpt = None,
     category: OptionalCategoryOpt = None,
     level: OptionalLevelOpt = None,
     name: NameOpt = None,
@@ -58,6 +58,7 @@ def site(
 ) -> None:
     """Judge proposed sites against the current layout: verdict, the findings each site
     causes, the 3 nearest towns (boundary distance, km) and the remaining caps.
+    --category/--level/--area-km2, when given, override a file's fields.
     Exit 0 all pass, 1 any fails, 2 bad input."""
     from townsgis.dataset import load_dataset
     from townsgis.ruleset import load_ruleset
@@ -79,14 +80,22 @@ def site(
             lon,
             lat,
             crs=crs or "wgs84",
-            area_km2=area_km2,
+            area_km2=DEFAULT_AREA_KM2 if area_km2 is None else area_km2,
             category=category,
             level=level,
             name=name,
         )
     else:
-        defaults = {"category": category, "level": level, "area_km2": area_km2}
-        sites = sites_from_file(ds, boundary or file, crs=crs, defaults=defaults)
+        # Options given on the command line win over the file's fields; unset ones are None.
+        given = {"category": category, "level": level, "area_km2": area_km2}
+        sites = sites_from_file(
+            ds,
+            boundary or file,
+            crs=crs,
+            defaults={"area_km2": DEFAULT_AREA_KM2},
+            overrides=given,
+            polygons_only=boundary is not None,
+        )
         if boundary is not None and name:
             sites["name"] = (
                 name if len(sites) == 1 else [f"{name} {i + 1}" for i in range(len(sites))]

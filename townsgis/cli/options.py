@@ -88,10 +88,11 @@ NameOpt = Annotated[str | None, typer.Option("--name", help="Name of the site.")
 UnitOpt = Annotated[
     str | None, typer.Option("--unit", help="Only inside this unit id (e.g. 330503).")
 ]
-SiteAreaOpt = Annotated[
-    float,
-    typer.Option("--area-km2", help="Footprint of a point site: a circle of this area, km²."),
-]
+_SITE_AREA = typer.Option(
+    "--area-km2",
+    help=f"Footprint of a point site: a circle of this area, km² (default {DEFAULT_AREA_KM2}).",
+)
+OptionalSiteAreaOpt = Annotated[float | None, _SITE_AREA]
 TownAreaOpt = Annotated[
     float, typer.Option("--area-km2", help="Footprint of the new town (a circle), km².")
 ]

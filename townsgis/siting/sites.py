@@ -74,7 +74,10 @@ def make_sites(
             out_geoms.append(g.buffer(r, quad_segs=CIRCLE_QUAD_SEGS))
         elif g.geom_type in ("Polygon", "MultiPolygon"):
             if not g.is_valid:
-                problems.append(f"feature {i + 1} ({a['name']!r}): invalid polygon")
+                problems.append(
+                    f"feature {i + 1} ({a['name']!r}): invalid polygon: "
+                    f"{_invalid_reason(geoms.iloc[i], g)}"
+                )
             a["area_km2"] = g.area / 1e6
             out_geoms.append(g)
         else:
@@ -102,16 +105,39 @@ def make_sites(
     gdf["lon"] = [p.x for p in pts]
     gdf["lat"] = [p.y for p in pts]
     units = assign_units(gpd.GeoSeries(pts, crs=WGS84), ds.units)
-    outside = [
-        f"{r['name']!r} at lon {p.x:.6f}, lat {p.y:.6f} (WGS84) is outside "
-        f"{ds.project.name_zh} {ds.project.name_en}: no unit contains it"
-        for r, p, u in zip(rows, pts, units, strict=True)
-        if u is None
-    ]
-    if outside:
-        raise SchemaError(source, outside)
+    out = [k for k, u in enumerate(units) if u is None]
+    if out:
+        hints = _outside_hints(ds, [pts[k] for k in out])
+        raise SchemaError(
+            source,
+            [
+                f"{rows[k]['name']!r} at lon {pts[k].x:.6f}, lat {pts[k].y:.6f} (WGS84) is "
+                f"outside {ds.project.name_zh} {ds.project.name_en}: no unit contains it; {h}"
+                for k, h in zip(out, hints, strict=True)
+            ],
+        )
     gdf["unit_id"] = units
     return gdf
+
+
+def _invalid_reason(g_wgs84, g_metric) -> str:
+    """shapely's reason for an invalid polygon, with lon/lat (WGS84) where it can."""
+    if g_wgs84 is not None and not g_wgs84.is_valid:
+        return shapely.is_valid_reason(g_wgs84)
+    return f"{shapely.is_valid_reason(g_metric)} (metric CRS)"
+
+
+def _outside_hints(ds: Dataset, pts: list) -> list[str]:
+    """Why each WGS84 point may lie outside the city: swapped lon/lat, a GCJ-02/BD-09 mix-up,
+    … (schema's region hints against the project's region box, else the units' bounds)."""
+    from townsgis.schema import region_hints
+
+    box = ds.project.region_bbox
+    if not box:
+        box = tuple(float(v) for v in ds.units.to_crs(WGS84).total_bounds)
+    x = np.array([p.x for p in pts], float)
+    y = np.array([p.y for p in pts], float)
+    return region_hints(x, y, box)
 
 
 def sites_from_point(
@@ -138,9 +164,15 @@ def sites_from_file(
     *,
     crs: str | None = None,
     defaults: dict | None = None,
+    overrides: dict | None = None,
+    polygons_only: bool = False,
 ) -> gpd.GeoDataFrame:
     """Sites from a layer file: points get a circle of their ``area_km2``, polygons as is.
-    Fields name/name_zh, category, level, area_km2; missing ones come from ``defaults``."""
+
+    Fields name/name_zh, category, level, area_km2 (km²). ``overrides`` (e.g. options given
+    explicitly on the command line) win over the file's values; ``defaults`` only fill the
+    ones the file leaves blank. ``polygons_only`` (a ``--boundary`` file) rejects any feature
+    that is not a polygon, naming it."""
     from townsgis.layers import read_layer
 
     gdf = read_layer(path, crs=crs)
@@ -148,22 +180,49 @@ def sites_from_file(
         raise SchemaError(str(path), ["the file declares no CRS; name one with --crs"])
     if gdf.empty:
         raise SchemaError(str(path), ["no features"])
+    if polygons_only:
+        _require_polygons(gdf, path)
     defaults = dict(defaults or {})
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     attrs = []
     for i, row in enumerate(gdf.drop(columns="geometry").to_dict("records")):
         a = {}
-        name = row.get("name_zh") if _present(row.get("name_zh")) else row.get("name")
-        a["name"] = str(name) if _present(name) else f"site {i + 1}"
+        a["name"] = _row_name(row) or f"site {i + 1}"
         if _present(row.get("proposal_id")):
             a["site_id"] = str(row["proposal_id"])
         for key in ("category", "level", "area_km2"):
             v = row.get(key)
-            a[key] = v if _present(v) else defaults.get(key)
+            a[key] = overrides[key] if key in overrides else v if _present(v) else defaults.get(key)
         if isinstance(a["area_km2"], str):
             with contextlib.suppress(ValueError):
                 a["area_km2"] = float(a["area_km2"])
         attrs.append(a)
     return make_sites(ds, gdf.geometry, attrs, source=str(path))
+
+
+def _row_name(row: dict) -> str | None:
+    name = row.get("name_zh") if _present(row.get("name_zh")) else row.get("name")
+    return str(name) if _present(name) else None
+
+
+def _require_polygons(gdf: gpd.GeoDataFrame, path: str | Path) -> None:
+    """A boundary file holds polygons only: name every feature that is not one."""
+    types = gdf.geometry.geom_type.to_numpy()
+    bad = [i for i, t in enumerate(types) if t not in ("Polygon", "MultiPolygon")]
+    if not bad:
+        return
+    word = gdf.attrs.get("row_word", "feature")
+    base = int(gdf.attrs.get("row_base", 1))
+    records = gdf.drop(columns="geometry").to_dict("records")
+    problems = []
+    for i in bad:
+        name = _row_name(records[i])
+        label = f"{word} {base + i}" + (f" ({name!r})" if name else "")
+        problems.append(
+            f"{label}: {types[i] or 'no geometry'}; --boundary needs a polygon (the site's "
+            "outline); for points (circles of --area-km2) use --file"
+        )
+    raise SchemaError(str(path), problems)
 
 
 def _present(v: Any) -> bool:

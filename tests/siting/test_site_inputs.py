@@ -1,0 +1,91 @@
+"""`site` inputs: explicit options beat file fields, --boundary needs polygons, swapped
+lon/lat and invalid polygons are explained (bad input → exit 2, no traceback)."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pytest
+import shapely
+from siting_fixture import box_km, lonlat, m
+
+from townsgis.crs import WGS84
+from townsgis.errors import SchemaError
+from townsgis.siting import sites_from_file
+
+
+def _write(tmp_path, rows, geoms, name="proposals.geojson"):
+    path = tmp_path / name
+    gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84).to_file(path, driver="GeoJSON")
+    return path
+
+
+PROV_SITE = {"name_zh": "西区", "category": "manufacturing", "level": "provincial_creation",
+             "area_km2": 5.0}  # fmt: skip
+
+
+def test_overrides_win_over_file_fields_and_defaults_only_fill(fx, tmp_path):
+    path = _write(tmp_path, [PROV_SITE, {"name_zh": "空"}], [shapely.Point(lonlat(*m(50, 10))),
+                  shapely.Point(lonlat(*m(50, 20)))])  # fmt: skip
+    over = {"level": "municipal", "category": None, "area_km2": 2.0}
+    sites = sites_from_file(
+        fx.dataset(), path, overrides=over, defaults={"category": "tourism", "area_km2": 3.0}
+    )
+    assert sites["level"].tolist() == ["municipal", "municipal"]  # explicit wins
+    assert sites["category"].tolist() == ["manufacturing", "tourism"]  # None: file, else default
+    assert sites["area_km2"].tolist() == [2.0, 2.0]
+
+
+def test_cli_level_wins_over_the_file(cli, fx, tmp_path):
+    # unit A is at its provincial cap (§3.1.1c): the file's provincial_creation would fail
+    path = _write(tmp_path, [PROV_SITE], [shapely.Point(lonlat(*m(10, 25)))])
+
+    def rules(*extra):
+        r = cli("site", "--project", fx.root, "--file", path, "--format", "json", *extra)
+        return r.code, [f["rule"] for f in json.loads(r.out)["sites"][0]["findings"]]
+
+    assert rules() == (1, ["CAP-UNIT"])
+    assert rules("--level", "municipal") == (0, [])
+
+
+def test_boundary_of_points_is_refused_naming_file_and_row(cli, fx, tmp_path):
+    lon, lat = lonlat(*m(50, 10))
+    path = tmp_path / "pts.csv"
+    path.write_text(f"name_zh,lon,lat\n东地,{lon},{lat}\n", encoding="utf-8")
+    args = ["--category", "services", "--level", "municipal"]
+    r = cli("site", "--project", fx.root, "--boundary", path, *args)
+    assert r.code == 2 and "Traceback" not in r.text
+    assert "pts.csv" in r.err
+    assert "row 2 ('东地'): Point; --boundary needs a polygon" in r.err
+
+
+def test_boundary_with_a_polygon_and_a_point_names_the_point(fx, tmp_path):
+    poly = gpd.GeoSeries([box_km(50, 20, 52, 21.5)], crs="EPSG:4549").to_crs(WGS84).iloc[0]
+    path = _write(tmp_path, [{"name": "方"}, {"name": "点"}],
+                  [poly, shapely.Point(lonlat(*m(50, 10)))])  # fmt: skip
+    with pytest.raises(SchemaError) as err:
+        sites_from_file(fx.dataset(), path, polygons_only=True)
+    assert err.value.problems == [
+        "feature 2 ('点'): Point; --boundary needs a polygon (the site's outline); "
+        "for points (circles of --area-km2) use --file"
+    ]
+
+
+def test_swapped_lon_lat_gets_the_swap_hint(cli, fx):
+    lon, lat = lonlat(*m(52, 15))
+    args = ["--category", "services", "--level", "municipal"]
+    r = cli("site", "--project", fx.root, "--lon", lat, "--lat", lon, *args)
+    assert r.code == 2 and "Traceback" not in r.text
+    assert "outside" in r.err and "lon/lat look swapped" in r.err
+
+
+def test_invalid_polygon_says_why(cli, fx, tmp_path):
+    x0, y0 = m(50, 20)
+    bowtie = shapely.Polygon([(x0, y0), (x0 + 2000, y0 + 2000), (x0 + 2000, y0), (x0, y0 + 2000)])
+    path = tmp_path / "bowtie.gpkg"
+    gpd.GeoDataFrame({"name": ["蝶"]}, geometry=[bowtie], crs="EPSG:4549").to_file(path)
+    args = ["--category", "services", "--level", "municipal"]
+    r = cli("site", "--project", fx.root, "--boundary", path, *args)
+    assert r.code == 2 and "Traceback" not in r.text
+    assert "feature 1 ('蝶'): invalid polygon: Self-intersection[" in r.err
