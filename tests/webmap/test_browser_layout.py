@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from townsgis.webmap.browser import open_offline
@@ -91,7 +93,8 @@ def test_distance_label_on_spacing_line(visit):
     labels = visit.page.evaluate(
         "Array.from(document.querySelectorAll('.tg-dist-label')).map(e => e.textContent)"
     )
-    assert labels and all(lbl.endswith(" km") for lbl in labels), labels
+    # "4.12 km", or "4.12 km 示例豁免" on a pair waived by the sample waiver (review item 7)
+    assert labels and all(re.match(r"\d+\.\d\d km( 示例豁免)?$", lbl) for lbl in labels), labels
 
 
 def test_controls_legend_and_title(visit):
@@ -103,7 +106,7 @@ def test_controls_legend_and_title(visit):
     legend = page.inner_text("#tg-legend")
     assert "制造业" in legend and "已豁免" in legend
     title = page.inner_text("#tg-title")
-    assert "huzhou-2018" in title and "近似示例数据" in title and "合成" in title
+    assert "huzhou-2018" in title and "小镇位置和边界为近似" in title and "合成" in title
 
 
 def test_spacing_buffers_toggle_on(visit, expected):

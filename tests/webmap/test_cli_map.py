@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -38,19 +39,26 @@ def test_layout_english(cli, project_copy, tmp_path):
     r = cli("map", "layout", "--project", project_copy, "--lang", "en", "-o", out)
     assert r.code == 0, r.text
     html = out.read_text(encoding="utf-8")
-    assert "Layout of characteristic towns" in html and "approximate sample data" in html
+    assert (
+        "Layout of characteristic towns" in html
+        and "Town locations and boundaries are approximate" in html
+    )
 
 
 def test_layout_draws_a_feasible_layer_when_present(cli, project_copy, tmp_path):
     import geopandas as gpd
     from shapely.geometry import box
 
-    feas = gpd.GeoDataFrame({"unit_id": ["330523"]}, geometry=[box(119.6, 30.5, 119.7, 30.6)])
+    feas = gpd.GeoDataFrame(
+        {"unit_id": ["330523"], "ruleset": ["huzhou-2018"], "category": ["tourism"]},
+        geometry=[box(119.6, 30.5, 119.7, 30.6)],
+    )
     feas.set_crs("EPSG:4326").to_file(project_copy / "maps" / "feasible-test.geojson")
     out = tmp_path / "f.html"
     assert cli("map", "layout", "--project", project_copy, "-o", out).code == 0
     html = out.read_text(encoding="utf-8")
-    assert "tg-feasible" in html and "可选址范围" in html
+    tip = json.dumps("可选址范围（休闲旅游）")  # as written in the page's GeoJSON
+    assert "tg-feasible" in html and tip in html
 
 
 def test_progress_at_a_quarter(cli, project_copy, tmp_path):

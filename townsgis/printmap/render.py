@@ -506,9 +506,10 @@ def _draw_legend(fig, sheet: _Sheet, scene: MapScene, box, s: float) -> None:
         ]
     handles.append(Line2D([], [], color="0.25", lw=0.9, label=scene.t("unit")))
     if "kind" in scene.units and (scene.units["kind"] == "functional_zone").any():
-        handles.append(
-            Line2D([], [], color="#4f7ca8", lw=0.8, ls=(0, (4, 2)), label=scene.t("zone"))
-        )
+        zones = scene.units[scene.units["kind"] == "functional_zone"]
+        approx = "approximate" in zones and bool(zones["approximate"].fillna(False).any())
+        label = scene.t("zone" if approx else "zone_plain")
+        handles.append(Line2D([], [], color="#4f7ca8", lw=0.8, ls=(0, (4, 2)), label=label))
     for ov in scene.overlays:
         if set(ov.gdf.geom_type) <= {"Point", "MultiPoint"}:
             handles.append(
@@ -584,6 +585,8 @@ def _draw_notes(fig, sheet: _Sheet, scene: MapScene, box, s: float, denom: int, 
     finding_items = []
     for i, f in enumerate(scene.findings):
         msg = f.message(scene.lang) + (scene.t("waived") if f.waived else "")
+        if f.waived and (f.waiver or {}).get("sample"):
+            msg += scene.t("sample_waiver")
         color = "0.45" if f.waived else SEVERITY_COLORS.get(str(f.severity), FINDING_COLOR)
         finding_items += items([f"{_num(i)}. [{f.rule} {f.clause}] {msg}"], color)
     tail = list(scene.notes)

@@ -25,6 +25,7 @@ TEXT = {
     "zh": {
         "unit": "县区界",
         "zone": "功能区（示意范围）",
+        "zone_plain": "功能区",
         "finding": "规则发现",
         "findings": "规则发现",
         "no_findings": "无规则发现",
@@ -40,10 +41,12 @@ TEXT = {
         "scale": "比例尺 1:{n:,}（按 {paper} 纸张打印）",
         "more": "……另有 {n} 条（{ids}），见 townsgis check",
         "waived": "（已豁免）",
+        "sample_waiver": "（示例豁免 / sample waiver）",
     },
     "en": {
         "unit": "County/district boundary",
         "zone": "Functional zone (approximate)",
+        "zone_plain": "Functional zone",
         "finding": "Rule finding",
         "findings": "Rule findings",
         "no_findings": "No rule findings",
@@ -59,6 +62,7 @@ TEXT = {
         "scale": "Scale 1:{n:,} (printed on {paper})",
         "more": "… {n} more ({ids}), see townsgis check",
         "waived": " (waived)",
+        "sample_waiver": " (sample waiver / 示例豁免)",
     },
 }
 

@@ -33,7 +33,8 @@ TITLES = {
 NOTES = {
     "zh": {
         "towns": "小镇位置为近似（误差可达数公里），边界为示意，非规划红线。",
-        "zones": "两个功能区范围为示意性替代范围，非其法定边界。",
+        "zones": "{n} 个功能区范围为示意性替代范围，非其法定边界。",
+        "units": "{n} 个县区/功能区范围为示意性替代范围，非其法定边界。",
         "projects": "项目与投资数据为合成样例（synthetic），非真实统计。",
         "distances": "距离阈值为本工具对通知（§3.1.2）的解释，通知本身未给出数值。",
         "feasible": "可选址区域按空间规则（§3.1.1c 名额、§3.1.2a 间距、§3.1.2c 邻近）计算，"
@@ -41,7 +42,8 @@ NOTES = {
     },
     "en": {
         "towns": "Town locations are approximate (up to a few km); boundaries are illustrative.",
-        "zones": "The two functional zones are approximate stand-ins, not their boundaries.",
+        "zones": "{n} functional zone(s) are approximate stand-ins, not their boundaries.",
+        "units": "{n} unit(s) are approximate stand-ins, not their boundaries.",
         "projects": "Project and investment figures are synthetic sample data.",
         "distances": "Distance thresholds are our interpretation of §3.1.2; the notice gives none.",
         "feasible": "Feasible area from the spatial rules (§3.1.1c caps, §3.1.2a gap, §3.1.2c "
@@ -101,6 +103,10 @@ def _boundary(project: Project, name: str, crs):
 
 
 def _sources(ds, project: Project, lang: str) -> list[str]:
+    """Source lines read from the layers: the boundaries' ``source`` values (approximate rows
+    marked so) and the towns' own ``source`` (generic "project towns layer" without one)."""
+    from townsgis.webmap.provenance import flagged, provenance, towns_source
+
     seen: list[str] = []
     frames = [ds.units]
     for name in ("province",):
@@ -110,36 +116,34 @@ def _sources(ds, project: Project, lang: str) -> list[str]:
 
             frames.append(read_layer(p))
     for f in frames:
-        if "source" in f.columns:
-            for v in f["source"].dropna().astype(str):
-                short = v.split(";")[0].strip()
-                if "approximate" in short and lang == "zh":
-                    short = "功能区为近似替代范围（functional-zones-approx.csv）"
-                if short and short not in seen:
-                    seen.append(short)
+        if "source" not in f.columns:
+            continue
+        for v, approx in zip(f["source"], flagged(f, "approximate"), strict=True):
+            if not isinstance(v, str):
+                continue
+            short = v.split(";")[0].split(" (")[0].strip()
+            if short and approx and lang == "zh":
+                short = f"近似示意范围（{short}）"
+            if short and short not in seen:
+                seen.append(short)
     head = "行政区界：" if lang == "zh" else "Boundaries: "
-    out = [head + "；".join(seen[:3]) if lang == "zh" else head + "; ".join(seen[:3])]
-    if lang == "zh":
-        out.append("小镇：湖州市特色小镇通知（§4.2b）名单，位置据公开报道近似")
-    else:
-        out.append("Towns: the notice's list (§4.2b), locations approximated from public reports")
+    out = [head + ("；" if lang == "zh" else "; ").join(seen[:3])] if seen else []
+    out.append(towns_source(provenance(ds.units, ds.towns), lang))
     return out
 
 
 def _notes(ds, lang: str, kind: str) -> list[str]:
+    from townsgis.webmap.provenance import provenance
+
     n = NOTES[lang]
     out = []
-    if "approximate" in ds.towns.columns and ds.towns["approximate"].astype(bool).any():
+    prov = provenance(ds.units, ds.towns, ds.projects)
+    if prov.towns_approximate:
         out.append(n["towns"])
-    if "approximate" in ds.units.columns and ds.units["approximate"].astype(bool).any():
-        out.append(n["zones"])
-    projects = ds.projects
-    synthetic = (
-        projects is not None
-        and "synthetic" in projects.columns
-        and bool(projects["synthetic"].astype(bool).any())
-    )
-    if kind == "progress" and synthetic:
+    if prov.approx_units:
+        key = "zones" if prov.approx_zones == prov.approx_units else "units"
+        out.append(n[key].format(n=prov.approx_units))
+    if kind == "progress" and prov.projects_synthetic:
         out.append(n["projects"])
     if kind in ("layout", "site", "feasible"):
         out.append(n["distances"])
@@ -185,12 +189,14 @@ def progress_scene(
     q = progress.parse_quarter(quarter) if quarter else progress.as_of_quarter(hist)
     qs = progress.format_quarter(q)
     ds, rs, scene = _base(project, "progress", lang, ruleset, title, review_number, {"quarter": qs})
+    from townsgis.webmap.provenance import flagged
+
     tp = progress.town_progress(ds, q)
-    label = (
-        f"已完成投资 / 计划总投资（{qs}，合成数据）"
-        if scene.lang == "zh"
-        else f"Invested / planned investment ({qs}, synthetic)"
-    )
+    synthetic = bool(flagged(ds.projects, "synthetic").any())
+    if scene.lang == "zh":
+        label = f"已完成投资 / 计划总投资（{qs}{'，合成数据' if synthetic else ''}）"
+    else:
+        label = f"Invested / planned investment ({qs}{', synthetic' if synthetic else ''})"
     scene.town_style = TownStyle(
         values=dict(zip(tp["town_id"], tp["share"], strict=True)), label=label
     )

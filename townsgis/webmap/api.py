@@ -11,19 +11,39 @@ from pathlib import Path
 from townsgis.project import Project
 
 
-def feasible_layers(project: Project):
-    """The feasible area(s) written by ``townsgis feasible`` (``maps/feasible-*.geojson``),
-    concatenated, WGS84; None when there is none."""
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def feasible_layers(project: Project, ruleset_id: str, *, newer_than: tuple[Path, ...] = ()):
+    """The current feasible area(s) written by ``townsgis feasible``
+    (``maps/feasible-*.geojson``), concatenated, WGS84; None when there is none.
+
+    Stale ones are left out: files older than any of ``newer_than`` (the towns layer, the
+    rule-set file: the area was computed before they changed) and rows whose ``ruleset``
+    column is not ``ruleset_id`` (or that have no ``ruleset`` column)."""
     import geopandas as gpd
     import pandas as pd
 
     from townsgis.crs import WGS84
     from townsgis.layers import read_layer
 
-    paths = sorted(project.maps_dir.glob("feasible-*.geojson"))
-    if not paths:
+    newest_input = max((_mtime(p) for p in newer_than), default=0.0)
+    frames = []
+    for path in sorted(project.maps_dir.glob("feasible-*.geojson")):
+        if _mtime(path) < newest_input:
+            continue
+        gdf = read_layer(path)
+        if "ruleset" not in gdf.columns:
+            continue
+        gdf = gdf[gdf["ruleset"].astype(str) == str(ruleset_id)]
+        if len(gdf):
+            frames.append(gdf.to_crs(WGS84))
+    if not frames:
         return None
-    frames = [read_layer(p).to_crs(WGS84) for p in paths]
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WGS84)
 
 
@@ -61,7 +81,8 @@ def layout_html(
     from townsgis.webmap.layout import LayoutInputs, build_layout_map
 
     check_tiles(tiles)  # validate --tiles (and the Tianditu key) before any work
-    rs = load_ruleset(project.ruleset_path(ruleset))
+    rs_path = project.ruleset_path(ruleset)
+    rs = load_ruleset(rs_path)
     ds = load_dataset(project, crs_override=rs.analysis_crs)
     result = run_rules(ds, rs, today=today)
     status = None
@@ -75,7 +96,10 @@ def layout_html(
         metric_crs=result.metric_crs,
         proposals=ds.proposals,
         proposal_status=status,
-        feasible=feasible_layers(project),
+        feasible=feasible_layers(
+            project, rs.id, newer_than=(project.layer_path("towns"), Path(rs_path))
+        ),
+        projects=ds.projects,
         min_spacing_m=limits.get("min_spacing_m") or None,
         min_gap_m=limits.get("min_gap_m") or None,
         ruleset=f"{rs.id} {rs.version} {rs.title(lang)}",

@@ -24,6 +24,7 @@ from townsgis.webmap.legend import (
     legend_html,
     title_html,
 )
+from townsgis.webmap.provenance import disclaimer, flagged, provenance
 from townsgis.webmap.style import (
     CATEGORY_COLORS,
     FINDING_STYLES,
@@ -33,6 +34,7 @@ from townsgis.webmap.style import (
 )
 
 FUNCTIONAL_ZONE = "functional_zone"
+SAMPLE_WAIVER = "示例豁免 / sample waiver"
 
 
 @dataclass
@@ -42,7 +44,9 @@ class LayoutInputs:
     ``findings`` carry geometry in ``metric_crs``; ``min_spacing_m`` (metres, centroid to
     centroid) draws circles of half that radius round each town's centroid, ``min_gap_m``
     (boundary to boundary) grows each town by half of it; ``proposal_status`` gives, per
-    proposal row, ``{"status": "pass"|"fail"|"unknown", "reasons": [str, ...]}``.
+    proposal row, ``{"status": "pass"|"fail"|"unknown", "reasons": [str, ...]}``. ``projects``
+    (optional) only feeds the disclaimer (its ``synthetic`` flag); the disclaimer and the
+    zones' "approximate" labels come from the layers' own flags (``townsgis.webmap.provenance``).
     """
 
     units: gpd.GeoDataFrame
@@ -52,6 +56,7 @@ class LayoutInputs:
     proposals: gpd.GeoDataFrame | None = None
     proposal_status: list[dict[str, Any]] | None = None
     feasible: gpd.GeoDataFrame | None = None
+    projects: gpd.GeoDataFrame | None = None
     min_spacing_m: float | None = None
     min_gap_m: float | None = None
     ruleset: str = ""
@@ -86,6 +91,21 @@ def _distance_label(f: Finding) -> str | None:
     return f"{f.measured:g} {unit}".strip()
 
 
+def is_sample_waiver(f: Finding) -> bool:
+    """The finding is waived by a fictitious sample waiver (``"sample": true``, item 7)."""
+    return bool(f.waived and (f.waiver or {}).get("sample"))
+
+
+def _finding_key_label(f: Finding, lang: str) -> str:
+    """``错误`` / ``已豁免`` / ``已豁免（示例豁免 / sample waiver）``."""
+    label = t(lang, _finding_key(f))
+    if is_sample_waiver(f):
+        label += (
+            f"（{t(lang, 'sample_waiver')}）" if lang == "zh" else f" ({t(lang, 'sample_waiver')})"
+        )
+    return label
+
+
 def _finding_popup(f: Finding, lang: str) -> str:
     rows: list[tuple[str, Any]] = [
         ("rule", f.rule),
@@ -98,10 +118,19 @@ def _finding_popup(f: Finding, lang: str) -> str:
         ("limit", f.limit),
         ("measure unit", _measure_unit(f) or None),
         ("waived", "yes" if f.waived else None),
+        ("sample waiver", SAMPLE_WAIVER if is_sample_waiver(f) else None),
     ]
     for k, v in (f.waiver or {}).items():
         rows.append((f"waiver.{k}", v))
-    return popup_table(f"{t(lang, _finding_key(f))}: {f.rule} {f.clause}", rows)
+    return popup_table(f"{_finding_key_label(f, lang)}: {f.rule} {f.clause}", rows)
+
+
+def _feasible_tip(category: Any, lang: str) -> str:
+    """``可选址范围（制造业）``: the feasible area's tooltip names its category."""
+    if not isinstance(category, str) or not category:
+        return t(lang, "feasible")
+    word = t(lang, category) if category in CATEGORY_COLORS else category
+    return f"{t(lang, 'feasible')}（{word}）" if lang == "zh" else f"{t(lang, 'feasible')} ({word})"
 
 
 def _finding_frame(inp: LayoutInputs, lang: str) -> tuple[gpd.GeoDataFrame, list[Finding]]:
@@ -144,10 +173,13 @@ def _finding_frame(inp: LayoutInputs, lang: str) -> tuple[gpd.GeoDataFrame, list
         p = {"_s": style, "_popup": _finding_popup(f, lang)}
         label = _distance_label(f) if line else None
         if label:
-            p["_label"] = esc(label)
+            p["_label"] = esc(
+                f"{label} {t(lang, 'sample_short')}" if is_sample_waiver(f) else label
+            )
             p["_lc"] = f"tg-dist-label tg-dist-{key}"
         else:
-            p["_tip"] = esc(f.message(lang))
+            tip = f.message(lang)
+            p["_tip"] = esc(f"{tip}（{SAMPLE_WAIVER}）" if is_sample_waiver(f) else tip)
         geoms.append(gs.iloc[0])
         props.append(p)
     frame = gpd.GeoDataFrame({"_i": range(len(geoms))}, geometry=geoms, crs=inp.units.crs)
@@ -167,12 +199,15 @@ def build_layout_map(inp: LayoutInputs, *, lang: str = "zh", tiles: str = "none"
     # --- units -------------------------------------------------------------------
     g_units = folium.FeatureGroup(name=t(lang, "units"), show=True).add_to(m)
     props = []
-    for row in units.drop(columns="geometry").to_dict("records"):
+    approx = flagged(units, "approximate").tolist()
+    for row, row_approx in zip(
+        units.drop(columns="geometry").to_dict("records"), approx, strict=True
+    ):
         zone = row.get("kind") == FUNCTIONAL_ZONE
         name = row.get("name_zh") if lang == "zh" else row.get("name_en") or row.get("name_zh")
         label = (
             f"{esc(name)}<br><small>（{esc(t(lang, 'approx_zone'))}）</small>"
-            if zone
+            if row_approx
             else esc(name)
         )
         props.append(
@@ -196,6 +231,7 @@ def build_layout_map(inp: LayoutInputs, *, lang: str = "zh", tiles: str = "none"
     if inp.feasible is not None and not inp.feasible.empty:
         feas = display_frame(inp.feasible, tiles)
         g_feas = folium.FeatureGroup(name=t(lang, "feasible"), show=False).add_to(m)
+        cats = feas["category"] if "category" in feas.columns else [None] * len(feas)
         props = [
             {
                 "_s": {
@@ -205,9 +241,9 @@ def build_layout_map(inp: LayoutInputs, *, lang: str = "zh", tiles: str = "none"
                     "fillOpacity": 0.35,
                     "className": "tg-feasible",
                 },
-                "_tip": esc(t(lang, "feasible")),
+                "_tip": esc(_feasible_tip(cat, lang)),
             }
-            for _ in range(len(feas))
+            for cat in cats
         ]
         exposed["feasible"] = geojson_layer(feature_collection(feas, props), g_feas)
 
@@ -317,6 +353,7 @@ def build_layout_map(inp: LayoutInputs, *, lang: str = "zh", tiles: str = "none"
     expose(m, "layout", exposed)
 
     # --- legend and title ----------------------------------------------------------------
+    prov = provenance(inp.units, inp.towns, inp.projects)
     cats = sorted(
         set(inp.towns.get("category", [])),
         key=lambda c: list(CATEGORY_COLORS).index(c) if c in CATEGORY_COLORS else 99,
@@ -336,7 +373,9 @@ def build_layout_map(inp: LayoutInputs, *, lang: str = "zh", tiles: str = "none"
             t(lang, "units"),
             [
                 LegendItem(t(lang, "district"), "#555555", kind="line"),
-                LegendItem(t(lang, "zone"), "#6a3d9a", kind="hatch"),
+                LegendItem(
+                    t(lang, "zone_approx" if prov.approx_zones else "zone"), "#6a3d9a", kind="hatch"
+                ),
             ],
         ),
         LegendSection(
@@ -378,9 +417,9 @@ def build_layout_map(inp: LayoutInputs, *, lang: str = "zh", tiles: str = "none"
     date = (inp.date or _dt.date.today()).isoformat()
     lines = [f"{t(lang, 'ruleset')}: {inp.ruleset or '—'}", f"{t(lang, 'date')}: {date}"]
     for f in listed:
-        lines.append(f"{t(lang, _finding_key(f))} {f.clause}: {f.message(lang)}")
+        lines.append(f"{_finding_key_label(f, lang)} {f.clause}: {f.message(lang)}")
     if tiles != "none":
         lines.append(f"{t(lang, 'tiles_note')}: {tiles}" + (" (GCJ-02)" if tiles == "amap" else ""))
     title = page_title(inp.title, t(lang, "layout_title"), lang)
-    add_html(m, title_html(title, lines, t(lang, "disclaimer")), "tg_title")
+    add_html(m, title_html(title, lines, disclaimer(prov, lang)), "tg_title")
     return m

@@ -68,12 +68,11 @@ def legend_html(sections: list[LegendSection]) -> str:
 
 
 def title_html(title: str, lines: list[str], warning: str) -> str:
-    """The title block: escaped title, escaped detail lines and the sample-data warning."""
+    """The title block: escaped title, escaped detail lines and the data warning (approximate
+    / synthetic data, see ``townsgis.webmap.provenance``; left out when ``warning`` is empty)."""
     body = "".join(f"<div>{esc(line)}</div>" for line in lines)
-    return (
-        f'<div class="tg-box tg-title" id="tg-title"><h1>{esc(title)}</h1>{body}'
-        f'<div class="tg-warn">{esc(warning)}</div></div>'
-    )
+    warn = f'<div class="tg-warn">{esc(warning)}</div>' if warning else ""
+    return f'<div class="tg-box tg-title" id="tg-title"><h1>{esc(title)}</h1>{body}{warn}</div>'
 
 
 def add_html(m, html: str, name: str) -> None:

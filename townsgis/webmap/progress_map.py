@@ -22,6 +22,7 @@ from townsgis.webmap.common import base_map, expose, geojson_layer, js_snippet, 
 from townsgis.webmap.display import display_frame, feature_collection
 from townsgis.webmap.escape import esc, json_for_script, popup_table
 from townsgis.webmap.legend import LegendItem, LegendSection, add_html, legend_html, title_html
+from townsgis.webmap.provenance import disclaimer, provenance
 from townsgis.webmap.style import (
     RATIO_BREAKS,
     RATIO_COLORS,
@@ -255,5 +256,6 @@ def build_progress_map(
     if tiles != "none":
         lines.append(f"{t(lang, 'tiles_note')}: {tiles}" + (" (GCJ-02)" if tiles == "amap" else ""))
     head = page_title(title, t(lang, "progress_title"), lang)
-    add_html(m, title_html(head, lines, t(lang, "disclaimer")), "tg_title")
+    warning = disclaimer(provenance(ds.units, ds.towns, ds.projects), lang)
+    add_html(m, title_html(head, lines, warning), "tg_title")
     return m

@@ -1,0 +1,58 @@
+"""Print maps' notes and source lines come from the data's flags (review item 6), never the
+Huzhou notice hard-coded: towns/units ``approximate``, projects ``synthetic``, towns ``source``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from townsgis.printmap.scenes import layout_scene, progress_scene
+from townsgis.project import Project
+
+HUZHOU_NOTICE = "湖州市特色小镇通知"
+
+
+def _set(path: Path, key: str, value) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for f in data["features"]:
+        f["properties"][key] = value
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.fixture
+def exact_project(project_copy: Path) -> Project:
+    """The bundled project with every flag False (exact towns and zones, real projects)."""
+    _set(project_copy / "layers" / "towns.geojson", "approximate", False)
+    _set(project_copy / "data" / "boundaries" / "units.geojson", "approximate", False)
+    _set(project_copy / "layers" / "projects.geojson", "synthetic", False)
+    return Project.open(project_copy)
+
+
+def test_bundled_layout_notes_say_approximate():
+    scene = layout_scene(Project.open(None), lang="zh")
+    notes = "\n".join(scene.notes)
+    assert "小镇位置为近似" in notes and "2 个功能区范围为示意性替代范围" in notes
+    assert any(s.startswith("小镇：") and "近似" in s for s in scene.sources)
+    assert not any(HUZHOU_NOTICE in s for s in scene.sources)
+
+
+def test_exact_project_has_no_approximate_or_synthetic_notes(exact_project):
+    scene = layout_scene(exact_project, lang="zh")
+    text = "\n".join(scene.notes + scene.sources)
+    assert "近似" not in text and "示意" not in text and HUZHOU_NOTICE not in text
+    assert "小镇：项目小镇图层（towns）" in scene.sources
+    p = progress_scene(exact_project, lang="zh")
+    assert "合成" not in "\n".join(p.notes) and "合成" not in p.town_style.label
+
+
+def test_bundled_progress_says_synthetic():
+    p = progress_scene(Project.open(None), lang="en")
+    assert any("synthetic" in n for n in p.notes) and "synthetic" in p.town_style.label
+
+
+def test_towns_source_column_is_the_source_line(project_copy):
+    _set(project_copy / "layers" / "towns.geojson", "source", "某市 2024 年小镇名单")
+    scene = layout_scene(Project.open(project_copy), lang="zh")
+    assert any(s.startswith("小镇：某市 2024 年小镇名单") for s in scene.sources)

@@ -1,0 +1,88 @@
+"""Only current feasible areas are drawn on the layout map (review item 8): rows of the
+rule set mapped, files newer than the towns layer and the rule set; category in the tooltip."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box
+
+from townsgis.project import Project
+from townsgis.webmap.api import feasible_layers, layout_html
+from townsgis.webmap.layout import _feasible_tip
+
+RULESET = "huzhou-2018"
+
+
+def _write(project: Path, name: str, rows: dict, *, age_s: float = 0.0) -> Path:
+    n = len(next(iter(rows.values())))
+    geoms = [box(119.6 + 0.1 * i, 30.5, 119.65 + 0.1 * i, 30.55) for i in range(n)]
+    path = project / "maps" / f"feasible-{name}.geojson"
+    gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326").to_file(path)
+    if age_s:
+        t = (project / "layers" / "towns.geojson").stat().st_mtime - age_s
+        os.utime(path, (t, t))
+    return path
+
+
+def _js(text: str) -> str:
+    """``text`` as folium writes it inside the page's GeoJSON (non-ASCII as \\uXXXX)."""
+    return json.dumps(text)[1:-1]
+
+
+def _inputs(project: Path) -> tuple[Path, ...]:
+    return (project / "layers" / "towns.geojson", project / "rules" / f"{RULESET}.toml")
+
+
+def test_only_rows_of_the_mapped_ruleset_are_kept(project_copy):
+    _write(project_copy, "a", {"ruleset": [RULESET, "other-2020"], "category": ["tourism"] * 2})
+    _write(project_copy, "b", {"category": ["services"]})  # no ruleset column: unknown origin
+    got = feasible_layers(Project.open(project_copy), RULESET, newer_than=_inputs(project_copy))
+    assert got is not None and list(got["ruleset"]) == [RULESET]
+
+
+def test_no_matching_row_gives_none(project_copy):
+    _write(project_copy, "a", {"ruleset": ["other-2020"], "category": ["tourism"]})
+    assert feasible_layers(Project.open(project_copy), RULESET) is None
+
+
+def test_a_file_older_than_the_towns_layer_is_skipped(project_copy):
+    _write(project_copy, "old", {"ruleset": [RULESET], "category": ["tourism"]}, age_s=60)
+    _write(project_copy, "new", {"ruleset": [RULESET], "category": ["services"]})
+    got = feasible_layers(Project.open(project_copy), RULESET, newer_than=_inputs(project_copy))
+    assert list(got["category"]) == ["services"]
+
+
+def test_editing_the_towns_layer_makes_a_feasible_area_stale(project_copy):
+    _write(project_copy, "x", {"ruleset": [RULESET], "category": ["tourism"]})
+    project = Project.open(project_copy)
+    assert feasible_layers(project, RULESET, newer_than=_inputs(project_copy)) is not None
+    towns = project_copy / "layers" / "towns.geojson"
+    t = (project_copy / "maps" / "feasible-x.geojson").stat().st_mtime + 5
+    os.utime(towns, (t, t))
+    assert feasible_layers(project, RULESET, newer_than=_inputs(project_copy)) is None
+
+
+def test_layout_map_draws_only_the_current_area_with_its_category(project_copy):
+    _write(project_copy, "cur", {"ruleset": [RULESET], "category": ["manufacturing"]})
+    _write(project_copy, "old", {"ruleset": [RULESET], "category": ["tourism"]}, age_s=60)
+    _write(project_copy, "oth", {"ruleset": ["other-2020"], "category": ["services"]})
+    html = layout_html(Project.open(project_copy), lang="zh")
+    assert _js("可选址范围（制造业）") in html
+    assert _js("可选址范围（休闲旅游）") not in html and _js("可选址范围（其他服务业）") not in html
+
+
+@pytest.mark.parametrize(
+    ("category", "lang", "tip"),
+    [
+        ("tourism", "zh", "可选址范围（休闲旅游）"),
+        ("manufacturing", "en", "Feasible area (manufacturing)"),
+        (None, "zh", "可选址范围"),
+    ],
+)
+def test_feasible_tooltip_names_the_category(category, lang, tip):
+    assert _feasible_tip(category, lang) == tip
