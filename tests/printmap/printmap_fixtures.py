@@ -94,4 +94,6 @@ def make_scene(lang: str = "zh", towns: bool = True, review: str | None = "浙S�
         sources=["测试数据（合成）" if lang == "zh" else "test data (synthetic)"],
         notes=["小镇位置为近似，边界为示意。" if lang == "zh" else "Approximate locations."],
         review_number=review,
+        city_name="湖州市" if lang == "zh" else "Huzhou",
+        province_name="浙江省" if lang == "zh" else "Zhejiang",
     )

@@ -56,3 +56,28 @@ def test_towns_source_column_is_the_source_line(project_copy):
     _set(project_copy / "layers" / "towns.geojson", "source", "某市 2024 年小镇名单")
     scene = layout_scene(Project.open(project_copy), lang="zh")
     assert any(s.startswith("小镇：某市 2024 年小镇名单") for s in scene.sources)
+
+
+def test_inset_names_the_project_city_and_province(project_copy):
+    toml = project_copy / "townsgis.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('name_zh = "湖州市"', 'name_zh = "测试市"'),
+        encoding="utf-8",
+    )
+    _set(project_copy / "data" / "boundaries" / "province.geojson", "name_zh", "测试省")
+    scene = layout_scene(Project.open(project_copy), lang="zh")
+    assert scene.inset_caption() == "测试市在测试省的位置"
+
+
+def test_inset_without_names_is_generic_and_never_huzhou():
+    import matplotlib
+    from printmap_fixtures import make_scene
+
+    from townsgis.printmap import fonts
+    from townsgis.printmap.render import render
+
+    scene = make_scene("zh")
+    scene.city_name = scene.province_name = ""
+    with matplotlib.rc_context(fonts.rc_params()):
+        text = fonts.figure_text(render(scene, dpi=50))
+    assert "位置示意" in text and "湖州市" not in text and "浙江省" not in text

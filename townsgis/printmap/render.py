@@ -452,7 +452,8 @@ def _draw_title(fig, sheet: _Sheet, scene: MapScene, m: float, title_h: float) -
 def _draw_inset(fig, sheet: _Sheet, scene: MapScene, box, s: float) -> None:
     x0, y0, x1, y1 = box
     cap_h = 5 * s
-    fig.text(x0 / sheet.w, y1 / sheet.h, scene.t("inset"), ha="left", va="top", fontsize=7.5 * s)
+    caption = scene.inset_caption()
+    fig.text(x0 / sheet.w, y1 / sheet.h, caption, ha="left", va="top", fontsize=7.5 * s)
     ax = fig.add_axes(sheet.rect(x0, y0, x1, y1 - cap_h))
     ax.set_xticks([])
     ax.set_yticks([])
@@ -477,18 +478,26 @@ def _draw_inset(fig, sheet: _Sheet, scene: MapScene, box, s: float) -> None:
     ax.set_xlabel("")
     ax.set_ylabel("")
     c = city.union_all().centroid
-    name = "湖州市" if scene.lang == "zh" else "Huzhou"
-    prov = "浙江省" if scene.lang == "zh" else "Zhejiang"
-    ax.annotate(
-        name,
-        (c.x, c.y),
-        xytext=(10 * s, 4 * s),
-        textcoords="offset points",
-        fontsize=6.5 * s,
-        color=FINDING_COLOR,
-        arrowprops={"arrowstyle": "-", "lw": 0.4, "color": FINDING_COLOR},
-    )
-    ax.text(0.62, 0.04, prov, transform=ax.transAxes, ha="center", fontsize=6.5 * s, color="0.3")
+    if scene.city_name:
+        ax.annotate(
+            scene.city_name,
+            (c.x, c.y),
+            xytext=(10 * s, 4 * s),
+            textcoords="offset points",
+            fontsize=6.5 * s,
+            color=FINDING_COLOR,
+            arrowprops={"arrowstyle": "-", "lw": 0.4, "color": FINDING_COLOR},
+        )
+    if scene.province_name:
+        ax.text(
+            0.62,
+            0.04,
+            scene.province_name,
+            transform=ax.transAxes,
+            ha="center",
+            fontsize=6.5 * s,
+            color="0.3",
+        )
 
 
 def _draw_legend(fig, sheet: _Sheet, scene: MapScene, box, s: float) -> None:

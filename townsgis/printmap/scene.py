@@ -30,7 +30,8 @@ TEXT = {
         "findings": "规则发现",
         "no_findings": "无规则发现",
         "legend": "图例",
-        "inset": "湖州市在浙江省的位置",
+        "inset": "{city}在{province}的位置",
+        "inset_plain": "位置示意",
         "ruleset": "规则集",
         "date": "制图日期",
         "crs": "坐标系：CGCS2000 高斯-克吕格 3° 带（中央经线 {cm}°E，{epsg}）",
@@ -51,7 +52,8 @@ TEXT = {
         "findings": "Rule findings",
         "no_findings": "No rule findings",
         "legend": "Legend",
-        "inset": "Huzhou in Zhejiang",
+        "inset": "{city} in {province}",
+        "inset_plain": "Location",
         "ruleset": "Rule set",
         "date": "Date",
         "crs": "CRS: CGCS2000 3° Gauss-Krüger, CM {cm}°E ({epsg})",
@@ -117,12 +119,20 @@ class MapScene:
     sources: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     review_number: str | None = None
+    city_name: str = ""  # the project's city (inset caption and label); "" = none shown
+    province_name: str = ""  # from the province boundary's name_zh/name_en
     extra: dict[str, Any] = field(default_factory=dict)
 
     def t(self, key: str, **kw) -> str:
         """Localised fixed text."""
         s = TEXT["en" if self.lang == "en" else "zh"][key]
         return s.format(**kw) if kw else s
+
+    def inset_caption(self) -> str:
+        """``湖州市在浙江省的位置`` from the project's names; generic when one is unknown."""
+        if self.city_name and self.province_name:
+            return self.t("inset", city=self.city_name, province=self.province_name)
+        return self.t("inset_plain")
 
     def town_name(self, row) -> str:
         if self.lang == "en" and "name_en" in row and isinstance(row["name_en"], str):

@@ -75,6 +75,7 @@ def _base(
     lang = "en" if lang == "en" else "zh"
     city_name = project.name_zh if lang == "zh" else project.name_en
     default_title = TITLES[lang][kind].format(city=city_name, **fmt_title)
+    province = _boundary(project, "province", crs)
     scene = MapScene(
         kind=kind,
         title=title or default_title,
@@ -82,15 +83,29 @@ def _base(
         crs=crs,
         units=ds.metric("units"),
         towns=ds.metric("towns"),
-        province=_boundary(project, "province", crs),
+        province=province,
         city=_boundary(project, "city", crs),
         ruleset=f"{rs.id} v{rs.version}",
         date=dt.date.today().isoformat(),
         sources=_sources(ds, project, lang),
         notes=_notes(ds, lang, kind),
         review_number=review_number,
+        city_name=city_name,
+        province_name=_name(province, lang),
     )
     return ds, rs, scene
+
+
+def _name(frame, lang: str) -> str:
+    """The first row's ``name_en`` (lang en, if set) or ``name_zh``; "" without one."""
+    if frame is None or not len(frame):
+        return ""
+    row = frame.iloc[0]
+    for col in ("name_en", "name_zh") if lang == "en" else ("name_zh",):
+        v = row.get(col)
+        if isinstance(v, str) and v.strip():
+            return v.strip()
+    return ""
 
 
 def _boundary(project: Project, name: str, crs):
@@ -121,9 +136,13 @@ def _sources(ds, project: Project, lang: str) -> list[str]:
         for v, approx in zip(f["source"], flagged(f, "approximate"), strict=True):
             if not isinstance(v, str):
                 continue
-            short = v.split(";")[0].split(" (")[0].strip()
-            if short and approx and lang == "zh":
-                short = f"近似示意范围（{short}）"
+            short = v.split(";")[0].strip()
+            if short and approx:
+                short = short.split(" (")[0]  # the stand-in's file, not how it was cut
+                if lang == "zh":
+                    short = f"近似示意范围（{short}）"
+                elif "approximate" not in short.lower():
+                    short = f"approximate: {short}"
             if short and short not in seen:
                 seen.append(short)
     head = "行政区界：" if lang == "zh" else "Boundaries: "
