@@ -45,6 +45,17 @@ def test_only_rows_of_the_mapped_ruleset_are_kept(project_copy):
     assert got is not None and list(got["ruleset"]) == [RULESET]
 
 
+def test_files_left_out_are_reported(project_copy):
+    _write(project_copy, "a", {"ruleset": ["other-2020"], "category": ["tourism"]})
+    _write(project_copy, "b", {"ruleset": [RULESET], "category": ["tourism"]}, age_s=60)
+    _write(project_copy, "c", {"ruleset": [RULESET], "category": ["tourism"]})
+    skipped: list[Path] = []
+    feasible_layers(
+        Project.open(project_copy), RULESET, newer_than=_inputs(project_copy), skipped=skipped
+    )
+    assert [p.name for p in skipped] == ["feasible-a.geojson", "feasible-b.geojson"]
+
+
 def test_no_matching_row_gives_none(project_copy):
     _write(project_copy, "a", {"ruleset": ["other-2020"], "category": ["tourism"]})
     assert feasible_layers(Project.open(project_copy), RULESET) is None
@@ -74,6 +85,8 @@ def test_layout_map_draws_only_the_current_area_with_its_category(project_copy):
     html = layout_html(Project.open(project_copy), lang="zh")
     assert _js("可选址范围（制造业）") in html
     assert _js("可选址范围（休闲旅游）") not in html and _js("可选址范围（其他服务业）") not in html
+    assert "未显示 2 个可选址范围文件" in html  # the title block says what was left out
+    assert "feasible-old.geojson, feasible-oth.geojson" in html
 
 
 @pytest.mark.parametrize(

@@ -18,13 +18,20 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-def feasible_layers(project: Project, ruleset_id: str, *, newer_than: tuple[Path, ...] = ()):
+def feasible_layers(
+    project: Project,
+    ruleset_id: str,
+    *,
+    newer_than: tuple[Path, ...] = (),
+    skipped: list[Path] | None = None,
+):
     """The current feasible area(s) written by ``townsgis feasible``
     (``maps/feasible-*.geojson``), concatenated, WGS84; None when there is none.
 
     Stale ones are left out: files older than any of ``newer_than`` (the towns layer, the
     rule-set file: the area was computed before they changed) and rows whose ``ruleset``
-    column is not ``ruleset_id`` (or that have no ``ruleset`` column)."""
+    column is not ``ruleset_id`` (or that have no ``ruleset`` column). Files left out whole
+    are appended to ``skipped``."""
     import geopandas as gpd
     import pandas as pd
 
@@ -34,14 +41,14 @@ def feasible_layers(project: Project, ruleset_id: str, *, newer_than: tuple[Path
     newest_input = max((_mtime(p) for p in newer_than), default=0.0)
     frames = []
     for path in sorted(project.maps_dir.glob("feasible-*.geojson")):
-        if _mtime(path) < newest_input:
-            continue
-        gdf = read_layer(path)
-        if "ruleset" not in gdf.columns:
-            continue
-        gdf = gdf[gdf["ruleset"].astype(str) == str(ruleset_id)]
-        if len(gdf):
-            frames.append(gdf.to_crs(WGS84))
+        gdf = None if _mtime(path) < newest_input else read_layer(path)
+        if gdf is not None and "ruleset" in gdf.columns:
+            gdf = gdf[gdf["ruleset"].astype(str) == str(ruleset_id)]
+            if len(gdf):
+                frames.append(gdf.to_crs(WGS84))
+                continue
+        if skipped is not None:
+            skipped.append(path)
     if not frames:
         return None
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WGS84)
@@ -89,6 +96,10 @@ def layout_html(
     if ds.proposals is not None and not ds.proposals.empty:
         status = proposal_verdicts(ds, rs, project.layer_path("proposals"))
     limits = spatial_limits(rs)
+    stale: list[Path] = []
+    feasible = feasible_layers(
+        project, rs.id, newer_than=(project.layer_path("towns"), Path(rs_path)), skipped=stale
+    )
     inp = LayoutInputs(
         units=ds.units,
         towns=ds.towns,
@@ -96,9 +107,8 @@ def layout_html(
         metric_crs=result.metric_crs,
         proposals=ds.proposals,
         proposal_status=status,
-        feasible=feasible_layers(
-            project, rs.id, newer_than=(project.layer_path("towns"), Path(rs_path))
-        ),
+        feasible=feasible,
+        skipped_feasible=[p.name for p in stale],
         projects=ds.projects,
         min_spacing_m=limits.get("min_spacing_m") or None,
         min_gap_m=limits.get("min_gap_m") or None,

@@ -57,6 +57,7 @@ class LayoutInputs:
     proposal_status: list[dict[str, Any]] | None = None
     feasible: gpd.GeoDataFrame | None = None
     projects: gpd.GeoDataFrame | None = None
+    skipped_feasible: list[str] = field(default_factory=list)
     min_spacing_m: float | None = None
     min_gap_m: float | None = None
     ruleset: str = ""
@@ -416,6 +417,9 @@ def build_layout_map(inp: LayoutInputs, *, lang: str = "zh", tiles: str = "none"
 
     date = (inp.date or _dt.date.today()).isoformat()
     lines = [f"{t(lang, 'ruleset')}: {inp.ruleset or '—'}", f"{t(lang, 'date')}: {date}"]
+    if inp.skipped_feasible:
+        names = ", ".join(inp.skipped_feasible)
+        lines.append(t(lang, "feasible_skipped", n=len(inp.skipped_feasible), files=names))
     for f in listed:
         lines.append(f"{_finding_key_label(f, lang)} {f.clause}: {f.message(lang)}")
     if tiles != "none":
