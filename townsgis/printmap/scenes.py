@@ -32,7 +32,7 @@ TITLES = {
 }
 NOTES = {
     "zh": {
-        "towns": "小镇位置为近似（误差可达数公里），边界为示意，非规划红线。",
+        "towns": "小镇位置为近似，边界为示意，非规划红线。",
         "zones": "{n} 个功能区范围为示意性替代范围，非其法定边界。",
         "units": "{n} 个县区/功能区范围为示意性替代范围，非其法定边界。",
         "projects": "项目与投资数据为合成样例（synthetic），非真实统计。",
@@ -41,7 +41,7 @@ NOTES = {
         "不含类别占比（§3.1.3）与集聚度（§3.1.2b）；候选点请用 townsgis site 复核。",
     },
     "en": {
-        "towns": "Town locations are approximate (up to a few km); boundaries are illustrative.",
+        "towns": "Town locations are approximate; boundaries are illustrative.",
         "zones": "{n} functional zone(s) are approximate stand-ins, not their boundaries.",
         "units": "{n} unit(s) are approximate stand-ins, not their boundaries.",
         "projects": "Project and investment figures are synthetic sample data.",
