@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,28 @@ def project_copy(tmp_path: Path) -> Path:
             shutil.copytree(src / sub, dst / sub)
     (dst / "maps").mkdir(exist_ok=True)
     return dst
+
+
+def _set_property(path: Path, key: str, value) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for f in data["features"]:
+        f["properties"][key] = value
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.fixture
+def set_property():
+    """Set one property on every feature of a GeoJSON file (for edited project copies)."""
+    return _set_property
+
+
+@pytest.fixture
+def exact_project(project_copy: Path) -> Path:
+    """The bundled project with every flag False: exact towns and zones, real projects."""
+    _set_property(project_copy / "layers" / "towns.geojson", "approximate", False)
+    _set_property(project_copy / "data" / "boundaries" / "units.geojson", "approximate", False)
+    _set_property(project_copy / "layers" / "projects.geojson", "synthetic", False)
+    return project_copy
 
 
 @dataclass

@@ -3,7 +3,6 @@ Huzhou notice hard-coded: towns/units ``approximate``, projects ``synthetic``, t
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -14,20 +13,9 @@ from townsgis.project import Project
 HUZHOU_NOTICE = "湖州市特色小镇通知"
 
 
-def _set(path: Path, key: str, value) -> None:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    for f in data["features"]:
-        f["properties"][key] = value
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-
-
 @pytest.fixture
-def exact_project(project_copy: Path) -> Project:
-    """The bundled project with every flag False (exact towns and zones, real projects)."""
-    _set(project_copy / "layers" / "towns.geojson", "approximate", False)
-    _set(project_copy / "data" / "boundaries" / "units.geojson", "approximate", False)
-    _set(project_copy / "layers" / "projects.geojson", "synthetic", False)
-    return Project.open(project_copy)
+def exact_project_opened(exact_project: Path) -> Project:
+    return Project.open(exact_project)
 
 
 def test_bundled_layout_notes_say_approximate():
@@ -38,12 +26,12 @@ def test_bundled_layout_notes_say_approximate():
     assert not any(HUZHOU_NOTICE in s for s in scene.sources)
 
 
-def test_exact_project_has_no_approximate_or_synthetic_notes(exact_project):
-    scene = layout_scene(exact_project, lang="zh")
+def test_exact_project_has_no_approximate_or_synthetic_notes(exact_project_opened):
+    scene = layout_scene(exact_project_opened, lang="zh")
     text = "\n".join(scene.notes + scene.sources)
     assert "近似" not in text and "示意" not in text and HUZHOU_NOTICE not in text
     assert "小镇：项目小镇图层（towns）" in scene.sources
-    p = progress_scene(exact_project, lang="zh")
+    p = progress_scene(exact_project_opened, lang="zh")
     assert "合成" not in "\n".join(p.notes) and "合成" not in p.town_style.label
 
 
@@ -52,19 +40,19 @@ def test_bundled_progress_says_synthetic():
     assert any("synthetic" in n for n in p.notes) and "synthetic" in p.town_style.label
 
 
-def test_towns_source_column_is_the_source_line(project_copy):
-    _set(project_copy / "layers" / "towns.geojson", "source", "某市 2024 年小镇名单")
+def test_towns_source_column_is_the_source_line(project_copy, set_property):
+    set_property(project_copy / "layers" / "towns.geojson", "source", "某市 2024 年小镇名单")
     scene = layout_scene(Project.open(project_copy), lang="zh")
     assert any(s.startswith("小镇：某市 2024 年小镇名单") for s in scene.sources)
 
 
-def test_inset_names_the_project_city_and_province(project_copy):
+def test_inset_names_the_project_city_and_province(project_copy, set_property):
     toml = project_copy / "townsgis.toml"
     toml.write_text(
         toml.read_text(encoding="utf-8").replace('name_zh = "湖州市"', 'name_zh = "测试市"'),
         encoding="utf-8",
     )
-    _set(project_copy / "data" / "boundaries" / "province.geojson", "name_zh", "测试省")
+    set_property(project_copy / "data" / "boundaries" / "province.geojson", "name_zh", "测试省")
     scene = layout_scene(Project.open(project_copy), lang="zh")
     assert scene.inset_caption() == "测试市在测试省的位置"
 

@@ -4,7 +4,6 @@ towns ``approximate``, units ``approximate``, projects ``synthetic``, towns ``so
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import geopandas as gpd
 import pytest
@@ -22,22 +21,6 @@ ZONE_LEGEND = "功能区（示意范围）"
 def _frame(**cols) -> gpd.GeoDataFrame:
     n = len(next(iter(cols.values())))
     return gpd.GeoDataFrame(cols, geometry=[box(0, 0, 1, 1)] * n, crs="EPSG:4326")
-
-
-def _set(path: Path, key: str, value) -> None:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    for f in data["features"]:
-        f["properties"][key] = value
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-
-
-@pytest.fixture
-def exact_project(project_copy: Path) -> Path:
-    """The bundled project with every flag False: exact towns and zones, real projects."""
-    _set(project_copy / "layers" / "towns.geojson", "approximate", False)
-    _set(project_copy / "data" / "boundaries" / "units.geojson", "approximate", False)
-    _set(project_copy / "layers" / "projects.geojson", "synthetic", False)
-    return project_copy
 
 
 def test_no_flags_no_disclaimer():
