@@ -85,12 +85,13 @@ def read_table(path: str | Path) -> pd.DataFrame:
     return df
 
 
-def load_indicators(path: str | Path, town_ids: list[str] | set[str]) -> pd.DataFrame:
-    """Read and validate the indicators table. Returns it with ``quarter`` as an integer
-    index (see ``townsgis.progress.parse_quarter``), numbers as floats/ints and
-    ``guidance_station`` as bool, in file order. Raises DataError listing every problem."""
+def _read_with_towns(
+    path: str | Path, columns, town_ids: list[str] | set[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Read a table, require ``columns``, and start the cleaned frame with a ``town_id`` column
+    checked against ``town_ids``. Returns (raw, cleaned, problems so far)."""
     df = read_table(path)
-    problems = _missing_columns(df, INDICATOR_COLUMNS)
+    problems = _missing_columns(df, columns)
     if problems:
         raise DataError(_problem_text(str(path), problems))
     out = pd.DataFrame(index=df.index)
@@ -98,6 +99,14 @@ def load_indicators(path: str | Path, town_ids: list[str] | set[str]) -> pd.Data
     out["town_id"] = df["town_id"].astype(str).str.strip()
     for row in out.index[~out["town_id"].isin(known)]:
         problems.append(f"row {row}, column town_id: unknown town {out.at[row, 'town_id']!r}")
+    return df, out, problems
+
+
+def load_indicators(path: str | Path, town_ids: list[str] | set[str]) -> pd.DataFrame:
+    """Read and validate the indicators table. Returns it with ``quarter`` as an integer
+    index (see ``townsgis.progress.parse_quarter``), numbers as floats/ints and
+    ``guidance_station`` as bool, in file order. Raises DataError listing every problem."""
+    df, out, problems = _read_with_towns(path, INDICATOR_COLUMNS, town_ids)
     q = quarter_index(df["quarter"].astype(str))
     for row in q.index[q.isna()]:
         problems.append(f"row {row}, column quarter: {df.at[row, 'quarter']!r} is not YYYYQn")
@@ -146,15 +155,7 @@ def load_assessment(path: str | Path, town_ids: list[str] | set[str]) -> pd.Data
     """Read and validate the assessment table (town_id, year, grade, named, high_tech).
     Grades: 优秀/良好/合格/警告/降级/淘汰 (降格 is read as 降级). Raises DataError listing
     every problem (unknown town, bad year or grade, a town assessed twice in a year)."""
-    df = read_table(path)
-    problems = _missing_columns(df, ASSESSMENT_COLUMNS)
-    if problems:
-        raise DataError(_problem_text(str(path), problems))
-    out = pd.DataFrame(index=df.index)
-    known = set(map(str, town_ids))
-    out["town_id"] = df["town_id"].astype(str).str.strip()
-    for row in out.index[~out["town_id"].isin(known)]:
-        problems.append(f"row {row}, column town_id: unknown town {out.at[row, 'town_id']!r}")
+    df, out, problems = _read_with_towns(path, ASSESSMENT_COLUMNS, town_ids)
     year = pd.to_numeric(df["year"].astype(str).str.strip(), errors="coerce")
     for row in year.index[year.isna() | (year % 1 != 0) | (year < 1990) | (year > 2100)]:
         problems.append(f"row {row}, column year: {df.at[row, 'year']!r} is not a year")
