@@ -52,7 +52,13 @@ def set_property():
 
 @pytest.fixture
 def exact_project(project_copy: Path) -> Path:
-    """The bundled project with every flag False: exact towns and zones, real projects."""
+    """The bundled project with every flag False: exact towns and zones, real projects, and
+    not marked as sample data in townsgis.toml."""
+    cfg = project_copy / "townsgis.toml"
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace("sample_data = true", "sample_data = false"),
+        encoding="utf-8",
+    )
     _set_property(project_copy / "layers" / "towns.geojson", "approximate", False)
     _set_property(project_copy / "data" / "boundaries" / "units.geojson", "approximate", False)
     _set_property(project_copy / "layers" / "projects.geojson", "synthetic", False)

@@ -98,6 +98,11 @@ class Project:
         return self.config.get("name_en", self.root.name)
 
     @property
+    def sample_data(self) -> bool:
+        """True when the project's layers are sample data; maps and exports then say so."""
+        return bool(self.config.get("sample_data", False))
+
+    @property
     def city_code(self) -> str | None:
         return self.config.get("city_code")
 
@@ -124,6 +129,8 @@ name_zh = "{name}"
 name_en = "{name}"
 city_code = ""
 default_ruleset = "huzhou-2018"
+# Set to true only for demonstration data: maps and exports then say "sample data".
+sample_data = false
 # WGS84 lon/lat box outside which coordinates are flagged as implausible; set it for your city.
 # region_bbox = [min_lon, min_lat, max_lon, max_lat]
 """

@@ -69,3 +69,8 @@ def test_inset_without_names_is_generic_and_never_huzhou():
     with matplotlib.rc_context(fonts.rc_params()):
         text = fonts.figure_text(render(scene, dpi=50))
     assert "位置示意" in text and "湖州市" not in text and "浙江省" not in text
+
+
+def test_bundled_export_notes_say_sample_data():
+    scene = layout_scene(Project.open(), lang="zh")
+    assert any(n.startswith("示例数据") for n in scene.notes)

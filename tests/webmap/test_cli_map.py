@@ -41,7 +41,7 @@ def test_layout_english(cli, project_copy, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert (
         "Layout of characteristic towns" in html
-        and "Town locations and boundaries are approximate" in html
+        and "Sample data; town locations and boundaries are approximate" in html
     )
 
 

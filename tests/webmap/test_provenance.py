@@ -91,3 +91,16 @@ def test_exact_project_maps_have_no_disclaimer(exact_project):
     assert ZONE_LABEL not in layout and ZONE_LEGEND not in layout  # zones not flagged
     title = _title(progress_html(project, lang="en"))
     assert "tg-warn" not in title and "synthetic" not in title and "approximate" not in title
+
+
+def test_sample_project_setting_leads_the_disclaimer():
+    p = provenance(_frame(kind=["county"]), _frame(approximate=[True]), sample=True)
+    assert disclaimer(p, "zh").startswith("示例数据；小镇位置和边界为近似示意")
+    assert disclaimer(p, "en").startswith("Sample data; town locations")
+    assert disclaimer(provenance(_frame(kind=["county"]), _frame(name=["x"]), sample=True), "zh")
+
+
+def test_bundled_project_is_marked_sample_and_its_maps_say_so():
+    project = Project.open()
+    assert project.sample_data
+    assert "示例数据" in progress_html(project)

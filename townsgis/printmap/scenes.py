@@ -32,6 +32,7 @@ TITLES = {
 }
 NOTES = {
     "zh": {
+        "sample": "示例数据：仅供演示与测试，非官方规划或统计。",
         "towns": "小镇位置为近似，边界为示意，非规划红线。",
         "zones": "{n} 个功能区范围为示意性替代范围，非其法定边界。",
         "units": "{n} 个县区/功能区范围为示意性替代范围，非其法定边界。",
@@ -41,6 +42,7 @@ NOTES = {
         "不含类别占比（§3.1.3）与集聚度（§3.1.2b）；候选点请用 townsgis site 复核。",
     },
     "en": {
+        "sample": "Sample data: for demonstration and testing, not official plans or statistics.",
         "towns": "Town locations are approximate; boundaries are illustrative.",
         "zones": "{n} functional zone(s) are approximate stand-ins, not their boundaries.",
         "units": "{n} unit(s) are approximate stand-ins, not their boundaries.",
@@ -156,7 +158,9 @@ def _notes(ds, lang: str, kind: str) -> list[str]:
 
     n = NOTES[lang]
     out = []
-    prov = provenance(ds.units, ds.towns, ds.projects)
+    prov = provenance(ds.units, ds.towns, ds.projects, sample=ds.project.sample_data)
+    if prov.sample:
+        out.append(n["sample"])
     if prov.towns_approximate:
         out.append(n["towns"])
     if prov.approx_units:

@@ -110,6 +110,7 @@ def layout_html(
         feasible=feasible,
         skipped_feasible=[p.name for p in stale],
         projects=ds.projects,
+        sample=project.sample_data,
         min_spacing_m=limits.get("min_spacing_m") or None,
         min_gap_m=limits.get("min_gap_m") or None,
         ruleset=f"{rs.id} {rs.version} {rs.title(lang)}",

@@ -58,6 +58,7 @@ class LayoutInputs:
     feasible: gpd.GeoDataFrame | None = None
     projects: gpd.GeoDataFrame | None = None
     skipped_feasible: list[str] = field(default_factory=list)
+    sample: bool = False
     min_spacing_m: float | None = None
     min_gap_m: float | None = None
     ruleset: str = ""
@@ -354,7 +355,7 @@ def build_layout_map(inp: LayoutInputs, *, lang: str = "zh", tiles: str = "none"
     expose(m, "layout", exposed)
 
     # --- legend and title ----------------------------------------------------------------
-    prov = provenance(inp.units, inp.towns, inp.projects)
+    prov = provenance(inp.units, inp.towns, inp.projects, sample=inp.sample)
     cats = sorted(
         set(inp.towns.get("category", [])),
         key=lambda c: list(CATEGORY_COLORS).index(c) if c in CATEGORY_COLORS else 99,

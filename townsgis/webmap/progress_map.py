@@ -256,6 +256,8 @@ def build_progress_map(
     if tiles != "none":
         lines.append(f"{t(lang, 'tiles_note')}: {tiles}" + (" (GCJ-02)" if tiles == "amap" else ""))
     head = page_title(title, t(lang, "progress_title"), lang)
-    warning = disclaimer(provenance(ds.units, ds.towns, ds.projects), lang)
+    warning = disclaimer(
+        provenance(ds.units, ds.towns, ds.projects, sample=ds.project.sample_data), lang
+    )
     add_html(m, title_html(head, lines, warning), "tg_title")
     return m

@@ -15,6 +15,7 @@ MAX_SOURCES = 3  # distinct source strings shown on one line
 
 TEXT = {
     "zh": {
+        "sample": "示例数据",
         "towns": "小镇位置和边界为近似示意",
         "zones": "{n} 个功能区范围为近似示意，非官方边界",
         "units": "{n} 个县区/功能区范围为近似示意，非官方边界",
@@ -26,7 +27,8 @@ TEXT = {
         "end": "。",
     },
     "en": {
-        "towns": "Town locations and boundaries are approximate",
+        "sample": "sample data",
+        "towns": "town locations and boundaries are approximate",
         "zones": "{n} functional zone(s) approximate, not official boundaries",
         "units": "{n} unit(s) approximate, not official boundaries",
         "projects": "projects are synthetic",
@@ -56,6 +58,7 @@ class Provenance:
     (all / functional zones only); ``towns_sources`` are the distinct ``source`` values."""
 
     towns_approximate: bool = False
+    sample: bool = False
     approx_units: int = 0
     approx_zones: int = 0
     projects_synthetic: bool = False
@@ -63,11 +66,17 @@ class Provenance:
 
     @property
     def any(self) -> bool:
-        return self.towns_approximate or self.approx_units > 0 or self.projects_synthetic
+        return (
+            self.sample
+            or self.towns_approximate
+            or self.approx_units > 0
+            or self.projects_synthetic
+        )
 
 
-def provenance(units: Any, towns: Any, projects: Any = None) -> Provenance:
-    """The flags of ``units``, ``towns`` and (optional) ``projects`` frames."""
+def provenance(units: Any, towns: Any, projects: Any = None, *, sample: bool = False) -> Provenance:
+    """The flags of ``units``, ``towns`` and (optional) ``projects`` frames; ``sample`` is the
+    project's own ``sample_data`` setting (``townsgis.toml``)."""
     approx = flagged(units, "approximate")
     zones = 0
     if units is not None and "kind" in units.columns:
@@ -80,6 +89,7 @@ def provenance(units: Any, towns: Any, projects: Any = None) -> Provenance:
                 sources.append(v)
     return Provenance(
         towns_approximate=bool(flagged(towns, "approximate").any()),
+        sample=sample,
         approx_units=int(approx.sum()),
         approx_zones=zones,
         projects_synthetic=bool(flagged(projects, "synthetic").any()),
@@ -91,7 +101,7 @@ def disclaimer(p: Provenance, lang: str, *, projects: bool = True) -> str:
     """One sentence naming what is approximate/synthetic; "" when the data claims nothing.
     ``projects=False`` leaves the projects out (a map that does not use them)."""
     tx = TEXT["en" if lang == "en" else "zh"]
-    parts = []
+    parts = [tx["sample"]] if p.sample else []
     if p.towns_approximate:
         parts.append(tx["towns"])
     if p.approx_units:
