@@ -67,12 +67,11 @@ def _base(
     title: str | None,
     review_number: str | None,
     fmt_title: dict,
+    loaded: tuple | None = None,
 ):
-    from townsgis.dataset import load_dataset
-    from townsgis.ruleset import load_ruleset
-
-    rs = load_ruleset(project.ruleset_path(ruleset_name))
-    ds = load_dataset(project, crs_override=rs.analysis_crs)
+    """Dataset, rule set and the common scene of every kind; ``loaded`` is a ``(ds, rs)``
+    pair a caller has already loaded with ``_load``."""
+    ds, rs = loaded or _load(project, ruleset_name)
     crs = ds.metric_crs
     lang = "en" if lang == "en" else "zh"
     city_name = project.name_zh if lang == "zh" else project.name_en
@@ -205,13 +204,16 @@ def progress_scene(
     from townsgis import progress
     from townsgis.errors import DataError
 
-    ds0 = _peek(project)
-    if ds0.projects is None:
+    loaded = _load(project, ruleset)
+    ds = loaded[0]
+    if ds.projects is None:
         raise DataError(f"{project.layer_path('projects')}: no projects layer for a progress map")
-    hist = progress.parse_history(ds0.projects)
+    hist = progress.parse_history(ds.projects)
     q = progress.parse_quarter(quarter) if quarter else progress.as_of_quarter(hist)
     qs = progress.format_quarter(q)
-    ds, rs, scene = _base(project, "progress", lang, ruleset, title, review_number, {"quarter": qs})
+    ds, rs, scene = _base(
+        project, "progress", lang, ruleset, title, review_number, {"quarter": qs}, loaded
+    )
     from townsgis.webmap.provenance import flagged
 
     tp = progress.town_progress(ds, q)
@@ -227,10 +229,13 @@ def progress_scene(
     return scene
 
 
-def _peek(project: Project):
+def _load(project: Project, ruleset_name: str | None):
+    """The rule set and the dataset in the rule set's analysis CRS: ``(ds, rs)``."""
     from townsgis.dataset import load_dataset
+    from townsgis.ruleset import load_ruleset
 
-    return load_dataset(project)
+    rs = load_ruleset(project.ruleset_path(ruleset_name))
+    return load_dataset(project, crs_override=rs.analysis_crs), rs
 
 
 def site_scene(
