@@ -10,9 +10,10 @@ import geopandas as gpd
 from pyproj import CRS
 
 from townsgis.checks import KINDS, RuleContext
-from townsgis.dataset import Dataset, assign_units
+from townsgis.dataset import Dataset, assign_units, load_dataset
 from townsgis.findings import Finding, Severity
-from townsgis.ruleset import RuleSet
+from townsgis.project import Project
+from townsgis.ruleset import RuleSet, load_ruleset
 from townsgis.waivers import Waiver, apply_waivers, load_waivers
 
 FAIL_ON = ("error", "warning")
@@ -55,6 +56,17 @@ class CheckResult:
 
     def exit_code(self, fail_on: str = "error") -> int:
         return 1 if self.summary(fail_on)["verdict"] == "fail" else 0
+
+
+def load_inputs(
+    project: Project, ruleset: str | None = None, *, layout_only: bool = False
+) -> tuple[Dataset, RuleSet]:
+    """The rule set ``ruleset`` (id or .toml path; default: the project's) and the project's
+    layers, schema-checked, in that rule set's analysis CRS. ``layout_only`` skips projects
+    and proposals."""
+    rs = load_ruleset(project.ruleset_path(ruleset))
+    ds = load_dataset(project, crs_override=rs.analysis_crs, layout_only=layout_only)
+    return ds, rs
 
 
 def build_context(

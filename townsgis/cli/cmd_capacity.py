@@ -27,13 +27,11 @@ def capacity(
 ) -> None:
     """Remaining provincial and total slots per unit and city-wide, and the fewest additions
     (within the caps) or removals that bring the category mix within its shares."""
-    from townsgis.dataset import load_dataset
-    from townsgis.ruleset import load_ruleset
+    from townsgis.engine import load_inputs
     from townsgis.siting import capacity as compute
 
     proj = open_project(project)
-    rs = load_ruleset(proj.ruleset_path(ruleset))
-    ds = load_dataset(proj, crs_override=rs.analysis_crs, layout_only=True)
+    ds, rs = load_inputs(proj, ruleset, layout_only=True)
     report = compute(ds, rs)
     if fmt == TextFormat.json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

@@ -40,15 +40,12 @@ def check(
 
     Exit 0 when no unwaived finding reaches --fail-on, 1 otherwise, 2 on bad input.
     """
-    from townsgis.dataset import load_dataset
-    from townsgis.engine import run_rules
+    from townsgis.engine import load_inputs, run_rules
     from townsgis.layers import write_text_atomic
     from townsgis.report import render
-    from townsgis.ruleset import load_ruleset
 
     proj = open_project(project)
-    rs = load_ruleset(proj.ruleset_path(ruleset))
-    ds = load_dataset(proj, crs_override=rs.analysis_crs)
+    ds, rs = load_inputs(proj, ruleset)
     result = run_rules(ds, rs)
     text = render(result, fmt.value, lang.value, fail_on.value)
     if output is not None:

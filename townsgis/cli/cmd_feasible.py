@@ -44,14 +44,12 @@ def feasible(
 ) -> None:
     """Write the area where one more town's centroid passes every spatial rule as a layer
     (GeoJSON/GPKG, WGS84; default maps/feasible-<category>.geojson) and print its area in km²."""
-    from townsgis.dataset import load_dataset
+    from townsgis.engine import load_inputs
     from townsgis.layers import write_layer
-    from townsgis.ruleset import load_ruleset
     from townsgis.siting import feasible_area
 
     proj = open_project(project)
-    rs = load_ruleset(proj.ruleset_path(ruleset))
-    ds = load_dataset(proj, crs_override=rs.analysis_crs, layout_only=True)
+    ds, rs = load_inputs(proj, ruleset, layout_only=True)
     res = feasible_area(ds, rs, category=category, level=level, unit=unit, area_km2=area_km2)
     path = Path(output) if output else proj.maps_dir / f"feasible-{category}.geojson"
     write_layer(res.layer, path)

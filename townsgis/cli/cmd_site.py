@@ -60,8 +60,7 @@ def site(
     causes, the 3 nearest towns (boundary distance, km) and the remaining caps.
     --category/--level/--area-km2, when given, override a file's fields.
     Exit 0 all pass, 1 any fails, 2 bad input."""
-    from townsgis.dataset import load_dataset
-    from townsgis.ruleset import load_ruleset
+    from townsgis.engine import load_inputs
     from townsgis.siting import evaluate_sites, sites_from_file, sites_from_point
 
     modes = [lon is not None or lat is not None, boundary is not None, file is not None]
@@ -70,8 +69,7 @@ def site(
     if modes[0] and (lon is None or lat is None):
         raise TownsgisError("--lon and --lat go together; give both")
     proj = open_project(project)
-    rs = load_ruleset(proj.ruleset_path(ruleset))
-    ds = load_dataset(proj, crs_override=rs.analysis_crs, layout_only=True)
+    ds, rs = load_inputs(proj, ruleset, layout_only=True)
     if modes[0]:
         if category is None or level is None:
             raise TownsgisError("a point site needs --category and --level")

@@ -70,8 +70,10 @@ def _base(
     loaded: tuple | None = None,
 ):
     """Dataset, rule set and the common scene of every kind; ``loaded`` is a ``(ds, rs)``
-    pair a caller has already loaded with ``_load``."""
-    ds, rs = loaded or _load(project, ruleset_name)
+    pair a caller has already loaded with ``townsgis.engine.load_inputs``."""
+    from townsgis.engine import load_inputs
+
+    ds, rs = loaded or load_inputs(project, ruleset_name)
     crs = ds.metric_crs
     lang = "en" if lang == "en" else "zh"
     city_name = project.name_zh if lang == "zh" else project.name_en
@@ -202,9 +204,10 @@ def progress_scene(
 ) -> MapScene:
     """Towns coloured by invested-to-date / planned investment at ``quarter`` (default: latest)."""
     from townsgis import progress
+    from townsgis.engine import load_inputs
     from townsgis.errors import DataError
 
-    loaded = _load(project, ruleset)
+    loaded = load_inputs(project, ruleset)
     ds = loaded[0]
     if ds.projects is None:
         raise DataError(f"{project.layer_path('projects')}: no projects layer for a progress map")
@@ -227,15 +230,6 @@ def progress_scene(
     )
     scene.extra["quarter"] = qs
     return scene
-
-
-def _load(project: Project, ruleset_name: str | None):
-    """The rule set and the dataset in the rule set's analysis CRS: ``(ds, rs)``."""
-    from townsgis.dataset import load_dataset
-    from townsgis.ruleset import load_ruleset
-
-    rs = load_ruleset(project.ruleset_path(ruleset_name))
-    return load_dataset(project, crs_override=rs.analysis_crs), rs
 
 
 def site_scene(

@@ -79,18 +79,14 @@ def layout_html(
     today: _dt.date | None = None,
 ) -> str:
     """The layout map of ``project`` checked against ``ruleset`` as one offline HTML page."""
-    from townsgis.dataset import load_dataset
-    from townsgis.engine import run_rules
-    from townsgis.ruleset import load_ruleset
+    from townsgis.engine import load_inputs, run_rules
     from townsgis.siting import spatial_limits
     from townsgis.webmap.common import render_html
     from townsgis.webmap.display import check_tiles
     from townsgis.webmap.layout import LayoutInputs, build_layout_map
 
     check_tiles(tiles)  # validate --tiles (and the Tianditu key) before any work
-    rs_path = project.ruleset_path(ruleset)
-    rs = load_ruleset(rs_path)
-    ds = load_dataset(project, crs_override=rs.analysis_crs)
+    ds, rs = load_inputs(project, ruleset)
     result = run_rules(ds, rs, today=today)
     status = None
     if ds.proposals is not None and not ds.proposals.empty:
@@ -98,7 +94,7 @@ def layout_html(
     limits = spatial_limits(rs)
     stale: list[Path] = []
     feasible = feasible_layers(
-        project, rs.id, newer_than=(project.layer_path("towns"), Path(rs_path)), skipped=stale
+        project, rs.id, newer_than=(project.layer_path("towns"), Path(rs.path)), skipped=stale
     )
     inp = LayoutInputs(
         units=ds.units,
