@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import geopandas as gpd
+import numpy as np
 from pyproj import CRS
 
 from townsgis.crs import WGS84, analysis_crs
@@ -47,6 +48,22 @@ class Dataset:
         """The city boundary (units of kind district/county dissolved), WGS84."""
         base = self.units[self.units["kind"] != FUNCTIONAL_ZONE]
         return gpd.GeoSeries([base.union_all()], crs=WGS84)
+
+
+def own_unit_areas(units: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Each unit's own area, in the units' CRS: a functional zone wins over the district or
+    county it lies in, so districts and counties are their polygon minus every zone (the same
+    precedence as ``assign_units``)."""
+    geoms = units.geometry
+    is_zone = (units["kind"] == FUNCTIONAL_ZONE).to_numpy()
+    if not is_zone.any() or is_zone.all():
+        return geoms.copy()
+    zones = geoms[is_zone].union_all()
+    return gpd.GeoSeries(
+        np.where(is_zone, geoms.values, geoms.difference(zones).values),
+        index=units.index,
+        crs=units.crs,
+    )
 
 
 def assign_units(points_wgs84: gpd.GeoSeries, units: gpd.GeoDataFrame) -> list[str | None]:

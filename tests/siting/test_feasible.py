@@ -106,3 +106,16 @@ def test_unit_filter_and_attributes(fx):
 def test_unknown_unit_is_bad_input(fx):
     with pytest.raises(TownsgisError, match="--unit 'Q'"):
         feasible_area(fx.dataset(), fx.ruleset(), category="tourism", unit="Q")
+
+
+@pytest.mark.parametrize(("delta_m", "inside"), [(-5.0, False), (5.0, True)])
+def test_district_area_keeps_a_footprint_off_its_zone(fx, delta_m, inside):
+    """A's own area excludes zone Z (as within-unit measures it): a centroid must sit r away
+    from Z's edge, or part of its footprint lies in Z rather than in A."""
+    res = feasible_area(fx.dataset(), fx.ruleset(), category="manufacturing", level="municipal")
+    x, y = m(8, 5)
+    x += R3 + delta_m
+    a = res.layer.to_crs(METRIC).set_index("unit_id").geometry["A"]
+    assert a.contains(shapely.Point(x, y)) is inside
+    if inside:
+        assert verdicts(fx, [(x, y)], level="municipal") == [set()]

@@ -11,7 +11,7 @@ import shapely
 
 from townsgis.checks.common import km, make_finding
 from townsgis.checks.registry import EPS_M, EPS_REL, Param, RuleContext, rule_kind
-from townsgis.dataset import FUNCTIONAL_ZONE
+from townsgis.dataset import FUNCTIONAL_ZONE, own_unit_areas
 from townsgis.findings import Finding
 
 #: Overlaps smaller than this (m²) are numerical noise from reprojection, not an overlap.
@@ -191,13 +191,7 @@ def own_areas(ctx: RuleContext) -> np.ndarray:
     wins over the district or county it lies in, so districts and counties are their polygon
     minus every functional zone (as ``dataset.assign_units`` and the siting feasible area)."""
     if "own_areas" not in ctx.cache:
-        units = ctx.units
-        geoms = units.geometry.to_numpy()
-        is_zone = units["kind"].to_numpy() == FUNCTIONAL_ZONE
-        if is_zone.any() and (~is_zone).any():
-            zones = shapely.union_all(geoms[is_zone])
-            geoms = np.where(is_zone, geoms, shapely.difference(geoms, zones))
-        geoms = np.asarray(geoms, dtype=object)
+        geoms = np.asarray(own_unit_areas(ctx.units).to_numpy(), dtype=object)
         shapely.prepare(geoms)
         ctx.cache["own_areas"] = geoms
     return ctx.cache["own_areas"]

@@ -13,7 +13,7 @@ import shapely
 
 from townsgis.checks.common import CATEGORIES, LEVELS
 from townsgis.crs import WGS84
-from townsgis.dataset import FUNCTIONAL_ZONE, Dataset
+from townsgis.dataset import Dataset, own_unit_areas
 from townsgis.errors import TownsgisError
 from townsgis.siting.caps import caps_of
 from townsgis.siting.params import _param, _rules
@@ -131,13 +131,10 @@ def feasible_area(
                 excluded.append({"unit_id": u, "caps_full": full + full_city})
     if unit is not None:
         keep &= (ids == unit).to_numpy()
-    is_zone = (units["kind"] == FUNCTIONAL_ZONE).to_numpy()
-    zones = units.geometry[is_zone].union_all() if is_zone.any() else shapely.Polygon()
     inset = r + SAFETY_M if lim["within_unit_fraction"] > 0 else SAFETY_M
-    region = units.geometry.buffer(-inset)  # vectorised erosion
-    region = gpd.GeoSeries(
-        np.where(is_zone, region.values, region.difference(zones).values), crs=units.crs
-    )
+    # Erode each unit's own area (districts without their zones, as within-unit measures it),
+    # so a footprint near a zone's edge does not count the zone as its district.
+    region = own_unit_areas(units).buffer(-inset)
     towns_m = ds.metric("towns")
     blocked = []
     if len(towns_m):
