@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Install townsgis with its test extra into .venv and run the whole test suite.
-# The browser and PDF tests need Debian's chromium and poppler-utils; this script installs
-# them with apt-get when they are missing (as root, or through sudo).
+# The browser, PDF and database tests need Debian's chromium, poppler-utils, a CJK font
+# (fonts-noto-cjk, for screenshots of Chinese pages) and PostgreSQL with PostGIS; this script
+# installs them with apt-get when they are missing (as root, or through sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || need+=(postgresql)
+ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need+=(postgis)
 if ((${#need[@]})); then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
