@@ -2,7 +2,10 @@
 # Install townsgis with its test extra into .venv and run the whole test suite.
 # The browser, PDF and database tests need Debian's chromium, poppler-utils, a CJK font
 # (fonts-noto-cjk, for screenshots of Chinese pages) and PostgreSQL with PostGIS; this script
-# installs them with apt-get when they are missing (as root, or through sudo).
+# installs them with apt-get when they are missing (as root, or through sudo). The database
+# tests start a throwaway PostgreSQL cluster on a Unix socket for the session
+# (scripts/pg_test_cluster.sh, through tests/pgserver.py), or use the server named by
+# TOWNSGIS_TEST_PG_DSN=postgresql://...; without a server they fail, they are not skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

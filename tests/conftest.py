@@ -12,6 +12,9 @@ import pytest
 
 from townsgis.project import bundled_root
 
+# pg_dsn / pg_url: a real PostgreSQL + PostGIS server (tests/pgserver.py)
+pytest_plugins = ["pgserver"]
+
 
 def _sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
