@@ -118,7 +118,22 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
             for t, r in zip(sc["title"], sc.to_dict(orient="records"), strict=True)
         ]
     sc["share_done"] = sc["share_done"].map(lambda v: None if v is None else 100 * v)
-    sc["met"] = sc["met"].map(yn)
+    stretch_missed = "力争未达（不计为未达标）" if zh else "stretch goal not reached (not a miss)"
+    if "state" in sc:
+        sc["met"] = [
+            stretch_missed if st == "stretch_missed" else yn(m)
+            for m, st in zip(sc["met"], sc["state"], strict=True)
+        ]
+        sc["title"] = [
+            (f"{t}（力争）" if zh else f"{t} (stretch goal)") if s else t
+            for t, s in zip(sc["title"], sc["stretch"], strict=True)
+        ]
+        sc["title"] = [
+            _average_title(t, r, zh) if r["judged_by"] == "average_annual" else t
+            for t, r in zip(sc["title"], _rows(sc), strict=True)
+        ]
+    else:
+        sc["met"] = sc["met"].map(yn)
     sc["projected_met"] = sc["projected_met"].map(yn)
     sc = sc[
         [
@@ -272,6 +287,18 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
     }
 
 
+def _rows(df: pd.DataFrame) -> list[dict]:
+    return df.to_dict(orient="records")
+
+
+def _average_title(title: str, row: dict, zh: bool) -> str:
+    """The indicator title of an average-annual-growth target with its years."""
+    if not row.get("years"):
+        return f"{title}（年均）" if zh else f"{title} (average a year)"
+    a, b = row["base_year"], max(row["years"])
+    return f"{title}（{a}—{b}年年均）" if zh else f"{title} (average a year {a}–{b})"
+
+
 def _per_year_title(title: str, row: dict, zh: bool) -> str:
     """The indicator title of an "every year" target with its worst completed year."""
     if row.get("worst_year") is None:
@@ -306,6 +333,19 @@ def to_dict(r: ProgressReport, lang: str = "zh") -> dict[str, Any]:
         "projected",
         "deadline",
     ]
+    # how met was decided, so that a reader can recompute it (issue 12): the value compared
+    # with the target, how it was obtained and the yearly figures behind it
+    detail = [
+        "state",
+        "stretch",
+        "judged_by",
+        "judged_value",
+        "years",
+        "base_year",
+        "worst_year",
+        "failed_years",
+    ]
+    keys += [k for k in detail if k in r.scorecard]
     return {
         "quarter": r.quarter,
         "targets": _records(r.scorecard[keys]),

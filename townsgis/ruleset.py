@@ -31,7 +31,17 @@ TARGET_REQUIRED = {
     "unit": str,
     "deadline": str,
 }
-TARGET_OPTIONAL = {"title_zh": str, "title_en": str, "scope": str, "per_year": bool}
+TARGET_OPTIONAL = {
+    "title_zh": str,
+    "title_en": str,
+    "scope": str,
+    "per_year": bool,
+    # 年均增长 (§3.4.2): judged on the compound average of the yearly growth figures
+    "average_annual": bool,
+    "base_year": int,
+    # 力争 (strive for): a stretch goal, shown but not counted as a failure
+    "stretch": bool,
+}
 COMPARISONS = (">=", ">", "<=", "<", "==")
 SCOPES = ("city", "town", "unit")
 _DEADLINE = re.compile(r"^\d{4}(Q[1-4])?$")
@@ -236,8 +246,9 @@ def _target(raw: Any, i: int, problems: list[str]) -> None:
             want = "a number" if key == "value" else "a string"
             problems.append(f"{label}: key {key!r} has wrong type {val!r}; allowed: {want}")
     for key, typ in TARGET_OPTIONAL.items():
-        if key in raw and not isinstance(raw[key], typ):
-            want = "true or false" if typ is bool else "a string"
+        bad_int = typ is int and isinstance(raw.get(key), bool)
+        if key in raw and (not isinstance(raw[key], typ) or bad_int):
+            want = {bool: "true or false", int: "an integer"}.get(typ, "a string")
             problems.append(f"{label}: key {key!r} has wrong type {raw[key]!r}; allowed: {want}")
     for key in sorted(set(raw) - set(TARGET_REQUIRED) - set(TARGET_OPTIONAL)):
         allowed = sorted(set(TARGET_REQUIRED) | set(TARGET_OPTIONAL))
@@ -252,6 +263,10 @@ def _target(raw: Any, i: int, problems: list[str]) -> None:
         problems.append(
             f"{label}: key 'deadline' has bad value {dl!r}; allowed: 'YYYY' or 'YYYYQn'"
         )
+    if raw.get("per_year") and raw.get("average_annual"):
+        problems.append(f"{label}: give per_year or average_annual, not both")
+    if "base_year" in raw and not raw.get("average_annual"):
+        problems.append(f"{label}: key 'base_year' needs average_annual = true")
     scope = raw.get("scope")
     if isinstance(scope, str) and scope not in SCOPES:
         problems.append(f"{label}: key 'scope' has bad value {scope!r}; allowed: {list(SCOPES)}")

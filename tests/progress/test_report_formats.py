@@ -61,6 +61,15 @@ def test_json_shape(report):
         "share_done",
         "projected",
         "deadline",
+        # how met was decided (issue 12)
+        "state",
+        "stretch",
+        "judged_by",
+        "judged_value",
+        "years",
+        "base_year",
+        "worst_year",
+        "failed_years",
     }
     assert d["targets"][0]["value"] == pytest.approx(48.0)
     assert [s["project_id"] for s in d["stalled"]] == ["P5", "P2"]

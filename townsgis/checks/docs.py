@@ -44,6 +44,27 @@ value found and what is allowed (exit code 2).
   a warning because of 原则上) and the clustering test (§3.1.2b) are this rule set's
   interpretation, stated as parameters.
 
+## Targets
+
+`[[target]]` tables (read by `townsgis progress`) have `id, clause, metric, comparison, value,
+unit, deadline` and optionally `title_zh, title_en, scope` and:
+
+- `per_year = true`: judged every year (§2.2 合格率每年…): met only when every calendar year
+  completed by the report quarter passes; the JSON gives `years`, `worst_year`,
+  `failed_years`, and `judged_value` is the worst year's figure.
+- `average_annual = true` (optional `base_year`): judged on the compound average annual
+  growth from the base year to the last completed year (§3.4.2 年均增长20%以上):
+  `100 × ((Π (1 + g_y/100))^(1/k) − 1)` over the k yearly growth figures `g_y` after the base
+  year, i.e. `(R_last / R_base)^(1/k) − 1`. `value` and `judged_value` are that average;
+  `years` the yearly figures; `base_year` the effective base (the year before the first
+  growth figure the data has).
+- `stretch = true`: a goal the notice only strives for (力争). When it is not reached its
+  `state` is `stretch_missed` (力争未达), shown but not counted as a missed target.
+
+Every target row in `progress --format json` carries `state` (`met`, `missed`,
+`stretch_missed`, `unknown`), `judged_by` (`value`, `worst_year`, `average_annual`) and
+`judged_value` (the figure compared with `target`), so that a reader can recompute `met`.
+
 ## Waivers
 
 `layers/waivers.toml` holds `[[waiver]]` entries: `rule`, `towns` (ids), optional `unit`,
@@ -92,8 +113,32 @@ def render_ruleset(rs: RuleSet) -> str:
             f"| {r.id} | {r.clause} | {r.severity} | `{r.kind}` | {_params(r.params)} | "
             f"{r.title_zh}<br>{r.title_en} |"
         )
+    from townsgis.progress.metrics import METRICS
+
     if rs.targets:
-        out += ["", "The file also holds `[[target]]` entries (read by `townsgis progress`)."]
+        out += [
+            "",
+            "Targets (read by `townsgis progress`):",
+            "",
+            "| id | clause | metric | target | deadline | judged | title |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for t in rs.targets:
+            how = (
+                "every year"
+                if t.get("per_year")
+                else "average a year"
+                if t.get("average_annual")
+                else "value"
+            )
+            if t.get("stretch"):
+                how += ", stretch (力争)"
+            m = METRICS[t["metric"]]
+            title = f"{t.get('title_zh') or m.label_zh}<br>{t.get('title_en') or m.label_en}"
+            out.append(
+                f"| {t['id']} | {t['clause']} | `{t['metric']}` | {t['comparison']} "
+                f"{t['value']:g} {t['unit']} | {t['deadline']} | {how} | {title} |"
+            )
     out.append("")
     return "\n".join(out)
 

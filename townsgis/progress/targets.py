@@ -113,13 +113,54 @@ def per_year_check(ctx: Context, metric: Metric, t: dict, q: int) -> dict[str, A
     }
 
 
+#: Target states (``state`` in a scorecard row): met, missed, a stretch goal (力争) not yet
+#: reached (shown, not counted as a failure) and not computable yet.
+TARGET_STATES = ("met", "missed", "stretch_missed", "unknown")
+
+
+def average_annual_check(ctx: Context, metric: Metric, t: dict, q: int) -> dict[str, Any]:
+    """For an average-annual-growth target (``average_annual = true``, §3.4.2 文化产业营业收入
+    年均增长20%以上): the yearly growth figures (%) of the calendar years after the base year
+    completed by quarter ``q``, compounded into the average annual growth
+    ``100 * ((prod(1 + g/100)) ** (1/k) - 1)`` over those k years (the same as
+    ``(R_last / R_base) ** (1/k) - 1`` on the revenues). ``base_year`` (target key; default:
+    the year before the first growth figure) is the year growth is measured from; when the
+    data has no growth figure for the year after it, the effective base is the year before
+    the first figure the data has. ``{"years", "average", "base_year"}``."""
+    ys = metric.yearly(ctx).dropna()
+    ys = ys[[int(y) * 4 + 3 <= q for y in ys.index]].sort_index()
+    if t.get("base_year") is not None:
+        ys = ys[[int(y) > int(t["base_year"]) for y in ys.index]]
+    years = {int(y): float(v) for y, v in ys.items()}
+    if not years:
+        return {"years": years, "average": None, "base_year": t.get("base_year")}
+    factor = float(np.prod([1 + v / 100 for v in years.values()]))
+    k = len(years)
+    avg = 100 * (factor ** (1 / k) - 1) if factor > 0 else -100.0
+    return {"years": years, "average": avg, "base_year": min(years) - 1}
+
+
+def _state(met: bool | None, stretch: bool) -> str:
+    if met is None:
+        return "unknown"
+    if met:
+        return "met"
+    return "stretch_missed" if stretch else "missed"
+
+
 def scorecard(ctx: Context, targets: list[dict], quarter: str | int) -> pd.DataFrame:
     """The city scorecard: one row per target with value, target, met, share_done (value /
     target), projected (linear at the pace of the last four quarters, to the deadline's last
     quarter), unit and deadline. A value that cannot be computed yet is None, met None.
-    A ``per_year`` target is met only when the current value and every calendar year
-    completed by the report quarter (up to the deadline) pass; ``years``, ``worst_year``,
-    ``worst_value`` and ``failed_years`` give the detail (None for other targets)."""
+
+    How ``met`` is decided is in ``judged_by`` and ``judged_value`` (so that a reader can
+    recompute it from the row): ``value`` (the current value), ``worst_year`` (a ``per_year``
+    target: met only when every calendar year completed by the report quarter, up to the
+    deadline, passes; ``years``, ``worst_year``, ``worst_value``, ``failed_years`` give the
+    detail) or ``average_annual`` (an ``average_annual`` target: ``value`` is the compound
+    average annual growth from ``base_year`` to the last completed year, ``years`` the yearly
+    growth figures). A ``stretch`` target (力争) that is not met has ``state`` =
+    ``stretch_missed``: shown, not counted as a failure."""
     check_targets(targets)
     q = parse_quarter(quarter)
     rows = []
@@ -132,12 +173,24 @@ def scorecard(ctx: Context, targets: list[dict], quarter: str | int) -> pd.DataF
         value, proj = project_value(ctx._cache[m.name], m, min(q, dl), dl)
         op = _OPS[t["comparison"]]
         target = float(t["value"])
+        judged_by, base_year = "value", None
+        yearly = per_year_check(ctx, m, t, min(q, dl)) if t.get("per_year") else None
+        years = None if yearly is None else yearly["years"]
+        failed = None if yearly is None else yearly["failed_years"]
+        if t.get("average_annual"):
+            avg = average_annual_check(ctx, m, t, min(q, dl))
+            value = proj = avg["average"]  # growth so far is the best estimate of the pace
+            years, base_year, judged_by = avg["years"], avg["base_year"], "average_annual"
         met = None if value is None else bool(op(round(value, 9), target))
         projected_met = None if proj is None else bool(op(round(proj, 9), target))
-        yearly = per_year_check(ctx, m, t, min(q, dl)) if t.get("per_year") else None
-        if yearly is not None and yearly["failed_years"]:
-            # §2.2 / §3.4.2 "every year": one failed completed year and the target is missed
-            met, projected_met = False, False
+        judged_value = value
+        if yearly is not None:
+            judged_by = "worst_year"
+            judged_value = yearly["worst_value"] if yearly["years"] else value
+            if yearly["failed_years"]:
+                # §2.2 "every year": one failed completed year and the target is missed
+                met, projected_met = False, False
+        stretch = bool(t.get("stretch", False))
         rows.append(
             {
                 "id": t["id"],
@@ -150,20 +203,26 @@ def scorecard(ctx: Context, targets: list[dict], quarter: str | int) -> pd.DataF
                 "comparison": t["comparison"],
                 "unit": t.get("unit") or m.unit,
                 "met": met,
+                "state": _state(met, stretch),
+                "stretch": stretch,
+                "judged_by": judged_by,
+                "judged_value": judged_value,
                 "share_done": share_done(value, target, t["comparison"]),
                 "projected": proj,
                 "projected_met": projected_met,
                 "deadline": str(t["deadline"]),
                 "per_year": bool(t.get("per_year", False)),
-                "years": None if yearly is None else yearly["years"],
+                "years": years,
+                "base_year": base_year,
                 "worst_year": None if yearly is None else yearly["worst_year"],
                 "worst_value": None if yearly is None else yearly["worst_value"],
-                "failed_years": None if yearly is None else yearly["failed_years"],
+                "failed_years": failed,
             }
         )
     df = pd.DataFrame(rows)
     if rows:  # keep years as ints (None where not per-year), not floats
         df["worst_year"] = pd.Series([r["worst_year"] for r in rows], dtype=object)
+        df["base_year"] = pd.Series([r["base_year"] for r in rows], dtype=object)
     return df
 
 
@@ -185,4 +244,20 @@ def per_year_notes(sc: pd.DataFrame) -> list[str]:
             f"{head}: {years}; worst year {r.worst_year} = {r.worst_value:.1f} {r.unit}; "
             f"years missed: {failed}"
         )
+    if "judged_by" in sc:
+        for r in sc[sc["judged_by"] == "average_annual"].itertuples(index=False):
+            head = f"{r.id} ({r.clause}, average annual growth {r.comparison} {r.target:g} %)"
+            if not r.years:
+                out.append(f"{head}: no completed year of growth yet")
+                continue
+            years = ", ".join(f"{y}: {v:+.1f}%" for y, v in r.years.items())
+            out.append(
+                f"{head}: {years}; compound average {r.base_year}–{max(r.years)} = {r.value:.2f}%"
+            )
+    if "state" in sc:
+        for r in sc[sc["state"] == "stretch_missed"].itertuples(index=False):
+            out.append(
+                f"{r.id} ({r.clause}) is a stretch goal (力争): not reached yet, "
+                "shown but not counted as a missed target"
+            )
     return out
