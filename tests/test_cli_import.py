@@ -150,17 +150,27 @@ def test_importing_a_layer_onto_itself_is_refused(cli, project_copy, sha256):
     assert cli("import", "towns", target, "--check-only", "--project", project_copy).code == 0
 
 
-def test_import_towns_warns_about_orphaned_projects(cli, project_copy, tmp_path):
+def test_import_towns_refuses_to_orphan_projects_unless_forced(
+    cli, project_copy, tmp_path, sha256
+):
     t = bundled(project_copy, "towns")
     gone = t.loc[0, "town_id"]
     n = int((bundled(project_copy, "projects")["town_id"] == gone).sum())
     src = tmp_path / "t.geojson"
     t.iloc[1:].to_file(src, driver="GeoJSON")
+    target = Project.open(project_copy).layer_path("towns")
+    before = sha256(target)
     r = cli("import", "towns", src, "--check-only", "--project", project_copy)
+    assert r.code == 2
+    assert f"town {gone} disappears; {n} project(s) name it: P001" in r.err
+    assert f"indicators: rows for missing town(s) {gone}" in r.err
+    assert "--force" in r.err
+    r = cli("import", "towns", src, "--project", project_copy)
+    assert r.code == 2 and sha256(target) == before
+    r = cli("import", "towns", src, "--force", "--project", project_copy)
     assert r.code == 0, r.text
-    assert (
-        f"{n} project(s) in projects.geojson refer to towns not in the new layer ({gone})" in r.err
-    )
+    assert f"--force: town {gone} disappears" in r.err
+    assert len(gpd.read_file(target)) == len(t) - 1
 
 
 @pytest.mark.parametrize(("epsg", "suffix"), [(4549, ".gpkg"), (4490, ".geojson")])

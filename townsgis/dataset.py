@@ -14,7 +14,6 @@ import numpy as np
 from pyproj import CRS
 
 from townsgis.crs import WGS84, analysis_crs
-from townsgis.layers import read_layer
 from townsgis.project import Project
 
 FUNCTIONAL_ZONE = "functional_zone"
@@ -86,13 +85,14 @@ def load_dataset(
     ``layout_only`` loads units and towns only (site/capacity/feasible need no more)."""
     from townsgis.schema import validate_dataset
 
-    units = read_layer(project.layer_path("units")).to_crs(WGS84)
-    towns = read_layer(project.layer_path("towns")).to_crs(WGS84)
+    store = project.store
+    units = store.read_layer("units")
+    towns = store.read_layer("towns")
     projects = proposals = None
-    if not layout_only and project.layer_path("projects").exists():
-        projects = read_layer(project.layer_path("projects")).to_crs(WGS84)
-    if not layout_only and project.layer_path("proposals").exists():
-        proposals = read_layer(project.layer_path("proposals")).to_crs(WGS84)
+    if not layout_only and store.has_layer("projects"):
+        projects = store.read_layer("projects")
+    if not layout_only and store.has_layer("proposals"):
+        proposals = store.read_layer("proposals")
     ds = Dataset(project, units, towns, projects, proposals, crs_override=crs_override)
     validate_dataset(ds)
     return ds

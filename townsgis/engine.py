@@ -13,8 +13,8 @@ from townsgis.checks import KINDS, RuleContext
 from townsgis.dataset import Dataset, assign_units, load_dataset
 from townsgis.findings import Finding, Severity
 from townsgis.project import Project
-from townsgis.ruleset import RuleSet, load_ruleset
-from townsgis.waivers import Waiver, apply_waivers, load_waivers
+from townsgis.ruleset import RuleSet
+from townsgis.waivers import Waiver, apply_waivers, project_waivers
 
 FAIL_ON = ("error", "warning")
 
@@ -64,7 +64,7 @@ def load_inputs(
     """The rule set ``ruleset`` (id or .toml path; default: the project's) and the project's
     layers, schema-checked, in that rule set's analysis CRS. ``layout_only`` skips projects
     and proposals."""
-    rs = load_ruleset(project.ruleset_path(ruleset))
+    rs = project.load_ruleset(ruleset)
     ds = load_dataset(project, crs_override=rs.analysis_crs, layout_only=layout_only)
     return ds, rs
 
@@ -112,7 +112,7 @@ def run_rules(
     for spec in ruleset.rules:
         findings.extend(KINDS[spec.kind].fn(ctx, spec))
     if waivers is None:
-        waivers = load_waivers(ds.project.waivers_path)
+        waivers = project_waivers(ds.project)
     notes = apply_waivers(
         findings, waivers, today or dt.date.today(), {r.id for r in ruleset.rules}
     )

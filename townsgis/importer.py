@@ -1,7 +1,8 @@
 """Import a user's layer file into a project: read → validate → write as WGS84 GeoJSON.
 
-The input file is only read, never modified. The output replaces ``project.layer_path(kind)``
-atomically, so a failed import leaves the project as it was.
+The input file is only read, never modified. The layer is written through the project's store
+(``townsgis.store``): atomically, with the previous version kept in the project's history, so a
+failed import leaves the project as it was and a bad one can be undone (``townsgis restore``).
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from townsgis.errors import LayerIOError, SchemaError
-from townsgis.layers import read_layer, write_layer
+from townsgis.errors import DataError, LayerIOError, SchemaError
+from townsgis.layers import read_layer
 from townsgis.project import Project
 from townsgis.schema import KINDS, validate_layer
+from townsgis.store import check_mode, merge_layers, read_only_error
+from townsgis.waivers import project_waivers
 
 
 @dataclass
@@ -28,6 +31,9 @@ class ImportResult:
     bounds: list[float] | None
     fixes: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    mode: str = "replace"
+    total: int = 0  # features in the layer after the import
+    kept_version: int | None = None  # history version holding the layer it replaced
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -42,19 +48,30 @@ def import_layer(
     encoding: str | None = None,
     fix_geometry: bool = False,
     check_only: bool = False,
+    mode: str = "replace",
+    force: bool = False,
 ) -> ImportResult:
-    """Check ``path`` as a layer of ``kind`` and (unless ``check_only``) write it to the project.
+    """Check ``path`` as a layer of ``kind`` and (unless ``check_only``) write it to the project
+    through its store with ``mode`` (replace, append, update: see ``townsgis.store``).
 
     ``crs`` names the input CRS (gcj02, bd09, wgs84, cgcs2000, EPSG:n); the written layer is
     always WGS84 (EPSG:4326). Towns are checked against the project's units, projects against
-    its towns (a project must lie inside its own town). Raises ``SchemaError`` listing every
-    problem, ``LayerIOError``/``CRSError`` for unreadable files.
+    its towns (a project must lie inside its own town). A write that would leave references
+    broken (projects or waivers or indicator rows naming towns that disappear, towns in units
+    that disappear) is refused with the list unless ``force``. The previous layer is kept in
+    the project's history. Raises ``SchemaError`` listing every problem,
+    ``LayerIOError``/``CRSError`` for unreadable files, ``DataError`` for refused writes.
     """
+    check_mode(mode)
     if kind not in KINDS:
         raise SchemaError(str(path), [f"unknown layer kind {kind!r}; expected one of {KINDS}"])
+    store = project.store
     path = Path(path)
-    target = project.layer_path(kind)
-    if not check_only and path.exists() and target.exists() and path.resolve() == target.resolve():
+    if not check_only and store.read_only:
+        raise read_only_error(store.location, f"{path}: the {kind} layer")
+    target = store.layer_source(kind)
+    same = path.exists() and Path(target).exists() and path.resolve() == Path(target).resolve()
+    if not check_only and same:
         raise LayerIOError(
             f"{path}: is the project's own {kind} layer; importing it onto itself would "
             "overwrite the input (use --check-only to check it)"
@@ -74,11 +91,25 @@ def import_layer(
     )
     if project.region_bbox is None:
         notes.append(f"{project.root}: no region_bbox in townsgis.toml; region not checked")
-    if kind == "towns":
-        notes += _orphaned_projects(project, clean)
+    old = store.read_layer(kind) if store.has_layer(kind) else None
+    try:
+        merged = merge_layers(old, clean, mode, kind)
+    except DataError as exc:
+        raise DataError(f"{path}: {exc}") from None
+    broken = broken_references(project, kind, merged)
+    if broken and not force:
+        lines = "\n".join(f"  - {b}" for b in broken)
+        raise DataError(
+            f"{path}: importing {kind} with --mode {mode} would break {len(broken)} "
+            f"reference(s):\n{lines}\nfix them first, or pass --force to import anyway"
+        )
+    notes += [f"--force: {b}" for b in broken]
+    kept = None
     if not check_only:
-        write_layer(clean, target)
-    bounds = [round(float(v), 6) for v in clean.total_bounds] if len(clean) else None
+        kept = store.write_layer(
+            kind, clean, mode=mode, reason=f"import {kind} {path.name} --mode {mode}"
+        )
+    bounds = [round(float(v), 6) for v in merged.total_bounds] if len(merged) else None
     return ImportResult(
         kind=kind,
         source=str(path),
@@ -89,31 +120,87 @@ def import_layer(
         bounds=bounds,
         fixes=fixes,
         notes=notes,
+        mode=mode,
+        total=int(len(merged)),
+        kept_version=kept.version if kept else None,
     )
 
 
 def _reference(project: Project, kind: str, notes: list[str], what: str):
-    path = project.layer_path(kind)
-    if not path.exists():
-        notes.append(f"the project has no {kind} layer ({path}); {what}")
+    store = project.store
+    if not store.has_layer(kind):
+        notes.append(f"the project has no {kind} layer ({store.layer_source(kind)}); {what}")
         return None
-    return read_layer(path)
+    return store.read_layer(kind)
 
 
-def _orphaned_projects(project: Project, towns) -> list[str]:
-    """A note when the project's existing projects refer to towns the new layer lacks."""
-    path = project.layer_path("projects")
-    if not path.exists():
-        return []
-    projects = read_layer(path)
-    if "town_id" not in projects.columns:
-        return []
-    known = {str(v) for v in towns["town_id"]}
-    lost = sorted({str(v) for v in projects["town_id"]} - known)
-    n = int(projects["town_id"].astype(str).isin(lost).sum())
-    if not n:
-        return []
-    return [
-        f"{n} project(s) in {path.name} refer to towns not in the new layer "
-        f"({', '.join(lost)}); re-import projects or they fail the next check"
-    ]
+def broken_references(project: Project, kind: str, layer) -> list[str]:
+    """What would refer to a missing feature if ``layer`` became the project's ``kind``:
+    projects, waivers and indicator/assessment rows naming towns not in a towns layer;
+    towns and functional zones naming units not in a units layer. One line per reference."""
+    store = project.store
+    out: list[str] = []
+    if kind == "towns":
+        known = {_text(v) for v in layer["town_id"]} if "town_id" in layer.columns else set()
+        if store.has_layer("projects"):
+            projects = store.read_layer("projects")
+            if "town_id" in projects.columns:
+                lost: dict[str, list[str]] = {}
+                for pid, tid in zip(projects["project_id"], projects["town_id"], strict=True):
+                    if _text(tid) not in known:
+                        lost.setdefault(_text(tid), []).append(_text(pid))
+                for tid, pids in sorted(lost.items()):
+                    out.append(
+                        f"town {tid} disappears; {len(pids)} project(s) name it: {_ids(pids)}"
+                    )
+        try:
+            waivers = project_waivers(project)
+        except DataError:
+            waivers = []
+        for i, w in enumerate(waivers, start=1):
+            gone = [t for t in w.towns if t not in known]
+            if gone:
+                out.append(f"waiver #{i} ({w.rule}): names missing town(s) {', '.join(gone)}")
+        for name in ("indicators", "assessment"):
+            gone = _table_towns(project, name) - known
+            if gone:
+                out.append(f"{name}: rows for missing town(s) {', '.join(sorted(gone))}")
+    elif kind == "units":
+        known = {_text(v) for v in layer["unit_id"]} if "unit_id" in layer.columns else set()
+        if store.has_layer("towns"):
+            towns = store.read_layer("towns")
+            if "unit_id" in towns.columns:
+                for tid, uid in zip(towns["town_id"], towns["unit_id"], strict=True):
+                    if _text(uid) and _text(uid) not in known:
+                        out.append(f"town {_text(tid)}: its unit {_text(uid)} disappears")
+    return out
+
+
+def _ids(ids: list[str], most: int = 20) -> str:
+    more = f" … ({len(ids) - most} more)" if len(ids) > most else ""
+    return ", ".join(ids[:most]) + more
+
+
+def _table_towns(project: Project, name: str) -> set[str]:
+    import io
+
+    import pandas as pd
+
+    data = project.store.read_document(name)
+    if not data:
+        return set()
+    try:
+        df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except Exception:
+        return set()
+    if "town_id" not in df.columns:
+        return set()
+    return {v.strip() for v in df["town_id"] if v.strip()}
+
+
+def _text(v) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()

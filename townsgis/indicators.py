@@ -61,17 +61,21 @@ COLUMN_LABELS_ZH = {
 }
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a CSV or XLSX table as strings (no type guessing); raise DataError if unreadable."""
+def read_table(path: str | Path, data: bytes | None = None) -> pd.DataFrame:
+    """Read a CSV or XLSX table as strings (no type guessing); raise DataError if unreadable.
+    With ``data`` the table is those bytes (from the project store) and ``path`` names it."""
+    import io
+
     path = Path(path)
-    if not path.is_file():
+    if data is None and not path.is_file():
         raise DataError(f"{path}: file not found")
+    src = path if data is None else io.BytesIO(data)
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            df = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
+            df = pd.read_excel(src, sheet_name=0, dtype=object, engine="openpyxl")
             df = df.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
         elif path.suffix.lower() in (".csv", ".txt"):
-            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            df = pd.read_csv(src, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         else:
             raise DataError(f"{path}: cannot read {path.suffix!r}; use .csv or .xlsx")
     except DataError:
@@ -86,11 +90,11 @@ def read_table(path: str | Path) -> pd.DataFrame:
 
 
 def _read_with_towns(
-    path: str | Path, columns, town_ids: list[str] | set[str]
+    path: str | Path, columns, town_ids: list[str] | set[str], data: bytes | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Read a table, require ``columns``, and start the cleaned frame with a ``town_id`` column
     checked against ``town_ids``. Returns (raw, cleaned, problems so far)."""
-    df = read_table(path)
+    df = read_table(path, data)
     problems = _missing_columns(df, columns)
     if problems:
         raise DataError(_problem_text(str(path), problems))
@@ -102,11 +106,13 @@ def _read_with_towns(
     return df, out, problems
 
 
-def load_indicators(path: str | Path, town_ids: list[str] | set[str]) -> pd.DataFrame:
+def load_indicators(
+    path: str | Path, town_ids: list[str] | set[str], data: bytes | None = None
+) -> pd.DataFrame:
     """Read and validate the indicators table. Returns it with ``quarter`` as an integer
     index (see ``townsgis.progress.parse_quarter``), numbers as floats/ints and
     ``guidance_station`` as bool, in file order. Raises DataError listing every problem."""
-    df, out, problems = _read_with_towns(path, INDICATOR_COLUMNS, town_ids)
+    df, out, problems = _read_with_towns(path, INDICATOR_COLUMNS, town_ids, data)
     q = quarter_index(df["quarter"].astype(str))
     for row in q.index[q.isna()]:
         problems.append(f"row {row}, column quarter: {df.at[row, 'quarter']!r} is not YYYYQn")
@@ -151,11 +157,13 @@ def load_indicators(path: str | Path, town_ids: list[str] | set[str]) -> pd.Data
     return out.reset_index(drop=True)
 
 
-def load_assessment(path: str | Path, town_ids: list[str] | set[str]) -> pd.DataFrame:
+def load_assessment(
+    path: str | Path, town_ids: list[str] | set[str], data: bytes | None = None
+) -> pd.DataFrame:
     """Read and validate the assessment table (town_id, year, grade, named, high_tech).
     Grades: 优秀/良好/合格/警告/降级/淘汰 (降格 is read as 降级). Raises DataError listing
     every problem (unknown town, bad year or grade, a town assessed twice in a year)."""
-    df, out, problems = _read_with_towns(path, ASSESSMENT_COLUMNS, town_ids)
+    df, out, problems = _read_with_towns(path, ASSESSMENT_COLUMNS, town_ids, data)
     year = pd.to_numeric(df["year"].astype(str).str.strip(), errors="coerce")
     for row in year.index[year.isna() | (year % 1 != 0) | (year < 1990) | (year > 2100)]:
         problems.append(f"row {row}, column year: {df.at[row, 'year']!r} is not a year")
@@ -222,9 +230,8 @@ def load_progress(
     from townsgis.dataset import load_dataset
     from townsgis.errors import RulesetError
     from townsgis.progress import build_report
-    from townsgis.ruleset import load_ruleset
 
-    rs = load_ruleset(project.ruleset_path(ruleset))
+    rs = project.load_ruleset(ruleset)
     if not rs.targets:
         raise RulesetError(f"{rs.path}: no [[target]] tables; `townsgis progress` needs them")
     from townsgis.progress import check_targets
@@ -232,8 +239,25 @@ def load_progress(
     check_targets(list(rs.targets), str(rs.path))
     ds = load_dataset(project, crs_override=rs.analysis_crs)
     if ds.projects is None:
-        raise DataError(f"{project.layer_path('projects')}: file not found (the project library)")
+        raise DataError(
+            f"{project.store.layer_source('projects')}: file not found (the project library)"
+        )
     ids = ds.towns["town_id"].astype(str).tolist()
-    ind = load_indicators(indicators_path or project.indicators_path, ids)
-    ass = load_assessment(assessment_path or project.assessment_path, ids)
+    ind_src, ind_data = _table(project, "indicators", indicators_path)
+    ass_src, ass_data = _table(project, "assessment", assessment_path)
+    ind = load_indicators(ind_src, ids, ind_data)
+    ass = load_assessment(ass_src, ids, ass_data)
     return build_report(ds, ind, ass, [dict(t) for t in rs.targets], quarter, n_stall)
+
+
+def _table(project, name: str, given: str | Path | None) -> tuple[str | Path, bytes | None]:
+    """A table given on the command line, or the project's own read through its store:
+    (name for messages, bytes or None to read the named file)."""
+    if given is not None:
+        return given, None
+    store = project.store
+    data = store.read_document(name)
+    source = store.document_source(name)
+    if data is None:
+        raise DataError(f"{source}: file not found")
+    return source, data

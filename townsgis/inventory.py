@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from townsgis.layers import read_layer
+import contextlib
+from pathlib import Path
+
 from townsgis.project import Project
 
 LAYER_KINDS = ("units", "towns", "projects", "proposals")
@@ -11,22 +13,25 @@ LAYER_KINDS = ("units", "towns", "projects", "proposals")
 def list_layers(project: Project) -> list[dict]:
     """One dict per existing layer: name, kind, count, crs, bounds (lon/lat), source, path."""
     rows = []
+    store = project.store
     for kind in LAYER_KINDS:
-        path = project.layer_path(kind)
-        if not path.exists():
+        if not store.has_layer(kind):
             continue
-        gdf = read_layer(path)
+        gdf = store.read_layer(kind)
+        where = store.layer_source(kind)
+        with contextlib.suppress(ValueError):
+            where = str(Path(where).relative_to(project.root))
         crs = gdf.crs.to_string() if gdf.crs is not None else None
         bounds = [round(float(v), 6) for v in gdf.to_crs(4326).total_bounds] if len(gdf) else None
         rows.append(
             {
-                "name": path.stem,
+                "name": kind,
                 "kind": kind,
                 "count": int(len(gdf)),
                 "crs": crs,
                 "bounds": bounds,
                 "source": _source(gdf),
-                "path": str(path.relative_to(project.root)),
+                "path": where,
             }
         )
     return rows

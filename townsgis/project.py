@@ -5,28 +5,57 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from townsgis.errors import ProjectError
+
+if TYPE_CHECKING:
+    from townsgis.store import ProjectStore
 
 CONFIG_NAME = "townsgis.toml"
 
 
 @dataclass(frozen=True)
 class Project:
-    """A project folder with the layout ``layers/ rules/ maps/ data/boundaries/``.
+    """A project: its settings and the store holding its data.
 
     Parameters
     ----------
     root
-        The folder holding ``townsgis.toml``.
+        The folder holding ``townsgis.toml`` (for a folder store).
+    config
+        The ``[project]`` table of the settings.
+    store
+        Where the layers, waivers, indicators, rule sets and settings are read and written
+        (``townsgis.store``); a ``FolderStore`` on ``root`` when not given.
+    bundled
+        True for the bundled sample project: its store is read-only and outputs go to
+        ``./maps`` under the current folder.
     """
 
     root: Path
     config: dict = field(default_factory=dict, compare=False, repr=False)
+    store: ProjectStore | None = field(default=None, compare=False, repr=False)
+    bundled: bool = field(default=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.store is None:
+            from townsgis.store.folder import FolderStore
+
+            object.__setattr__(self, "store", FolderStore(self.root, read_only=self.bundled))
 
     @classmethod
     def open(cls, root: str | Path | None = None) -> Project:
-        """Open the project at ``root``, or the bundled Huzhou project when ``root`` is None."""
+        """Open the project at ``root`` (a folder, or a store URL such as ``postgresql://…``),
+        or the bundled Huzhou sample (read-only) when ``root`` is None."""
+        from townsgis.store import is_url, open_url
+
+        if root is not None and is_url(str(root)):
+            store = open_url(str(root))
+            source = store.document_source("settings")
+            config = _parse_settings(store.read_document("settings"), source)
+            return cls(root=Path.cwd(), config=config, store=store)
+        bundled = root is None
         path = Path(root) if root is not None else bundled_root()
         cfg_path = path / CONFIG_NAME
         if not cfg_path.is_file():
@@ -34,11 +63,8 @@ class Project:
                 f"{path}: not a townsgis project (no {CONFIG_NAME}); "
                 f"create one with `townsgis init {path}`"
             )
-        try:
-            config = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ProjectError(f"{cfg_path}: invalid TOML: {exc}") from None
-        return cls(root=path.resolve(), config=config.get("project", {}))
+        config = _parse_settings(cfg_path.read_bytes(), str(cfg_path))
+        return cls(root=path.resolve(), config=config, bundled=bundled)
 
     # --- folders -------------------------------------------------------------------
     @property
@@ -51,6 +77,10 @@ class Project:
 
     @property
     def maps_dir(self) -> Path:
+        """Default folder of outputs: ``maps/`` in the project, ``./maps`` for the bundled
+        sample (never inside the installed package)."""
+        if self.bundled:
+            return Path.cwd() / "maps"
         return self.root / "maps"
 
     @property
@@ -75,6 +105,29 @@ class Project:
     @property
     def assessment_path(self) -> Path:
         return self.layers_dir / "assessment.csv"
+
+    def load_ruleset(self, name: str | None = None):
+        """The rule set ``name`` (an id in the project's store, or a .toml path), or the
+        project's default one, parsed and checked (``RulesetError`` listing every problem)."""
+        from townsgis.errors import RulesetError
+        from townsgis.ruleset import load_ruleset, parse_ruleset
+
+        name = name or self.config.get("default_ruleset", "huzhou-2018")
+        candidate = Path(name)
+        if candidate.suffix == ".toml" and candidate.is_file():
+            return load_ruleset(candidate)
+        data = None if candidate.suffix == ".toml" else self.store.read_document(f"rules/{name}")
+        if data is None:
+            raise ProjectError(
+                f"rule set {name!r} not found in {self.store.location}; "
+                f"known: {self.store.rulesets()}"
+            )
+        source = self.store.document_source(f"rules/{name}")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise RulesetError(f"{source}: not UTF-8 text") from None
+        return parse_ruleset(text, source=source)
 
     def ruleset_path(self, name: str | None = None) -> Path:
         """Path of a rule set by id (``huzhou-2018``) or by file path."""
@@ -111,6 +164,19 @@ class Project:
         """WGS84 (lon, lat) box outside which coordinates are flagged as implausible."""
         box = self.config.get("region_bbox")
         return tuple(box) if box else None
+
+
+def _parse_settings(data: bytes | None, source: str) -> dict:
+    """The ``[project]`` table of a project's settings (``townsgis.toml``)."""
+    if data is None:
+        raise ProjectError(f"{source}: not a townsgis project (no settings)")
+    try:
+        config = tomllib.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ProjectError(f"{source}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProjectError(f"{source}: invalid TOML: {exc}") from None
+    return config.get("project", {})
 
 
 def bundled_root() -> Path:

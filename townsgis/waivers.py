@@ -59,17 +59,32 @@ class Waiver:
         }
 
 
+def project_waivers(project) -> list[Waiver]:
+    """The waivers of a project, read through its store; none when it has no waivers."""
+    store = project.store
+    return parse_waivers(store.read_document("waivers"), store.document_source("waivers"))
+
+
 def load_waivers(path: str | Path) -> list[Waiver]:
     """Read waivers; a missing file means none. Raises DataError listing every bad entry."""
     path = Path(path)
     if not path.exists():
         return []
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
     except OSError as exc:
         raise DataError(f"{path}: cannot read waivers: {exc.strerror or exc}") from None
+    return parse_waivers(data, str(path))
+
+
+def parse_waivers(data: bytes | None, path: str) -> list[Waiver]:
+    """Parse waivers TOML ``data`` (None: no waivers); ``path`` names it in messages."""
+    if data is None:
+        return []
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         raise DataError(
             f"{path}: line {line}: not UTF-8 text (saved as GBK?); save the file as UTF-8"
         ) from None

@@ -45,6 +45,7 @@ from townsgis.cli import (  # noqa: E402,F401
     cmd_check,
     cmd_export,
     cmd_feasible,
+    cmd_history,
     cmd_import,
     cmd_init,
     cmd_layers,

@@ -12,6 +12,12 @@ from townsgis.cli import app
 from townsgis.cli.options import CrsOpt, ProjectOpt, TextFormat, TextFormatOpt, open_project
 
 
+class Mode(StrEnum):
+    replace = "replace"
+    append = "append"
+    update = "update"
+
+
 class Kind(StrEnum):
     units = "units"
     towns = "towns"
@@ -37,13 +43,27 @@ def import_cmd(
     check_only: bool = typer.Option(
         False, "--check-only", help="Check the file only; write nothing."
     ),
+    mode: Mode = typer.Option(
+        Mode.replace,
+        "--mode",
+        help="replace the layer, append features (ids must be new), or update features by id "
+        "(matching ids replaced, new ones added).",
+    ),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Write even when projects, waivers or tables would name towns (or towns units) "
+        "that disappear.",
+    ),
     project: ProjectOpt = None,
     fmt: TextFormatOpt = TextFormat.text,
 ) -> None:
     """Check FILE against the KIND schema and write it to the project's layers as WGS84 GeoJSON.
 
-    CSV/XLSX without --crs are read as WGS84 (a note says so). The input is never modified.
-    Exit 0 when the file is good, 2 with every problem listed when it is not.
+    CSV/XLSX without --crs are read as WGS84 (a note says so). The input is never modified;
+    the layer it replaces is kept (`townsgis history`, `townsgis restore KIND`). The bundled
+    sample is read-only: import into a project of your own (`townsgis init DIR`, then
+    --project DIR). Exit 0 when the file is good, 2 with every problem listed when it is not.
     """
     from townsgis.importer import import_layer
 
@@ -55,6 +75,8 @@ def import_cmd(
         encoding=encoding,
         fix_geometry=fix_geometry,
         check_only=check_only,
+        mode=mode.value,
+        force=force,
     )
     if fmt == TextFormat.json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -69,6 +91,11 @@ def import_cmd(
         f"EPSG:4326, bounds [{b}], no problems"
     )
     if result.written:
-        typer.echo(f"wrote {result.target}")
+        typer.echo(f"wrote {result.target} ({result.mode}: {result.total} {result.kind} in all)")
+        if result.kept_version is not None:
+            typer.echo(
+                f"kept the previous layer as version {result.kept_version} "
+                f"(undo: townsgis restore {result.kind} {result.kept_version})"
+            )
     else:
         typer.echo("--check-only: nothing written")

@@ -1,0 +1,216 @@
+"""The project store: the one place a project's data is read and written.
+
+Every reading and writing of a project's layers, waivers, indicators, assessment, rule sets
+and settings goes through ``project.store``, an object with the interface below. The folder
+store (``townsgis.store.folder.FolderStore``, files under the project folder) is the default;
+a PostGIS store implements the same interface (issue 15).
+
+Names
+-----
+*Layers* are GeoDataFrames, always handed over in WGS84 (EPSG:4326):
+
+- planning layers ``towns``, ``projects``, ``proposals``;
+- boundaries ``units``, ``city``, ``province`` and any other boundary layer
+  (``BOUNDARY_KINDS``).
+
+*Documents* are bytes, parsed by their own loaders (``waivers`` TOML, ``indicators`` and
+``assessment`` CSV, ``settings`` = ``townsgis.toml``, ``rules/<id>`` rule-set TOML).
+
+Interface (``ProjectStore``)
+----------------------------
+``location``                         where the project lives (folder path, or URL without password)
+``read_only``                        True for the bundled sample: every write raises ProjectError
+``has_layer(kind) -> bool``
+``read_layer(kind) -> GeoDataFrame``  WGS84; ``LayerIOError`` when missing
+``write_layer(kind, gdf, mode="replace", *, reason="") -> Version | None``
+    ``mode``: ``replace`` (the layer becomes ``gdf``), ``append`` (add features; refuses ids
+    already in the layer or repeated in ``gdf``), ``update`` (features whose id matches are
+    replaced, the others added). Ids are the schema's id column (``ID_COLUMNS``). The previous
+    version is kept in the history first; returns that kept version (None for a new layer).
+``layer_source(kind) -> str``        how messages name the layer (a path, or ``table …``)
+``layer_stamp(kind) -> float | None``  last change, seconds since the epoch (staleness checks)
+``read_document(name) -> bytes | None``  None when the project has no such document
+``write_document(name, data, *, reason="") -> Version | None``  keeps the previous version
+``document_source(name) -> str``
+``rulesets() -> list[str]``          ids of the project's rule sets (``rules/<id>``)
+``history(name=None) -> list[Version]``  kept versions (of one layer/document, or all),
+    oldest first
+``restore(name, version=None) -> Version``  brings back a kept version (the newest when
+    ``version`` is None) byte for byte; the current one is kept in the history first, so a
+    restore can itself be undone.
+
+``merge_layers(old, new, mode, kind)`` is the one definition of the three modes, used by
+every store and by ``import`` to preview the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from townsgis.errors import DataError, ProjectError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+MODES = ("replace", "append", "update")
+PLANNING_KINDS = ("towns", "projects", "proposals")
+BOUNDARY_KINDS = ("units", "city", "province", "neighbours")
+DOCUMENTS = ("waivers", "indicators", "assessment", "settings")
+# the id column of each layer kind (append/update match on it)
+ID_COLUMNS = {
+    "units": "unit_id",
+    "towns": "town_id",
+    "projects": "project_id",
+    "proposals": "proposal_id",
+}
+
+
+@dataclass(frozen=True)
+class Version:
+    """One kept version of a layer or document.
+
+    ``version`` counts from 1 per name; ``saved_at`` is ISO 8601 UTC; ``reason`` says what
+    replaced it (``import towns --mode replace`` …); ``size`` in bytes; ``count`` features
+    (None for documents)."""
+
+    name: str
+    version: int
+    saved_at: str
+    reason: str
+    size: int
+    sha256: str
+    count: int | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@runtime_checkable
+class ProjectStore(Protocol):
+    """What every store provides (see the module docstring)."""
+
+    location: str
+    read_only: bool
+
+    def has_layer(self, kind: str) -> bool: ...
+    def read_layer(self, kind: str) -> gpd.GeoDataFrame: ...
+    def write_layer(
+        self, kind: str, gdf: gpd.GeoDataFrame, mode: str = "replace", *, reason: str = ""
+    ) -> Version | None: ...
+    def layer_source(self, kind: str) -> str: ...
+    def layer_stamp(self, kind: str) -> float | None: ...
+    def read_document(self, name: str) -> bytes | None: ...
+    def write_document(self, name: str, data: bytes, *, reason: str = "") -> Version | None: ...
+    def document_source(self, name: str) -> str: ...
+    def rulesets(self) -> list[str]: ...
+    def history(self, name: str | None = None) -> list[Version]: ...
+    def restore(self, name: str, version: int | None = None) -> Version: ...
+
+
+def check_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise DataError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
+
+
+def merge_layers(
+    old: gpd.GeoDataFrame | None, new: gpd.GeoDataFrame, mode: str, kind: str
+) -> gpd.GeoDataFrame:
+    """The layer after writing ``new`` onto ``old`` with ``mode`` (WGS84 in, WGS84 out).
+
+    ``append`` raises DataError listing ids that are repeated in ``new`` or already in
+    ``old``; ``update`` replaces the features of ``old`` whose id is in ``new`` (in place,
+    keeping their order) and adds the rest at the end. Both need the kind's id column."""
+    import geopandas as gpd
+    import pandas as pd
+
+    check_mode(mode)
+    if mode == "replace" or old is None:
+        return new.reset_index(drop=True)
+    id_col = ID_COLUMNS.get(kind)
+    if id_col is None:
+        raise DataError(f"layer {kind!r} has no id column; only --mode replace applies to it")
+    for frame, what in ((new, "the new features"), (old, f"the {kind} layer")):
+        if id_col not in frame.columns:
+            raise DataError(f"{what} have no {id_col!r} column; --mode {mode} matches by it")
+    new_ids = new[id_col].map(_id_text)
+    dup_new = sorted(set(new_ids[new_ids.duplicated()]))
+    if dup_new:
+        raise DataError(f"{id_col} repeated in the new features: {', '.join(dup_new)}")
+    old_ids = old[id_col].map(_id_text)
+    new = new.to_crs(old.crs) if old.crs is not None and new.crs is not None else new
+    if mode == "append":
+        clash = sorted(set(new_ids) & set(old_ids))
+        if clash:
+            raise DataError(
+                f"--mode append: {id_col} already in the {kind} layer: {', '.join(clash)} "
+                "(use --mode update to change them)"
+            )
+        merged = pd.concat([old, new], ignore_index=True)
+    else:  # update
+        old_r, new_r = old.reset_index(drop=True), new.reset_index(drop=True)
+        new_ids, old_ids = new_ids.reset_index(drop=True), old_ids.reset_index(drop=True)
+        hit = old_ids.map({v: i for i, v in enumerate(new_ids)})
+        matched = hit.notna().to_numpy()
+        replaced = new_r.iloc[hit[matched].astype(int).to_numpy()].set_index(old_r.index[matched])
+        added = new_r[~new_ids.isin(set(old_ids)).to_numpy()]
+        merged = pd.concat([old_r[~matched], replaced]).sort_index()
+        merged = pd.concat([merged, added], ignore_index=True)
+    geom = old.geometry.name
+    return gpd.GeoDataFrame(merged, geometry=geom, crs=old.crs)
+
+
+def _id_text(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def now_utc() -> str:
+    """The current time, ISO 8601 UTC to the second."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def read_only_error(location: str, what: str) -> ProjectError:
+    """The message for a write into the bundled sample."""
+    return ProjectError(
+        f"{location}: the bundled sample project is read-only; {what} was not changed. "
+        "Make a project of your own with `townsgis init DIR --city CODE` (or copy the sample: "
+        "`townsgis init DIR --sample`) and pass --project DIR"
+    )
+
+
+# --------------------------------------------------------------------------------------
+# backends: a project is a folder, or a URL whose scheme names a store backend
+# --------------------------------------------------------------------------------------
+# scheme -> "module:function"; the function takes the URL and returns a ProjectStore.
+BACKENDS: dict[str, str] = {
+    "postgresql": "townsgis.store.postgis:open_store",
+    "postgres": "townsgis.store.postgis:open_store",
+}
+
+
+def is_url(spec: str) -> bool:
+    """True when ``spec`` names a store by URL (``postgresql://…``) rather than a folder."""
+    head, sep, _ = str(spec).partition("://")
+    return bool(sep) and head.isalpha() and len(head) > 1
+
+
+def open_url(spec: str) -> ProjectStore:
+    """The store a URL names; ProjectError for an unknown scheme or a missing backend."""
+    import importlib
+
+    scheme = str(spec).partition("://")[0].lower()
+    target = BACKENDS.get(scheme)
+    if target is None:
+        raise ProjectError(
+            f"{scheme}://…: unknown project store; use a folder or one of "
+            f"{', '.join(s + '://' for s in sorted(BACKENDS))}"
+        )
+    module, func = target.split(":")
+    try:
+        mod = importlib.import_module(module)
+    except ImportError as exc:
+        raise ProjectError(f"{scheme}:// projects are not available here ({exc})") from None
+    return getattr(mod, func)(spec)
