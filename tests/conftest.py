@@ -16,6 +16,16 @@ from townsgis.project import bundled_root
 pytest_plugins = ["pgserver"]
 
 
+@pytest.fixture(autouse=True)
+def _chinese_by_default():
+    """Every test starts in the default language (a CLI run with --lang en sets it)."""
+    from townsgis.i18n import set_lang
+
+    set_lang("zh")
+    yield
+    set_lang("zh")
+
+
 def _sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 

@@ -205,7 +205,7 @@ def test_bad_input_exits_2_naming_file_and_feature(case, cli, project_copy, tmp_
     before_inputs = snapshot(inputs, sha256)
     before_project = snapshot(project_copy, sha256)
     for mode in ([], ["--check-only"]):
-        r = cli("import", kind, path, *extra, *mode, "--project", project_copy)
+        r = cli("import", kind, path, *extra, *mode, "--project", project_copy, "--lang", "en")
         assert r.code == 2, r.text
         assert "Traceback" not in r.text
         assert r.err.startswith("error: ")
@@ -222,7 +222,7 @@ def test_all_problems_of_a_file_in_one_message(cli, project_copy, tmp_path):
     t.loc[1, "unit_id"] = "nowhere"
     t.loc[2, "geometry"] = shapely.Polygon()
     path = write(t, tmp_path / "t.geojson")
-    r = cli("import", "towns", path, "--project", project_copy)
+    r = cli("import", "towns", path, "--project", project_copy, "--lang", "en")
     assert r.code == 2
     assert "3 problems" in r.err
     for i in range(3):

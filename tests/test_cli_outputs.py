@@ -17,7 +17,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 def test_check_output_to_an_existing_folder_exits_2_naming_it(project_copy, tmp_path):
     folder = tmp_path / "reports"
     folder.mkdir()
-    r = run("check", "--project", project_copy, "-o", folder)
+    r = run("check", "--project", project_copy, "-o", folder, "--lang", "en")
     assert r.returncode == 2, r.stderr
     assert r.stderr.strip() == f"error: {folder}: is a folder; give a file name to write"
     assert "Traceback" not in r.stdout + r.stderr
@@ -27,7 +27,7 @@ def test_check_output_to_an_existing_folder_exits_2_naming_it(project_copy, tmp_
 def test_check_output_under_a_file_exits_2_naming_it(project_copy, tmp_path):
     (tmp_path / "file").write_text("x")
     out = tmp_path / "file" / "sub" / "report.md"
-    r = run("check", "--project", project_copy, "--format", "markdown", "-o", out)
+    r = run("check", "--project", project_copy, "--format", "markdown", "-o", out, "--lang", "en")
     assert r.returncode == 2
     assert r.stderr.startswith(f"error: {out}: cannot write:")
     assert "Traceback" not in r.stdout + r.stderr
@@ -40,7 +40,7 @@ def test_unexpected_exception_is_one_line_exit_2(cli, monkeypatch):
         raise KeyError("level")
 
     monkeypatch.setattr(townsgis.inventory, "list_layers", boom)
-    r = cli("layers")
+    r = cli("layers", "--lang", "en")
     assert r.code == 2
     assert r.err == (
         "error: unexpected KeyError: 'level' "

@@ -12,9 +12,36 @@ EXIT_BAD_INPUT = 2
 
 
 class TownsgisError(Exception):
-    """Root of every error townsgis raises on purpose. The CLI maps it to exit code 2."""
+    """Root of every error townsgis raises on purpose. The CLI maps it to exit code 2.
+
+    Raise with a ready sentence (``DataError(msg("key", file=f))``) or, better, with a
+    catalogue key: ``DataError.of("key", file=f)`` keeps ``key`` and ``params`` and renders
+    in the language current when it is shown (``townsgis.messages``).
+    """
 
     exit_code = EXIT_BAD_INPUT
+    key: str | None = None
+    params: dict = {}
+
+    @classmethod
+    def of(cls, key: str, /, **params):
+        """An error carrying catalogue entry ``key`` and its ``params``."""
+        exc = cls.__new__(cls)
+        Exception.__init__(exc, key)
+        exc.key = key
+        exc.params = params
+        return exc
+
+    def render(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default: the current language)."""
+        if self.key is None:
+            return Exception.__str__(self)
+        from townsgis.messages import msg
+
+        return msg(self.key, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 class ProjectError(TownsgisError):
@@ -35,9 +62,15 @@ class SchemaError(TownsgisError, ValueError):
     def __init__(self, source: str, problems: list[str]):
         self.source = source
         self.problems = list(problems)
+        super().__init__(source, self.problems)
+
+    def render(self, lang: str | None = None) -> str:
+        from townsgis.messages import msg
+
         lines = "\n".join(f"  - {p}" for p in self.problems)
         n = len(self.problems)
-        super().__init__(f"{source}: {n} problem{'s' if n != 1 else ''}:\n{lines}")
+        key = "schema.problem" if n == 1 else "schema.problems"
+        return msg(key, lang, source=self.source, n=n) + "\n" + lines
 
 
 class RulesetError(TownsgisError, ValueError):

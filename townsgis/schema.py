@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from townsgis import vocab
 from townsgis.errors import SchemaError
 
 if TYPE_CHECKING:
@@ -32,11 +33,12 @@ if TYPE_CHECKING:
 
 MAX_ROWS_PER_PROBLEM = 20  # rows listed per (column, check); the rest are counted
 
-LEVELS = ("provincial_creation", "provincial_cultivation", "provincial_named", "municipal")
-CATEGORIES = ("manufacturing", "tourism", "services")
-SCENIC_GRADES = ("none", "A", "2A", "3A", "4A", "5A")
-STAGES = ("reserve", "approval", "construction", "operation")
-UNIT_KINDS = ("district", "county", "functional_zone")
+# The enumerations are the vocabulary's (townsgis.vocab: labels, input words, colours).
+LEVELS = vocab.LEVELS
+CATEGORIES = vocab.CATEGORIES
+SCENIC_GRADES = vocab.SCENIC_GRADES
+STAGES = vocab.STAGES
+UNIT_KINDS = vocab.UNIT_KINDS
 QUARTER = r"^\d{4}Q[1-4]$"
 POLYGONAL = ("Polygon", "MultiPolygon")
 

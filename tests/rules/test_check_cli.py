@@ -20,13 +20,13 @@ def test_bundled_data_fails_on_errors_with_exact_json_shape(cli):
     assert doc["ruleset"] == {"id": "huzhou-2018", "version": "1.0"}
     assert list(doc["summary"]) == ["errors", "warnings", "waived", "verdict"]
     assert doc["summary"]["verdict"] == "fail" and doc["summary"]["errors"] >= 1
-    assert "制造业" in doc["findings"][0]["message"]  # Chinese shown as is
+    assert "制造类小镇" in doc["findings"][0]["message"]  # Chinese shown as is
 
 
 def test_text_report_groups_by_severity_with_rule_and_clause(cli):
     r = cli("check", "--lang", "en")
     assert r.code == 1
-    assert "== Errors" in r.out and "[HZ-MIX-MFG §3.1.3] manufacturing" in r.out
+    assert "== Errors" in r.out and "[HZ-MIX-MFG §3.1.3] share of manufacturing towns" in r.out
     assert r.out.index("== Errors") < r.out.index("== Warnings") < r.out.index("== Waived")
     assert "approximate" in r.out
 

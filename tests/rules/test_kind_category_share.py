@@ -15,7 +15,7 @@ def test_min_share_exactly_at_bound_passes(run_kind):
 
 def test_min_share_below_bound_fails_with_arithmetic(run_kind):
     (f,) = run_kind(_mix(5, 5), "category-share", category="manufacturing", min_share=0.6)
-    assert f.message_en == "manufacturing 5/10 = 50.0% < 60%"
+    assert f.message_en == "share of manufacturing towns 5/10 = 50.0% < 60%"
     assert "5/10 = 50.0% < 60%" in f.message_zh
     assert f.extra["count"] == 5 and f.extra["total"] == 10
 
@@ -23,7 +23,7 @@ def test_min_share_below_bound_fails_with_arithmetic(run_kind):
 def test_max_share_at_and_over_bound(run_kind):
     assert run_kind(_mix(8, 2), "category-share", category="tourism", max_share=0.2) == []
     (f,) = run_kind(_mix(7, 3), "category-share", category="tourism", max_share=0.2)
-    assert f.message_en == "tourism 3/10 = 30.0% > 20%"
+    assert f.message_en == "share of leisure tourism towns 3/10 = 30.0% > 20%"
 
 
 def test_levels_filter_changes_denominator(run_kind):
@@ -38,4 +38,4 @@ def test_levels_filter_changes_denominator(run_kind):
 
 def test_fourteen_towns_six_manufacturing(run_kind):
     (f,) = run_kind(_mix(6, 8), "category-share", category="manufacturing", min_share=0.6)
-    assert f.message_en == "manufacturing 6/14 = 42.9% < 60%"
+    assert f.message_en == "share of manufacturing towns 6/14 = 42.9% < 60%"

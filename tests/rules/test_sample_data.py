@@ -14,7 +14,8 @@ def test_manufacturing_share_finding_computed_from_the_layer(cli):
     doc = json.loads(cli("check", "--format", "json", "--lang", "en").out)
     mix = [f for f in doc["findings"] if f["rule"] == "HZ-MIX-MFG"]
     if k / n < 0.6:
-        assert [f["message"] for f in mix] == [f"manufacturing {k}/{n} = {k / n:.1%} < 60%"]
+        expected = f"share of manufacturing towns {k}/{n} = {k / n:.1%} < 60%"
+        assert [f["message"] for f in mix] == [expected]
     else:
         assert mix == []
 

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from townsgis.checks.common import CATEGORY_ZH, LEVELS, level_mask, levels_text, make_finding
+from townsgis import vocab
+from townsgis.checks.common import LEVELS, level_mask, levels_text, make_finding
 from townsgis.checks.registry import (
     EPS_REL,
     Param,
@@ -53,8 +54,8 @@ def category_share(ctx: RuleContext, spec) -> list[Finding]:
     hit = town_column(ctx, p["field"])[mask].astype(str).to_numpy() == p["category"]
     k = int(hit.sum())
     share = k / total
-    cat, cat_zh = p["category"], CATEGORY_ZH.get(p["category"], p["category"])
-    lv_zh = levels_text(p["levels"], "zh")
+    cat = p["category"]
+    lv_zh, lv_en = levels_text(p["levels"], "zh"), levels_text(p["levels"], "en")
     out = []
     for bound, op, bad in (
         (p["min_share"], "<", lambda b: k < b * total * (1 - EPS_REL)),
@@ -67,8 +68,9 @@ def category_share(ctx: RuleContext, spec) -> list[Finding]:
             make_finding(
                 spec,
                 [],
-                f"{cat_zh}类小镇占比 {arith}（{lv_zh}小镇）",
-                f"{cat} {arith}",
+                f"{vocab.town_label(cat, 'zh')}占比 {arith}（{lv_zh}小镇）",
+                f"share of {vocab.town_label(cat, 'en')} {arith}"
+                + (f" ({lv_en} towns)" if p["levels"] else ""),
                 measured=round(share, 4),
                 limit=bound,
                 geometry=ctx.city,

@@ -6,19 +6,12 @@ from typing import Any
 
 import numpy as np
 
+from townsgis import vocab
 from townsgis.findings import Finding
+from townsgis.messages import msg
+from townsgis.vocab import CATEGORIES, LEVELS, UNIT_KINDS
 
-LEVELS = ("provincial_creation", "provincial_cultivation", "provincial_named", "municipal")
-CATEGORIES = ("manufacturing", "tourism", "services")
-UNIT_KINDS = ("district", "county", "functional_zone")
-
-LEVEL_ZH = {
-    "provincial_creation": "省级创建",
-    "provincial_cultivation": "省级培育",
-    "provincial_named": "省级命名",
-    "municipal": "市级",
-}
-CATEGORY_ZH = {"manufacturing": "制造业", "tourism": "休闲旅游", "services": "现代服务业"}
+__all__ = ["CATEGORIES", "LEVELS", "UNIT_KINDS", "level_mask", "levels_text", "make_finding"]
 
 
 def level_mask(towns, levels: list[str] | None) -> np.ndarray:
@@ -29,11 +22,10 @@ def level_mask(towns, levels: list[str] | None) -> np.ndarray:
 
 
 def levels_text(levels: list[str] | None, lang: str) -> str:
+    """``省级创建、省级培育`` / ``provincial (creation), provincial (cultivation)``."""
     if not levels:
-        return "各级" if lang == "zh" else "all-level"
-    if lang == "zh":
-        return "+".join(LEVEL_ZH.get(v, v) for v in levels)
-    return "+".join(v.replace("provincial_", "provincial ") for v in levels)
+        return msg("level.all", lang)
+    return vocab.join("level", levels, lang)
 
 
 def make_finding(spec, towns, zh: str, en: str, **kw: Any) -> Finding:

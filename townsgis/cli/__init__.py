@@ -11,6 +11,8 @@ import typer
 
 from townsgis import __version__
 from townsgis.errors import EXIT_BAD_INPUT, TownsgisError
+from townsgis.i18n import set_lang
+from townsgis.messages import msg
 
 app = typer.Typer(
     name="townsgis",
@@ -63,23 +65,32 @@ def main(argv: list[str] | None = None) -> None:
     """
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    set_lang(lang_of(args))  # before parsing: every message, even an early one, follows --lang
     try:
         app(args=args, prog_name="townsgis")
     except TownsgisError as exc:
         if debug:
             raise
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(msg("error.prefix", text=exc), err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
+        typer.echo(msg("error.interrupted"), err=True)
         sys.exit(EXIT_BAD_INPUT)
     except Exception as exc:
         if debug:
             raise
-        msg = " ".join(str(exc).split()) or "(no message)"
-        typer.echo(
-            f"error: unexpected {type(exc).__name__}: {msg} "
-            "(this is a bug in townsgis; run with --debug for a traceback)",
-            err=True,
-        )
+        text = " ".join(str(exc).split()) or "(no message)"
+        typer.echo(msg("error.unexpected", kind=type(exc).__name__, text=text), err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+def lang_of(args: list[str]) -> str:
+    """The language asked for with ``--lang X`` / ``--lang=X`` anywhere in ``args`` (the last
+    one wins); ``zh`` without one."""
+    lang = "zh"
+    for i, a in enumerate(args):
+        if a == "--lang" and i + 1 < len(args):
+            lang = args[i + 1]
+        elif a.startswith("--lang="):
+            lang = a.split("=", 1)[1]
+    return "en" if lang == "en" else "zh"

@@ -39,10 +39,6 @@ def capacity(
         typer.echo(render_text(report, lang.value))
 
 
-_CAT = {
-    "zh": {"manufacturing": "制造业", "tourism": "休闲旅游", "services": "现代服务业"},
-    "en": {"manufacturing": "manufacturing", "tourism": "tourism", "services": "services"},
-}
 _T = {
     "zh": {
         "city": "全市名额",
@@ -98,14 +94,16 @@ def _pct(v) -> str:
 
 def render_text(report, lang: str) -> str:
     """The capacity report as text."""
-    t, cat = _T[lang], _CAT[lang]
+    from townsgis import vocab
+
+    t, cat = _T[lang], vocab.labels("category", lang)
 
     def _n(v):
         return t["inf"] if v is None else str(v)
 
     lines = [t["city"]]
     for c in report.city:
-        lv = "+".join(c["levels"]) if c["levels"] else t["all"]
+        lv = vocab.join("level", c["levels"], lang) if c["levels"] else t["all"]
         lines.append(
             f"  {c['rule']} {c['clause']} [{lv}]: {c['used']}/{c['limit']}, "
             f"{t['left']} {c['remaining']}"
@@ -121,7 +119,7 @@ def render_text(report, lang: str) -> str:
         )
     for m in report.mix:
         d = m.to_dict()
-        levels = "+".join(d["levels"]) if d["levels"] else t["all"]
+        levels = vocab.join("level", d["levels"], lang) if d["levels"] else t["all"]
         lines.append(t["mix"].format(rules=", ".join(d["rules"]), levels=levels, n=d["total"]))
         for c, sh in d["shares"].items():
             lo, hi = sh["min"], sh["max"]

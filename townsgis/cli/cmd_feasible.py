@@ -66,9 +66,10 @@ def render_text(res, path: Path, lang: str) -> str:
     d = res.to_dict()
     lim = d["distances_m"]
     if lang == "zh":
-        from townsgis.checks.common import CATEGORY_ZH, LEVEL_ZH
+        from townsgis import vocab
 
-        cat, lvl = CATEGORY_ZH.get(res.category, res.category), LEVEL_ZH.get(res.level, res.level)
+        cat = vocab.label("category", res.category, "zh")
+        lvl = vocab.label("level", res.level, "zh")
         lines = [
             f"可选区域（{cat}，{lvl}，面积 {res.footprint_km2:g} km²，"
             f"半径 {res.radius_m:.0f} m）：{res.area_km2:.2f} km²",

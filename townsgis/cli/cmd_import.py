@@ -9,7 +9,15 @@ from pathlib import Path
 import typer
 
 from townsgis.cli import app
-from townsgis.cli.options import CrsOpt, ProjectOpt, TextFormat, TextFormatOpt, open_project
+from townsgis.cli.options import (
+    CrsOpt,
+    Lang,
+    LangOpt,
+    ProjectOpt,
+    TextFormat,
+    TextFormatOpt,
+    open_project,
+)
 
 
 class Mode(StrEnum):
@@ -57,6 +65,7 @@ def import_cmd(
     ),
     project: ProjectOpt = None,
     fmt: TextFormatOpt = TextFormat.text,
+    lang: LangOpt = Lang.zh,
 ) -> None:
     """Check FILE against the KIND schema and write it to the project's layers as WGS84 GeoJSON.
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from townsgis.cli import app
+from townsgis.cli.options import Lang, LangOpt
 from townsgis.project import init_project
 
 
@@ -14,6 +15,7 @@ from townsgis.project import init_project
 def init_cmd(
     directory: Path = typer.Argument(..., help="Folder to create.", file_okay=False),
     name: str = typer.Option(None, "--name", help="City name (default: the folder name)."),
+    lang: LangOpt = Lang.zh,
 ) -> None:
     """Create an empty project folder (layers/, rules/, maps/, data/boundaries/)."""
     project = init_project(directory, name=name)

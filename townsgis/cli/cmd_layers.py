@@ -7,13 +7,14 @@ import json
 import typer
 
 from townsgis.cli import app
-from townsgis.cli.options import ProjectOpt, TextFormat, TextFormatOpt, open_project
+from townsgis.cli.options import Lang, LangOpt, ProjectOpt, TextFormat, TextFormatOpt, open_project
 
 
 @app.command("layers")
 def layers_cmd(
     project: ProjectOpt = None,
     fmt: TextFormatOpt = TextFormat.text,
+    lang: LangOpt = Lang.zh,
 ) -> None:
     """List every layer of the project: kind, feature count, CRS, bounds and source."""
     from townsgis.inventory import list_layers

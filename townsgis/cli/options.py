@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from townsgis.i18n import set_lang
 from townsgis.project import Project
 
 
@@ -44,7 +45,24 @@ ProjectOpt = Annotated[
         show_default=False,
     ),
 ]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of messages and labels.")]
+
+
+def _set_lang(value: Lang | None) -> Lang | None:
+    """Make ``--lang`` the current language of messages (townsgis.i18n)."""
+    if value is not None:
+        set_lang(str(value))
+    return value
+
+
+LangOpt = Annotated[
+    Lang,
+    typer.Option(
+        "--lang",
+        help="Language of messages and labels: zh (default) or en.",
+        callback=_set_lang,
+        is_eager=True,
+    ),
+]
 RulesetOpt = Annotated[
     str | None,
     typer.Option("--ruleset", help="Rule set id in rules/ (e.g. huzhou-2018) or a .toml path."),

@@ -7,17 +7,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from townsgis import vocab
 from townsgis.errors import DataError
 from townsgis.progress._helpers import _pos, _problem_text
 from townsgis.progress.quarters import format_quarter, parse_quarter, quarter_index
 
-STAGES = ("reserve", "approval", "construction", "operation")
-STAGE_ZH = {
-    "reserve": "谋划储备",
-    "approval": "前期报批",
-    "construction": "开工实施",
-    "operation": "竣工投运",
-}
+STAGES = vocab.STAGES
+STAGE_ZH = vocab.labels("stage", "zh")
 IMPLEMENTED = ("construction", "operation")
 
 

@@ -1,0 +1,73 @@
+"""The message catalogue: every sentence townsgis says to a person, in Chinese and English.
+
+``msg(key, lang=None, **params)`` renders one entry with ``str.format`` in ``lang`` (default:
+the current language from :mod:`townsgis.i18n`, set by the CLI's ``--lang``; Chinese unless
+told otherwise). Modules with many messages of their own keep them next to their code and add
+them with :func:`register` (a key may be defined once only), so the catalogue stays one
+namespace without one huge file:
+
+    register({"import.no_rows": ("{file}：没有数据行", "{file}: no data rows")})
+    raise DataError.of("import.no_rows", file=path)     # rendered in the current language
+"""
+
+from __future__ import annotations
+
+from townsgis.i18n import get_lang
+
+CATALOGUE: dict[str, tuple[str, str]] = {}
+
+
+def register(entries: dict[str, tuple[str, str]]) -> None:
+    """Add ``{key: (zh, en)}`` entries; a key defined twice is a programming error."""
+    for key, pair in entries.items():
+        if key in CATALOGUE and CATALOGUE[key] != tuple(pair):
+            raise ValueError(f"message key {key!r} is defined twice")
+        if len(pair) != 2:
+            raise ValueError(f"message {key!r} needs (zh, en)")
+        CATALOGUE[key] = (pair[0], pair[1])
+
+
+def msg(key: str, lang: str | None = None, /, **params) -> str:
+    """Entry ``key`` in ``lang`` (default: the current language), formatted with ``params``."""
+    zh, en = CATALOGUE[key]
+    text = en if (lang or get_lang()) == "en" else zh
+    return text.format(**params) if params else text
+
+
+def has(key: str) -> bool:
+    return key in CATALOGUE
+
+
+register(
+    {
+        # general
+        "error.prefix": ("错误：{text}", "error: {text}"),
+        "error.interrupted": ("已中断", "interrupted"),
+        "error.unexpected": (
+            "错误：意外的 {kind}：{text}（这是 townsgis 的缺陷；加 --debug 查看调用栈）",
+            "error: unexpected {kind}: {text} (this is a bug in townsgis; run with --debug for "
+            "a traceback)",
+        ),
+        "note.prefix": ("说明：{text}", "note: {text}"),
+        "yes": ("是", "yes"),
+        "no": ("否", "no"),
+        "none": ("无", "none"),
+        "examples": ("示例：", "Examples:"),
+        "schema.problem": ("{source}：{n} 个问题：", "{source}: {n} problem:"),
+        "schema.problems": ("{source}：{n} 个问题：", "{source}: {n} problems:"),
+        "level.all": ("各级", "all-level"),
+        # vocabulary
+        "vocab.unknown": (
+            "无法识别的{what}“{value}”；可用的词：{accepted}",
+            "unknown {what} {value!r}; accepted words: {accepted}",
+        ),
+        "vocab.unknown_unit": (
+            "无法识别的县区“{value}”；可用：{accepted}",
+            "unknown unit {value!r}; accepted: {accepted}",
+        ),
+        "vocab.ambiguous_unit": (
+            "县区“{value}”不唯一，可能是：{matches}；请写完整名称或代码",
+            "unit {value!r} is ambiguous: {matches}; give the full name or the code",
+        ),
+    }
+)
