@@ -150,9 +150,7 @@ def test_importing_a_layer_onto_itself_is_refused(cli, project_copy, sha256):
     assert cli("import", "towns", target, "--check-only", "--project", project_copy).code == 0
 
 
-def test_import_towns_refuses_to_orphan_projects_unless_forced(
-    cli, project_copy, tmp_path, sha256
-):
+def test_import_towns_refuses_to_orphan_projects_unless_forced(cli, project_copy, tmp_path, sha256):
     t = bundled(project_copy, "towns")
     gone = t.loc[0, "town_id"]
     n = int((bundled(project_copy, "projects")["town_id"] == gone).sum())

@@ -109,7 +109,7 @@ def test_update_replaces_matching_ids_in_place_and_adds_new_ones(cli, project_co
     out = gpd.read_file(project_copy / "layers" / "towns.geojson")
     assert out["town_id"].tolist() == [*t["town_id"], "NEW-9"]
     assert out.loc[0, "name_zh"] == "改名小镇" and out.loc[0, "town_id"] == first
-    assert out.loc[1:len(t) - 1, "name_zh"].tolist() == t.loc[1:, "name_zh"].tolist()
+    assert out.loc[1 : len(t) - 1, "name_zh"].tolist() == t.loc[1:, "name_zh"].tolist()
 
 
 def test_replace_naming_waived_towns_is_refused_with_the_list(cli, project_copy, tmp_path):

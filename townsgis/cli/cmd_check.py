@@ -27,6 +27,9 @@ class CheckFormat(StrEnum):
     markdown = "markdown"
 
 
+_SUFFIX = {"text": "txt", "json": "json", "geojson": "geojson", "markdown": "md"}
+
+
 @app.command("check")
 def check(
     ruleset: RulesetOpt = None,
@@ -42,15 +45,19 @@ def check(
     """
     from townsgis.engine import load_inputs, run_rules
     from townsgis.layers import write_text_atomic
+    from townsgis.outputs import output_path
     from townsgis.report import render
 
     proj = open_project(project)
+    path = None
+    if output is not None:
+        path = output_path(proj, output, f"check.{_SUFFIX[fmt.value]}")
     ds, rs = load_inputs(proj, ruleset)
     result = run_rules(ds, rs)
     text = render(result, fmt.value, lang.value, fail_on.value)
-    if output is not None:
-        write_text_atomic(text, output)
-        typer.echo(f"wrote {output}", err=True)
+    if path is not None:
+        write_text_atomic(text, path)
+        typer.echo(f"wrote {path}", err=True)
     else:
         typer.echo(text, nl=False)
     raise typer.Exit(result.exit_code(fail_on.value))

@@ -74,21 +74,23 @@ def _run(
     orientation: Orientation,
     dpi: float,
     lang: Lang,
-    output: Path | None,
+    output: str | None,
     project: Path | None,
     **options,
 ) -> int:
     """Export one map of `kind`; `options` are the rest of the command's parameters."""
+    from townsgis.outputs import output_path
     from townsgis.printmap import export_map
 
     if not 10 <= dpi <= 1200:
         raise TownsgisError(f"--dpi {dpi:g}: must be between 10 and 1200")
     proj = open_project(project)
+    out = output_path(proj, output, f"{kind}.{fmt.value}")
     path = export_map(
         kind,
         proj,
         fmt=fmt.value,
-        output=output,
+        output=out,
         paper=paper.value,
         orientation=orientation.value,
         dpi=dpi,

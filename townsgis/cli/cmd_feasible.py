@@ -46,12 +46,13 @@ def feasible(
     (GeoJSON/GPKG, WGS84; default maps/feasible-<category>.geojson) and print its area in km²."""
     from townsgis.engine import load_inputs
     from townsgis.layers import write_layer
+    from townsgis.outputs import output_path
     from townsgis.siting import feasible_area
 
     proj = open_project(project)
+    path = output_path(proj, output, f"feasible-{category}.geojson")
     ds, rs = load_inputs(proj, ruleset, layout_only=True)
     res = feasible_area(ds, rs, category=category, level=level, unit=unit, area_km2=area_km2)
-    path = Path(output) if output else proj.maps_dir / f"feasible-{category}.geojson"
     write_layer(res.layer, path)
     if fmt == TextFormat.json:
         d = res.to_dict()

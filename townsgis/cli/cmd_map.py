@@ -36,10 +36,9 @@ TilesOpt = Annotated[
 ]
 
 
-def _write(html: str, output: Path | None, default: Path) -> None:
+def _write(html: str, path: Path) -> None:
     from townsgis.layers import write_text_atomic
 
-    path = output if output is not None else default
     write_text_atomic(html, path)
     typer.echo(f"wrote {path} ({len(html.encode('utf-8')) / 1e6:.2f} MB)", err=True)
 
@@ -56,11 +55,13 @@ def layout(
 
     Writes maps/layout.html of the project unless -o is given. Exit 0, or 2 on bad input.
     """
+    from townsgis.outputs import output_path
     from townsgis.webmap.api import layout_html
 
     proj = open_project(project)
+    path = output_path(proj, output, "layout.html")
     html = layout_html(proj, ruleset=ruleset, lang=lang.value, tiles=tiles.value)
-    _write(html, output, proj.maps_dir / "layout.html")
+    _write(html, path)
 
 
 @map_app.command("progress")
@@ -79,8 +80,10 @@ def progress(
 
     Writes maps/progress.html of the project unless -o is given. Exit 0, or 2 on bad input.
     """
+    from townsgis.outputs import output_path
     from townsgis.webmap.api import progress_html
 
     proj = open_project(project)
+    path = output_path(proj, output, "progress.html")
     html = progress_html(proj, quarter=quarter, lang=lang.value, tiles=tiles.value)
-    _write(html, output, proj.maps_dir / "progress.html")
+    _write(html, path)

@@ -48,17 +48,21 @@ def progress(
     from townsgis.errors import DataError
     from townsgis.indicators import load_progress
     from townsgis.layers import write_text_atomic
+    from townsgis.outputs import output_path
     from townsgis.progress_report import render
 
     if fmt == ProgressFormat.xlsx and output is None:
         raise DataError("--format xlsx writes a file: give -o FILE.xlsx")
-    report = load_progress(
-        open_project(project), ruleset=ruleset, quarter=quarter, n_stall=stall_quarters
-    )
-    out = render(report, fmt.value, lang.value)
+    proj = open_project(project)
+    path = None
     if output is not None:
-        write_text_atomic(out, output)
-        typer.echo(f"wrote {output}", err=True)
+        suffix = {"text": "txt", "markdown": "md"}.get(fmt.value, fmt.value)
+        path = output_path(proj, output, f"progress.{suffix}")
+    report = load_progress(proj, ruleset=ruleset, quarter=quarter, n_stall=stall_quarters)
+    out = render(report, fmt.value, lang.value)
+    if path is not None:
+        write_text_atomic(out, path)
+        typer.echo(f"wrote {path}", err=True)
     else:
         typer.echo(out, nl=False)
     return 0

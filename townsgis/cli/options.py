@@ -71,8 +71,16 @@ CrsOpt = Annotated[
     str | None,
     typer.Option("--crs", help="Input CRS: gcj02, bd09, wgs84, cgcs2000 or EPSG:n."),
 ]
+# A string, not a Path: a trailing "/" (write the default file name into that folder) must
+# survive; townsgis.outputs.output_path interprets and checks it.
 OutputOpt = Annotated[
-    Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
+    str | None,
+    typer.Option(
+        "-o",
+        "--output",
+        help="Write to this file (a path ending in / is a folder: the default name inside it). "
+        "Never onto the project's inputs, a folder or a device.",
+    ),
 ]
 TextFormatOpt = Annotated[TextFormat, typer.Option("--format", help="Output format.")]
 
