@@ -93,6 +93,7 @@ def load_dataset(
         projects = store.read_layer("projects")
     if not layout_only and store.has_layer("proposals"):
         proposals = store.read_layer("proposals")
+    crs_override = crs_override or project.analysis_crs
     ds = Dataset(project, units, towns, projects, proposals, crs_override=crs_override)
     validate_dataset(ds)
     return ds

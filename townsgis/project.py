@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -160,6 +159,15 @@ class Project:
         return self.config.get("city_code")
 
     @property
+    def province_zh(self) -> str | None:
+        return self.config.get("province_zh")
+
+    @property
+    def analysis_crs(self) -> str | None:
+        """The project's analysis CRS (``EPSG:n``, metric); a rule set's own one wins."""
+        return self.config.get("analysis_crs")
+
+    @property
     def region_bbox(self) -> tuple[float, float, float, float] | None:
         """WGS84 (lon, lat) box outside which coordinates are flagged as implausible."""
         box = self.config.get("region_bbox")
@@ -167,16 +175,10 @@ class Project:
 
 
 def _parse_settings(data: bytes | None, source: str) -> dict:
-    """The ``[project]`` table of a project's settings (``townsgis.toml``)."""
-    if data is None:
-        raise ProjectError(f"{source}: not a townsgis project (no settings)")
-    try:
-        config = tomllib.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ProjectError(f"{source}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ProjectError(f"{source}: invalid TOML: {exc}") from None
-    return config.get("project", {})
+    """The ``[project]`` table of a project's settings, checked (``townsgis.settings``)."""
+    from townsgis.settings import parse_settings
+
+    return parse_settings(data, source)["project"]
 
 
 def bundled_root() -> Path:
