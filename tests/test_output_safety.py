@@ -25,9 +25,7 @@ ONTO_INPUTS = [
 
 
 @pytest.mark.parametrize(("args", "target"), ONTO_INPUTS)
-def test_output_onto_a_project_input_exits_2_and_leaves_it(
-    cli, project_copy, sha256, args, target
-):
+def test_output_onto_a_project_input_exits_2_and_leaves_it(cli, project_copy, sha256, args, target):
     path = project_copy / target
     before = sha256(path) if path.exists() else None
     r = cli(*args, "--project", project_copy, "-o", path)

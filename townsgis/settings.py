@@ -182,12 +182,12 @@ def check_settings(raw: dict) -> list[str]:
             if problem:
                 problems.append(f"{key}.{sub}: {problem}")
     if "project" not in raw:
-        problems.append("project: missing table [project] (name_zh = \"…\" at least)")
+        problems.append('project: missing table [project] (name_zh = "…" at least)')
     else:
         for req in REQUIRED:
             table, sub = req.split(".")
             if isinstance(raw.get(table), dict) and sub not in raw[table]:
-                problems.append(f"{req}: missing (the city's Chinese name, e.g. \"杭州市\")")
+                problems.append(f'{req}: missing (the city\'s Chinese name, e.g. "杭州市")')
     return problems
 
 
