@@ -88,17 +88,23 @@ def test_every_problem_is_collected_in_one_error():
     probs = problems(t, units=units())
     assert len(probs) == 4
     one(probs, "missing column 'name_zh'", "columns found: town_id")
-    one(probs, "feature 2 (T2)", "level 'provincial' is not one of provincial_creation")
-    one(probs, "feature 1 (T1)", "category 'farming'")
+    one(probs, "feature 2 (T2)", "无法识别的级别“provincial”", "省级创建（")
+    one(probs, "feature 1 (T1)", "无法识别的类别“farming”", "制造类（")
     one(probs, "duplicate town_id 'T1' at features 1, 3")
 
 
 def test_enum_hint_and_column_hint():
-    t = towns(1).rename(columns={"level": "Level"})
-    one(problems(t), "missing column 'level'", "did you mean 'Level'?")
+    t = towns(1).rename(columns={"level": "Level", "category": "类别"})
+    gdf, _ = validate_layer(t, "towns", source="x", project=PROJECT)  # header words accepted
+    assert {"level", "category"} <= set(gdf.columns)
+    t = towns(1).rename(columns={"level": "levle"})
+    one(problems(t), "missing column 'level'", "did you mean 'levle'?")
     t = towns(1)
-    t.loc[0, "level"] = "Provincial_Creation"
-    one(problems(t), "feature 1 (T1 小镇1)", "did you mean 'provincial_creation'?")
+    t.loc[0, "level"] = "Provincial_Creation"  # read as provincial_creation (case, blanks)
+    gdf, _ = validate_layer(t, "towns", source="x", project=PROJECT)
+    assert gdf.loc[0, "level"] == "provincial_creation"
+    t.loc[0, "level"] = "provincal_creation"
+    one(problems(t), "feature 1 (T1 小镇1)", "是否应为“省级创建”？")
 
 
 def test_wrong_types_and_empty_required_values():
@@ -261,7 +267,7 @@ def test_csv_rows_are_numbered_like_the_spreadsheet():
     t = towns(2)
     t.attrs.update(row_word="row", row_base=2)
     t.loc[1, "level"] = "x"
-    one(problems(t), "row 3 (T2 小镇2)", "level 'x'")
+    one(problems(t), "row 3 (T2 小镇2)", "无法识别的级别“x”")
 
 
 def test_long_problem_lists_are_capped_but_counted():
@@ -295,5 +301,5 @@ def test_dataset_errors_in_two_layers_name_both_files(project_copy):
         load_dataset(proj)
     probs = exc.value.problems
     one(probs, "towns.geojson: feature 1", "unit_id 'nowhere'")
-    one(probs, "projects.geojson: feature 1", "stage 'dreaming'")
+    one(probs, "projects.geojson: feature 1", "无法识别的阶段“dreaming”")
     assert np.all([p.split(":")[0].endswith(".geojson") for p in probs])

@@ -61,6 +61,7 @@ register(
             "无法识别的{what}“{value}”；可用的词：{accepted}",
             "unknown {what} {value!r}; accepted words: {accepted}",
         ),
+        "vocab.did_you_mean": ("；是否应为“{word}”？", "; did you mean {word!r}?"),
         "vocab.unknown_unit": (
             "无法识别的县区“{value}”；可用：{accepted}",
             "unknown unit {value!r}; accepted: {accepted}",

@@ -56,6 +56,7 @@ class Column:
     maximum: float | None = None
     pattern: str | None = None
     doc: str = ""
+    domain: str | None = None  # vocabulary domain: values read with townsgis.vocab.lookup
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ SCHEMAS: dict[str, LayerSchema] = {
             _req("unit_id", doc="6-digit admin code or a functional zone's slug"),
             _req("name_zh"),
             Column("name_en"),
-            _req("kind", enum=UNIT_KINDS),
+            _req("kind", enum=UNIT_KINDS, domain="unit_kind"),
             Column("parent_id"),
             Column("source"),
             Column("approximate", "bool"),
@@ -97,12 +98,12 @@ SCHEMAS: dict[str, LayerSchema] = {
             _req("name_zh"),
             Column("name_en"),
             _req("unit_id", doc="a unit_id of the units layer (§3.1.1c caps per unit)"),
-            _req("level", enum=LEVELS, doc="§3.1.1a/b"),
-            _req("category", enum=CATEGORIES, doc="§3.1.3"),
+            _req("level", enum=LEVELS, doc="§3.1.1a/b", domain="level"),
+            _req("category", enum=CATEGORIES, doc="§3.1.3", domain="category"),
             Column("industry"),
             Column("lead_department", doc="§4.2b"),
             Column("investor", doc="investment and construction company, §3.5.1"),
-            Column("scenic_grade", enum=SCENIC_GRADES, doc="§3.4.3"),
+            Column("scenic_grade", enum=SCENIC_GRADES, doc="§3.4.3", domain="scenic_grade"),
             Column("planned_area_km2", "float", minimum=0.0, doc="km²"),
             Column("construction_area_km2", "float", minimum=0.0, doc="km²"),
             Column("approximate", "bool"),
@@ -116,7 +117,7 @@ SCHEMAS: dict[str, LayerSchema] = {
             _req("project_id"),
             _req("town_id", doc="a town_id of the towns layer"),
             _req("name_zh"),
-            _req("stage", enum=STAGES, doc="the 'four batches', §3.3.1"),
+            _req("stage", enum=STAGES, doc="the 'four batches', §3.3.1", domain="stage"),
             _req("total_investment", "float", minimum=0.0, doc="亿元"),
             Column("invested_to_date", "float", minimum=0.0, doc="亿元"),
             Column("specialty_industry", "float", minimum=0.0, doc="亿元, §2.3"),
@@ -136,8 +137,8 @@ SCHEMAS: dict[str, LayerSchema] = {
             Column("proposal_id"),
             _req("name_zh", doc="or `name`"),
             Column("name_en"),
-            _req("category", enum=CATEGORIES),
-            _req("level", enum=LEVELS),
+            _req("category", enum=CATEGORIES, domain="category"),
+            _req("level", enum=LEVELS, domain="level"),
             Column("area_km2", "float", minimum=0.0, doc="km²; a point stands for this area"),
             Column("note"),
             Column("synthetic", "bool"),
@@ -222,6 +223,7 @@ def validate_layer(
     schema = SCHEMAS[kind]
     gdf = gdf.copy().reset_index(drop=True)
     attrs = dict(gdf.attrs)
+    gdf = _rename_headers(gdf, schema)
     if kind == "proposals" and "name_zh" not in gdf.columns and "name" in gdf.columns:
         gdf["name_zh"] = gdf["name"]
     gdf, fixes = _restore_truncated_names(gdf, schema)
@@ -250,6 +252,15 @@ def validate_layer(
     gdf = gdf[order]
     gdf.attrs = attrs
     return gdf, fixes
+
+
+def _rename_headers(gdf, schema: LayerSchema):
+    """Columns headed with an office's words (名称, 类别, 所属区县, 规划面积（平方公里）…) renamed
+    to the declared fields (townsgis.vocab.header_map); other columns are kept as they are."""
+    cols = [c for c in gdf.columns if c != gdf.geometry.name]
+    wanted = set(schema.names) | ({"name"} if "name_zh" in schema.names else set())
+    renames = {a: b for a, b in vocab.header_map(cols, schema.kind).items() if b in wanted}
+    return gdf.rename(columns=renames) if renames else gdf
 
 
 def _restore_truncated_names(gdf, schema: LayerSchema):
@@ -344,6 +355,8 @@ def _check_values(gdf, col: Column, p: _Problems) -> None:
     else:  # pragma: no cover - schema declaration error
         raise ValueError(col.dtype)
     valid = ~empty & values.notna().to_numpy()
+    if col.domain:  # 制造业 → manufacturing, 省级培育 → provincial_cultivation, AAA → 3A
+        values = values.map(lambda v: vocab.lookup(col.domain, v) or v if isinstance(v, str) else v)
     if col.enum:
         outside = np.flatnonzero(valid & ~values.isin(col.enum).to_numpy())
         p.rows(outside, lambda i: _enum_message(col, values.iloc[i]))
@@ -386,6 +399,8 @@ def _check_amounts(gdf, p: _Problems) -> None:
 
 
 def _enum_message(col: Column, value) -> str:
+    if col.domain:
+        return vocab.unknown_word(col.domain, value)
     close = difflib.get_close_matches(str(value), col.enum, n=1, cutoff=0.5)
     lower = [e for e in col.enum if e.lower() == str(value).strip().lower()]
     hint = lower or close
@@ -621,6 +636,10 @@ def region_hints(x: np.ndarray, y: np.ndarray, box) -> list[str]:
 def _check_unit_ids(gdf, units, p: _Problems) -> None:
     known = {_as_str(v) for v in units["unit_id"]} if "unit_id" in units.columns else set()
     ids = gdf["unit_id"].map(_as_str)
+    if "unit_id" in units.columns:  # 南浔区, 南浔, 湖州开发区 → their unit ids
+        names = {v: vocab.match_unit(v, units) for v in set(ids.dropna()) - known}
+        ids = ids.map(lambda v: names[v][0] if v in names and len(names[v]) == 1 else v)
+        gdf["unit_id"] = ids.where(ids.notna(), None)
     unknown = np.flatnonzero(ids.notna().to_numpy() & ~ids.isin(known).to_numpy())
     listing = ", ".join(sorted(k for k in known if k))
     p.rows(

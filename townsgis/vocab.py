@@ -17,6 +17,7 @@ This module imports nothing heavy (no pandas), so the CLI's ``--help`` stays fas
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -159,7 +160,14 @@ DOMAINS: dict[str, tuple[Term, ...]] = {
     "target_state": _terms(
         Term("met", "达标", "met", ("是", "yes", "true"), "#1a9641"),
         Term("missed", "未达标", "not met", ("否", "no", "false", "not met"), "#d7191c"),
-        Term("no_data", "无数据", "no data", ("—", "unknown"), "#7f7f7f"),
+        Term(
+            "stretch_missed",
+            "力争未达",
+            "stretch goal not reached",
+            ("力争未达标", "stretch missed"),
+            "#fdae61",
+        ),
+        Term("unknown", "无数据", "no data", ("—", "no data", "未知"), "#7f7f7f"),
     ),
     # what became of a finding
     "finding_state": _terms(
@@ -363,9 +371,11 @@ def unknown_word(domain: str, text, *, what: str | None = None, lang: str | None
     lang = _lang(lang)
     name = DOMAIN_NAMES.get(domain, (domain, domain))[0 if lang == "zh" else 1]
     where = f"{what}: " if what else ""
-    return where + msg(
-        "vocab.unknown", lang, what=name, value=str(text), accepted=accepted(domain, lang)
-    )
+    out = msg("vocab.unknown", lang, what=name, value=str(text), accepted=accepted(domain, lang))
+    close = difflib.get_close_matches(normalise(text), list(_index(domain)), n=1, cutoff=0.75)
+    if close:
+        out += msg("vocab.did_you_mean", lang, word=label(domain, _index(domain)[close[0]], lang))
+    return where + out
 
 
 # --------------------------------------------------------------------------------------
@@ -516,3 +526,87 @@ def header_map(columns, kind: str | None = None) -> dict[str, str]:
             out[c] = field
             taken.add(field)
     return out
+
+
+# --------------------------------------------------------------------------------------
+# unit names (南浔区, 南浔, 湖州开发区) wherever a unit id is accepted
+# --------------------------------------------------------------------------------------
+_SUFFIXES = ("区", "县", "市")
+
+
+def _unit_names(units) -> dict[str, list[str]]:
+    """``{unit_id: [id, name_zh, name_en, short name]}`` of a units table (any object with
+    ``unit_id``/``name_zh``/``name_en`` columns, e.g. a GeoDataFrame)."""
+    cols = [c for c in ("name_zh", "name_en") if c in units.columns]
+    out: dict[str, list[str]] = {}
+    for rec in units[["unit_id", *cols]].to_dict("records"):
+        uid = str(rec["unit_id"])
+        names = [uid] + [str(rec[c]) for c in cols if isinstance(rec.get(c), str) and rec[c]]
+        zh = rec.get("name_zh")
+        if isinstance(zh, str) and len(zh) > 2 and zh.endswith(_SUFFIXES):
+            names.append(zh[:-1])  # 南浔区 → 南浔, 安吉县 → 安吉
+        out[uid] = names
+    return out
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def match_unit(text, units) -> list[str]:
+    """The unit ids ``text`` may name: its id or code, its Chinese or English name, the name
+    without 区/县/市, or an abbreviation keeping the name's characters in order (湖州开发区 for
+    湖州经济技术开发区). Exact matches win; more than one id means ambiguous."""
+    if text is None:
+        return []
+    want = normalise(text)
+    if not want:
+        return []
+    names = _unit_names(units)
+    exact = [u for u, ns in names.items() if any(normalise(n) == want for n in ns)]
+    if exact:
+        return exact
+    if len(want) < 2 or not _is_cjk(want):
+        return []
+    return [
+        u
+        for u, ns in names.items()
+        if _subsequence(want, normalise(ns[1] if len(ns) > 1 else ns[0]))
+    ]
+
+
+def unit_choices(units, lang: str | None = None) -> str:
+    """``南浔区（330503）、…`` for a message listing the units."""
+    zh = _lang(lang) == "zh"
+    parts = []
+    for uid, ns in _unit_names(units).items():
+        name = ns[1] if len(ns) > 1 else uid
+        if not zh and len(ns) > 2 and not _is_cjk(ns[2]):
+            name = ns[2]
+        parts.append(f"{name}（{uid}）" if zh else f"{name} ({uid})")
+    return ("、" if zh else ", ").join(parts)
+
+
+def parse_unit(text, units, *, what: str | None = None, lang: str | None = None) -> str:
+    """The unit id ``text`` names (see :func:`match_unit`); DataError listing the units (in
+    ``lang``) when it names none or several."""
+    from townsgis.errors import DataError
+    from townsgis.messages import msg
+
+    found = match_unit(text, units)
+    if len(found) == 1:
+        return found[0]
+    where = f"{what}: " if what else ""
+    lang = _lang(lang)
+    if found:
+        names = _unit_names(units)
+        shown = [(names[u][1] if len(names[u]) > 1 else u, u) for u in found]
+        if lang == "zh":
+            matches = "、".join(f"{n}（{u}）" for n, u in shown)
+        else:
+            matches = ", ".join(f"{n} ({u})" for n, u in shown)
+        raise DataError(where + msg("vocab.ambiguous_unit", lang, value=str(text), matches=matches))
+    raise DataError(
+        where + msg("vocab.unknown_unit", lang, value=str(text), accepted=unit_choices(units, lang))
+    )

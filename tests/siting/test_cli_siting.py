@@ -82,4 +82,4 @@ def test_feasible_writes_layer(cli, fx, tmp_path):
 
 def test_feasible_bad_category_exit_2(cli, fx):
     r = cli("feasible", "--project", fx.root, "--category", "farming")
-    assert r.code == 2 and "--category 'farming'" in r.err
+    assert r.code == 2 and "--category: 无法识别的类别“farming”" in r.err

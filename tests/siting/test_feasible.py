@@ -104,7 +104,7 @@ def test_unit_filter_and_attributes(fx):
 
 
 def test_unknown_unit_is_bad_input(fx):
-    with pytest.raises(TownsgisError, match="--unit 'Q'"):
+    with pytest.raises(TownsgisError, match="--unit: 无法识别的县区“Q”"):
         feasible_area(fx.dataset(), fx.ruleset(), category="tourism", unit="Q")
 
 

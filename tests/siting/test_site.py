@@ -135,7 +135,7 @@ def test_point_outside_the_city_is_bad_input(fx):
 def test_bad_category_is_bad_input(fx):
     ds = fx.dataset()
     lon, lat = lonlat(*m(52, 15))
-    with pytest.raises(SchemaError, match="category 'farming'"):
+    with pytest.raises(SchemaError, match="无法识别的类别“farming”"):
         sites_from_point(ds, lon, lat, category="farming", level="municipal")
 
 

@@ -95,11 +95,33 @@ SiteFailOnOpt = Annotated[
 # A proposed site or one more town: `site`, `feasible`, `export site`, `export feasible`.
 DEFAULT_LEVEL = "provincial_creation"
 DEFAULT_AREA_KM2 = 3.0
-LEVELS_HELP = "provincial_creation, provincial_cultivation, provincial_named or municipal."
+LEVELS_HELP = (
+    "省级创建, 省级培育, 省级命名 or 市级 (or provincial_creation, provincial_cultivation, "
+    "provincial_named, municipal)."
+)
+CATEGORIES_HELP = (
+    "制造类 (制造业), 休闲旅游类 (旅游) or 其他现代服务业 (服务业); or manufacturing, tourism, "
+    "services."
+)
+
+
+def _vocab_option(domain: str, flag: str):
+    """A callback reading an option's value with the vocabulary (制造业 → manufacturing)."""
+
+    def parse(value: str | None) -> str | None:
+        from townsgis import vocab
+
+        return None if value is None else vocab.parse(domain, value, what=flag)
+
+    return parse
+
+
 _LON = typer.Option("--lon", help="Longitude of the site centre.")
 _LAT = typer.Option("--lat", help="Latitude of the site centre.")
-_CATEGORY = typer.Option("--category", help="manufacturing, tourism or services.")
-_LEVEL = typer.Option("--level", help=LEVELS_HELP)
+_CATEGORY = typer.Option(
+    "--category", help=CATEGORIES_HELP, callback=_vocab_option("category", "--category")
+)
+_LEVEL = typer.Option("--level", help=LEVELS_HELP, callback=_vocab_option("level", "--level"))
 
 LonOpt = Annotated[float, _LON]
 LatOpt = Annotated[float, _LAT]
@@ -112,7 +134,8 @@ OptionalCategoryOpt = Annotated[str | None, _CATEGORY]
 OptionalLevelOpt = Annotated[str | None, _LEVEL]
 NameOpt = Annotated[str | None, typer.Option("--name", help="Name of the site.")]
 UnitOpt = Annotated[
-    str | None, typer.Option("--unit", help="Only inside this unit id (e.g. 330503).")
+    str | None,
+    typer.Option("--unit", help="Only inside this unit: its code or name (330503, 南浔区, 南浔)."),
 ]
 _SITE_AREA = typer.Option(
     "--area-km2",

@@ -11,7 +11,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from townsgis.checks.common import CATEGORIES, LEVELS
+from townsgis import vocab
 from townsgis.crs import WGS84
 from townsgis.dataset import Dataset, own_unit_areas
 from townsgis.errors import TownsgisError
@@ -97,16 +97,14 @@ def feasible_area(
     every town centroid, footprint ≥ min-gap from every town boundary (centroid ≥ gap + r),
     footprint inside its unit (centroid ≥ r inside: the unit eroded by r, conservative for
     the within-unit share). All in the metric CRS; a 1 m margin absorbs polygonal arcs."""
-    if category not in CATEGORIES:
-        raise TownsgisError(f"--category {category!r}: allowed {list(CATEGORIES)}")
-    if level not in LEVELS:
-        raise TownsgisError(f"--level {level!r}: allowed {list(LEVELS)}")
+    category = vocab.parse("category", category, what="--category")
+    level = vocab.parse("level", level, what="--level")
     if not (area_km2 > 0):
         raise TownsgisError(f"--area-km2 {area_km2!r}: must be > 0 (km²)")
     units = ds.metric("units")
     ids = units["unit_id"].astype(str)
-    if unit is not None and unit not in set(ids):
-        raise TownsgisError(f"--unit {unit!r}: not a unit of this project; known: {sorted(ids)}")
+    if unit is not None:  # an id, a code or a name: 330503, 南浔区, 南浔
+        unit = vocab.parse_unit(unit, units, what="--unit")
     r = circle_radius_m(area_km2)
     lim = spatial_limits(ruleset)
     caps = caps_of(ruleset, ds.units)

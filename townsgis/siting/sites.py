@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from townsgis.checks.common import CATEGORIES, LEVELS
+from townsgis import vocab
 from townsgis.crs import WGS84, transform_xy
 from townsgis.dataset import Dataset, assign_units
 from townsgis.errors import SchemaError
@@ -34,10 +34,12 @@ def _site_frame(rows: list[dict], geoms_wgs84: list, source: str) -> gpd.GeoData
     problems = []
     for i, r in enumerate(rows):
         label = f"feature {i + 1} ({r.get('name')!r})"
-        if r.get("category") not in CATEGORIES:
-            problems.append(f"{label}: category {r.get('category')!r}; allowed {list(CATEGORIES)}")
-        if r.get("level") not in LEVELS:
-            problems.append(f"{label}: level {r.get('level')!r}; allowed {list(LEVELS)}")
+        for domain in ("category", "level"):  # 制造业, 省级培育 … → their ids
+            found = vocab.lookup(domain, r.get(domain)) if _present(r.get(domain)) else None
+            if found is None:
+                problems.append(f"{label}: {vocab.unknown_word(domain, r.get(domain))}")
+            else:
+                r[domain] = found
         a = r.get("area_km2")
         if a is None or not (isinstance(a, int | float) and math.isfinite(a) and a > 0):
             problems.append(f"{label}: area_km2 {a!r}; must be a number > 0 (km²)")
@@ -176,6 +178,8 @@ def sites_from_file(
     from townsgis.layers import read_layer
 
     gdf = read_layer(path, crs=crs)
+    renames = vocab.header_map([c for c in gdf.columns if c != gdf.geometry.name], "proposals")
+    gdf = gdf.rename(columns=renames)  # 名称, 类别, 级别, 面积 … as in an office's sheet
     if gdf.crs is None:
         raise SchemaError(str(path), ["the file declares no CRS; name one with --crs"])
     if gdf.empty:
