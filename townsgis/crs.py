@@ -52,6 +52,13 @@ def out_of_china(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 
 def _delta(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    # Far outside China the polynomial overflows; those points are passed through unchanged
+    # by the callers (out_of_china), so numpy's overflow warnings mean nothing there.
+    with np.errstate(all="ignore"):
+        return _delta_terms(lon, lat)
+
+
+def _delta_terms(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x = lon - 105.0
     y = lat - 35.0
     sqrt_abs_x = np.sqrt(np.abs(x))
@@ -87,8 +94,9 @@ def wgs84_to_gcj02(lon, lat) -> tuple[np.ndarray, np.ndarray]:
 def gcj02_to_bd09(lon, lat) -> tuple[np.ndarray, np.ndarray]:
     """GCJ-02 → BD-09, degrees; points outside China unchanged."""
     lon, lat = _arrays(lon, lat)
-    z = np.sqrt(lon * lon + lat * lat) + 0.00002 * np.sin(lat * _X_PI)
-    theta = np.arctan2(lat, lon) + 0.000003 * np.cos(lon * _X_PI)
+    with np.errstate(all="ignore"):  # overflow far outside China, where points pass through
+        z = np.sqrt(lon * lon + lat * lat) + 0.00002 * np.sin(lat * _X_PI)
+        theta = np.arctan2(lat, lon) + 0.000003 * np.cos(lon * _X_PI)
     outside = out_of_china(lon, lat)
     return (
         np.where(outside, lon, z * np.cos(theta) + 0.0065),
@@ -102,8 +110,9 @@ def _invert(forward, lon, lat) -> tuple[np.ndarray, np.ndarray]:
     x, y = tlon.copy(), tlat.copy()
     for _ in range(_MAX_ITER):
         fx, fy = forward(x, y)
-        ex, ey = fx - tlon, fy - tlat
-        x, y = x - ex, y - ey
+        with np.errstate(all="ignore"):
+            ex, ey = fx - tlon, fy - tlat
+            x, y = x - ex, y - ey
         if np.all(np.abs(ex) < _ITER_TOL_DEG) and np.all(np.abs(ey) < _ITER_TOL_DEG):
             break
     outside = out_of_china(tlon, tlat)

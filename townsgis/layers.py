@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -61,11 +60,14 @@ def read_layer(
     With ``require_crs=False`` a file without any CRS comes back with ``crs=None`` (so that
     the schema check can report it with the other problems) instead of raising ``CRSError``.
     """
+    from townsgis.fileaccess import missing_reason
+
     path = Path(path)
-    if not path.exists():
-        raise LayerIOError(f"{path}: file not found")
     if path.is_dir():
         raise LayerIOError(f"{path}: is a folder, not a layer file ({SUPPORTED})")
+    reason = missing_reason(path)
+    if reason:
+        raise LayerIOError(reason)
     if path.stat().st_size == 0:
         raise LayerIOError(f"{path}: file is empty")
     suffix = path.suffix.lower()
@@ -87,6 +89,7 @@ def read_layer(
 
     gdf = gdf.reset_index(drop=True)
     declared_crs = gdf.crs.to_string() if gdf.crs is not None else None
+    bad_coords = _unusable_coordinates(gdf, crs)
     if crs is not None:
         from townsgis.crs import PSEUDO_CRS, parse_crs, reproject
 
@@ -114,13 +117,46 @@ def read_layer(
             )
     elif not gdf.crs.equals(WGS84):
         gdf = gdf.to_crs(WGS84)
+    if gdf.crs is not None:  # a value the conversion to lon/lat cannot place
+        from townsgis.validate import coordinate_problems
+
+        for row, text in coordinate_problems(gdf.geometry.values, WGS84).items():
+            bad_coords.setdefault(row, f"{text} after conversion to WGS84 lon/lat")
+        gdf = _drop_geometries(gdf, bad_coords)
     gdf.attrs.update(
+        coordinate_problems=bad_coords,
         notes=notes,
         row_word=row_word,
         row_base=row_base,
         source=str(path),
         declared_crs=declared_crs,
     )
+    return gdf
+
+
+def _unusable_coordinates(gdf: gpd.GeoDataFrame, crs: str | None) -> dict[int, str]:
+    """Rows whose coordinates, as written in the file, are not finite or not plausible for
+    the input CRS (``crs``, else the file's own). Their geometries are dropped (set to None)
+    in place so that no conversion sees them; the schema check reports them by row."""
+    from townsgis.validate import coordinate_problems
+
+    src = crs if crs is not None else gdf.crs
+    if src is not None and not isinstance(src, str):
+        src = src.to_string()
+    bad = coordinate_problems(gdf.geometry.values, src)
+    if bad:
+        geoms = gdf.geometry.values.copy()
+        geoms[list(bad)] = None
+        gdf.geometry = geoms
+    return bad
+
+
+def _drop_geometries(gdf: gpd.GeoDataFrame, rows: dict[int, str]) -> gpd.GeoDataFrame:
+    if rows:
+        geoms = gdf.geometry.values.copy()
+        geoms[list(rows)] = None
+        gdf = gdf.copy()
+        gdf.geometry = geoms
     return gdf
 
 
@@ -351,7 +387,7 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
     driver = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG"}.get(path.suffix.lower())
     if driver is None:
         raise LayerIOError(f"{path}: cannot write {path.suffix!r}; use .geojson or .gpkg")
-    tmp = _temp_path(path, prefix=f".{path.stem}.", suffix=path.suffix)
+    tmp = _temp_path(path)
     os.unlink(tmp)
     try:
         kwargs = {"RFC7946": "NO", "WRITE_NAME": "NO"} if driver == "GeoJSON" else {}
@@ -374,7 +410,7 @@ def write_text_atomic(text: str | bytes, path: str | Path) -> Path:
     """
     path = Path(path)
     data = text.encode("utf-8") if isinstance(text, str) else text
-    tmp = _temp_path(path, prefix=f".{path.name}.")
+    tmp = _temp_path(path)
     try:
         with open(tmp, "wb") as fh:
             fh.write(data)
@@ -389,18 +425,19 @@ def write_text_atomic(text: str | bytes, path: str | Path) -> Path:
     return path
 
 
-def _temp_path(path: Path, *, prefix: str, suffix: str = "") -> str:
-    """An empty temporary file next to ``path`` (parent folders created); ``LayerIOError``
-    naming ``path`` when ``path`` is a folder or its folder cannot be created or written."""
+def _temp_path(path: Path) -> str:
+    """An empty temporary file next to ``path``, named ``.townsgis-tmp-<pid>-…-<name>`` (parent
+    folders created, leftovers of killed runs removed; see ``townsgis.fileaccess``).
+    ``LayerIOError`` naming ``path`` when ``path`` is a folder or its folder cannot be
+    created or written."""
+    from townsgis.fileaccess import temp_file
+
     if path.is_dir():
         raise LayerIOError(f"{path}: is a folder; give a file name to write")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
+        return temp_file(path)
     except OSError as exc:
         raise LayerIOError(f"{path}: cannot write: {_os_msg(exc, path)}") from None
-    os.close(fd)
-    return tmp
 
 
 def _os_msg(exc: BaseException, path: Path | None = None, tmp: str | None = None) -> str:

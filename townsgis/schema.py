@@ -24,6 +24,7 @@ import shapely
 
 from townsgis import vocab
 from townsgis.errors import SchemaError
+from townsgis.validate import MAX_AREA_KM2, show
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -104,8 +105,8 @@ SCHEMAS: dict[str, LayerSchema] = {
             Column("lead_department", doc="§4.2b"),
             Column("investor", doc="investment and construction company, §3.5.1"),
             Column("scenic_grade", enum=SCENIC_GRADES, doc="§3.4.3", domain="scenic_grade"),
-            Column("planned_area_km2", "float", minimum=0.0, doc="km²"),
-            Column("construction_area_km2", "float", minimum=0.0, doc="km²"),
+            Column("planned_area_km2", "float", minimum=0.0, maximum=MAX_AREA_KM2, doc="km²"),
+            Column("construction_area_km2", "float", minimum=0.0, maximum=MAX_AREA_KM2, doc="km²"),
             Column("approximate", "bool"),
         ),
         POLYGONAL,
@@ -139,7 +140,13 @@ SCHEMAS: dict[str, LayerSchema] = {
             Column("name_en"),
             _req("category", enum=CATEGORIES, domain="category"),
             _req("level", enum=LEVELS, domain="level"),
-            Column("area_km2", "float", minimum=0.0, doc="km²; a point stands for this area"),
+            Column(
+                "area_km2",
+                "float",
+                minimum=0.0,
+                maximum=MAX_AREA_KM2,
+                doc="km²; a point stands for this area",
+            ),
             Column("note"),
             Column("synthetic", "bool"),
         ),
@@ -164,7 +171,7 @@ class _Problems:
 
     def label(self, i: int) -> str:
         """``feature 3 (HZ-03 湖州丝绸小镇)``: row number plus id and name when known."""
-        bits = [str(v) for v in (_cell(self._ids, i), _cell(self._names, i)) if v is not None]
+        bits = [_short(v) for v in (_cell(self._ids, i), _cell(self._names, i)) if v is not None]
         tag = f" ({' '.join(bits)})" if bits else ""
         return f"{self.word} {self.base + i}{tag}"
 
@@ -184,6 +191,11 @@ class _Problems:
                 f"… and {len(rest)} more {self.word}s with the same problem "
                 f"({first}{more}): {message(rest[0])}"
             )
+
+
+def _short(v, width: int = 40) -> str:
+    text = str(v) if isinstance(v, str) else show(v)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _col_or_none(gdf, col):
@@ -327,7 +339,7 @@ def _check_values(gdf, col: Column, p: _Problems) -> None:
     if col.dtype == "str":
         converted = _to_str(s)
         bad = np.flatnonzero(~empty & converted.isna().to_numpy())
-        p.rows(bad, lambda i: f"{col.name} {s.iloc[i]!r} is not text")
+        p.rows(bad, lambda i: f"{col.name} {show(s.iloc[i])} is not text")
         values = converted
     elif col.dtype in ("float", "int"):
         if pd.api.types.is_bool_dtype(s):
@@ -336,21 +348,32 @@ def _check_values(gdf, col: Column, p: _Problems) -> None:
             is_bool = np.zeros(len(s), dtype=bool)
         else:
             is_bool = s.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
-        num = pd.to_numeric(s.where(~is_bool), errors="coerce")
+        num = pd.to_numeric(s.where(~is_bool), errors="coerce").astype(float)
+        arr = num.to_numpy()
         bad = np.flatnonzero(~empty & (num.isna().to_numpy() | is_bool))
-        p.rows(bad, lambda i: f"{col.name} {s.iloc[i]!r} is not a number")
+        p.rows(bad, lambda i: f"{col.name} {show(s.iloc[i])} is not a number")
+        infinite = ~empty & ~is_bool & num.notna().to_numpy() & ~np.isfinite(arr)
+        p.rows(
+            np.flatnonzero(infinite),
+            lambda i: f"{col.name} {show(s.iloc[i])} is not a finite number",
+        )
+        num = num.where(~infinite)
+        arr = num.to_numpy()
         values = num
         ok = ~empty & num.notna().to_numpy()
         if col.minimum is not None:
-            low = np.flatnonzero(ok & (num.to_numpy() < col.minimum))
-            p.rows(low, lambda i: f"{col.name} {num.iloc[i]:g} is below {col.minimum:g}")
+            low = np.flatnonzero(ok & (arr < col.minimum))
+            p.rows(low, lambda i: f"{col.name} {show(arr[i])} is below {col.minimum:g}")
         if col.maximum is not None:
-            high = np.flatnonzero(ok & (num.to_numpy() > col.maximum))
-            p.rows(high, lambda i: f"{col.name} {num.iloc[i]:g} is above {col.maximum:g}")
+            high = np.flatnonzero(ok & (arr > col.maximum))
+            unit = " km²" if col.name.endswith("_km2") else ""
+            p.rows(
+                high, lambda i: f"{col.name} {show(arr[i])}{unit} is above {col.maximum:g}{unit}"
+            )
     elif col.dtype == "bool":
         values = s.map(_as_bool)
         bad = np.flatnonzero(~empty & values.isna().to_numpy())
-        p.rows(bad, lambda i: f"{col.name} {s.iloc[i]!r} is not true/false")
+        p.rows(bad, lambda i: f"{col.name} {show(s.iloc[i])} is not true/false")
         values = values.astype(object)
     else:  # pragma: no cover - schema declaration error
         raise ValueError(col.dtype)
@@ -365,7 +388,7 @@ def _check_values(gdf, col: Column, p: _Problems) -> None:
         nomatch = ~matched.to_numpy(dtype=bool)
         p.rows(
             np.flatnonzero(valid & nomatch),
-            lambda i: f"{col.name} {values.iloc[i]!r} is not like 2018Q3",
+            lambda i: f"{col.name} {show(values.iloc[i])} is not like 2018Q3",
         )
     if col.dtype == "float":
         gdf[col.name] = values
@@ -393,7 +416,7 @@ def _check_amounts(gdf, p: _Problems) -> None:
         p.rows(
             over,
             lambda i, part=part, whole=whole, a=a, b=b: (
-                f"{part} {a.iloc[i]:g} 亿元 exceeds {whole} {b.iloc[i]:g} 亿元"
+                f"{part} {show(a.iloc[i])} 亿元 exceeds {whole} {show(b.iloc[i])} 亿元"
             ),
         )
 
@@ -405,7 +428,7 @@ def _enum_message(col: Column, value) -> str:
     lower = [e for e in col.enum if e.lower() == str(value).strip().lower()]
     hint = lower or close
     tail = f"; did you mean {hint[0]!r}?" if hint else ""
-    return f"{col.name} {value!r} is not one of {'|'.join(col.enum)}{tail}"
+    return f"{col.name} {show(value)} is not one of {'|'.join(col.enum)}{tail}"
 
 
 def _as_str(v):
@@ -445,7 +468,7 @@ def _check_ids(gdf, schema: LayerSchema, p: _Problems) -> None:
     dup = ids[ids.notna() & ids.duplicated(keep=False)]
     for value, idx in dup.groupby(dup, sort=False).groups.items():
         where = ", ".join(str(p.base + i) for i in idx)
-        p.add(f"duplicate {col} {value!r} at {p.word}s {where} (ids must be unique)")
+        p.add(f"duplicate {col} {show(value)} at {p.word}s {where} (ids must be unique)")
 
 
 # --------------------------------------------------------------------------------------
@@ -469,9 +492,13 @@ _GEOM_NAMES = np.array(
 
 def _check_geometry(gdf, schema: LayerSchema, p: _Problems, fix: bool) -> list[str]:
     geoms = gdf.geometry.to_numpy()
+    coords = gdf.attrs.get("coordinate_problems") or {}
+    p.rows(sorted(coords), lambda i: coords[i])
     missing = shapely.is_missing(geoms)
     empty = ~missing & shapely.is_empty(geoms)
-    p.rows(np.flatnonzero(missing), lambda i: "no geometry")
+    no_geom = missing.copy()
+    no_geom[list(coords)] = False
+    p.rows(np.flatnonzero(no_geom), lambda i: "no geometry")
     p.rows(np.flatnonzero(empty), lambda i: "empty geometry")
     present = ~(missing | empty)
     names = _GEOM_NAMES[shapely.get_type_id(geoms) + 1]  # type id -1 (missing) → "None"
@@ -644,7 +671,9 @@ def _check_unit_ids(gdf, units, p: _Problems) -> None:
     listing = ", ".join(sorted(k for k in known if k))
     p.rows(
         unknown,
-        lambda i: f"unit_id {ids.iloc[i]!r} is not a unit of the units layer (known: {listing})",
+        lambda i: (
+            f"unit_id {show(ids.iloc[i])} is not a unit of the units layer (known: {listing})"
+        ),
     )
 
 
@@ -662,7 +691,9 @@ def _check_projects_in_towns(gdf, towns, p: _Problems, skip: set[int] = frozense
     listing = ", ".join(sorted(k for k in known if k))
     p.rows(
         unknown,
-        lambda i: f"town_id {tid.iloc[i]!r} is not a town of the towns layer (known: {listing})",
+        lambda i: (
+            f"town_id {show(tid.iloc[i])} is not a town of the towns layer (known: {listing})"
+        ),
     )
     geoms = gdf.geometry
     usable = np.array((geoms.notna() & ~geoms.is_empty & (geoms.geom_type == "Point")), bool)

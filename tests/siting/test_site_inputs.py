@@ -88,4 +88,4 @@ def test_invalid_polygon_says_why(cli, fx, tmp_path):
     args = ["--category", "services", "--level", "municipal"]
     r = cli("site", "--project", fx.root, "--boundary", path, *args)
     assert r.code == 2 and "Traceback" not in r.text
-    assert "feature 1 ('蝶'): invalid polygon: Self-intersection[" in r.err
+    assert "feature 1 (蝶): invalid geometry: Self-intersection[" in r.err

@@ -6,6 +6,8 @@ Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 bad input or usage.
 from __future__ import annotations
 
 import sys
+import traceback
+import warnings
 
 import typer
 
@@ -60,28 +62,50 @@ from townsgis.cli import (  # noqa: E402,F401
 def main(argv: list[str] | None = None) -> None:
     """Console entry point. Turns TownsgisError into one message and exit code 2.
 
-    Usage errors are click's (exit 2); commands end with ``typer.Exit(code)``. Any other
-    exception is a bug: one line on stderr and exit 2, the traceback only with ``--debug``.
+    Usage errors are click's (exit 2); commands end with ``typer.Exit(code)``. An OSError
+    that escapes (permission denied, a symbolic link loop, a full disk) gets one line naming
+    the file. Any other exception is a bug: one line on stderr and exit 2. ``--debug`` adds
+    the traceback and keeps the exit code. Library warnings (numpy, shapely, pyogrio) never
+    reach the terminal: values are checked before they reach those libraries
+    (``townsgis.validate``), and what warnings remain mean nothing to a person.
     """
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     set_lang(lang_of(args))  # before parsing: every message, even an early one, follows --lang
     try:
-        app(args=args, prog_name="townsgis")
+        with warnings.catch_warnings():
+            quiet_library_warnings()
+            app(args=args, prog_name="townsgis")
     except TownsgisError as exc:
-        if debug:
-            raise
-        typer.echo(msg("error.prefix", text=exc), err=True)
-        sys.exit(exc.exit_code)
+        _fail(debug, msg("error.prefix", text=exc), exc.exit_code)
+    except OSError as exc:
+        from townsgis.fileaccess import os_error_text
+
+        _fail(debug, msg("error.prefix", text=os_error_text(exc)), EXIT_BAD_INPUT)
     except KeyboardInterrupt:
-        typer.echo(msg("error.interrupted"), err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _fail(debug, msg("error.interrupted"), EXIT_BAD_INPUT)
     except Exception as exc:
-        if debug:
-            raise
         text = " ".join(str(exc).split()) or "(no message)"
-        typer.echo(msg("error.unexpected", kind=type(exc).__name__, text=text), err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        if len(text) > 500:
+            text = text[:499] + "…"
+        _fail(debug, msg("error.unexpected", kind=type(exc).__name__, text=text), EXIT_BAD_INPUT)
+
+
+def _fail(debug: bool, message: str, code: int) -> None:
+    """Print ``message`` (after the traceback with ``--debug``) and exit with ``code``."""
+    if debug:
+        traceback.print_exc(file=sys.stderr)
+    typer.echo(message, err=True)
+    sys.exit(code)
+
+
+def quiet_library_warnings() -> None:
+    """Silence warnings raised inside numpy, shapely, pyogrio, pandas and pyproj (call it
+    inside ``warnings.catch_warnings()``). The tests run without it to prove that bad input
+    is caught before it makes these libraries warn."""
+    for module in ("numpy", "shapely", "pyogrio", "pandas", "pyproj", "geopandas", "openpyxl"):
+        warnings.filterwarnings("ignore", module=rf"{module}(\..*)?$")
+    warnings.filterwarnings("ignore", category=RuntimeWarning)
 
 
 def lang_of(args: list[str]) -> str:

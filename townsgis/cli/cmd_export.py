@@ -25,6 +25,8 @@ from townsgis.cli.options import (
     RulesetOpt,
     TownAreaOpt,
     UnitOpt,
+    area_check,
+    number_check,
     open_project,
 )
 from townsgis.errors import EXIT_OK, TownsgisError
@@ -57,7 +59,12 @@ FmtOpt = Annotated[Fmt, typer.Option("--format", help="File format.")]
 PaperOpt = Annotated[Paper, typer.Option("--paper", help="Paper size (ISO 216).")]
 OrientOpt = Annotated[Orientation, typer.Option("--orientation", help="Page orientation.")]
 DpiOpt = Annotated[
-    float, typer.Option("--dpi", help="Raster resolution (PNG); A4 landscape 300 dpi = 3508×2480.")
+    float,
+    typer.Option(
+        "--dpi",
+        help="Raster resolution (PNG); A4 landscape 300 dpi = 3508×2480.",
+        callback=number_check(minimum=10, maximum=1200),
+    ),
 ]
 TitleOpt = Annotated[str | None, typer.Option("--title", help="Map title (default per kind).")]
 ReviewOpt = Annotated[
@@ -152,7 +159,10 @@ def export_site(
     level: LevelOpt = DEFAULT_LEVEL,
     crs: CrsOpt = None,
     area_km2: Annotated[
-        float, typer.Option("--area-km2", help="Footprint: a circle of this area, km².")
+        float,
+        typer.Option(
+            "--area-km2", help="Footprint: a circle of this area, km².", callback=area_check()
+        ),
     ] = DEFAULT_AREA_KM2,
     name: NameOpt = None,
     fmt: FmtOpt = Fmt.png,

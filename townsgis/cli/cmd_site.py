@@ -47,6 +47,12 @@ def site(
         Path | None,
         typer.Option("--file", help="Many sites: points (circles of area_km2) or polygons."),
     ] = None,
+    fix_geometry: Annotated[
+        bool,
+        typer.Option(
+            "--fix-geometry", help="Repair invalid polygons with make_valid (as `import`)."
+        ),
+    ] = False,
     together: Annotated[
         bool, typer.Option("--together", help="Judge all sites as one package.")
     ] = False,
@@ -93,6 +99,7 @@ def site(
             defaults={"area_km2": DEFAULT_AREA_KM2},
             overrides=given,
             polygons_only=boundary is not None,
+            fix_geometry=fix_geometry,
         )
         if boundary is not None and name:
             sites["name"] = (

@@ -95,6 +95,32 @@ SiteFailOnOpt = Annotated[
 # A proposed site or one more town: `site`, `feasible`, `export site`, `export feasible`.
 DEFAULT_LEVEL = "provincial_creation"
 DEFAULT_AREA_KM2 = 3.0
+
+
+def number_check(**bounds):
+    """A typer callback checking a numeric option (finite, within ``bounds``: minimum,
+    maximum, above) at parse time: a bad value is a usage error naming the option, exit 2."""
+
+    def check(value):
+        if value is None:
+            return value
+        from townsgis.validate import number_problem
+
+        problem = number_problem(value, **bounds)
+        if problem:
+            raise typer.BadParameter(problem)
+        return value
+
+    return check
+
+
+def area_check():
+    """The callback of every area option: finite, above 0, at most 10,000 km²."""
+    from townsgis.validate import MAX_AREA_KM2
+
+    return number_check(above=0.0, maximum=MAX_AREA_KM2)
+
+
 LEVELS_HELP = (
     "省级创建, 省级培育, 省级命名 or 市级 (or provincial_creation, provincial_cultivation, "
     "provincial_named, municipal)."
@@ -116,8 +142,8 @@ def _vocab_option(domain: str, flag: str):
     return parse
 
 
-_LON = typer.Option("--lon", help="Longitude of the site centre.")
-_LAT = typer.Option("--lat", help="Latitude of the site centre.")
+_LON = typer.Option("--lon", help="Longitude of the site centre.", callback=number_check())
+_LAT = typer.Option("--lat", help="Latitude of the site centre.", callback=number_check())
 _CATEGORY = typer.Option(
     "--category", help=CATEGORIES_HELP, callback=_vocab_option("category", "--category")
 )
@@ -140,10 +166,14 @@ UnitOpt = Annotated[
 _SITE_AREA = typer.Option(
     "--area-km2",
     help=f"Footprint of a point site: a circle of this area, km² (default {DEFAULT_AREA_KM2}).",
+    callback=area_check(),
 )
 OptionalSiteAreaOpt = Annotated[float | None, _SITE_AREA]
 TownAreaOpt = Annotated[
-    float, typer.Option("--area-km2", help="Footprint of the new town (a circle), km².")
+    float,
+    typer.Option(
+        "--area-km2", help="Footprint of the new town (a circle), km².", callback=area_check()
+    ),
 ]
 
 

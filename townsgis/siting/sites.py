@@ -6,13 +6,13 @@ metric analysis CRS (EPSG:4549 for Huzhou): radii in metres, areas in km².
 
 from __future__ import annotations
 
-import contextlib
 import math
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from townsgis import vocab
@@ -31,18 +31,20 @@ def circle_radius_m(area_km2: float) -> float:
 
 
 def _site_frame(rows: list[dict], geoms_wgs84: list, source: str) -> gpd.GeoDataFrame:
+    from townsgis.validate import MAX_AREA_KM2, number_problem, show
+
     problems = []
     for i, r in enumerate(rows):
-        label = f"feature {i + 1} ({r.get('name')!r})"
+        label = f"feature {i + 1} ({show(r.get('name'))})"
         for domain in ("category", "level"):  # 制造业, 省级培育 … → their ids
             found = vocab.lookup(domain, r.get(domain)) if _present(r.get(domain)) else None
             if found is None:
                 problems.append(f"{label}: {vocab.unknown_word(domain, r.get(domain))}")
             else:
                 r[domain] = found
-        a = r.get("area_km2")
-        if a is None or not (isinstance(a, int | float) and math.isfinite(a) and a > 0):
-            problems.append(f"{label}: area_km2 {a!r}; must be a number > 0 (km²)")
+        bad = number_problem(r.get("area_km2"), above=0.0, maximum=MAX_AREA_KM2)
+        if bad:
+            problems.append(f"{label}: area_km2 {bad} (km², above 0)")
     if problems:
         raise SchemaError(source, problems)
     gdf = gpd.GeoDataFrame(rows, geometry=geoms_wgs84, crs=WGS84)
@@ -72,7 +74,8 @@ def make_sites(
             out_geoms.append(None)
         elif g.geom_type == "Point":
             area = a.get("area_km2")
-            r = circle_radius_m(area) if isinstance(area, int | float) and area > 0 else 1.0
+            ok = isinstance(area, int | float) and math.isfinite(area) and 0 < area <= 1e4
+            r = circle_radius_m(area) if ok else 1.0
             out_geoms.append(g.buffer(r, quad_segs=CIRCLE_QUAD_SEGS))
         elif g.geom_type in ("Polygon", "MultiPolygon"):
             if not g.is_valid:
@@ -153,9 +156,18 @@ def sites_from_point(
     level: str,
     name: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """One circular site of ``area_km2`` around (lon, lat) given in ``crs``."""
+    """One circular site of ``area_km2`` around (lon, lat) given in ``crs``. Raises DataError
+    naming the option (``--lon``, ``--area-km2``) for a value that is not finite or not
+    plausible."""
+    from townsgis.validate import check_area_option, check_lonlat_option, coordinate_problems
+
+    lon, lat = check_lonlat_option(lon, lat, crs)
+    area_km2 = check_area_option("--area-km2", area_km2)
     x, y = transform_xy(np.array([lon], float), np.array([lat], float), crs, WGS84)
     geom = gpd.GeoSeries([shapely.Point(float(x[0]), float(y[0]))], crs=WGS84)
+    bad = coordinate_problems(geom.values, WGS84)
+    if bad:
+        raise SchemaError(f"site ({lon:g}, {lat:g} {crs})", [f"{bad[0]} after conversion"])
     attrs = {"name": name or "site", "category": category, "level": level, "area_km2": area_km2}
     return make_sites(ds, geom, [attrs], source=f"site ({lon}, {lat} {crs})")
 
@@ -168,40 +180,82 @@ def sites_from_file(
     defaults: dict | None = None,
     overrides: dict | None = None,
     polygons_only: bool = False,
+    fix_geometry: bool = False,
 ) -> gpd.GeoDataFrame:
     """Sites from a layer file: points get a circle of their ``area_km2``, polygons as is.
 
     Fields name/name_zh, category, level, area_km2 (km²). ``overrides`` (e.g. options given
     explicitly on the command line) win over the file's values; ``defaults`` only fill the
     ones the file leaves blank. ``polygons_only`` (a ``--boundary`` file) rejects any feature
-    that is not a polygon, naming it."""
-    from townsgis.layers import read_layer
+    that is not a polygon, naming it. The file goes through the same reader and schema as
+    ``townsgis import proposals`` (:func:`read_site_file`)."""
+    gdf = read_site_file(
+        ds,
+        path,
+        crs=crs,
+        defaults=defaults,
+        overrides=overrides,
+        polygons_only=polygons_only,
+        fix_geometry=fix_geometry,
+    )
+    attrs = []
+    for row in gdf.drop(columns="geometry").to_dict("records"):
+        a = {"name": str(row["name_zh"])}
+        if _present(row.get("proposal_id")):
+            a["site_id"] = str(row["proposal_id"])
+        for key in ("category", "level", "area_km2"):
+            a[key] = row.get(key)
+        attrs.append(a)
+    return make_sites(ds, gdf.geometry, attrs, source=str(path))
 
-    gdf = read_layer(path, crs=crs)
+
+def read_site_file(
+    ds: Dataset,
+    path: str | Path,
+    *,
+    crs: str | None = None,
+    defaults: dict | None = None,
+    overrides: dict | None = None,
+    polygons_only: bool = False,
+    fix_geometry: bool = False,
+) -> gpd.GeoDataFrame:
+    """A file of proposed sites read and checked as ``townsgis import proposals`` does (same
+    reader, same schema and messages, same duplicate-id rule, CRS notes and region hints),
+    after ``overrides`` and ``defaults`` are applied and blank names become ``site N``.
+    Returns the normalised WGS84 frame; raises one SchemaError listing every problem."""
+    from townsgis.layers import read_layer
+    from townsgis.schema import validate_layer
+
+    gdf = read_layer(path, crs=crs, require_crs=False)
     renames = vocab.header_map([c for c in gdf.columns if c != gdf.geometry.name], "proposals")
     gdf = gdf.rename(columns=renames)  # 名称, 类别, 级别, 面积 … as in an office's sheet
-    if gdf.crs is None:
-        raise SchemaError(str(path), ["the file declares no CRS; name one with --crs"])
-    if gdf.empty:
-        raise SchemaError(str(path), ["no features"])
     if polygons_only:
         _require_polygons(gdf, path)
     defaults = dict(defaults or {})
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
-    attrs = []
-    for i, row in enumerate(gdf.drop(columns="geometry").to_dict("records")):
-        a = {}
-        a["name"] = _row_name(row) or f"site {i + 1}"
-        if _present(row.get("proposal_id")):
-            a["site_id"] = str(row["proposal_id"])
+    if len(gdf):
+        if "name_zh" not in gdf.columns:
+            gdf["name_zh"] = gdf["name"] if "name" in gdf.columns else None
+        names = gdf["name_zh"].astype(object).tolist()
+        gdf["name_zh"] = [v if _filled(v) else f"site {i + 1}" for i, v in enumerate(names)]
         for key in ("category", "level", "area_km2"):
-            v = row.get(key)
-            a[key] = overrides[key] if key in overrides else v if _present(v) else defaults.get(key)
-        if isinstance(a["area_km2"], str):
-            with contextlib.suppress(ValueError):
-                a["area_km2"] = float(a["area_km2"])
-        attrs.append(a)
-    return make_sites(ds, gdf.geometry, attrs, source=str(path))
+            if key in overrides:
+                gdf[key] = [overrides[key]] * len(gdf)
+            elif key in defaults:
+                if key not in gdf.columns:
+                    gdf[key] = [defaults[key]] * len(gdf)
+                else:
+                    values = gdf[key].astype(object).tolist()
+                    gdf[key] = [v if _filled(v) else defaults[key] for v in values]
+    clean, _ = validate_layer(
+        gdf,
+        "proposals",
+        source=str(path),
+        project=ds.project,
+        units=ds.units,
+        fix_geometry=fix_geometry,
+    )
+    return clean
 
 
 def _row_name(row: dict) -> str | None:
@@ -229,5 +283,15 @@ def _require_polygons(gdf: gpd.GeoDataFrame, path: str | Path) -> None:
     raise SchemaError(str(path), problems)
 
 
+def _filled(v: Any) -> bool:
+    return _present(v) and not (isinstance(v, str) and not v.strip())
+
+
 def _present(v: Any) -> bool:
-    return v is not None and not (isinstance(v, float) and math.isnan(v)) and v != ""
+    """False for None, NaN, pd.NA and the empty string (whatever type a reader gives)."""
+    if v is None or (isinstance(v, str) and v == ""):
+        return False
+    try:
+        return pd.isna(v) is not True
+    except (TypeError, ValueError):
+        return True
