@@ -5,8 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
-
 
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
@@ -56,5 +54,7 @@ def test_unexpected_exception_is_raised_with_debug(cli, monkeypatch):
         raise KeyError("level")
 
     monkeypatch.setattr(townsgis.inventory, "list_layers", boom)
-    with pytest.raises(KeyError, match="level"):
-        cli("--debug", "layers")
+    r = cli("--debug", "layers")
+    assert r.code == 2  # --debug keeps the exit code of bad input / unexpected errors
+    assert "Traceback (most recent call last)" in r.err and "KeyError: 'level'" in r.err
+    assert "unexpected KeyError" in r.err
