@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 from townsgis.findings import Finding, Severity, findings_to_geodataframe
+from townsgis.vocab import field_label
 
 if TYPE_CHECKING:
     from townsgis.engine import CheckResult
@@ -122,6 +123,16 @@ def _waiver_text(w: dict, L: dict) -> str:
     return f"{L['waiver']}: {tag}{w['document']} — {w['reason']} (→ {w['expires']})"
 
 
+def _shown(f: Finding, key: str, lang: str) -> str:
+    """``measured``/``limit`` of a finding as people read it (景区等级不低于3A级, not
+    ``scenic_grade >= 3A``) where the rule gave a wording; else the value as is."""
+    shown = f.extra.get("shown", {}).get(key, {}).get(lang)
+    if shown is not None:
+        return str(shown)
+    v = getattr(f, key)
+    return "" if v is None else str(v)
+
+
 def _md(text: str) -> str:
     """A Markdown table cell: HTML escaped (user text may hold <script>), pipes escaped."""
     return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
@@ -142,10 +153,10 @@ def render_markdown(result: CheckResult, lang: str = "zh", fail_on: str = "error
         if not items:
             continue
         out += ["", f"## {L[name]} ({len(items)})", ""]
-        out += ["| rule | clause | message | measured | limit |", "|---|---|---|---|---|"]
+        heads = [field_label(k, lang) for k in ("rule", "clause", "message", "measured", "limit")]
+        out += ["| " + " | ".join(heads) + " |", "|---|---|---|---|---|"]
         for f in items:
-            m = "" if f.measured is None else f.measured
-            lim = "" if f.limit is None else f.limit
+            m, lim = _shown(f, "measured", lang), _shown(f, "limit", lang)
             msg = _md(f.message(lang))
             if f.waived and f.waiver:
                 msg += "<br>" + _md(_waiver_text(f.waiver, L))

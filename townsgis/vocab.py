@@ -427,6 +427,50 @@ FIELDS: dict[str, tuple[str, str]] = {
 }
 
 
+# Fields whose values are words of a domain (for showing a value: scenic_grade none → 无).
+FIELD_DOMAINS = {
+    "level": "level",
+    "category": "category",
+    "scenic_grade": "scenic_grade",
+    "stage": "stage",
+    "kind": "unit_kind",
+    "severity": "severity",
+}
+
+
+def value_label(field: str, value, lang: str | None = None) -> str:
+    """A field's value for people: ``value_label("scenic_grade", "none")`` → 无."""
+    domain = FIELD_DOMAINS.get(field)
+    if isinstance(value, list | tuple):
+        sep = "、" if _lang(lang) == "zh" else ", "
+        return sep.join(value_label(field, v, lang) for v in value)
+    return label(domain, value, lang) if domain else str(value)
+
+
+OPS = {  # comparison words of an attribute rule
+    ">=": ("不低于", ">="),
+    ">": ("高于", ">"),
+    "<=": ("不高于", "<="),
+    "<": ("低于", "<"),
+    "==": ("为", "="),
+    "!=": ("不为", "!="),
+    "in": ("属于", "in"),
+    "not-in": ("不属于", "not in"),
+    "not-empty": ("不为空", "not empty"),
+}
+
+
+def condition(field: str, op: str, value=None, lang: str | None = None) -> str:
+    """``景区等级不低于3A级`` / ``scenic grade >= 3A``: an attribute condition for people."""
+    zh = _lang(lang) == "zh"
+    word = OPS.get(op, (op, op))[0 if zh else 1]
+    name = field_label(field, lang)
+    if op == "not-empty":
+        return f"{name}{word}" if zh else f"{name} {word}"
+    shown = value_label(field, value, lang)
+    return f"{name}{word}{shown}" if zh else f"{name} {word} {shown}"
+
+
 def field_label(field: str, lang: str | None = None) -> str:
     """Column/field name for people: ``scenic_grade`` → 景区等级 / scenic grade. An unknown
     field is returned with its underscores as spaces (never a raw snake_case id)."""

@@ -21,6 +21,21 @@ from pathlib import Path
 
 from townsgis.errors import DataError
 from townsgis.findings import Finding
+from townsgis.messages import msg, register
+
+register(
+    {
+        "waiver.expired": ("{waiver} 的豁免已于 {date} 到期", "waiver for {waiver} expired {date}"),
+        "waiver.expired_again": (
+            "{waiver} 的豁免已于 {date} 到期，该问题重新列出",
+            "waiver for {waiver} expired {date}; the finding is reported again",
+        ),
+        "waiver.unmatched": (
+            "{waiver} 的豁免没有对应的检查问题（{date} 到期）",
+            "waiver for {waiver} matches no finding (expires {date})",
+        ),
+    }
+)
 
 _KEYS = {"rule", "towns", "unit", "reason", "document", "expires", "sample"}
 
@@ -172,15 +187,11 @@ def apply_waivers(
         if w.expires < today:
             for f in hits:
                 f.waiver = {**w.to_dict(), "expired": True}
-            notes.append(
-                f"waiver for {w.label()} expired {w.expires.isoformat()}"
-                + ("; the finding is reported again" if hits else "")
-            )
+            key = "waiver.expired_again" if hits else "waiver.expired"
+            notes.append(msg(key, waiver=w.label(), date=w.expires.isoformat()))
             continue
         if not hits:
-            notes.append(
-                f"waiver for {w.label()} matches no finding (expires {w.expires.isoformat()})"
-            )
+            notes.append(msg("waiver.unmatched", waiver=w.label(), date=w.expires.isoformat()))
         for f in hits:
             f.waived = True
             f.waiver = w.to_dict()

@@ -38,7 +38,7 @@ def test_where_filter_tourism_needs_4a(run_kind):
         where={"category": "tourism"},
     )
     assert _ids(found) == ["T2"]
-    assert "scenic_grade = 3A" in found[0].message_en
+    assert "scenic grade = 3A" in found[0].message_en
 
 
 def test_not_empty(run_kind):

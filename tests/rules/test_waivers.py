@@ -7,6 +7,7 @@ from rules_fixtures import make_ds, ruleset_text, town
 
 from townsgis.engine import run_rules
 from townsgis.errors import DataError
+from townsgis.i18n import using
 from townsgis.ruleset import parse_ruleset
 from townsgis.waivers import Waiver, load_waivers
 
@@ -34,9 +35,15 @@ def test_waiver_valid_through_its_expiry_day(tmp_path):
 
 
 def test_expired_waiver_does_not_apply_and_output_says_so(tmp_path):
-    res = run_rules(
-        make_ds(ROWS, tmp_path), RS, waivers=[_w("2025-12-31")], today=dt.date(2026, 1, 1)
-    )
+    with using("zh"):
+        res = run_rules(
+            make_ds(ROWS, tmp_path), RS, waivers=[_w("2025-12-31")], today=dt.date(2026, 1, 1)
+        )
+    assert res.waiver_notes[0].startswith("HZ-SPACING HZ-03,HZ-11 的豁免已于 2025-12-31 到期")
+    with using("en"):
+        res = run_rules(
+            make_ds(ROWS, tmp_path), RS, waivers=[_w("2025-12-31")], today=dt.date(2026, 1, 1)
+        )
     (f,) = res.findings
     assert not f.waived and f.waiver["expired"] is True
     assert res.summary()["warnings"] == 1
@@ -49,7 +56,7 @@ def test_expired_waiver_does_not_apply_and_output_says_so(tmp_path):
 def test_waiver_must_name_exactly_the_findings_towns(tmp_path):
     res = run_rules(make_ds(ROWS, tmp_path), RS, waivers=[_w(towns=("HZ-03",))])
     assert not res.findings[0].waived
-    assert "matches no finding" in res.waiver_notes[0]
+    assert "没有对应的检查问题" in res.waiver_notes[0]
 
 
 def test_load_waivers_file_and_errors(tmp_path):

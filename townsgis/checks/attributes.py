@@ -139,7 +139,8 @@ def area_range(ctx: RuleContext, spec) -> list[Finding]:
     lo = -np.inf if p["min_km2"] is None else float(p["min_km2"])
     out = []
     geoms = towns.geometry.to_numpy()
-    what = "规划面积" if p["source"] in ("geometry", "planned_area_km2") else p["source"]
+    what = "规划面积" if p["source"] == "geometry" else vocab.field_label(p["source"], "zh")
+    what = what.split("（")[0]  # the unit is written after the number
     for t in np.flatnonzero(area < lo * (1 - EPS_REL)):
         refs = ctx.town_refs([t])
         out.append(
@@ -178,7 +179,7 @@ def area_range(ctx: RuleContext, spec) -> list[Finding]:
                 clause=spec.clause,
                 severity=Severity.INFO,
                 towns=refs,
-                message_zh=f"{len(missing)} 个小镇缺少 {p['source']}，未检查：{ids}",
+                message_zh=f"{len(missing)} 个小镇缺少{what}，未检查：{ids}",
                 message_en=f"{len(missing)} towns have no {p['source']}; not checked: {ids}",
                 measured=len(missing),
             )
@@ -264,22 +265,33 @@ def attribute(ctx: RuleContext, spec) -> list[Finding]:
         ok = ok & ~np.isnan(x)
     out = []
     geoms = towns.geometry.to_numpy()
-    where_txt = ", ".join(f"{k}={v}" for k, v in (p["where"] or {}).items())
+    where_txt = ", ".join(
+        f"{vocab.field_label(k, 'en')} = {vocab.value_label(k, v, 'en')}"
+        for k, v in (p["where"] or {}).items()
+    )
     cond = f"{field} {op}" + ("" if op == "not-empty" else f" {value}")
+    cond_zh, cond_en = (vocab.condition(field, op, value, lang) for lang in ("zh", "en"))
+    name_zh, name_en = vocab.field_label(field, "zh"), vocab.field_label(field, "en")
     for t in np.flatnonzero(sel & ~ok):
         refs = ctx.town_refs([t])
-        found = "（空）" if empty[t] else str(raw[t])
-        found_en = "(empty)" if empty[t] else str(raw[t])
+        found = "（空）" if empty[t] else vocab.value_label(field, raw[t], "zh")
+        found_en = "(empty)" if empty[t] else vocab.value_label(field, raw[t], "en")
         scope_en = f" [{where_txt}]" if where_txt else ""
         out.append(
             make_finding(
                 spec,
                 refs,
-                f"{refs[0]['name_zh']}：{spec.title_zh}，现为 {field} = {found}，要求 {cond}",
-                f"{refs[0]['id']}: {field} = {found_en}, required {cond}{scope_en}",
+                f"{refs[0]['name_zh']}：{spec.title_zh}，现为{name_zh}“{found}”，要求{cond_zh}",
+                f"{refs[0]['id']}: {name_en} = {found_en}, required {cond_en}{scope_en}",
                 measured=None if empty[t] else _plain(raw[t]),
                 limit=cond,
                 geometry=geoms[t],
+                extra={  # measured and limit as people read them (reports), per language
+                    "shown": {
+                        "measured": {"zh": found, "en": found_en},
+                        "limit": {"zh": cond_zh, "en": cond_en},
+                    }
+                },
             )
         )
     return out
