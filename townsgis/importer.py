@@ -81,6 +81,8 @@ def import_layer(
     # read_layer has already reprojected to WGS84: report the CRS the file declared.
     crs_in = crs or gdf.attrs.get("declared_crs") or "missing"
 
+    if kind == "towns":
+        gdf = points_to_circles(gdf, str(path), notes)
     refs: dict = {}
     if kind in ("towns", "proposals"):
         refs["units"] = _reference(project, "units", notes, "unit_id not checked")
@@ -124,6 +126,51 @@ def import_layer(
         total=int(len(merged)),
         kept_version=kept.version if kept else None,
     )
+
+
+def points_to_circles(gdf, source: str, notes: list[str]):
+    """Towns given as points (a CSV/XLSX of lon/lat, a point layer) become circles of their
+    ``planned_area_km2`` (km², drawn in the CGCS2000 3° zone of the points), flagged
+    ``approximate``; a note says so. Other layers are returned as they are."""
+    import numpy as np
+    import pandas as pd
+
+    from townsgis.crs import analysis_crs
+
+    geoms = gdf.geometry
+    if gdf.crs is None or not len(gdf) or not (geoms.geom_type == "Point").all():
+        return gdf
+    if "planned_area_km2" not in gdf.columns:
+        raise SchemaError(
+            source,
+            [
+                "towns given as points need a planned_area_km2 column (km²): each town is "
+                "drawn as a circle of that area; or import the towns' polygons"
+            ],
+        )
+    area = pd.to_numeric(gdf["planned_area_km2"], errors="coerce")
+    bad = np.flatnonzero(~(area > 0).to_numpy())
+    if len(bad):
+        base = int(gdf.attrs.get("row_base", 1))
+        word = gdf.attrs.get("row_word", "feature")
+        raise SchemaError(
+            source,
+            [
+                f"{word} {base + i}: planned_area_km2 = {gdf['planned_area_km2'].iloc[i]!r} "
+                "is not a positive number of km² (a point town is drawn as a circle of it)"
+                for i in bad
+            ],
+        )
+    metric = analysis_crs(gdf)
+    radius = np.sqrt(area.to_numpy() * 1e6 / np.pi)
+    circles = gdf.geometry.to_crs(metric).buffer(radius, quad_segs=32).to_crs(gdf.crs)
+    out = gdf.set_geometry(circles)
+    out["approximate"] = True
+    notes.append(
+        f"{Path(source).name}: {len(out)} town(s) given as points; each drawn as a circle of "
+        "its planned_area_km2 and marked approximate (import polygons for real boundaries)"
+    )
+    return out
 
 
 def _reference(project: Project, kind: str, notes: list[str], what: str):

@@ -190,30 +190,8 @@ def bundled_root() -> Path:
     raise ProjectError("the bundled Huzhou project is missing from this installation")
 
 
-_INIT_CONFIG = """\
-# A townsgis project folder.
-[project]
-name_zh = "{name}"
-name_en = "{name}"
-city_code = ""
-default_ruleset = "huzhou-2018"
-# Set to true only for demonstration data: maps and exports then say "sample data".
-sample_data = false
-# WGS84 lon/lat box outside which coordinates are flagged as implausible; set it for your city.
-# region_bbox = [min_lon, min_lat, max_lon, max_lat]
-"""
+def init_project(root: str | Path, **options) -> Project:
+    """Create a project folder: see ``townsgis.newproject.init_project``."""
+    from townsgis.newproject import init_project as _init
 
-
-def init_project(root: str | Path, *, name: str | None = None) -> Project:
-    """Create an empty project folder at ``root``: standard layout plus the bundled rule sets."""
-    root = Path(root)
-    if (root / CONFIG_NAME).exists():
-        raise ProjectError(f"{root}: already a townsgis project")
-    for sub in ("layers", "rules", "maps", "data/boundaries"):
-        (root / sub).mkdir(parents=True, exist_ok=True)
-    (root / CONFIG_NAME).write_text(_INIT_CONFIG.format(name=name or root.name), encoding="utf-8")
-    bundled = bundled_root() / "rules"
-    for src in sorted(bundled.glob("*.toml")):
-        (root / "rules" / src.name).write_bytes(src.read_bytes())
-    (root / "maps" / "README.md").write_text("Map exports land here.\n", encoding="utf-8")
-    return Project.open(root)
+    return _init(root, **options)

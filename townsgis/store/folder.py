@@ -28,7 +28,7 @@ from townsgis.store import (
 )
 
 HISTORY_DIR = ".history"
-_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _DOC_FILES = {
     "waivers": "layers/waivers.toml",
     "indicators": "layers/indicators.csv",
@@ -221,7 +221,7 @@ class FolderStore:
 
 def _check_name(name: str) -> None:
     if not _NAME.match(name):
-        raise ProjectError(f"{name!r}: not a layer or rule set name (a-z, 0-9, - and _)")
+        raise ProjectError(f"{name!r}: not a layer or rule set name (letters, digits, ., - and _)")
 
 
 def _slug(name: str) -> str:
