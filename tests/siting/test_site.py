@@ -146,6 +146,6 @@ def test_json_shape_is_exact(fx):
     d = evaluate_sites(ds, rs, sites).to_dict()
     assert list(d) == ["sites"]
     assert list(d["sites"][0]) == [
-        "name", "lon", "lat", "unit_id", "verdict", "findings", "nearest", "capacity",
+        "name", "lon", "lat", "unit_id", "verdict", "findings", "nearest", "capacity", "mix",
     ]  # fmt: skip
     assert list(d["sites"][0]["nearest"][0]) == ["town_id", "name_zh", "distance_km"]

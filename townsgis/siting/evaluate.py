@@ -5,7 +5,7 @@ nearest towns (km, boundary to boundary, metric CRS) and remaining caps per site
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -18,6 +18,7 @@ from townsgis.dataset import Dataset
 from townsgis.findings import Finding, Severity
 from townsgis.siting.caps import Cap, _cap_row, caps_of
 from townsgis.siting.caused import AGGREGATE_KINDS, caused_findings
+from townsgis.siting.mix import mix_plans
 
 # Per-town paperwork (scenic grade, investor) a proposed site cannot have yet: not judged.
 SITE_SKIPPED_KINDS = frozenset({"attribute"})
@@ -69,6 +70,7 @@ class SiteResult:
     findings: list[Finding]
     nearest: list[dict]
     capacity: dict
+    mix: list[dict] = field(default_factory=list)  # the category mix (§3.1.3) with the site
 
     def to_dict(self, lang: str = "zh") -> dict:
         return {
@@ -80,6 +82,7 @@ class SiteResult:
             "findings": [f.to_dict(lang) for f in self.findings],
             "nearest": self.nearest,
             "capacity": self.capacity,
+            "mix": self.mix,
         }
 
 
@@ -120,6 +123,12 @@ def nearest_towns(ds: Dataset, sites: gpd.GeoDataFrame, k: int = 3) -> list[list
     ]
 
 
+def _mix_row(plan) -> dict:
+    """What the category mix becomes with the site: counts and shares per category."""
+    d = plan.to_dict()
+    return {k: d[k] for k in ("levels", "total", "shares", "rules", "ok")}
+
+
 def _site_capacity(caps: list[Cap], towns: pd.DataFrame, after: pd.DataFrame, unit_id: str):
     return {
         "unit_id": unit_id,
@@ -156,6 +165,7 @@ def evaluate_sites(
     base_rs = dataclasses.replace(rs, rules=tuple(r for r in rs.rules if r.kind in AGGREGATE_KINDS))
     before = run_rules(ds, base_rs, today=today, waivers=waivers).findings
     caps = caps_of(rs, ds.units)
+    unit_ids = ds.units["unit_id"].astype(str).tolist()
     nearest = nearest_towns(ds, sites)
     groups = [list(range(len(sites)))] if together else [[i] for i in range(len(sites))]
     results: list[SiteResult] = [None] * len(sites)  # type: ignore[list-item]
@@ -165,6 +175,7 @@ def evaluate_sites(
         towns_after = _with_sites(ds, rows.iloc[idx])
         after = run_rules(ds, rs, towns=towns_after, today=today, waivers=waivers).findings
         ids = set(group["site_id"])
+        mix = [_mix_row(m) for m in mix_plans(rs, towns_after, caps, unit_ids)]
         caused = caused_findings(before, after, ids, kinds)
         for i in idx:
             s = sites.iloc[i]
@@ -185,5 +196,6 @@ def evaluate_sites(
                 findings=mine,
                 nearest=nearest[i],
                 capacity=_site_capacity(caps, ds.towns, towns_after, str(s["unit_id"])),
+                mix=mix,
             )
     return SiteReport(ruleset, results, together, skipped, ds.metric_crs)
