@@ -17,7 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from townsgis.progress import STAGE_ZH, STAGES, ProgressReport
+from townsgis import vocab
+from townsgis.progress import STAGES, ProgressReport
 
 FORMATS = ("text", "json", "markdown", "xlsx", "html")
 SYNTHETIC_ZH = "示例数据（合成，非真实统计）"
@@ -204,11 +205,10 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
         sh["name"] = [en.get(t, "city") for t in sh["town_id"]]
 
     pl = r.pipeline.copy()
-    pl = pl.rename(columns={s: (STAGE_ZH[s] if zh else s) for s in STAGES})
+    pl = pl.rename(columns={s: vocab.label("stage", s, lang) for s in STAGES})
 
     st = r.stalled.copy().rename(columns={"name_zh": "name"})
-    if zh:
-        st["stage"] = st["stage"].map(STAGE_ZH)
+    st["stage"] = st["stage"].map(lambda s: vocab.label("stage", s, lang))
 
     years = []
     for y in r.assessment["years"]:
@@ -255,7 +255,7 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
             {
                 "rule": f.rule,
                 "clause": f.clause,
-                "severity": str(f.severity),
+                "severity": vocab.label("severity", str(f.severity), lang),
                 "message": f.message(lang),
             }
             for f in r.findings

@@ -104,7 +104,7 @@ def test_controls_legend_and_title(visit):
     assert count(page, ".leaflet-control-zoom-fullscreen, .fullscreen-icon") >= 1
     assert count(page, ".leaflet-control-measure") == 1
     legend = page.inner_text("#tg-legend")
-    assert "制造业" in legend and "已豁免" in legend
+    assert "制造类" in legend and "已豁免" in legend
     title = page.inner_text("#tg-title")
     assert "huzhou-2018" in title and "小镇位置和边界为近似" in title and "合成" in title
 

@@ -57,7 +57,7 @@ def test_layout_draws_a_feasible_layer_when_present(cli, project_copy, tmp_path)
     out = tmp_path / "f.html"
     assert cli("map", "layout", "--project", project_copy, "-o", out).code == 0
     html = out.read_text(encoding="utf-8")
-    tip = json.dumps("可选址范围（休闲旅游）")  # as written in the page's GeoJSON
+    tip = json.dumps("可选址范围（休闲旅游类）")  # as written in the page's GeoJSON
     assert "tg-feasible" in html and tip in html
 
 

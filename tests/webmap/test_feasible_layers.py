@@ -83,8 +83,11 @@ def test_layout_map_draws_only_the_current_area_with_its_category(project_copy):
     _write(project_copy, "old", {"ruleset": [RULESET], "category": ["tourism"]}, age_s=60)
     _write(project_copy, "oth", {"ruleset": ["other-2020"], "category": ["services"]})
     html = layout_html(Project.open(project_copy), lang="zh")
-    assert _js("可选址范围（制造业）") in html
-    assert _js("可选址范围（休闲旅游）") not in html and _js("可选址范围（其他服务业）") not in html
+    assert _js("可选址范围（制造类）") in html
+    assert (
+        _js("可选址范围（休闲旅游类）") not in html
+        and _js("可选址范围（其他现代服务业）") not in html
+    )
     assert "未显示 2 个可选址范围文件" in html  # the title block says what was left out
     assert "feasible-old.geojson, feasible-oth.geojson" in html
 
@@ -92,7 +95,7 @@ def test_layout_map_draws_only_the_current_area_with_its_category(project_copy):
 @pytest.mark.parametrize(
     ("category", "lang", "tip"),
     [
-        ("tourism", "zh", "可选址范围（休闲旅游）"),
+        ("tourism", "zh", "可选址范围（休闲旅游类）"),
         ("manufacturing", "en", "Feasible area (manufacturing)"),
         (None, "zh", "可选址范围"),
     ],

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from townsgis import vocab
 from townsgis.printmap import decor, graticule, labels
 from townsgis.printmap.paper import MM_PER_INCH, figsize_inches, paper_mm
 from townsgis.printmap.scene import CATEGORY_COLORS, CATEGORY_NAMES, MapScene
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 PT_PER_MM = 72.0 / MM_PER_INCH
-FINDING_COLOR = "#d7191c"
+FINDING_COLOR = vocab.colour("severity", "error")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
@@ -578,7 +579,7 @@ def _draw_legend(fig, sheet: _Sheet, scene: MapScene, box, s: float) -> None:
         )
 
 
-SEVERITY_COLORS = {"error": FINDING_COLOR, "warning": "#c25e00", "info": "0.25"}
+SEVERITY_COLORS = vocab.colours("severity")
 
 
 def _draw_notes(fig, sheet: _Sheet, scene: MapScene, box, s: float, denom: int, paper: str) -> None:
@@ -596,7 +597,11 @@ def _draw_notes(fig, sheet: _Sheet, scene: MapScene, box, s: float, denom: int, 
         msg = f.message(scene.lang) + (scene.t("waived") if f.waived else "")
         if f.waived and (f.waiver or {}).get("sample"):
             msg += scene.t("sample_waiver")
-        color = "0.45" if f.waived else SEVERITY_COLORS.get(str(f.severity), FINDING_COLOR)
+        color = (
+            vocab.colour("finding_state", "waived")
+            if f.waived
+            else SEVERITY_COLORS.get(str(f.severity), FINDING_COLOR)
+        )
         finding_items += items([f"{_num(i)}. [{f.rule} {f.clause}] {msg}"], color)
     tail = list(scene.notes)
     epsg = scene.crs.to_epsg()

@@ -5,20 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from townsgis import vocab
+
 if TYPE_CHECKING:
     import geopandas as gpd
     from pyproj import CRS
 
     from townsgis.findings import Finding
 
-CATEGORY_COLORS = {"manufacturing": "#e0772b", "tourism": "#3a9d5d", "services": "#6a5fb0"}
+# Names and colours of the categories: the vocabulary's (the same as the web map's).
+CATEGORY_COLORS = vocab.colours("category")
 CATEGORY_NAMES = {
-    "zh": {"manufacturing": "制造业小镇", "tourism": "旅游小镇", "services": "服务业小镇"},
-    "en": {
-        "manufacturing": "Manufacturing town",
-        "tourism": "Tourism town",
-        "services": "Services town",
-    },
+    lang: {c: vocab.town_label(c, lang) for c in vocab.CATEGORIES} for lang in ("zh", "en")
 }
 
 TEXT = {

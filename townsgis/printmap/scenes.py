@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from townsgis import vocab
 from townsgis.printmap.scene import MapScene, Overlay, TownStyle
 
 if TYPE_CHECKING:
@@ -53,10 +54,7 @@ NOTES = {
         "with townsgis site.",
     },
 }
-CATEGORY_WORD = {
-    "zh": {"manufacturing": "制造业", "tourism": "旅游", "services": "服务业"},
-    "en": {"manufacturing": "manufacturing", "tourism": "tourism", "services": "services"},
-}
+CATEGORY_WORD = {lang: vocab.labels("category", lang) for lang in ("zh", "en")}
 
 
 def _base(

@@ -1,38 +1,38 @@
-"""Colours, line styles and bilingual labels shared by the web maps."""
+"""Colours, line styles and bilingual labels shared by the web maps. The names and colours of
+categories, stages, severities and verdicts are the vocabulary's (townsgis.vocab)."""
 
 from __future__ import annotations
 
+from townsgis import vocab
+
 # Town category (§3.1.3) -> fill colour.
-CATEGORY_COLORS = {
-    "manufacturing": "#1f78b4",
-    "tourism": "#33a02c",
-    "services": "#e6ab02",
-}
-OTHER_COLOR = "#999999"
+CATEGORY_COLORS = vocab.colours("category")
+OTHER_COLOR = vocab.OTHER_COLOUR
 
 # Finding styles: error, warning, waived (any severity) each look different.
+_SEV = vocab.colours("severity")
 FINDING_STYLES = {
-    "error": {"color": "#d7191c", "weight": 3, "dashArray": None, "fillOpacity": 0.35},
-    "warning": {"color": "#fd8d3c", "weight": 3, "dashArray": "8 6", "fillOpacity": 0.25},
-    "info": {"color": "#2b83ba", "weight": 2, "dashArray": "2 6", "fillOpacity": 0.15},
-    "waived": {"color": "#7f7f7f", "weight": 2, "dashArray": "2 5", "fillOpacity": 0.1},
+    "error": {"color": _SEV["error"], "weight": 3, "dashArray": None, "fillOpacity": 0.35},
+    "warning": {"color": _SEV["warning"], "weight": 3, "dashArray": "8 6", "fillOpacity": 0.25},
+    "info": {"color": _SEV["info"], "weight": 2, "dashArray": "2 6", "fillOpacity": 0.15},
+    "waived": {
+        "color": vocab.colour("finding_state", "waived"),
+        "weight": 2,
+        "dashArray": "2 5",
+        "fillOpacity": 0.1,
+    },
 }
 
 # Project stages, the "four batches" (§2.3, §3.3.1), in pipeline order.
-STAGES = ("reserve", "approval", "construction", "operation")
-STAGE_COLORS = {
-    "reserve": "#9e9ac8",
-    "approval": "#fdae6b",
-    "construction": "#e6550d",
-    "operation": "#31a354",
-}
+STAGES = vocab.STAGES
+STAGE_COLORS = vocab.colours("stage")
 STALLED_COLOR = "#000000"
 
 # invested-to-date / planned -> town fill (5 classes).
 RATIO_BREAKS = (0.2, 0.4, 0.6, 0.8)
 RATIO_COLORS = ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd")  # Blues: apart from stages
 
-PROPOSAL_COLORS = {"pass": "#1a9641", "fail": "#d7191c", "unknown": "#7f7f7f"}
+PROPOSAL_COLORS = vocab.colours("verdict")
 
 TEXT = {
     "zh": {
@@ -48,22 +48,11 @@ TEXT = {
         "proposals": "候选选址",
         "projects": "项目（四个一批）",
         "approx_zone": "范围示意，非官方边界",
-        "error": "错误",
-        "warning": "警告",
-        "info": "提示",
-        "waived": "已豁免",
-        "pass": "通过",
-        "fail": "不通过",
-        "unknown": "未评估",
         "category": "类别",
-        "manufacturing": "制造业",
-        "tourism": "休闲旅游",
-        "services": "其他服务业",
         "other": "其他",
         "zone": "功能区",
         "zone_approx": "功能区（示意范围）",
         "sample_waiver": "示例豁免 / sample waiver",
-        "sample_short": "示例豁免",
         "district": "县区",
         "overlap": "重叠 / 超限区域",
         "too_close": "间距不足（标注距离）",
@@ -73,10 +62,6 @@ TEXT = {
         "progress_title": "特色小镇项目进度",
         "quarter": "季度",
         "stage": "阶段",
-        "reserve": "谋划储备",
-        "approval": "前期报批",
-        "construction": "开工实施",
-        "operation": "竣工投运",
         "stalled": "停滞（同一阶段≥{n}个季度）",
         "size": "圆大小 ∝ 总投资",
         "ratio": "已完成投资 / 计划投资",
@@ -103,22 +88,11 @@ TEXT = {
         "proposals": "Proposed sites",
         "projects": "Projects (four batches)",
         "approx_zone": "approximate extent, not an official boundary",
-        "error": "error",
-        "warning": "warning",
-        "info": "info",
-        "waived": "waived",
-        "pass": "pass",
-        "fail": "fail",
-        "unknown": "not evaluated",
         "category": "Category",
-        "manufacturing": "manufacturing",
-        "tourism": "leisure tourism",
-        "services": "other services",
         "other": "other",
         "zone": "functional zone",
         "zone_approx": "functional zone (approximate)",
         "sample_waiver": "sample waiver / 示例豁免",
-        "sample_short": "sample waiver",
         "district": "county / district",
         "overlap": "overlap / unit over its cap",
         "too_close": "too close (distance shown)",
@@ -128,10 +102,6 @@ TEXT = {
         "progress_title": "Progress of town projects",
         "quarter": "Quarter",
         "stage": "Stage",
-        "reserve": "planning reserve",
-        "approval": "pre-approval",
-        "construction": "under construction",
-        "operation": "operating",
         "stalled": "stalled (same stage ≥ {n} quarters)",
         "size": "circle size ∝ total investment",
         "ratio": "invested to date / planned",
@@ -144,6 +114,12 @@ TEXT = {
         "as_recorded": "as recorded",
     },
 }
+
+for _lang in TEXT:  # the enumerated values' names, from the one vocabulary
+    for _domain in ("category", "stage", "severity", "verdict"):
+        TEXT[_lang].update(vocab.labels(_domain, _lang))
+    TEXT[_lang]["waived"] = vocab.label("finding_state", "waived", _lang)
+    TEXT[_lang]["sample_short"] = vocab.label("finding_state", "sample_waiver", _lang)
 
 
 def t(lang: str, key: str, **fmt) -> str:
