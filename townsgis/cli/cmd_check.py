@@ -25,9 +25,10 @@ class CheckFormat(StrEnum):
     json = "json"
     geojson = "geojson"
     markdown = "markdown"
+    gpkg = "gpkg"
 
 
-_SUFFIX = {"text": "txt", "json": "json", "geojson": "geojson", "markdown": "md"}
+_SUFFIX = {"text": "txt", "json": "json", "geojson": "geojson", "markdown": "md", "gpkg": "gpkg"}
 
 
 @app.command("check")
@@ -41,7 +42,11 @@ def check(
 ) -> None:
     """Check the towns against a rule set (default huzhou-2018).
 
-    Exit 0 when no unwaived finding reaches --fail-on, 1 otherwise, 2 on bad input.
+    --format gpkg writes a GeoPackage (default maps/check.gpkg) with the findings, towns and
+    units styled for QGIS as on the web map. Exit 0 when no unwaived finding reaches
+    --fail-on, 1 otherwise, 2 on bad input.
+
+    Examples: townsgis check --lang en ; townsgis check --format gpkg -o maps/check.gpkg
     """
     from townsgis.engine import load_inputs, run_rules
     from townsgis.layers import write_text_atomic
@@ -50,10 +55,16 @@ def check(
 
     proj = open_project(project)
     path = None
-    if output is not None:
+    if output is not None or fmt == CheckFormat.gpkg:
         path = output_path(proj, output, f"check.{_SUFFIX[fmt.value]}")
     ds, rs = load_inputs(proj, ruleset)
     result = run_rules(ds, rs)
+    if fmt == CheckFormat.gpkg:
+        from townsgis.gpkg import write_check_gpkg
+
+        write_check_gpkg(result, ds, path, lang.value)
+        typer.echo(f"wrote {path}", err=True)
+        raise typer.Exit(result.exit_code(fail_on.value))
     text = render(result, fmt.value, lang.value, fail_on.value)
     if path is not None:
         write_text_atomic(text, path)
