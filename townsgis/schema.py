@@ -767,7 +767,7 @@ def validate_dataset(ds: Dataset) -> None:
         gdf = getattr(ds, kind)
         if gdf is None:
             continue
-        source = str(ds.project.layer_path(kind))
+        source = ds.project.store.layer_source(kind)
         kwargs = {k: getattr(ds, v) for k, v in refs.items()}
         try:
             clean, _ = validate_layer(gdf, kind, source=source, project=ds.project, **kwargs)

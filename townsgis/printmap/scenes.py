@@ -110,12 +110,9 @@ def _name(frame, lang: str) -> str:
 
 
 def _boundary(project: Project, name: str, crs):
-    from townsgis.layers import read_layer
-
-    path = project.boundaries_dir / f"{name}.geojson"
-    if not path.exists():
+    if not project.store.has_layer(name):
         return None
-    return read_layer(path).to_crs(crs)
+    return project.store.read_layer(name).to_crs(crs)
 
 
 def _sources(ds, project: Project, lang: str) -> list[str]:
@@ -126,11 +123,8 @@ def _sources(ds, project: Project, lang: str) -> list[str]:
     seen: list[str] = []
     frames = [ds.units]
     for name in ("province",):
-        p = project.boundaries_dir / f"{name}.geojson"
-        if p.exists():
-            from townsgis.layers import read_layer
-
-            frames.append(read_layer(p))
+        if project.store.has_layer(name):
+            frames.append(project.store.read_layer(name))
     for f in frames:
         if "source" not in f.columns:
             continue
@@ -208,7 +202,8 @@ def progress_scene(
     loaded = load_inputs(project, ruleset)
     ds = loaded[0]
     if ds.projects is None:
-        raise DataError(f"{project.layer_path('projects')}: no projects layer for a progress map")
+        where = project.store.layer_source("projects")
+        raise DataError(f"{where}: no projects layer for a progress map")
     hist = progress.parse_history(ds.projects)
     q = progress.parse_quarter(quarter) if quarter else progress.as_of_quarter(hist)
     qs = progress.format_quarter(q)

@@ -124,9 +124,9 @@ def build_progress_map(
     )
 
     if ds.projects is None or ds.projects.empty:
-        raise DataError(f"{ds.project.layer_path('projects')}: no projects to map")
+        raise DataError(f"{ds.project.store.layer_source('projects')}: no projects to map")
     projects = ds.projects
-    hist = parse_history(projects, str(ds.project.layer_path("projects")))
+    hist = parse_history(projects, ds.project.store.layer_source("projects"))
     qmin, qmax = int(hist["quarter"].min()), int(hist["quarter"].max())
     q = qmax if quarter is None else parse_quarter(quarter)
     quarters = list(range(min(qmin, q), max(qmax, q) + 1))
