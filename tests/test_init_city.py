@@ -176,3 +176,24 @@ def test_init_sample_copies_an_editable_sample(cli, tmp_path):
     p = Project.open(tmp_path / "demo")
     assert not p.store.read_only and p.sample_data
     assert p.store.read_layer("towns").shape[0] == 14
+
+
+def test_functional_zones_need_a_parent_they_lie_in(cli, hz2, tmp_path):
+    zones = gpd.GeoDataFrame(
+        {
+            "unit_id": ["fz1", "fz2"],
+            "name_zh": ["无上级区", "飞地区"],
+            "kind": ["功能区", "functional_zone"],
+            "parent_id": ["999999", "330110"],
+        },
+        geometry=[shapely.box(119.95, 30.25, 120.05, 30.33), shapely.box(120.5, 30.0, 120.6, 30.1)],
+        crs="EPSG:4326",
+    )
+    src = tmp_path / "zones.geojson"
+    zones.to_file(src, driver="GeoJSON")
+    before = (hz2 / "data" / "boundaries" / "units.geojson").read_bytes()
+    r = cli("import", "units", src, "--mode", "append", "--project", hz2, "--lang", "en")
+    assert r.code == 2
+    assert "fz1 (无上级区): parent_id '999999' is not a district or county" in r.err
+    assert "fz2 (飞地区): only 0% of its area lies in its parent 330110" in r.err
+    assert (hz2 / "data" / "boundaries" / "units.geojson").read_bytes() == before

@@ -98,6 +98,10 @@ def import_layer(
         merged = merge_layers(old, clean, mode, kind)
     except DataError as exc:
         raise DataError(f"{path}: {exc}") from None
+    if kind == "units":
+        zone_problems = check_zones(merged)
+        if zone_problems:
+            raise SchemaError(str(path), zone_problems)
     broken = broken_references(project, kind, merged)
     if broken and not force:
         lines = "\n".join(f"  - {b}" for b in broken)
@@ -171,6 +175,48 @@ def points_to_circles(gdf, source: str, notes: list[str]):
         "its planned_area_km2 and marked approximate (import polygons for real boundaries)"
     )
     return out
+
+
+ZONE_MIN_SHARE = 0.95  # share of a functional zone's area that must lie in its parent
+
+
+def check_zones(units) -> list[str]:
+    """Problems of the functional zones of a units layer: each names a district or county of
+    the layer as ``parent_id`` and lies (≥ 95 % of its area, in the layer's 3° GK zone) inside
+    it. One line per zone."""
+    from townsgis.crs import analysis_crs
+    from townsgis.dataset import FUNCTIONAL_ZONE
+
+    if "kind" not in units.columns or not (units["kind"] == FUNCTIONAL_ZONE).any():
+        return []
+    metric = units.to_crs(analysis_crs(units))
+    ids = metric["unit_id"].map(_text)
+    base = metric[metric["kind"] != FUNCTIONAL_ZONE]
+    parents = dict(zip(base["unit_id"].map(_text), base.geometry, strict=True))
+    problems = []
+    for uid, row in zip(ids, metric.itertuples(index=False), strict=True):
+        if row.kind != FUNCTIONAL_ZONE:
+            continue
+        parent = _text(getattr(row, "parent_id", None))
+        label = f"functional zone {uid} ({row.name_zh})"
+        if not parent:
+            problems.append(f"{label}: no parent_id; give the district or county it lies in")
+            continue
+        if parent not in parents:
+            known = ", ".join(sorted(parents)[:20])
+            problems.append(
+                f"{label}: parent_id {parent!r} is not a district or county of the layer "
+                f"({known})"
+            )
+            continue
+        geom = row.geometry
+        share = geom.intersection(parents[parent]).area / geom.area if geom.area else 0.0
+        if share < ZONE_MIN_SHARE:
+            problems.append(
+                f"{label}: only {share:.0%} of its area lies in its parent {parent} "
+                f"(at least {ZONE_MIN_SHARE:.0%} must)"
+            )
+    return problems
 
 
 def _reference(project: Project, kind: str, notes: list[str], what: str):
