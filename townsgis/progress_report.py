@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from townsgis import vocab
+from townsgis import numbers, vocab
 from townsgis.progress import STAGES, ProgressReport
 
 FORMATS = ("text", "json", "markdown", "xlsx", "html")
@@ -282,9 +282,62 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
         "findings": fi,
         "notes": no,
     }
-    return {
-        k: v.rename(columns=lambda c: _lab(c, lang)).reset_index(drop=True) for k, v in raw.items()
-    }
+    out = {}
+    for k, v in raw.items():
+        kinds = _kinds(v)
+        df = v.rename(columns=lambda c: _lab(c, lang)).reset_index(drop=True)
+        df.attrs["kinds"] = kinds  # number kind of every cell (townsgis.numbers), None = text
+        out[k] = df
+    return out
+
+
+# How each column's numbers are shown (townsgis.numbers): counts as integers, 亿元 with 2
+# decimals, percentages with 1. The scorecard's value/target/projected follow the row's unit.
+COLUMN_KINDS = {
+    "rank": "int",
+    "year": "int",
+    "towns": "count",
+    "projects": "count",
+    "implemented": "count",
+    "stalled": "count",
+    "assessed": "count",
+    "passed": "count",
+    "excellent": "count",
+    "named": "count",
+    "quarters_stalled": "count",
+    "total": "count",
+    **{s: "count" for s in STAGES},
+    "total_investment": "yuan",
+    "invested_to_date": "yuan",
+    "fai_quarter": "yuan",
+    "fai_cumulative": "yuan",
+    "culture_revenue": "yuan",
+    "share": "pct",
+    "share_done": "pct",
+    "specialty_share": "pct",
+    "nongov_share": "pct",
+    "tech_share": "pct",
+    "pass_rate": "pct",
+    "excellent_rate": "pct",
+    "growth_pct": "pct",
+    "score_completion": "score",
+    "score_implementation": "score",
+    "score_compliance": "score",
+    "score_momentum": "score",
+    "score": "score",
+}
+BY_UNIT = ("value", "target", "projected")
+
+
+def _kinds(df: pd.DataFrame) -> list[list[str | None]]:
+    """The number kind of every cell of a table whose columns are still keys."""
+    cols = list(df.columns)
+    units = df["unit"].tolist() if "unit" in df else [None] * len(df)
+    out = []
+    for u in units:
+        by_unit = numbers.kind_of_unit(u)
+        out.append([by_unit if c in BY_UNIT else COLUMN_KINDS.get(c) for c in cols])
+    return out
 
 
 def _rows(df: pd.DataFrame) -> list[dict]:
@@ -386,12 +439,27 @@ def _clean(v: Any) -> Any:
 
 
 # --- text and Markdown -------------------------------------------------------------------
-def _cell(v: Any) -> str:
+def _cell(v: Any, kind: str | None = None) -> str:
     if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
         return "—"
+    if kind is not None and isinstance(v, int | float) and not isinstance(v, bool):
+        return numbers.fmt(v, kind)
     if isinstance(v, float):
-        return f"{v:,.2f}"
+        return numbers.fmt(v, "number")
     return str(v)
+
+
+def _cells(df: pd.DataFrame) -> list[list[str]]:
+    """Every cell of a report table as text, numbers with the decimals of their kind."""
+    kinds = df.attrs.get("kinds") or [[None] * len(df.columns)] * len(df)
+    return [
+        [_cell(_plain(v), k) for v, k in zip(row, kr, strict=False)]
+        for row, kr in zip(df.itertuples(index=False), kinds, strict=False)
+    ]
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if hasattr(v, "item") and not isinstance(v, str | bytes) else v
 
 
 def _width(s: str) -> int:
@@ -406,7 +474,7 @@ def _pad(s: str, w: int, right: bool) -> str:
 def _text_table(df: pd.DataFrame) -> str:
     if df.empty:
         return "  (none)"
-    cells = [[_cell(v) for v in row] for row in df.itertuples(index=False)]
+    cells = _cells(df)
     heads = [str(c) for c in df.columns]
     widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(heads)]
     num = [pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
@@ -449,8 +517,8 @@ def render_markdown(r: ProgressReport, lang: str = "zh") -> str:
         cols = [_md_escape(str(c)) for c in df.columns]
         parts.append("| " + " | ".join(cols) + " |")
         parts.append("|" + "|".join("---" for _ in cols) + "|")
-        for row in df.itertuples(index=False):
-            parts.append("| " + " | ".join(_md_escape(_cell(v)) for v in row) + " |")
+        for row in _cells(df):
+            parts.append("| " + " | ".join(_md_escape(v) for v in row) + " |")
         parts.append("")
     return "\n".join(parts) + "\n"
 
@@ -479,9 +547,9 @@ def render_html(r: ProgressReport, lang: str = "zh") -> str:
         out.append("<table><thead><tr>" + "".join(f"<th>{e(str(c))}</th>" for c in df.columns))
         out.append("</tr></thead><tbody>")
         num = [pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
-        for row in df.itertuples(index=False):
+        for row in _cells(df):
             tds = "".join(
-                f"<td{' class=n' if num[i] else ''}>{e(_cell(v))}</td>" for i, v in enumerate(row)
+                f"<td{' class=n' if num[i] else ''}>{e(v)}</td>" for i, v in enumerate(row)
             )
             out.append(f"<tr>{tds}</tr>")
         out.append("</tbody></table>")
@@ -492,27 +560,20 @@ def render_html(r: ProgressReport, lang: str = "zh") -> str:
 # --- XLSX --------------------------------------------------------------------------------
 def render_xlsx(r: ProgressReport, lang: str = "zh") -> bytes:
     """One sheet per table: row 1 the title (with the synthetic label), row 2 the headers
-    (frozen), numbers stored as numbers, text never as a formula."""
+    (frozen, repeated on every printed page), numbers stored as numbers with the number
+    format of their kind (counts ``#,##0``, 亿元 ``#,##0.00``, % ``0.0``), column widths
+    from the content, landscape and fit to the page width; text never as a formula."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+
+    from townsgis.xlsx import write_table
 
     wb = Workbook()
     wb.remove(wb.active)
     for key, df in report_tables(r, lang).items():
         ws = wb.create_sheet(_sheet_name(_SHEETS[key][0 if lang == "zh" else 1]))
-        ws.append([title(r, key, lang)])
-        ws["A1"].font = Font(bold=True)
-        ws.append([str(c) for c in df.columns])
-        for c in ws[2]:
-            c.font = Font(bold=True)
-        for row in df.itertuples(index=False):
-            ws.append([_xl(v) for v in row])
-        for row in ws.iter_rows():
-            _no_formulas(row)
-        ws.freeze_panes = "A3"
-        for i, col in enumerate(df.columns, start=1):
-            w = max([_width(str(col))] + [_width(_cell(v)) for v in df.iloc[:, i - 1]][:200])
-            ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = min(60, w + 2)
+        rows = [[_xl(v) for v in row] for row in df.itertuples(index=False)]
+        kinds = df.attrs.get("kinds") or [[None] * len(df.columns)] * len(df)
+        write_table(ws, [str(c) for c in df.columns], rows, kinds, title=title(r, key, lang))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
