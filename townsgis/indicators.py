@@ -66,9 +66,10 @@ def read_table(path: str | Path, data: bytes | None = None) -> pd.DataFrame:
     With ``data`` the table is those bytes (from the project store) and ``path`` names it."""
     import io
 
+    label = str(path)  # as given: a store URL must not lose its "//" to Path
     path = Path(path)
     if data is None and not path.is_file():
-        raise DataError(f"{path}: file not found")
+        raise DataError(f"{label}: file not found")
     src = path if data is None else io.BytesIO(data)
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -77,13 +78,13 @@ def read_table(path: str | Path, data: bytes | None = None) -> pd.DataFrame:
         elif path.suffix.lower() in (".csv", ".txt"):
             df = pd.read_csv(src, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         else:
-            raise DataError(f"{path}: cannot read {path.suffix!r}; use .csv or .xlsx")
+            raise DataError(f"{label}: cannot read {path.suffix!r}; use .csv or .xlsx")
     except DataError:
         raise
     except UnicodeDecodeError:
-        raise DataError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
+        raise DataError(f"{label}: not UTF-8 text; save the CSV as UTF-8") from None
     except Exception as exc:
-        raise DataError(f"{path}: cannot read: {exc}") from None
+        raise DataError(f"{label}: cannot read: {exc}") from None
     df.columns = [str(c).strip() for c in df.columns]
     df.index = range(2, len(df) + 2)  # spreadsheet row numbers
     return df

@@ -55,6 +55,7 @@ from townsgis.cli import (  # noqa: E402,F401
     cmd_layers,
     cmd_map,
     cmd_progress,
+    cmd_project,
     cmd_serve,
     cmd_site,
 )

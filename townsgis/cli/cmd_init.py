@@ -12,7 +12,7 @@ from townsgis.cli.options import Lang, LangOpt
 
 @app.command("init")
 def init_cmd(
-    directory: Path = typer.Argument(..., help="Folder to create.", file_okay=False),
+    directory: Path = typer.Argument(None, help="Folder to create.", file_okay=False),
     city: str = typer.Option(
         None,
         "--city",
@@ -25,15 +25,33 @@ def init_cmd(
     sample: bool = typer.Option(
         False, "--sample", help="Copy the bundled Huzhou sample instead (to edit it)."
     ),
+    store: str = typer.Option(
+        None,
+        "--store",
+        help="Create the project in PostGIS instead of a folder: "
+        "postgresql://USER@HOST/DB?schema=NAME.",
+    ),
     lang: LangOpt = Lang.zh,
 ) -> None:
     """Create a project folder (layers/, rules/, maps/, data/boundaries/, townsgis.toml) with
-    its own rule set; with --city, the real boundaries of that city.
+    its own rule set; with --city, the real boundaries of that city. With --store URL the
+    same project is made in a PostGIS schema instead of a folder.
 
     Examples: townsgis init hz2 --city 330100 ; townsgis init demo --sample
     """
     from townsgis.project import init_project
 
+    if (directory is None) == (store is None):
+        raise typer.BadParameter("give a folder DIR or --store URL (one of them)")
+    if store is not None:
+        from townsgis.store.copy import init_store
+
+        result = init_store(store, city=city, name=name, name_en=name_en, sample=sample)
+        typer.echo(f"created project {result.target}")
+        layers = ", ".join(f"{k} ({n})" for k, n in result.layers.items())
+        typer.echo(f"layers: {layers or 'none yet'}")
+        typer.echo(f"next: townsgis import towns FILE --project {result.target}")
+        return
     project = init_project(directory, city=city, name=name, name_en=name_en, sample=sample)
     typer.echo(f"created project {project.root}")
     units = project.store.read_layer("units") if project.store.has_layer("units") else None

@@ -36,12 +36,13 @@ class FailOn(StrEnum):
     warning = "warning"
 
 
+# a str, not a Path: Path("postgresql://…") would fold the "//" of a store URL
 ProjectOpt = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--project",
-        help="Project folder (default: the bundled Huzhou project).",
-        file_okay=False,
+        help="Project folder, or a PostGIS project postgresql://USER@HOST/DB?schema=NAME "
+        "(default: the bundled Huzhou project).",
         show_default=False,
     ),
 ]
@@ -177,6 +178,7 @@ TownAreaOpt = Annotated[
 ]
 
 
-def open_project(path: Path | None) -> Project:
-    """The project at `path`, or the bundled Huzhou project when None."""
+def open_project(path: str | Path | None) -> Project:
+    """The project at `path` (a folder or a store URL), or the bundled Huzhou project when
+    None."""
     return Project.open(path)

@@ -48,6 +48,7 @@ from townsgis.siting.sites import (
     circle_radius_m,
     make_sites,
     sites_from_file,
+    sites_from_frame,
     sites_from_point,
 )
 
@@ -79,6 +80,7 @@ __all__ = [
     "nearest_towns",
     "site_ruleset",
     "sites_from_file",
+    "sites_from_frame",
     "sites_from_point",
     "slots_for",
     "solve_additions",

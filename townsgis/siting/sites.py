@@ -198,6 +198,18 @@ def sites_from_file(
         polygons_only=polygons_only,
         fix_geometry=fix_geometry,
     )
+    return _sites_of(ds, gdf, str(path))
+
+
+def sites_from_frame(
+    ds: Dataset, gdf: gpd.GeoDataFrame, source: str, **options
+) -> gpd.GeoDataFrame:
+    """Sites from a layer already read (the project's own proposals, from its store), checked
+    as a file is (:func:`check_site_frame`); ``source`` names the layer in messages."""
+    return _sites_of(ds, check_site_frame(ds, gdf, source, **options), source)
+
+
+def _sites_of(ds: Dataset, gdf: gpd.GeoDataFrame, source: str) -> gpd.GeoDataFrame:
     attrs = []
     for row in gdf.drop(columns="geometry").to_dict("records"):
         a = {"name": str(row["name_zh"])}
@@ -206,7 +218,7 @@ def sites_from_file(
         for key in ("category", "level", "area_km2"):
             a[key] = row.get(key)
         attrs.append(a)
-    return make_sites(ds, gdf.geometry, attrs, source=str(path))
+    return make_sites(ds, gdf.geometry, attrs, source=source)
 
 
 def read_site_file(
@@ -224,9 +236,33 @@ def read_site_file(
     after ``overrides`` and ``defaults`` are applied and blank names become ``site N``.
     Returns the normalised WGS84 frame; raises one SchemaError listing every problem."""
     from townsgis.layers import read_layer
-    from townsgis.schema import validate_layer
 
     gdf = read_layer(path, crs=crs, require_crs=False)
+    return check_site_frame(
+        ds,
+        gdf,
+        str(path),
+        defaults=defaults,
+        overrides=overrides,
+        polygons_only=polygons_only,
+        fix_geometry=fix_geometry,
+    )
+
+
+def check_site_frame(
+    ds: Dataset,
+    gdf: gpd.GeoDataFrame,
+    source: str,
+    *,
+    defaults: dict | None = None,
+    overrides: dict | None = None,
+    polygons_only: bool = False,
+    fix_geometry: bool = False,
+) -> gpd.GeoDataFrame:
+    """The checks and normalisation of :func:`read_site_file` on a frame already read."""
+    from townsgis.schema import validate_layer
+
+    path = source
     renames = vocab.header_map([c for c in gdf.columns if c != gdf.geometry.name], "proposals")
     gdf = gdf.rename(columns=renames)  # 名称, 类别, 级别, 面积 … as in an office's sheet
     if polygons_only:

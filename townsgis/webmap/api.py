@@ -11,7 +11,10 @@ from pathlib import Path
 from townsgis.project import Project
 
 
-def _mtime(path: Path) -> float:
+def _mtime(path: Path | float) -> float:
+    """A file's modification time, or a store's layer stamp as given (seconds)."""
+    if isinstance(path, int | float):
+        return float(path)
     try:
         return path.stat().st_mtime
     except OSError:
@@ -22,7 +25,7 @@ def feasible_layers(
     project: Project,
     ruleset_id: str,
     *,
-    newer_than: tuple[Path, ...] = (),
+    newer_than: tuple[Path | float, ...] = (),
     skipped: list[Path] | None = None,
 ):
     """The current feasible area(s) written by ``townsgis feasible``
@@ -54,12 +57,12 @@ def feasible_layers(
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WGS84)
 
 
-def proposal_verdicts(ds, ruleset, path: Path) -> list[dict]:
-    """``{"status": "pass"|"fail", "reasons": [...]}`` per proposal, judged by
+def proposal_verdicts(ds, ruleset) -> list[dict]:
+    """``{"status": "pass"|"fail", "reasons": [...]}`` per proposal of ``ds``, judged by
     ``townsgis.siting`` (each site alone against the current layout)."""
-    from townsgis.siting import evaluate_sites, sites_from_file
+    from townsgis.siting import evaluate_sites, sites_from_frame
 
-    sites = sites_from_file(ds, path)
+    sites = sites_from_frame(ds, ds.proposals, ds.project.store.layer_source("proposals"))
     report = evaluate_sites(ds, ruleset, sites)
     return [
         {
@@ -90,11 +93,14 @@ def layout_html(
     result = run_rules(ds, rs, today=today)
     status = None
     if ds.proposals is not None and not ds.proposals.empty:
-        status = proposal_verdicts(ds, rs, project.layer_path("proposals"))
+        status = proposal_verdicts(ds, rs)
     limits = spatial_limits(rs)
     stale: list[Path] = []
     feasible = feasible_layers(
-        project, rs.id, newer_than=(project.layer_path("towns"), Path(rs.path)), skipped=stale
+        project,
+        rs.id,
+        newer_than=(project.store.layer_stamp("towns") or 0.0, Path(rs.path)),
+        skipped=stale,
     )
     inp = LayoutInputs(
         units=ds.units,

@@ -1,0 +1,47 @@
+"""`townsgis project copy SRC DST`: copy a project between a folder and PostGIS."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from townsgis.cli import app
+from townsgis.cli.options import Lang, LangOpt, TextFormat, TextFormatOpt
+
+project_app = typer.Typer(
+    help="Whole projects: copy between a folder and a PostGIS database.",
+    no_args_is_help=True,
+)
+app.add_typer(project_app, name="project")
+
+SAMPLE = "sample"
+
+
+@project_app.command("copy")
+def copy_cmd(
+    source: str = typer.Argument(
+        ..., help=f"Project to copy: a folder, postgresql://…, or '{SAMPLE}' (the bundled one)."
+    ),
+    target: str = typer.Argument(
+        ..., help="New project: a folder, or postgresql://USER@HOST/DB?schema=NAME."
+    ),
+    fmt: TextFormatOpt = TextFormat.text,
+    lang: LangOpt = Lang.zh,
+) -> None:
+    """Copy every layer, rule set, waiver, table and setting of SRC into a new project DST.
+
+    Example: townsgis project copy sample postgresql://planner@gis.local/onemap?schema=towns
+    """
+    from townsgis.project import bundled_root
+    from townsgis.store.copy import copy_project
+
+    src = str(bundled_root()) if source == SAMPLE else source
+    result = copy_project(src, target)
+    if fmt == TextFormat.json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    layers = ", ".join(f"{k} ({n})" for k, n in result.layers.items())
+    typer.echo(f"copied {result.source} → {result.target}")
+    typer.echo(f"  layers: {layers or 'none'}")
+    typer.echo(f"  documents: {', '.join(result.documents) or 'none'}")

@@ -1,0 +1,174 @@
+"""GeoDataFrames as PostGIS tables: one typed column per attribute, ``geometry`` in WGS84
+(EPSG:4326) with a GiST index, and ``_fid`` keeping the features' order.
+
+Column types follow the pandas dtypes (bool → boolean, integers → bigint, floats → double
+precision, text → text, datetimes → timestamp[tz], anything else → jsonb); the dtypes
+themselves are recorded (``columns`` of ``townsgis_layers``) so that a layer reads back with
+the dtypes it was written with. Coordinates travel as WKB doubles: they come back exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from townsgis.errors import DataError
+
+if TYPE_CHECKING:
+    import psycopg
+
+SRID = 4326
+GEOM = "geometry"
+FID = "_fid"
+MAX_NAME_BYTES = 63  # PostgreSQL's identifier length
+
+
+def column_specs(gdf: gpd.GeoDataFrame, source: str) -> list[dict[str, str]]:
+    """``[{"name", "dtype", "pg"}]`` for the attribute columns of ``gdf`` (not the geometry);
+    DataError naming ``source`` for a column name PostgreSQL cannot hold."""
+    specs = []
+    geom = gdf.geometry.name if isinstance(gdf, gpd.GeoDataFrame) else None
+    for name in gdf.columns:
+        if name == geom:
+            continue
+        text = str(name)
+        if text in (FID, GEOM) or len(text.encode("utf-8")) > MAX_NAME_BYTES or not text:
+            raise DataError(
+                f"{source}: column {text!r} cannot be stored in PostGIS (reserved name, empty, "
+                f"or longer than {MAX_NAME_BYTES} bytes)"
+            )
+        specs.append({"name": text, "dtype": str(gdf[name].dtype), "pg": _pg_type(gdf[name])})
+    return specs
+
+
+def _pg_type(s: pd.Series) -> str:
+    dt = s.dtype
+    if pd.api.types.is_bool_dtype(dt):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(dt):
+        return "bigint"
+    if pd.api.types.is_float_dtype(dt):
+        return "double precision"
+    if isinstance(dt, pd.DatetimeTZDtype):
+        return "timestamptz"
+    if pd.api.types.is_datetime64_any_dtype(dt):
+        return "timestamp"
+    values = [v for v in s.tolist() if not _missing(v)]
+    if all(isinstance(v, str) for v in values):
+        return "text"
+    if all(isinstance(v, bool | np.bool_) for v in values):
+        return "boolean"
+    return "jsonb"
+
+
+def create_table(
+    conn: psycopg.Connection, table: str, specs: list[dict[str, str]], *, has_z: bool = False
+) -> None:
+    """``CREATE TABLE`` for a layer: ``_fid``, the typed columns, ``geometry`` + GiST index.
+    ``has_z``: some geometries have Z, so the column takes both 2D and 3D (SRID checked)."""
+    cols = [sql.SQL("{} bigserial PRIMARY KEY").format(sql.Identifier(FID))]
+    cols += [sql.SQL("{} {}").format(sql.Identifier(c["name"]), sql.SQL(c["pg"])) for c in specs]
+    geom = sql.Identifier(GEOM)
+    if has_z:
+        cols.append(sql.SQL("{} geometry CHECK (ST_SRID({}) = {})").format(geom, geom, SRID))
+    else:
+        cols.append(sql.SQL("{} geometry(Geometry, {})").format(geom, SRID))
+    conn.execute(
+        sql.SQL("CREATE TABLE {} ({})").format(sql.Identifier(table), sql.SQL(", ").join(cols))
+    )
+    conn.execute(
+        sql.SQL("CREATE INDEX {} ON {} USING gist ({})").format(
+            sql.Identifier(f"{table}_geometry_gist"), sql.Identifier(table), sql.Identifier(GEOM)
+        )
+    )
+
+
+def insert_frame(
+    conn: psycopg.Connection, table: str, gdf: gpd.GeoDataFrame, specs: list[dict[str, str]]
+) -> None:
+    """Insert every feature of ``gdf`` (WGS84) in order."""
+    names = [c["name"] for c in specs]
+    query = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+        sql.Identifier(table),
+        sql.SQL(", ").join(sql.Identifier(n) for n in [*names, GEOM]),
+        sql.SQL(", ").join(
+            [sql.Placeholder()] * len(names) + [sql.SQL("ST_GeomFromWKB(%s, {})").format(SRID)]
+        ),
+    )
+    columns = [[_to_db(v, c["pg"]) for v in gdf[c["name"]].tolist()] for c in specs]
+    wkb = shapely.to_wkb(np.asarray(gdf.geometry.values), output_dimension=3)
+    rows = [
+        (*(col[i] for col in columns), None if w is None else bytes(w)) for i, w in enumerate(wkb)
+    ]
+    if rows:
+        with conn.cursor() as cur:
+            cur.executemany(query, rows)
+
+
+def read_frame(
+    conn: psycopg.Connection, table: str, specs: list[dict[str, str]]
+) -> gpd.GeoDataFrame:
+    """The table as a GeoDataFrame in WGS84, in feature order, with the recorded dtypes."""
+    names = [c["name"] for c in specs]
+    query = sql.SQL("SELECT {} FROM {} ORDER BY {}").format(
+        sql.SQL(", ").join(
+            [sql.Identifier(n) for n in names]
+            + [sql.SQL("ST_AsBinary({})").format(sql.Identifier(GEOM))]
+        ),
+        sql.Identifier(table),
+        sql.Identifier(FID),
+    )
+    rows = conn.execute(query).fetchall()
+    data = {}
+    for k, c in enumerate(specs):
+        data[c["name"]] = _from_db([r[k] for r in rows], c)
+    geoms = shapely.from_wkb([None if r[-1] is None else bytes(r[-1]) for r in rows])
+    return gpd.GeoDataFrame(
+        pd.DataFrame(data, index=pd.RangeIndex(len(rows))),
+        geometry=gpd.GeoSeries(geoms, crs=f"EPSG:{SRID}"),
+        crs=f"EPSG:{SRID}",
+    )
+
+
+def _to_db(v: Any, pg: str) -> Any:
+    if pg == "jsonb":
+        return None if _missing(v) else Jsonb(v, dumps=_json_dumps)
+    if _missing(v):
+        return None
+    if pg == "boolean":
+        return bool(v)
+    if pg == "bigint":
+        return int(v)
+    if pg == "double precision":
+        return float(v)
+    if pg.startswith("timestamp"):
+        return pd.Timestamp(v).to_pydatetime()
+    return str(v)
+
+
+def _from_db(values: list, spec: dict[str, str]) -> pd.Series:
+    s = pd.Series(values, dtype=object)
+    if spec["pg"] == "double precision":
+        s = s.map(lambda v: math.nan if v is None else v)
+    try:
+        return s.astype(spec["dtype"])
+    except (TypeError, ValueError):
+        return s.infer_objects()
+
+
+def _missing(v: Any) -> bool:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    return isinstance(v, float | np.floating) and math.isnan(v)
+
+
+def _json_dumps(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False, default=str)
