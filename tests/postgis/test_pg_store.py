@@ -156,7 +156,11 @@ def test_init_store_then_import(cli, pg_url, tmp_path):
     assert r.code == 0, r.text
     store = open_store(pg_url)
     assert "测试市" in store.read_document("settings").decode()
-    assert store.rulesets() == ["huzhou-2018", "national-2021"]
+    folder = tmp_path / "same"
+    assert cli("init", folder, "--name", "测试市").code == 0
+    assert store.rulesets() == FolderStore(folder).rulesets()  # as `init DIR` makes them
+    for name in ["settings", *(f"rules/{r}" for r in store.rulesets())]:
+        assert store.read_document(name) == FolderStore(folder).read_document(name)
     units = bundled_root() / "data/boundaries/units.geojson"
     r = cli("import", "units", units, "--project", pg_url)
     assert r.code == 0, r.text
