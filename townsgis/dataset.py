@@ -11,6 +11,7 @@ from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
+import shapely
 from pyproj import CRS
 
 from townsgis.crs import WGS84, analysis_crs
@@ -30,23 +31,86 @@ class Dataset:
     proposals: gpd.GeoDataFrame | None = None
     crs_override: str | None = None
     _metric: dict = field(default_factory=dict, repr=False)
+    # kind -> (id of the frame, hash of its inputs): set by load_dataset, so derived data of
+    # a frame read from the project's files can be cached (never for a replaced frame)
+    _sources: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def metric_crs(self) -> CRS:
         """Analysis CRS: rule-set override, else the 3° GK zone of the units' centroid."""
         return analysis_crs(self.units, override=self.crs_override)
 
+    def source_key(self, kind: str) -> str | None:
+        """The hash of the inputs frame ``kind`` was loaded from, while it is that frame."""
+        ident, k = self._sources.get(kind, (None, None))
+        return k if ident is not None and ident == id(getattr(self, kind, None)) else None
+
+    def _cached(self, slot: str, parts: tuple, make) -> gpd.GeoDataFrame:
+        """``make()``, or its result cached in the project under ``slot`` keyed by ``parts``
+        (None among them: not cacheable)."""
+        if any(p is None for p in parts):
+            return make()
+        from townsgis import cache
+
+        store = cache.Cache(project_cache_root(self.project))
+        k = cache.key(slot, *parts)
+        hit = store.get(slot, k)
+        if hit is not None:
+            return hit
+        out = make()
+        store.put(slot, k, out)
+        return out
+
     def metric(self, kind: str) -> gpd.GeoDataFrame:
         """Layer ``kind`` (units/towns/projects/proposals) in the metric analysis CRS."""
         if kind not in self._metric:
-            self._metric[kind] = getattr(self, kind).to_crs(self.metric_crs)
+            frame = getattr(self, kind)
+            self._metric[kind] = self._cached(
+                f"metric-{kind}",
+                (self.source_key(kind), self.metric_crs.to_wkt()),
+                lambda: frame.to_crs(self.metric_crs),
+            )
         return self._metric[kind]
 
     @cached_property
     def city(self) -> gpd.GeoSeries:
         """The city boundary (units of kind district/county dissolved), WGS84."""
-        base = self.units[self.units["kind"] != FUNCTIONAL_ZONE]
-        return gpd.GeoSeries([base.union_all()], crs=WGS84)
+
+        def make():
+            base = self.units[self.units["kind"] != FUNCTIONAL_ZONE]
+            return gpd.GeoDataFrame(geometry=[union_polygons(base.geometry.values)], crs=WGS84)
+
+        return self._cached("city", (self.source_key("units"),), make).geometry
+
+    def city_in(self, crs) -> shapely.Geometry:
+        """The city boundary polygon in ``crs`` (e.g. the analysis CRS)."""
+        crs = CRS.from_user_input(crs)
+        frame = self._cached(
+            "city-metric",
+            (self.source_key("units"), crs.to_wkt()),
+            lambda: gpd.GeoDataFrame(geometry=self.city.to_crs(crs).values, crs=crs),
+        )
+        return frame.geometry.iloc[0]
+
+
+def union_polygons(geoms: np.ndarray) -> shapely.Geometry:
+    """The union of polygons. A clean coverage (edge-matched, no overlaps, e.g. a country's
+    counties) is dissolved with ``shapely.coverage_union_all`` (~7x faster on China's 2,875
+    counties); anything else (overlaps, unmatched edges, invalid parts) falls back to
+    ``union_all``. Both give the same polygon on a clean coverage."""
+    geoms = np.asarray(geoms)
+    geoms = geoms[~shapely.is_missing(geoms)]
+    if len(geoms) > 1 and shapely.is_valid(geoms).all():
+        try:
+            merged = shapely.coverage_union_all(geoms)
+        except shapely.errors.GEOSException:  # "incorrectly noded": not a coverage
+            return shapely.union_all(geoms)
+        # Cheap proof that the coverage was clean (coverage_is_valid costs as much as the
+        # union): overlaps or unmatched edges leave an invalid result or a different area.
+        total = float(shapely.area(geoms).sum())
+        if shapely.is_valid(merged) and abs(merged.area - total) <= 1e-9 * max(total, 1e-300):
+            return merged
+    return shapely.union_all(geoms)
 
 
 def own_unit_areas(units: gpd.GeoDataFrame) -> gpd.GeoSeries:
@@ -65,17 +129,44 @@ def own_unit_areas(units: gpd.GeoDataFrame) -> gpd.GeoSeries:
     )
 
 
+def points_in_polygons(points: np.ndarray, polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (point, polygon) pair where the polygon intersects the point (a point on a
+    border counts as inside), as two index arrays sorted by point then polygon. The tree is
+    built on the points and queried with the polygons, each prepared once: millions of points
+    cost one prepared-polygon test each instead of an unprepared one (same CRS for both)."""
+    points = np.asarray(points)
+    polygons = np.asarray(polygons)
+    if not len(points) or not len(polygons):
+        return np.zeros(0, np.intp), np.zeros(0, np.intp)
+    tree = shapely.STRtree(points)
+    poly_i, pt_i = tree.query(polygons, predicate="intersects")
+    order = np.lexsort((poly_i, pt_i))
+    return pt_i[order], poly_i[order]
+
+
 def assign_units(points_wgs84: gpd.GeoSeries, units: gpd.GeoDataFrame) -> list[str | None]:
     """The unit id each point falls in; a functional zone wins over the district it was
     carved from; a point on a border counts as inside (first unit in layer order on a
     border shared by two districts). Points outside every unit get None."""
-    pts = gpd.GeoDataFrame(geometry=points_wgs84.reset_index(drop=True), crs=points_wgs84.crs)
-    u = units[["unit_id", "kind", "geometry"]].reset_index(drop=True).to_crs(pts.crs)
-    joined = gpd.sjoin(pts, u, how="left", predicate="intersects")
-    joined["_rank"] = (joined["kind"] != FUNCTIONAL_ZONE).astype(int)
-    joined = joined.sort_values(["_rank", "index_right"], kind="stable")
-    first = joined[~joined.index.duplicated(keep="first")].sort_index()
-    return [None if isinstance(v, float) else v for v in first["unit_id"].tolist()]
+    u = units[["unit_id", "kind", "geometry"]].reset_index(drop=True).to_crs(points_wgs84.crs)
+    pt, poly = points_in_polygons(points_wgs84.values, u.geometry.values)
+    out = np.full(len(points_wgs84), None, dtype=object)
+    if len(pt):
+        rank = (u["kind"].to_numpy() != FUNCTIONAL_ZONE).astype(np.int64)
+        score = rank[poly] * len(u) + poly  # zones first, then layer order
+        order = np.lexsort((score, pt))
+        first = order[np.r_[True, pt[order][1:] != pt[order][:-1]]]
+        out[pt[first]] = u["unit_id"].to_numpy()[poly[first]]
+    return [None if v is None or (isinstance(v, float) and v != v) else v for v in out]
+
+
+def project_cache_root(project: Project):
+    """Where the project's cache of derived data lives: its folder, for a writable folder
+    store with ``layer_key``; None (no cache) for a read-only project or another store."""
+    store = project.store
+    if getattr(store, "read_only", True) or not hasattr(store, "layer_key"):
+        return None
+    return getattr(store, "root", None)
 
 
 def load_dataset(
@@ -83,17 +174,41 @@ def load_dataset(
 ) -> Dataset:
     """Load and validate a project's layers. Raises SchemaError listing every problem.
     ``layout_only`` loads units and towns only (site/capacity/feasible need no more)."""
+    from townsgis import cache
     from townsgis.schema import validate_dataset
 
     store = project.store
-    units = store.read_layer("units")
-    towns = store.read_layer("towns")
-    projects = proposals = None
-    if not layout_only and store.has_layer("projects"):
-        projects = store.read_layer("projects")
-    if not layout_only and store.has_layer("proposals"):
-        proposals = store.read_layer("proposals")
+    kinds = ["units", "towns"] + [
+        k for k in ("projects", "proposals") if not layout_only and store.has_layer(k)
+    ]
+    cache_dir = cache.Cache(project_cache_root(project))
+    key = None
+    if cache_dir.dir is not None:
+        stamps = [(k, store.layer_key(k)) for k in kinds]
+        if all(s is not None for _, s in stamps):
+            key = cache.key("dataset", stamps, project.region_bbox)
+    frames = {}
+    if key is not None:
+        frames = {k: cache_dir.get(f"valid-{k}", key) for k in kinds}
+        if any(f is None for f in frames.values()):
+            frames = {}
+    validated = bool(frames)
+    if not frames:
+        frames = {k: store.read_layer(k) for k in kinds}
     crs_override = crs_override or project.analysis_crs
-    ds = Dataset(project, units, towns, projects, proposals, crs_override=crs_override)
-    validate_dataset(ds)
+    ds = Dataset(
+        project,
+        frames["units"],
+        frames["towns"],
+        frames.get("projects"),
+        frames.get("proposals"),
+        crs_override=crs_override,
+    )
+    if not validated:
+        validate_dataset(ds)
+        if key is not None:
+            for k in kinds:
+                cache_dir.put(f"valid-{k}", key, getattr(ds, k))
+    if key is not None:
+        ds._sources = {k: (id(getattr(ds, k)), key) for k in kinds}
     return ds

@@ -87,7 +87,7 @@ def build_context(
         units = ds.metric("units").reset_index(drop=True)
     else:
         units = ds.units.to_crs(crs).reset_index(drop=True)
-    city = ds.city.to_crs(crs).iloc[0]
+    city = ds.city_in(crs)
     return RuleContext(
         towns=t.to_crs(crs), units=units, city=city, metric_crs=crs, rules=ruleset.rules
     )

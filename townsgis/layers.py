@@ -34,8 +34,9 @@ from townsgis.errors import CRSError, LayerIOError, SchemaError
 
 WGS84 = "EPSG:4326"
 VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".kml", ".kmz", ".zip")
+PARQUET_SUFFIXES = (".parquet", ".geoparquet")
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
-SUPPORTED = ".geojson, .json, .gpkg, .shp, .kml, .kmz, .csv, .xlsx"
+SUPPORTED = ".geojson, .json, .gpkg, .parquet, .shp, .kml, .kmz, .csv, .xlsx"
 
 _KML_STANDARD = ("id", "name", "description", "timestamp", "begin", "end", "snippet")
 _KML_STYLE = ("altitudeMode", "tessellate", "extrude", "visibility", "drawOrder", "icon")
@@ -83,6 +84,9 @@ def read_layer(
             )
     elif suffix in VECTOR_SUFFIXES:
         gdf = _read_vector(path, suffix, encoding, notes)
+        row_word, row_base = "feature", 1
+    elif suffix in PARQUET_SUFFIXES:
+        gdf = _read_parquet(path)
         row_word, row_base = "feature", 1
     else:
         raise LayerIOError(f"{path}: unsupported file type {suffix or '(none)'!r}; use {SUPPORTED}")
@@ -171,6 +175,15 @@ def _read_vector(path: Path, suffix: str, encoding: str | None, notes: list[str]
         kwargs["encoding"] = enc
     elif encoding is not None:
         kwargs["encoding"] = encoding
+    if suffix in (".geojson", ".json"):
+        # One layer by definition: listing layers would parse the whole file a second time.
+        try:
+            gdf = gpd.read_file(path, engine="pyogrio", **kwargs)
+        except Exception as exc:
+            raise LayerIOError(
+                f"{path}: cannot read as a {suffix} layer: {_gdal_msg(exc)}"
+            ) from None
+        return _check_vector(gdf, path)
     try:
         layers = pyogrio.list_layers(path)
     except Exception as exc:
@@ -205,8 +218,25 @@ def _read_vector(path: Path, suffix: str, encoding: str | None, notes: list[str]
         gdf = gdf.drop(columns=drop)
         if gdf.crs is None:
             gdf = gdf.set_crs(WGS84)
+    return _check_vector(gdf, path)
+
+
+def _check_vector(gdf, path: Path) -> gpd.GeoDataFrame:
     if "geometry" not in gdf.columns or not isinstance(gdf, gpd.GeoDataFrame):
         raise LayerIOError(f"{path}: has no geometry column")
+    return gdf
+
+
+def _read_parquet(path: Path) -> gpd.GeoDataFrame:
+    """A GeoParquet file (needs pyarrow): columnar, the fastest of the formats to read."""
+    try:
+        gdf = gpd.read_parquet(path)
+    except ImportError:
+        raise LayerIOError(
+            f"{path}: reading GeoParquet needs pyarrow (pip install pyarrow)"
+        ) from None
+    except Exception as exc:
+        raise LayerIOError(f"{path}: cannot read as GeoParquet: {_gdal_msg(exc)}") from None
     return gdf
 
 
@@ -378,18 +408,25 @@ def _text_encoding(raw: bytes) -> str:
 # writing
 # --------------------------------------------------------------------------------------
 def write_layer(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
-    """Write ``gdf`` to ``path`` (GeoJSON or GeoPackage by suffix) atomically.
+    """Write ``gdf`` to ``path`` (GeoJSON, GeoPackage or GeoParquet by suffix) atomically.
 
     Raises ``LayerIOError`` naming the path when it cannot be written (a folder, a parent
     that cannot be created, no permission, …); the old file, if any, is left as it was.
     """
     path = Path(path)
-    driver = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG"}.get(path.suffix.lower())
-    if driver is None:
-        raise LayerIOError(f"{path}: cannot write {path.suffix!r}; use .geojson or .gpkg")
+    suffix = path.suffix.lower()
+    driver = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG"}.get(suffix)
+    if driver is None and suffix not in PARQUET_SUFFIXES:
+        raise LayerIOError(f"{path}: cannot write {path.suffix!r}; use .geojson, .gpkg or .parquet")
     tmp = _temp_path(path)
     os.unlink(tmp)
     try:
+        if driver is None:  # GeoParquet
+            out = gdf.copy()
+            out.attrs = {}
+            out.to_parquet(tmp)
+            os.replace(tmp, path)
+            return path
         kwargs = {"RFC7946": "NO", "WRITE_NAME": "NO"} if driver == "GeoJSON" else {}
         if driver == "GPKG":
             kwargs["layer"] = path.stem

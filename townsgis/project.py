@@ -88,10 +88,12 @@ class Project:
 
     # --- files ---------------------------------------------------------------------
     def layer_path(self, kind: str) -> Path:
-        """Path of a planning layer (``towns``, ``projects``, ``proposals``) or ``units``."""
-        if kind in ("units", "province"):
-            return self.boundaries_dir / f"{kind}.geojson"
-        return self.layers_dir / f"{kind}.geojson"
+        """Path of a planning layer (``towns``, ``projects``, ``proposals``) or ``units``
+        in the project folder (GeoJSON, GeoPackage or GeoParquet: ``store.folder``)."""
+        from townsgis.store.folder import layer_file
+
+        folder = self.boundaries_dir if kind in ("units", "province") else self.layers_dir
+        return layer_file(folder, kind)
 
     @property
     def waivers_path(self) -> Path:

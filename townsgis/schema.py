@@ -711,7 +711,9 @@ def _check_projects_in_towns(gdf, towns, p: _Problems, skip: set[int] = frozense
     tm = t.to_crs(metric)
     pts = geoms.iloc[rows].to_crs(metric).reset_index(drop=True)
     own_id = tid.iloc[rows].to_numpy()
-    hit_pt, hit_town = tm.sindex.query(pts.values, predicate="intersects")  # (point, town) pairs
+    from townsgis.dataset import points_in_polygons
+
+    hit_pt, hit_town = points_in_polygons(pts.values, tm.geometry.values)  # (point, town) pairs
     town_ids = tm["town_id"].to_numpy()
     in_own = np.zeros(len(rows), dtype=bool)
     in_own[hit_pt[town_ids[hit_town] == own_id[hit_pt]]] = True

@@ -9,7 +9,12 @@ from rules_fixtures import ruleset_text
 
 
 def digest_tree(root: Path) -> dict[str, bytes]:
-    return {str(p): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file of the project but its cache of derived data (.cache/, not an input)."""
+    return {
+        str(p): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".cache" not in p.relative_to(root).parts
+    }
 
 
 def test_bundled_data_fails_on_errors_with_exact_json_shape(cli):

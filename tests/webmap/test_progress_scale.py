@@ -38,3 +38,15 @@ def test_histories_encoded_in_time_order_without_repeats():
     hist = parse_history(projects)
     q0 = parse_quarter("2018Q1")
     assert encode_histories(hist, projects.index, q0) == ["0r2a5c", "7a8o"]
+
+
+def test_synthetic_projects_lie_in_their_own_towns(bundled):
+    """The generator's projects pass the schema's inside-its-own-town check (all of them)."""
+    from townsgis.schema import validate_layer
+
+    ds = load_dataset(bundled)
+    big = synthetic_projects(ds.towns, 20_000, seed=2)
+    clean, _ = validate_layer(big, "projects", source="synthetic", project=bundled, towns=ds.towns)
+    assert len(clean) == 20_000
+    assert big["synthetic"].all()
+    assert big["name_zh"].str.contains("synthetic").all()

@@ -28,6 +28,9 @@ from townsgis.store import (
 )
 
 HISTORY_DIR = ".history"
+# The formats a layer may be kept in: GeoJSON (the default, readable anywhere), GeoPackage,
+# and GeoParquet (columnar: the fastest to read, for big layers).
+LAYER_SUFFIXES = (".geojson", ".gpkg", ".parquet")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _DOC_FILES = {
     "waivers": "layers/waivers.toml",
@@ -50,8 +53,19 @@ class FolderStore:
         """The file of layer ``kind``."""
         _check_name(kind)
         if kind in BOUNDARY_KINDS:
-            return self.root / "data" / "boundaries" / f"{kind}.geojson"
-        return self.root / "layers" / f"{kind}.geojson"
+            return layer_file(self.root / "data" / "boundaries", kind)
+        return layer_file(self.root / "layers", kind)
+
+    def layer_key(self, kind: str) -> str | None:
+        """A hash of the layer's stored bytes (keys the project's cache of derived data);
+        None when the layer does not exist."""
+        from townsgis.cache import file_hash
+
+        path = self.layer_path(kind)
+        try:
+            return f"{path.name}:{file_hash(path)}"
+        except OSError:
+            return None
 
     def document_path(self, name: str) -> Path:
         """The file of document ``name`` (``waivers``, ``rules/<id>`` …)."""
@@ -217,6 +231,19 @@ class FolderStore:
         meta = json.dumps(ver.to_dict(), ensure_ascii=False, indent=1)
         write_text_atomic(meta, folder / f"{n}.json")
         return ver
+
+
+def layer_file(folder: Path, kind: str) -> Path:
+    """The file of layer ``kind`` in ``folder``: ``<kind>`` with one of ``LAYER_SUFFIXES``
+    (GeoJSON, GeoPackage, GeoParquet) that exists, else ``<kind>.geojson`` (a new layer).
+    Two files for one layer are an error: which one is meant cannot be guessed."""
+    found = [folder / f"{kind}{s}" for s in LAYER_SUFFIXES if (folder / f"{kind}{s}").is_file()]
+    if len(found) > 1:
+        raise ProjectError(
+            f"{folder}: layer {kind!r} is stored twice ({', '.join(p.name for p in found)}); "
+            "keep one"
+        )
+    return found[0] if found else folder / f"{kind}.geojson"
 
 
 def _check_name(name: str) -> None:

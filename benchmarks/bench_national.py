@@ -1,0 +1,363 @@
+"""Benchmark townsgis at national scale, with PostGIS side by side. Not a test; prints medians.
+
+    python benchmarks/bench_national.py [--project DIR] [--repeats 3] [--points 1000000]
+                                        [--only check,join,postgis] [--no-postgis]
+
+The project is made by ``benchmarks/national.py`` (2,875 real county units, synthetic towns;
+default ``.bench-data/national-20000``, built when missing). Sections:
+
+- ``check``: `townsgis check` as a process, cold (the project's .cache/ removed first) and warm
+  (nothing changed since the last run), against `python -c "import geopandas"` measured in the
+  same run; wall time and the child's peak RSS.
+- ``join``: N points (inside random towns, plus 5% anywhere in China's box) assigned to towns
+  and to counties: today's way (the spatial index on the polygons, queried point by point;
+  ``gpd.sjoin`` for counties) against ``dataset.points_in_polygons`` (the index on the points,
+  queried with prepared polygons); the results must be identical.
+- ``postgis``: the same points join and the spatial rules (unit caps, overlaps, gaps,
+  spacing, within-unit, Clark–Evans R) in a throwaway PostGIS cluster with GiST indexes, on
+  the same coordinates (the library's metric frames); counts must agree. Says plainly when no
+  server can be started.
+
+Medians of ``--repeats`` runs; ``uptime`` load is printed first (the machine may be shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import national  # noqa: E402
+
+from townsgis.webmap.synthetic import points_in_towns  # noqa: E402
+
+
+def load() -> str:
+    return Path("/proc/loadavg").read_text().split(" ")[0:3].__str__()
+
+
+def run_process(cmd: list[str], env=None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} exited {p.returncode}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def median(xs) -> float:
+    return statistics.median(xs)
+
+
+def section_check(project: Path, repeats: int) -> None:
+    py = sys.executable
+    tg = str(Path(py).parent / "townsgis")
+    anchor = [run_process([py, "-c", "import geopandas"]) for _ in range(repeats)]
+    cold, warm = [], []
+    for _ in range(repeats):
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        cold.append(run_process([tg, "check", "--project", str(project)]))
+        warm.append(run_process([tg, "check", "--project", str(project)]))
+    a = median(w for w, _ in anchor)
+    c, cm = median(w for w, _ in cold), max(m for _, m in cold)
+    w, wm = median(w for w, _ in warm), max(m for _, m in warm)
+    print(f"import geopandas (anchor)          {a:7.2f} s")
+    print(f"townsgis check, cold (no .cache)   {c:7.2f} s  {cm:6.0f} MB  ({c / a:.1f}x anchor)")
+    print(f"townsgis check, warm (unchanged)   {w:7.2f} s  {wm:6.0f} MB  ({w / a:.1f}x anchor)")
+
+
+def make_points(towns: gpd.GeoDataFrame, n: int, seed: int = 7) -> np.ndarray:
+    """``n`` WGS84 points: 95% inside random towns, 5% anywhere in the towns' box."""
+    k = int(n * 0.95)
+    x, y, _ = points_in_towns(towns, k, seed=seed)
+    rng = np.random.default_rng(seed)
+    b = towns.total_bounds
+    rx = rng.uniform(b[0], b[2], n - k)
+    ry = rng.uniform(b[1], b[3], n - k)
+    return shapely.points(np.r_[x, rx], np.r_[y, ry])
+
+
+def old_points_in_towns(pts, towns) -> tuple[np.ndarray, np.ndarray]:
+    """Today's join: the index on the towns, queried with each point (unprepared)."""
+    i, j = shapely.STRtree(towns).query(pts, predicate="intersects")
+    order = np.lexsort((j, i))
+    return i[order], j[order]
+
+
+def old_assign_units(points_wgs84: gpd.GeoSeries, units: gpd.GeoDataFrame) -> list:
+    """``dataset.assign_units`` before this benchmark: gpd.sjoin of points on units."""
+    pts = gpd.GeoDataFrame(geometry=points_wgs84.reset_index(drop=True), crs=points_wgs84.crs)
+    u = units[["unit_id", "kind", "geometry"]].reset_index(drop=True).to_crs(pts.crs)
+    joined = gpd.sjoin(pts, u, how="left", predicate="intersects")
+    joined["_rank"] = (joined["kind"] != "functional_zone").astype(int)
+    joined = joined.sort_values(["_rank", "index_right"], kind="stable")
+    first = joined[~joined.index.duplicated(keep="first")].sort_index()
+    return [None if isinstance(v, float) else v for v in first["unit_id"].tolist()]
+
+
+def timed(fn, repeats: int):
+    """(result, median wall seconds); the median CPU seconds go to ``CPU[-1]``."""
+    out, times, cpu = None, [], []
+    for _ in range(repeats):
+        t, c = time.perf_counter(), time.process_time()
+        out = fn()
+        times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    CPU.append(median(cpu))
+    return out, median(times)
+
+
+CPU: list[float] = []
+
+
+def section_join(project: Path, n: int, repeats: int, old: bool = True) -> None:
+    from townsgis.dataset import assign_units, load_dataset, points_in_polygons
+    from townsgis.project import Project
+
+    ds = load_dataset(Project.open(project), layout_only=True)
+    pts = make_points(ds.towns, n)
+    series = gpd.GeoSeries(pts, crs=4326)
+    tg = ds.towns.geometry.values
+    new_t, t_new_t = timed(lambda: points_in_polygons(pts, tg), repeats)
+    new_u, t_new_u = timed(lambda: assign_units(series, ds.units), repeats)
+    c_new = CPU[-2] + CPU[-1]
+    print(
+        f"join {n:,} points: towns {t_new_t:.2f} s, counties {t_new_u:.2f} s "
+        f"(CPU {c_new:.2f} s) points_in_polygons"
+    )
+    if old:
+        old_t, t_old_t = timed(lambda: old_points_in_towns(pts, tg), 1)
+        old_u, t_old_u = timed(lambda: old_assign_units(series, ds.units), 1)
+        assert all(np.array_equal(a, b) for a, b in zip(old_t, new_t, strict=True)), "towns"
+        assert old_u == new_u, "counties differ"
+        c_old = CPU[-2] + CPU[-1]
+        print(
+            f"join {n:,} points: towns {t_old_t:.2f} s, counties {t_old_u:.2f} s "
+            f"(CPU {c_old:.2f} s) today's; identical; ratio wall "
+            f"{(t_old_t + t_old_u) / (t_new_t + t_new_u):.1f}x, CPU {c_old / c_new:.1f}x"
+        )
+    return new_t, new_u, t_new_t + t_new_u, pts, ds
+
+
+def section_postgis(project: Path, n: int, repeats: int) -> None:
+    from pg_server import pg_server
+
+    with pg_server() as conninfo:
+        if conninfo is None:
+            print("PostGIS: not measured (no server could be started on this machine)")
+            return
+        _postgis(conninfo, project, n, repeats)
+
+
+def _copy(conn, table: str, cols: list[str], rows) -> None:
+    with conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
+        for r in rows:
+            cp.write_row(r)
+
+
+def _postgis(conninfo: str, project: Path, n: int, repeats: int) -> None:
+    import psycopg
+
+    from townsgis.checks.clustering import clark_evans_r
+    from townsgis.engine import build_context, load_inputs, run_rules
+    from townsgis.project import Project
+
+    proj = Project.open(project)
+    ds, rs = load_inputs(proj)
+    ctx = build_context(ds, rs)
+    t0 = time.perf_counter()
+    res = run_rules(ds, rs)
+    t_lib = time.perf_counter() - t0
+    counts = {}
+    for f in res.findings:
+        counts[f.rule] = counts.get(f.rule, 0) + 1
+    cent = shapely.centroid(ctx.towns.geometry.values)
+    r_lib = clark_evans_r(shapely.get_coordinates(cent), float(ctx.city.area))
+    new_t, new_u, t_join, pts, _ = section_join(project, n, repeats, old=False)
+
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("CREATE TABLE units (i int, unit_id text, kind text, g geometry)")
+        conn.execute("CREATE TABLE unitsw (i int, unit_id text, g geometry)")
+        conn.execute("CREATE TABLE towns (i int, unit_id text, level text, g geometry)")
+        conn.execute("CREATE TABLE townsw (i int, g geometry)")
+        conn.execute("CREATE TABLE pts (i int, g geometry)")
+        conn.execute("CREATE TABLE city (g geometry)")
+        um, tm = ctx.units, ctx.towns
+        _copy(
+            conn,
+            "units",
+            ["i", "unit_id", "kind", "g"],
+            zip(
+                range(len(um)),
+                um["unit_id"],
+                um["kind"],
+                shapely.to_wkb(um.geometry.values, hex=True),
+                strict=True,
+            ),
+        )
+        _copy(
+            conn,
+            "unitsw",
+            ["i", "unit_id", "g"],
+            zip(
+                range(len(ds.units)),
+                ds.units["unit_id"],
+                shapely.to_wkb(ds.units.geometry.values, hex=True),
+                strict=True,
+            ),
+        )
+        _copy(
+            conn,
+            "towns",
+            ["i", "unit_id", "level", "g"],
+            zip(
+                range(len(tm)),
+                tm["unit_id"],
+                tm["level"],
+                shapely.to_wkb(tm.geometry.values, hex=True),
+                strict=True,
+            ),
+        )
+        _copy(
+            conn,
+            "townsw",
+            ["i", "g"],
+            enumerate(shapely.to_wkb(ds.towns.geometry.values, hex=True)),
+        )
+        _copy(conn, "pts", ["i", "g"], enumerate(shapely.to_wkb(pts, hex=True)))
+        _copy(conn, "city", ["g"], [(shapely.to_wkb(ctx.city, hex=True),)])
+        for t in ("units", "unitsw", "towns", "townsw", "pts"):
+            conn.execute(f"CREATE INDEX ON {t} USING gist (g)")
+            conn.execute(f"ANALYZE {t}")
+
+        unit_cap = [r for r in rs.rules if r.kind == "unit-cap"]
+        cap = unit_cap[0] if unit_cap else None
+        queries = {
+            "unit caps": (
+                "SELECT count(*) FROM (SELECT u.unit_id FROM units u JOIN towns t "
+                "ON t.unit_id = u.unit_id WHERE t.level = ANY(%(levels)s) "
+                "AND u.kind = ANY(%(kinds)s) GROUP BY u.unit_id HAVING count(*) > %(max)s) x",
+                {
+                    "levels": list(cap.params.get("levels") or []) if cap else [],
+                    "kinds": list(cap.params.get("unit_kinds") or []) if cap else [],
+                    "max": cap.params.get("max", 0) if cap else 0,
+                },
+            ),
+            "overlaps": (
+                "SELECT count(*) FROM towns a JOIN towns b "
+                "ON a.i < b.i AND ST_Intersects(a.g, b.g) "
+                "WHERE ST_Area(ST_Intersection(a.g, b.g)) > 1.0 * (1 + 1e-9)",
+                {},
+            ),
+            "gaps": (
+                "SELECT count(*) FROM towns a JOIN towns b ON a.i < b.i "
+                "AND ST_DWithin(a.g, b.g, 1000) WHERE ST_Distance(a.g, b.g) < 1000 - 1e-3 "
+                "AND NOT (ST_Intersects(a.g, b.g) "
+                "AND ST_Area(ST_Intersection(a.g, b.g)) > 1.0 * (1 + 1e-9))",
+                {},
+            ),
+            "spacing": (
+                "WITH c AS (SELECT i, ST_Centroid(g) g FROM towns) "
+                "SELECT count(*) FROM c a JOIN c b ON a.i < b.i AND ST_DWithin(a.g, b.g, 5000) "
+                "WHERE ST_Distance(a.g, b.g) < 5000 - 1e-3",
+                {},
+            ),
+            "within-unit": (
+                "SELECT count(*) FROM towns t JOIN units u ON u.unit_id = t.unit_id "
+                "WHERE NOT ST_Contains(u.g, t.g) AND "
+                "ST_Area(ST_Intersection(u.g, t.g)) / ST_Area(t.g) < 0.95 - 1e-9",
+                {},
+            ),
+            "R": (
+                "WITH c AS (SELECT i, ST_Centroid(g) g FROM towns) "
+                "SELECT avg(d) / (0.5 / sqrt(count(*) / (SELECT ST_Area(g) FROM city))) "
+                "FROM (SELECT (SELECT ST_Distance(a.g, b.g) FROM c b WHERE b.i <> a.i "
+                "ORDER BY a.g <-> b.g LIMIT 1) d FROM c a) x",
+                {},
+            ),
+        }
+        pg, t_pg = {}, 0.0
+        for name, (sql, params) in queries.items():
+            times = []
+            for _ in range(repeats):
+                t = time.perf_counter()
+                pg[name] = conn.execute(sql, params).fetchone()[0]
+                times.append(time.perf_counter() - t)
+            t_pg += median(times)
+        ids = {r.kind: r.id for r in rs.rules}
+        lib = {
+            "unit caps": sum(counts.get(r.id, 0) for r in unit_cap[:1]),
+            "overlaps": counts.get(ids.get("no-overlap"), 0),
+            "gaps": counts.get(ids.get("min-gap"), 0),
+            "spacing": counts.get(ids.get("min-spacing"), 0),
+            "within-unit": counts.get(ids.get("within-unit"), 0),
+            "R": r_lib,
+        }
+        for k in lib:
+            same = abs(float(lib[k]) - float(pg[k])) < 1e-9 * max(1.0, abs(float(lib[k])))
+            verdict = "same" if same else "DIFFERENT"
+            print(f"  {k:<12} library {lib[k]!s:<22} PostGIS {pg[k]!s:<22} {verdict}")
+        print(
+            f"rules: library run_rules {t_lib:.2f} s (all rules of {rs.id}), PostGIS "
+            f"{t_pg:.2f} s (the six queries above); ratio {t_pg / t_lib:.1f}x"
+        )
+
+        join_sql = (
+            "SELECT count(*), count(DISTINCT p.i) FROM pts p JOIN {t} x ON ST_Intersects(x.g, p.g)"
+        )
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            jt = conn.execute(join_sql.format(t="townsw")).fetchone()
+            ju = conn.execute(join_sql.format(t="unitsw")).fetchone()
+            times.append(time.perf_counter() - t)
+        t_pgj = median(times)
+        lib_u = sum(v is not None for v in new_u)
+        print(
+            f"  join pairs: towns library {len(new_t[0]):,} PostGIS {jt[0]:,}; points in a "
+            f"county library {lib_u:,} PostGIS {ju[1]:,}"
+        )
+        print(
+            f"points join ({n:,}): library {t_join:.2f} s, PostGIS {t_pgj:.2f} s; "
+            f"ratio {t_pgj / t_join:.1f}x"
+        )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--project", type=Path, default=national.DATA / "national-20000")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--points", type=int, default=1_000_000)
+    ap.add_argument("--only", default="check,join,postgis")
+    ap.add_argument("--no-postgis", action="store_true")
+    a = ap.parse_args()
+    if not (a.project / "townsgis.toml").exists():
+        national.write_project(a.project, towns=20_000, points=100_000)
+    only = set(a.only.split(","))
+    print(f"load average {load()} on {os.cpu_count()} cores; project {a.project}")
+    if "check" in only:
+        section_check(a.project, a.repeats)
+    if "join" in only:
+        section_join(a.project, a.points, a.repeats)
+    if "postgis" in only and not a.no_postgis:
+        section_postgis(a.project, a.points, a.repeats)
+    print(f"load average {load()} at the end")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""The project cache (.cache/) of derived data: same results as without it, never stale."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from townsgis.dataset import load_dataset, union_polygons
+from townsgis.engine import load_inputs, run_rules
+from townsgis.errors import ProjectError
+from townsgis.project import Project
+
+
+def _check(root: Path) -> dict:
+    ds, rs = load_inputs(Project.open(root))
+    return run_rules(ds, rs).to_json("en")
+
+
+def _uncached(root: Path, monkeypatch) -> dict:
+    with monkeypatch.context() as m:
+        m.setenv("TOWNSGIS_NO_CACHE", "1")
+        return _check(root)
+
+
+def test_warm_run_gives_the_same_findings_as_a_cold_one(project_copy, monkeypatch):
+    cold = _check(project_copy)
+    cache = project_copy / ".cache"
+    assert (cache / "city").is_dir() and (cache / "valid-towns").is_dir()
+    assert (cache / ".gitignore").read_text() == "*\n"  # never committed by accident
+    assert _check(project_copy) == cold
+    assert _uncached(project_copy, monkeypatch) == cold
+
+
+def test_changed_towns_change_the_result(project_copy, monkeypatch):
+    before = _check(project_copy)
+    path = project_copy / "layers" / "towns.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for f in data["features"]:  # every town becomes a tourism town: the 60% share now fails
+        f["properties"]["category"] = "tourism"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    after = _check(project_copy)
+    assert after != before
+    assert after == _uncached(project_copy, monkeypatch)
+    ds = load_dataset(Project.open(project_copy))
+    assert set(ds.towns["category"]) == {"tourism"}
+
+
+def test_changed_units_change_the_city_polygon(project_copy):
+    ds = load_dataset(Project.open(project_copy))
+    area = ds.city.to_crs(4549).area.iloc[0]
+    path = project_copy / "data" / "boundaries" / "units.geojson"
+    units = gpd.read_file(path)
+    keep = units["kind"] != "functional_zone"
+    first = units.index[keep][0]
+    units.loc[first, "geometry"] = units.loc[first, "geometry"].buffer(0.05)  # grows the city
+    units.to_file(path, driver="GeoJSON")
+    ds2 = load_dataset(Project.open(project_copy))
+    assert ds2.city.to_crs(4549).area.iloc[0] > area * 1.01
+    assert ds2.units.loc[first, "geometry"].equals(units.loc[first, "geometry"])
+
+
+def test_a_replaced_frame_is_never_served_from_the_cache(project_copy):
+    import dataclasses
+
+    ds = load_dataset(Project.open(project_copy))
+    _ = ds.city
+    smaller = ds.units.iloc[:1]
+    other = dataclasses.replace(ds, units=smaller, _metric={})
+    assert other.source_key("units") is None
+    expected = union_polygons(smaller.geometry.values)
+    assert other.city.iloc[0].equals(expected)
+
+
+def test_coverage_union_is_the_same_polygon_as_union_all(project_copy):
+    ds = load_dataset(Project.open(project_copy))
+    base = ds.units[ds.units["kind"] != "functional_zone"].geometry.values
+    fast = union_polygons(base)
+    slow = shapely.union_all(base)
+    assert shapely.symmetric_difference(fast, slow).area <= 1e-12 * slow.area
+    assert fast.area == pytest.approx(slow.area, rel=1e-12)
+
+
+def test_overlapping_polygons_fall_back_to_union_all():
+    a = shapely.box(0, 0, 2, 2)
+    b = shapely.box(1, 0, 3, 2)  # overlaps a: not a coverage
+    c = shapely.box(3, 0, 4, 1)  # touches b along part of an edge (unmatched vertices)
+    geoms = [a, b, c]
+    assert union_polygons(geoms).equals(shapely.union_all(geoms))
+    assert union_polygons([a, shapely.box(2, 0, 3, 2)]).equals(shapely.box(0, 0, 3, 2))
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".gpkg"])
+def test_layers_may_be_geoparquet_or_geopackage(project_copy, suffix, monkeypatch):
+    from townsgis.layers import read_layer, write_layer
+
+    want = _uncached(project_copy, monkeypatch)
+    for kind, folder in (("towns", "layers"), ("units", "data/boundaries")):
+        src = project_copy / folder / f"{kind}.geojson"
+        gdf = read_layer(src)
+        if suffix == ".parquet":
+            gdf.to_parquet(src.with_suffix(suffix))
+        else:
+            write_layer(gdf, src.with_suffix(suffix))
+        with pytest.raises(ProjectError, match="stored twice"):
+            Project.open(project_copy).layer_path(kind)
+        src.unlink()
+    proj = Project.open(project_copy)
+    assert proj.layer_path("towns").suffix == suffix
+    assert _check(project_copy) == want

@@ -1,0 +1,115 @@
+"""A project's cache of derived data (``<project>/.cache/``): the city polygon, layers
+reprojected to the analysis CRS, layers read and schema-checked.
+
+Every entry is keyed by a hash of what it was derived from (the input files' bytes, the CRS,
+townsgis's version and ``FORMAT``), so a changed input gives a new key and the old entry is
+never served: there is nothing to invalidate. Entries are GeoParquet files (pyarrow) written
+atomically; a cache that cannot be read or written (read-only project, no pyarrow, a frame
+GeoParquet cannot hold) is skipped silently, and the data is derived as if there were none.
+Set ``TOWNSGIS_NO_CACHE=1`` to bypass it. Only the newest entry per slot is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+FORMAT = "1"  # bump when what is cached, or how, changes
+CACHE_DIR = ".cache"
+_HASHES: dict[tuple, str] = {}
+
+
+def enabled() -> bool:
+    if os.environ.get("TOWNSGIS_NO_CACHE"):
+        return False
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def file_hash(path: str | Path) -> str:
+    """BLAKE2b of a file's bytes (memoised per path, size and mtime within one process)."""
+    path = Path(path)
+    st = path.stat()
+    memo = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if memo not in _HASHES:
+        h = hashlib.blake2b(digest_size=20)
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 22), b""):
+                h.update(block)
+        _HASHES[memo] = h.hexdigest()
+    return _HASHES[memo]
+
+
+def key(*parts: object) -> str:
+    """A cache key from ``parts`` (file hashes, CRS strings, flags) plus the format version."""
+    from townsgis import __version__
+
+    text = json.dumps([FORMAT, __version__, *map(str, parts)], ensure_ascii=False)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+class Cache:
+    """The cache folder of one project (``root/.cache``); ``root=None`` disables it."""
+
+    def __init__(self, root: str | Path | None):
+        self.dir = Path(root) / CACHE_DIR if root is not None and enabled() else None
+
+    def _path(self, slot: str, k: str) -> Path | None:
+        return None if self.dir is None else self.dir / slot / f"{k}.parquet"
+
+    def get(self, slot: str, k: str) -> gpd.GeoDataFrame | None:
+        """The frame cached under ``slot``/``k``, or None. ``attrs`` come back too."""
+        path = self._path(slot, k)
+        if path is None or not path.is_file():
+            return None
+        try:
+            import geopandas as gpd
+
+            attrs = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+            gdf = gpd.read_parquet(path)
+        except Exception:
+            return None
+        gdf.attrs = attrs
+        return gdf
+
+    def put(self, slot: str, k: str, gdf: gpd.GeoDataFrame) -> None:
+        """Keep ``gdf`` (and its JSON-able ``attrs``) under ``slot``/``k``; older keys of the
+        slot are removed. Failures are ignored: the cache is an optimisation only."""
+        path = self._path(slot, k)
+        if path is None:
+            return
+        tmp = []
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            ignore = self.dir / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n", encoding="utf-8")
+            for old in path.parent.iterdir():  # one entry per slot: the newest
+                if old.stem != k:
+                    old.unlink(missing_ok=True)
+            for _ in range(2):  # the attrs (.json) and the frame (.parquet)
+                fd, name = tempfile.mkstemp(prefix=f".{k}.", suffix=".tmp", dir=path.parent)
+                os.close(fd)
+                tmp.append(name)
+            Path(tmp[0]).write_text(json.dumps(gdf.attrs, default=str), encoding="utf-8")
+            out = gdf.copy()
+            out.attrs = {}
+            out.to_parquet(tmp[1])
+            os.replace(tmp[0], path.with_suffix(".json"))  # the frame is only read with its
+            os.replace(tmp[1], path)  # attrs beside it, so the parquet file goes last
+            tmp = []
+        except Exception:
+            pass
+        finally:
+            for name in tmp:
+                Path(name).unlink(missing_ok=True)
