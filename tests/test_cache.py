@@ -111,3 +111,19 @@ def test_layers_may_be_geoparquet_or_geopackage(project_copy, suffix, monkeypatc
     proj = Project.open(project_copy)
     assert proj.layer_path("towns").suffix == suffix
     assert _check(project_copy) == want
+
+
+def test_import_can_keep_a_layer_as_geoparquet(cli, project_copy, monkeypatch):
+    want = _uncached(project_copy, monkeypatch)
+    src = project_copy / "towns-in.geojson"
+    src.write_bytes((project_copy / "layers" / "towns.geojson").read_bytes())
+    r = cli("import", "towns", src, "--project", project_copy, "--layer-format", "parquet")
+    assert r.code == 0, r.text
+    assert "towns.parquet" in r.out
+    assert (project_copy / "layers" / "towns.parquet").is_file()
+    assert not (project_copy / "layers" / "towns.geojson").exists()  # kept in the history
+    assert _check(project_copy) == want
+    r = cli("import", "towns", src, "--project", project_copy, "--layer-format", "gpkg")
+    assert r.code == 0, r.text
+    assert sorted(p.name for p in (project_copy / "layers").glob("towns.*")) == ["towns.gpkg"]
+    assert _check(project_copy) == want

@@ -219,7 +219,7 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
 
 
 def test_write_layer_refuses_unknown_suffix(tmp_path):
-    with pytest.raises(LayerIOError, match="use .geojson or .gpkg"):
+    with pytest.raises(LayerIOError, match="use .geojson, .gpkg or .parquet"):
         write_layer(sample(), tmp_path / "out.shp")
 
 

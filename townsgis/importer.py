@@ -50,6 +50,7 @@ def import_layer(
     check_only: bool = False,
     mode: str = "replace",
     force: bool = False,
+    layer_format: str | None = None,
 ) -> ImportResult:
     """Check ``path`` as a layer of ``kind`` and (unless ``check_only``) write it to the project
     through its store with ``mode`` (replace, append, update: see ``townsgis.store``).
@@ -59,8 +60,10 @@ def import_layer(
     its towns (a project must lie inside its own town). A write that would leave references
     broken (projects or waivers or indicator rows naming towns that disappear, towns in units
     that disappear) is refused with the list unless ``force``. The previous layer is kept in
-    the project's history. Raises ``SchemaError`` listing every problem,
-    ``LayerIOError``/``CRSError`` for unreadable files, ``DataError`` for refused writes.
+    the project's history. ``layer_format`` (``geojson``, ``gpkg``, ``parquet``; folder
+    store) is the format the layer is kept in from now on (default: as it is). Raises
+    ``SchemaError`` listing every problem, ``LayerIOError``/``CRSError`` for unreadable
+    files, ``DataError`` for refused writes.
     """
     check_mode(mode)
     if kind not in KINDS:
@@ -112,9 +115,11 @@ def import_layer(
     notes += [f"--force: {b}" for b in broken]
     kept = None
     if not check_only:
+        extra = {"layer_format": layer_format} if layer_format else {}
         kept = store.write_layer(
-            kind, clean, mode=mode, reason=f"import {kind} {path.name} --mode {mode}"
+            kind, clean, mode=mode, reason=f"import {kind} {path.name} --mode {mode}", **extra
         )
+        target = store.layer_source(kind)
     bounds = [round(float(v), 6) for v in merged.total_bounds] if len(merged) else None
     return ImportResult(
         kind=kind,

@@ -33,6 +33,12 @@ class Kind(StrEnum):
     proposals = "proposals"
 
 
+class LayerFormat(StrEnum):
+    geojson = "geojson"
+    gpkg = "gpkg"
+    parquet = "parquet"
+
+
 @app.command("import")
 def import_cmd(
     kind: Kind = typer.Argument(..., help="Layer kind: units, towns, projects or proposals."),
@@ -63,11 +69,18 @@ def import_cmd(
         help="Write even when projects, waivers or tables would name towns (or towns units) "
         "that disappear.",
     ),
+    layer_format: LayerFormat = typer.Option(
+        None,
+        "--layer-format",
+        help="Keep the layer as geojson, gpkg (GeoPackage) or parquet (GeoParquet: fastest to "
+        "read, for big layers); default: the format it has now (GeoJSON for a new layer).",
+    ),
     project: ProjectOpt = None,
     fmt: TextFormatOpt = TextFormat.text,
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """Check FILE against the KIND schema and write it to the project's layers as WGS84 GeoJSON.
+    """Check FILE against the KIND schema and write it to the project's layers in WGS84
+    (GeoJSON, or the --layer-format given: GeoPackage, GeoParquet).
 
     CSV/XLSX without --crs are read as WGS84 (a note says so). The input is never modified;
     the layer it replaces is kept (`townsgis history`, `townsgis restore KIND`). The bundled
@@ -86,6 +99,7 @@ def import_cmd(
         check_only=check_only,
         mode=mode.value,
         force=force,
+        layer_format=layer_format.value if layer_format else None,
     )
     if fmt == TextFormat.json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

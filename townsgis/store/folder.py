@@ -30,7 +30,8 @@ from townsgis.store import (
 HISTORY_DIR = ".history"
 # The formats a layer may be kept in: GeoJSON (the default, readable anywhere), GeoPackage,
 # and GeoParquet (columnar: the fastest to read, for big layers).
-LAYER_SUFFIXES = (".geojson", ".gpkg", ".parquet")
+LAYER_FORMATS = {"geojson": ".geojson", "gpkg": ".gpkg", "parquet": ".parquet"}
+LAYER_SUFFIXES = tuple(LAYER_FORMATS.values())
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _DOC_FILES = {
     "waivers": "layers/waivers.toml",
@@ -103,19 +104,36 @@ class FolderStore:
         return gdf if gdf.crs is not None and gdf.crs.equals(WGS84) else gdf.to_crs(WGS84)
 
     def write_layer(
-        self, kind: str, gdf: gpd.GeoDataFrame, mode: str = "replace", *, reason: str = ""
+        self,
+        kind: str,
+        gdf: gpd.GeoDataFrame,
+        mode: str = "replace",
+        *,
+        reason: str = "",
+        layer_format: str | None = None,
     ) -> Version | None:
+        """``layer_format`` (``geojson``, ``gpkg``, ``parquet``): the file format to keep the
+        layer in from now on; None keeps the current one (GeoJSON for a new layer)."""
         from townsgis.layers import WGS84, write_layer
 
         check_mode(mode)
         path = self.layer_path(kind)
+        target = path
+        if layer_format is not None:
+            if layer_format not in LAYER_FORMATS:
+                raise ProjectError(
+                    f"layer format {layer_format!r}: use one of {', '.join(LAYER_FORMATS)}"
+                )
+            target = path.with_name(f"{kind}{LAYER_FORMATS[layer_format]}")
         if self.read_only:
             raise read_only_error(self.location, f"layer {kind}")
         old = self.read_layer(kind) if path.is_file() else None
         out = gdf if gdf.crs is None or gdf.crs.equals(WGS84) else gdf.to_crs(WGS84)
         merged = merge_layers(old, out, mode, kind)
         kept = self._keep(kind, path, reason or f"write {kind} --mode {mode}", old)
-        write_layer(merged, path)
+        write_layer(merged, target)
+        if target != path and path.is_file():  # kept in the history above
+            path.unlink()
         return kept
 
     def layer_source(self, kind: str) -> str:
