@@ -13,8 +13,8 @@ from townsgis.checks import KINDS, RuleContext
 from townsgis.dataset import Dataset, assign_units, load_dataset
 from townsgis.findings import Finding, Severity
 from townsgis.project import Project
-from townsgis.ruleset import RuleSet
-from townsgis.waivers import Waiver, apply_waivers, project_waivers
+from townsgis.ruleset import RuleSet, check_references
+from townsgis.waivers import Waiver, apply_waivers, checked_project_waivers
 
 FAIL_ON = ("error", "warning")
 
@@ -66,6 +66,7 @@ def load_inputs(
     and proposals."""
     rs = project.load_ruleset(ruleset)
     ds = load_dataset(project, crs_override=rs.analysis_crs, layout_only=layout_only)
+    check_references(rs, ds.towns.columns, ds.units["unit_id"])
     return ds, rs
 
 
@@ -112,7 +113,7 @@ def run_rules(
     for spec in ruleset.rules:
         findings.extend(KINDS[spec.kind].fn(ctx, spec))
     if waivers is None:
-        waivers = project_waivers(ds.project)
+        waivers = checked_project_waivers(ds, ruleset)
     notes = apply_waivers(
         findings, waivers, today or dt.date.today(), {r.id for r in ruleset.rules}
     )

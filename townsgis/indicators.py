@@ -231,6 +231,7 @@ def load_progress(
     from townsgis.dataset import load_dataset
     from townsgis.errors import RulesetError
     from townsgis.progress import build_report
+    from townsgis.ruleset import check_references
 
     rs = project.load_ruleset(ruleset)
     if not rs.targets:
@@ -239,6 +240,7 @@ def load_progress(
 
     check_targets(list(rs.targets), str(rs.path))
     ds = load_dataset(project, crs_override=rs.analysis_crs)
+    check_references(rs, ds.towns.columns, ds.units["unit_id"])
     if ds.projects is None:
         raise DataError(
             f"{project.store.layer_source('projects')}: file not found (the project library)"

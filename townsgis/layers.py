@@ -224,6 +224,39 @@ def _read_vector(path: Path, suffix: str, encoding: str | None, notes: list[str]
 def _check_vector(gdf, path: Path) -> gpd.GeoDataFrame:
     if "geometry" not in gdf.columns or not isinstance(gdf, gpd.GeoDataFrame):
         raise LayerIOError(f"{path}: has no geometry column")
+    if suffix in (".geojson", ".json"):
+        gdf = _geojson_value_types(path, gdf)
+    return gdf
+
+
+_RAW_JSON_LIMIT = 256 * 2**20  # bytes: larger GeoJSON files keep GDAL's reading
+
+
+def _geojson_value_types(path: Path, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Put back a GeoJSON file's own values where GDAL merged JSON types: in a property that
+    holds ``true`` in one feature and ``2`` in another GDAL gives 1, and ``["a"]`` next to
+    ``"b"`` makes every value a list. The schema then sees ``true`` and ``["a"]`` as they
+    were written and names them."""
+    import json
+
+    try:
+        if path.stat().st_size > _RAW_JSON_LIMIT:
+            return gdf
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return gdf
+    feats = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(feats, list) or len(feats) != len(gdf):
+        return gdf
+    props = [f.get("properties") if isinstance(f, dict) else None for f in feats]
+    props = [p if isinstance(p, dict) else {} for p in props]
+    for col in gdf.columns:
+        if col == gdf.geometry.name:
+            continue
+        values = [p.get(col) for p in props]
+        kinds = {type(v) for v in values if v is not None}
+        if kinds & {bool, list, dict} and len(kinds) > 1:
+            gdf[col] = pd.Series(values, index=gdf.index, dtype=object)
     return gdf
 
 

@@ -232,6 +232,45 @@ def _rule(raw: Any, i: int, problems: list[str]) -> RuleSpec | None:
     )
 
 
+def check_references(rs: RuleSet, town_columns, unit_ids) -> None:
+    """Check that every town field and unit id the rules of ``rs`` name exists: a column of
+    the towns layer (``town_columns``) or of the towns schema, a unit of ``unit_ids``.
+    Raises one RulesetError naming the rule set file and, for each problem, the rule and key
+    (a typo would otherwise match nothing, silently)."""
+    from townsgis.checks import KINDS
+    from townsgis.checks.registry import unknown_reference
+    from townsgis.schema import SCHEMAS
+
+    fields = {str(c) for c in town_columns} | {c.name for c in SCHEMAS["towns"].columns}
+    fields.discard("geometry")
+    units = {str(u) for u in unit_ids}
+    problems: list[str] = []
+    for spec in rs.rules:
+        for key, param in KINDS[spec.kind].params.items():
+            value = spec.params.get(key)
+            if param.ref is None or value is None:
+                continue
+            if param.ref == "field":
+                names, known, what = [value], fields, "town field"
+                if key == "source" and value == "geometry":
+                    continue
+            elif param.ref == "field-keys":
+                names, known, what = list(value), fields, "town field"
+            elif param.ref == "units":
+                names, known, what = list(value), units, "unit"
+            else:
+                names, known, what = list(value), units, "unit"
+            problems += [
+                unknown_reference(spec, key, str(n), what, known)
+                for n in names
+                if str(n) not in known
+            ]
+    if problems:
+        n = len(problems)
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise RulesetError(f"{rs.path}: {n} problem{'s' if n != 1 else ''}:\n{lines}")
+
+
 def _target(raw: Any, i: int, problems: list[str]) -> None:
     if not isinstance(raw, dict):
         problems.append(f"target #{i}: must be a table")

@@ -15,11 +15,12 @@ A waiver covers a finding when the rule matches and the finding's town set equal
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from townsgis.errors import DataError
+from townsgis.errors import DataError, TownsgisError
 from townsgis.findings import Finding
 from townsgis.messages import msg, register
 
@@ -49,6 +50,7 @@ class Waiver:
     expires: dt.date
     unit: str | None = None
     sample: bool = False
+    number: int = field(default=0, compare=False)  # position in the file: waiver #n
 
     def label(self) -> str:
         who = ",".join(sorted(self.towns)) or (self.unit or "")
@@ -162,12 +164,75 @@ def parse_waivers(data: bytes | None, path: str) -> list[Waiver]:
                     expires=exp,
                     unit=unit,
                     sample=bool(w.get("sample", False)),
+                    number=i,
                 )
             )
     if problems:
         lines = "\n".join(f"  - {p}" for p in problems)
         raise DataError(f"{path}: {len(problems)} problem(s):\n{lines}")
     return out
+
+
+def check_waivers(
+    waivers: list[Waiver],
+    path: str | Path,
+    *,
+    rule_ids: set[str],
+    town_ids: set[str],
+    unit_ids: set[str] | None = None,
+) -> None:
+    """Raise one DataError naming each waiver that names a rule no rule set of the project
+    has (``rule_ids``), a town not in the towns layer or a unit not in the units layer: such
+    a waiver would otherwise be ignored in silence."""
+    from townsgis.validate import show
+
+    problems = []
+    for w in waivers:
+        label = f"waiver #{w.number} ({w.label()})"
+        if w.rule not in rule_ids:
+            close = difflib.get_close_matches(w.rule, sorted(rule_ids), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            problems.append(f"{label}: rule {show(w.rule)} is in no rule set of the project{hint}")
+        for t in w.towns:
+            if t not in town_ids:
+                problems.append(f"{label}: town {show(t)} is not in the towns layer")
+        if w.unit is not None and unit_ids is not None and w.unit not in unit_ids:
+            problems.append(f"{label}: unit {show(w.unit)} is not in the units layer")
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise DataError(f"{path}: {len(problems)} problem(s):\n{lines}")
+
+
+def project_rule_ids(project, extra=()) -> set[str]:
+    """Ids of every rule in the project's rule sets (one that does not parse is skipped: it
+    is reported when used) plus ``extra``."""
+    ids = set(extra)
+    store = project.store
+    for name in store.rulesets():
+        try:
+            data = tomllib.loads((store.read_document(f"rules/{name}") or b"").decode("utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, TownsgisError):
+            continue
+        rules = data.get("rule", [])
+        if isinstance(rules, list):
+            ids |= {r["id"] for r in rules if isinstance(r, dict) and isinstance(r.get("id"), str)}
+    return ids
+
+
+def checked_project_waivers(ds, ruleset) -> list[Waiver]:
+    """The project's waivers, each checked against the project: its rule must be a rule of
+    one of the project's rule sets (or of ``ruleset``), its towns towns of ``ds`` and its
+    unit a unit of ``ds``. Raises one DataError naming every waiver that is not."""
+    waivers = project_waivers(ds.project)
+    if waivers:
+        check_waivers(
+            waivers,
+            ds.project.store.document_source("waivers"),
+            rule_ids=project_rule_ids(ds.project, (r.id for r in ruleset.rules)),
+            town_ids={str(t) for t in ds.towns["town_id"]},
+            unit_ids={str(u) for u in ds.units["unit_id"]},
+        )
+    return waivers
 
 
 def apply_waivers(

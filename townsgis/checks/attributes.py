@@ -18,6 +18,7 @@ from townsgis.checks.registry import (
     town_column,
 )
 from townsgis.findings import Finding, Severity
+from townsgis.validate import MAX_AREA_KM2, is_number, show
 
 # --- category-share ------------------------------------------------------------------------
 
@@ -28,6 +29,14 @@ def _share_validate(params: dict) -> list[str]:
         return ["give min_share, max_share or both (shares in [0, 1])"]
     if lo is not None and hi is not None and lo > hi:
         return [f"min_share {lo} is above max_share {hi}"]
+    col = _town_column_schema(params.get("field"))
+    if col is not None and col.dtype != "str":
+        return [f"field {col.name!r} holds {_DTYPE_WORDS[col.dtype]}, not categories"]
+    if col is not None and col.domain:  # the category counted must be a word of the field
+        fixed, bad = _fit_values(col, [params.get("category")])
+        if bad:
+            return [f"key 'category': {b}" for b in bad]
+        params["category"] = fixed[0]
     return []
 
 
@@ -35,7 +44,7 @@ def _share_validate(params: dict) -> list[str]:
     "category-share",
     params={
         "category": Param("str", "The category counted (value of `field`).", required=True),
-        "field": Param("str", "Town field holding the category.", default="category"),
+        "field": Param("str", "Town field holding the category.", default="category", ref="field"),
         "min_share": Param("number", "Least share of towns in the category.", min=0, max=1),
         "max_share": Param("number", "Largest share of towns in the category.", min=0, max=1),
         "levels": Param("list[str]", "Count only towns of these levels.", choices=LEVELS),
@@ -90,12 +99,17 @@ def category_share(ctx: RuleContext, spec) -> list[Finding]:
             "str",
             "'geometry' (polygon area) or the name of a town field in km².",
             default="geometry",
+            ref="field",
         ),
-        "min_km2": Param("number", "Least area (km²).", min=0),
-        "max_km2": Param("number", "Largest area (km²).", min=0),
-        "raised_max_km2": Param("number", "Raised cap for `raised_categories` (km²).", min=0),
+        "min_km2": Param("number", "Least area (km²).", min=0, max=MAX_AREA_KM2),
+        "max_km2": Param("number", "Largest area (km²).", min=0, max=MAX_AREA_KM2),
+        "raised_max_km2": Param(
+            "number", "Raised cap for `raised_categories` (km²).", min=0, max=MAX_AREA_KM2
+        ),
         "raised_categories": Param("list[str]", "Categories allowed the raised cap."),
-        "category_field": Param("str", "Town field holding the category.", default="category"),
+        "category_field": Param(
+            "str", "Town field holding the category.", default="category", ref="field"
+        ),
     },
     validate=lambda p: (
         (
@@ -193,21 +207,89 @@ OPS = (">=", ">", "<=", "<", "==", "!=", "in", "not-in", "not-empty")
 
 
 def _attr_validate(p: dict) -> list[str]:
-    op, val = p.get("op"), p.get("value")
+    """Shape of value/order for the op, and the fit of op and values to the field's declared
+    type (towns schema): numbers for a number field, ids or words of the vocabulary for an
+    enumerated field (normalised to ids in place: 省级培育 → provincial_cultivation), no
+    ordering of text without ``order``. The same for ``where``."""
+    op, val, order = p.get("op"), p.get("value"), p.get("order")
+    field = p.get("field")
+    out: list[str] = []
     if op == "not-empty":
-        return [] if val is None else ["op 'not-empty' takes no value"]
-    if val is None:
-        return [f"op {op!r} needs a value"]
-    if op in ("in", "not-in") and not isinstance(val, list):
-        return [f"op {op!r} needs a list value, found {val!r}"]
-    if op in (">=", ">", "<=", "<"):
-        order = p.get("order")
+        if val is not None:
+            out.append("op 'not-empty' takes no value")
+    elif val is None:
+        out.append(f"op {op!r} needs a value")
+    elif op in ("in", "not-in"):
+        if not isinstance(val, list):
+            out.append(f"op {op!r} needs a list value, found {show(val)}")
+    elif isinstance(val, list):
+        out.append(f"op {op!r} compares with one value, found the list {show(val)}; use 'in'")
+    elif op in (">=", ">", "<=", "<"):
         if order:
             if val not in order:
-                return [f"value {val!r} is not in order {order}"]
-        elif isinstance(val, bool) or not isinstance(val, int | float):
-            return [f"op {op!r} needs a number value or an `order` list, found {val!r}"]
-    return []
+                out.append(f"value {show(val)} is not in order {show(order)}")
+        elif not is_number(val):
+            out.append(f"op {op!r} needs a number value or an `order` list, found {show(val)}")
+    if out:
+        return out
+    col = _town_column_schema(field)
+    if col is not None:
+        if op in (">=", ">", "<=", "<") and not order and col.dtype not in ("float", "int"):
+            out.append(
+                f"op {op!r} compares numbers, but field {field!r} holds "
+                f"{'one of ' + '|'.join(col.enum) if col.enum else _DTYPE_WORDS[col.dtype]}; "
+                "give an `order` list (low to high) or another op"
+            )
+        elif order and col.dtype in ("float", "int"):
+            out.append(f"field {field!r} holds numbers; `order` is for text values")
+        elif op not in ("not-empty",) and not (order and op in (">=", ">", "<=", "<")):
+            vals = val if isinstance(val, list) else [val]
+            fixed, bad = _fit_values(col, vals)
+            out += [f"key 'value': {b}" for b in bad]
+            if not bad and col.domain:
+                p["value"] = fixed if isinstance(val, list) else fixed[0]
+    where = p.get("where") or {}
+    for key, v in list(where.items()):
+        col = _town_column_schema(key)
+        if col is None:
+            continue
+        vals = v if isinstance(v, list) else [v]
+        fixed, bad = _fit_values(col, vals)
+        out += [f"key 'where': {b}" for b in bad]
+        if not bad and col.domain:
+            where[key] = fixed if isinstance(v, list) else fixed[0]
+    return out
+
+
+_DTYPE_WORDS = {"str": "text", "float": "numbers", "int": "whole numbers", "bool": "true/false"}
+
+
+def _town_column_schema(name):
+    """The declared column ``name`` of the towns schema, or None."""
+    from townsgis.schema import SCHEMAS
+
+    return next((c for c in SCHEMAS["towns"].columns if c.name == name), None)
+
+
+def _fit_values(col, values) -> tuple[list, list[str]]:
+    """``values`` checked against the column's type: (normalised values, problems)."""
+    fixed, bad = [], []
+    for v in values:
+        if col.dtype in ("float", "int"):
+            if not is_number(v):
+                bad.append(f"field {col.name!r} holds numbers, found {show(v)}")
+        elif col.dtype == "bool":
+            if not isinstance(v, bool):
+                bad.append(f"field {col.name!r} holds true/false, found {show(v)}")
+        elif not isinstance(v, str):
+            bad.append(f"field {col.name!r} holds text, found {show(v)}")
+        elif col.domain:
+            found = vocab.lookup(col.domain, v)
+            if found is None:
+                bad.append(f"field {col.name!r}: {vocab.unknown_word(col.domain, v)}")
+            v = found
+        fixed.append(v)
+    return fixed, bad
 
 
 def _empty(v) -> bool:
@@ -221,11 +303,15 @@ def _empty(v) -> bool:
 @rule_kind(
     "attribute",
     params={
-        "field": Param("str", "Town field tested.", required=True),
+        "field": Param("str", "Town field tested.", required=True, ref="field"),
         "op": Param("str", "Comparison.", required=True, choices=OPS),
         "value": Param("any", "Value compared with (a list for in/not-in)."),
         "order": Param("list[str]", "Ordered labels for >=, > … on text (low to high)."),
-        "where": Param("table", "Only towns whose fields equal these values (or are in lists)."),
+        "where": Param(
+            "table",
+            "Only towns whose fields equal these values (or are in lists).",
+            ref="field-keys",
+        ),
     },
     validate=_attr_validate,
 )

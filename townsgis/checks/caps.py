@@ -15,7 +15,7 @@ _LEVELS = Param("list[str]", "Count only towns of these levels (default: all).",
 @rule_kind(
     "count-cap",
     params={
-        "max": Param("int", "Most towns allowed city-wide.", required=True, min=0),
+        "max": Param("int", "Most towns allowed city-wide.", required=True, min=0, max=100_000),
         "levels": _LEVELS,
     },
 )
@@ -50,13 +50,17 @@ def _unit_cap_validate(params: dict) -> list[str]:
 @rule_kind(
     "unit-cap",
     params={
-        "max": Param("int", "Most towns allowed per unit (default cap).", required=True, min=0),
+        "max": Param(
+            "int", "Most towns allowed per unit (default cap).", required=True, min=0, max=100_000
+        ),
         "levels": _LEVELS,
         "unit_kinds": Param(
             "list[str]", "Apply to units of these kinds (default: all).", choices=UNIT_KINDS
         ),
-        "units": Param("list[str]", "Apply only to these unit ids (default: all)."),
-        "overrides": Param("table[int]", "Per-unit caps replacing `max`: unit_id = cap."),
+        "units": Param("list[str]", "Apply only to these unit ids (default: all).", ref="units"),
+        "overrides": Param(
+            "table[int]", "Per-unit caps replacing `max`: unit_id = cap.", ref="unit-keys"
+        ),
     },
     validate=_unit_cap_validate,
 )

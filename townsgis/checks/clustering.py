@@ -86,15 +86,27 @@ def csr_points(window, n: int, sims: int, rng: np.random.Generator) -> np.ndarra
 @rule_kind(
     "clustering",
     params={
-        "max_r": Param("number", "Flag when R is below this (1 = random).", default=1.0, min=0),
+        "max_r": Param(
+            "number", "Flag when R is below this (1 = random).", default=1.0, min=0, max=100
+        ),
         "alpha": Param(
             "number", "Flag when the p-value is below this.", default=0.05, min=0, max=1
         ),
-        "sims": Param("int", "Monte Carlo simulations (>= 999).", default=999, min=999),
-        "seed": Param("int", "Random seed of the simulations.", default=20180101, min=0),
-        "min_towns": Param("int", "Skip the test with fewer towns than this.", default=3, min=2),
+        "sims": Param(
+            "int", "Monte Carlo simulations (>= 999).", default=999, min=999, max=100_000
+        ),
+        "seed": Param(
+            "int", "Random seed of the simulations.", default=20180101, min=0, max=2**32 - 1
+        ),
+        "min_towns": Param(
+            "int", "Skip the test with fewer towns than this.", default=3, min=2, max=100_000
+        ),
         "mc_max_n": Param(
-            "int", "Above this many towns use the normal approximation.", default=200, min=3
+            "int",
+            "Above this many towns use the normal approximation.",
+            default=200,
+            min=3,
+            max=100_000,
         ),
     },
 )

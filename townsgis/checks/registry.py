@@ -51,10 +51,17 @@ class Param:
     choices: tuple | None = None
     min: float | None = None
     max: float | None = None
+    #: What the value names in the project's data, checked when a rule set is used on a
+    #: dataset (townsgis.ruleset.check_references): "field" (a town field), "field-keys"
+    #: (a table keyed by town fields), "units" (a list of unit ids), "unit-keys" (a table
+    #: keyed by unit ids).
+    ref: str | None = None
 
     def __post_init__(self) -> None:
         if self.type not in _TYPES:
             raise ValueError(f"unknown parameter type {self.type!r}")
+        if self.ref not in (None, "field", "field-keys", "units", "unit-keys"):
+            raise ValueError(f"unknown parameter reference {self.ref!r}")
 
     def allowed(self) -> str:
         """Human text of what is allowed, used in rule set errors and the docs."""
@@ -90,11 +97,9 @@ class Param:
                 isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value.values()
             )
         elif t == "table":
-            ok = isinstance(value, dict) and all(
-                isinstance(v, str | int | float | bool | list) for v in value.values()
-            )
+            ok = isinstance(value, dict) and all(_scalar_or_list(v) for v in value.values())
         elif t == "any":
-            ok = isinstance(value, str | int | float | bool | list)
+            ok = _scalar_or_list(value)
         if not ok:
             return "wrong type"
         if self.choices is not None:
@@ -107,6 +112,18 @@ class Param:
             if self.max is not None and value > self.max:
                 return "bad value"
         return None
+
+
+def _scalar(v: Any) -> bool:
+    """A TOML string, boolean or finite number (not a table, array or date)."""
+    if isinstance(v, float):
+        return math.isfinite(v)
+    return isinstance(v, str | int | bool)
+
+
+def _scalar_or_list(v: Any) -> bool:
+    """A scalar, or a non-nested list of scalars."""
+    return _scalar(v) or (isinstance(v, list) and all(_scalar(x) for x in v))
 
 
 KindFn = Callable[["RuleContext", "RuleSpec"], "list[Finding]"]
@@ -193,10 +210,16 @@ class RuleContext:
 _SHOW = 20  # names listed in an "unknown field/unit" message
 
 
+def unknown_reference(spec: RuleSpec, key: str, name: str, what: str, known: Iterable[str]) -> str:
+    """``rule R: key K names town field 'x', which does not exist (did you mean …); known: …``"""
+    return _unknown(spec, key, name, what, known)
+
+
 def _unknown(spec: RuleSpec, key: str, name: str, what: str, known: Iterable[str]) -> str:
     known = sorted(set(known))
     close = difflib.get_close_matches(name, known, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
+    name = name if len(name) <= 40 else name[:39] + "…"
     shown = ", ".join(known[:_SHOW]) + (
         f", … ({len(known) - _SHOW} more)" if len(known) > _SHOW else ""
     )

@@ -62,7 +62,11 @@ def _overlap_pairs(ctx: RuleContext, tol_m2: float):
     "no-overlap",
     params={
         "tolerance_m2": Param(
-            "number", "Overlaps up to this area (m²) are ignored.", default=OVERLAP_TOL_M2, min=0
+            "number",
+            "Overlaps up to this area (m²) are ignored.",
+            default=OVERLAP_TOL_M2,
+            min=0,
+            max=1e10,
         )
     },
 )
@@ -90,7 +94,9 @@ def no_overlap(ctx: RuleContext, spec) -> list[Finding]:
 @rule_kind(
     "min-gap",
     params={
-        "min_m": Param("number", "Least boundary-to-boundary distance (m).", required=True, min=0),
+        "min_m": Param(
+            "number", "Least boundary-to-boundary distance (m).", required=True, min=0, max=1e6
+        ),
         "include_overlaps": Param(
             "bool",
             "Also report pairs that a no-overlap rule of the same rule set reports "
@@ -132,7 +138,9 @@ def min_gap(ctx: RuleContext, spec) -> list[Finding]:
 @rule_kind(
     "min-spacing",
     params={
-        "min_m": Param("number", "Least centroid-to-centroid distance (m).", required=True, min=0)
+        "min_m": Param(
+            "number", "Least centroid-to-centroid distance (m).", required=True, min=0, max=1e6
+        )
     },
 )
 def min_spacing(ctx: RuleContext, spec) -> list[Finding]:

@@ -153,9 +153,9 @@ def evaluate_sites(
     """Judge each site alone against the current layout (or all as one package when
     ``together``). A site fails when a finding it causes, not waived, reaches ``fail_on``."""
     from townsgis.engine import run_rules
-    from townsgis.waivers import project_waivers
+    from townsgis.waivers import checked_project_waivers
 
-    waivers = project_waivers(ds.project)
+    waivers = checked_project_waivers(ds, ruleset)
     rs = site_ruleset(ruleset)
     kinds = {r.id: r.kind for r in rs.rules}
     skipped = [r.id for r in ruleset.rules if r.kind in SITE_SKIPPED_KINDS]
