@@ -210,8 +210,7 @@ def check_zones(units) -> list[str]:
         if parent not in parents:
             known = ", ".join(sorted(parents)[:20])
             problems.append(
-                f"{label}: parent_id {parent!r} is not a district or county of the layer "
-                f"({known})"
+                f"{label}: parent_id {parent!r} is not a district or county of the layer ({known})"
             )
             continue
         geom = row.geometry

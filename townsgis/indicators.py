@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from townsgis.errors import DataError
@@ -24,6 +25,7 @@ from townsgis.progress import (
     quarter_index,
 )
 from townsgis.progress._helpers import _problem_text
+from townsgis.validate import show
 
 INDICATOR_COLUMNS = ("town_id", "quarter", *FLOW_COLUMNS, *STOCK_COLUMNS)
 INVESTMENT_PARTS = ("specialty_investment", "nongov_investment", "tech_investment")
@@ -66,17 +68,23 @@ def read_table(path: str | Path, data: bytes | None = None) -> pd.DataFrame:
     With ``data`` the table is those bytes (from the project store) and ``path`` names it."""
     import io
 
+    from townsgis.fileaccess import missing_reason
+
     label = str(path)  # as given: a store URL must not lose its "//" to Path
     path = Path(path)
-    if data is None and not path.is_file():
-        raise DataError(f"{label}: file not found")
+    if data is None and missing_reason(path):
+        raise DataError(missing_reason(label))
     src = path if data is None else io.BytesIO(data)
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             df = pd.read_excel(src, sheet_name=0, dtype=object, engine="openpyxl")
             df = df.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
         elif path.suffix.lower() in (".csv", ".txt"):
-            df = pd.read_csv(src, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            raw = path.read_bytes() if data is None else data
+            _check_row_lengths(raw, label)
+            df = pd.read_csv(
+                io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+            )
         else:
             raise DataError(f"{label}: cannot read {path.suffix!r}; use .csv or .xlsx")
     except DataError:
@@ -88,6 +96,27 @@ def read_table(path: str | Path, data: bytes | None = None) -> pd.DataFrame:
     df.columns = [str(c).strip() for c in df.columns]
     df.index = range(2, len(df) + 2)  # spreadsheet row numbers
     return df
+
+
+def _check_row_lengths(raw: bytes, label: str) -> None:
+    """One problem per row with more cells than the header (pandas would otherwise shift
+    every column of the table, or stop at the first such row)."""
+    import csv
+    import io
+
+    text = raw.decode("utf-8-sig")  # UnicodeDecodeError: reported by the caller
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = next(rows, None)
+    if header is None:
+        return
+    n = len(header)
+    extra = []
+    for number, row in enumerate(rows, start=2):
+        if len(row) > n and any(c.strip() for c in row[n:]):
+            extra.append(f"row {number}: {len(row)} cells, the header has {n}")
+    if extra:
+        shown = extra[:20] + ([f"… and {len(extra) - 20} more rows"] if len(extra) > 20 else [])
+        raise DataError(_problem_text(label, shown))
 
 
 def _read_with_towns(
@@ -103,7 +132,7 @@ def _read_with_towns(
     known = set(map(str, town_ids))
     out["town_id"] = df["town_id"].astype(str).str.strip()
     for row in out.index[~out["town_id"].isin(known)]:
-        problems.append(f"row {row}, column town_id: unknown town {out.at[row, 'town_id']!r}")
+        problems.append(f"row {row}, column town_id: unknown town {show(out.at[row, 'town_id'])}")
     return df, out, problems
 
 
@@ -116,7 +145,7 @@ def load_indicators(
     df, out, problems = _read_with_towns(path, INDICATOR_COLUMNS, town_ids, data)
     q = quarter_index(df["quarter"].astype(str))
     for row in q.index[q.isna()]:
-        problems.append(f"row {row}, column quarter: {df.at[row, 'quarter']!r} is not YYYYQn")
+        problems.append(f"row {row}, column quarter: {show(df.at[row, 'quarter'])} is not YYYYQn")
     out["quarter"] = q
     for col in (*FLOW_COLUMNS, *STOCK_COLUMNS):
         if col == "guidance_station":
@@ -167,12 +196,12 @@ def load_assessment(
     df, out, problems = _read_with_towns(path, ASSESSMENT_COLUMNS, town_ids, data)
     year = pd.to_numeric(df["year"].astype(str).str.strip(), errors="coerce")
     for row in year.index[year.isna() | (year % 1 != 0) | (year < 1990) | (year > 2100)]:
-        problems.append(f"row {row}, column year: {df.at[row, 'year']!r} is not a year")
+        problems.append(f"row {row}, column year: {show(df.at[row, 'year'])} is not a year")
     out["year"] = year
     grade = df["grade"].astype(str).str.strip().replace(GRADE_ALIASES)
     for row in grade.index[~grade.isin(GRADES)]:
         problems.append(
-            f"row {row}, column grade: {df.at[row, 'grade']!r}; allowed: {'/'.join(GRADES)} "
+            f"row {row}, column grade: {show(df.at[row, 'grade'])}; allowed: {'/'.join(GRADES)} "
             "(降格 is read as 降级)"
         )
     out["grade"] = grade
@@ -198,14 +227,18 @@ def _missing_columns(df: pd.DataFrame, required: tuple[str, ...]) -> list[str]:
 
 def _number_column(df: pd.DataFrame, col: str, problems: list[str], integer: bool) -> pd.Series:
     raw = df[col].map(lambda v: str(v).strip())
-    num = pd.to_numeric(raw.str.replace(",", "", regex=False), errors="coerce")
+    num = pd.to_numeric(raw.str.replace(",", "", regex=False), errors="coerce").astype(float)
     for row in num.index[num.isna()]:
-        problems.append(f"row {row}, column {col}: {df.at[row, col]!r} is not a number")
+        problems.append(f"row {row}, column {col}: {show(df.at[row, col])} is not a number")
+    infinite = num.notna() & ~np.isfinite(num.to_numpy())
+    for row in num.index[infinite]:
+        problems.append(f"row {row}, column {col}: {show(df.at[row, col])} is not a finite number")
+    num = num.where(~infinite)
     for row in num.index[num < 0]:
-        problems.append(f"row {row}, column {col}: {num.at[row]} is negative")
+        problems.append(f"row {row}, column {col}: {show(num.at[row])} is negative")
     if integer:
         for row in num.index[num.notna() & (num % 1 != 0)]:
-            problems.append(f"row {row}, column {col}: {num.at[row]} is not a whole number")
+            problems.append(f"row {row}, column {col}: {show(num.at[row])} is not a whole number")
     return num
 
 
@@ -213,7 +246,7 @@ def _bool_column(df: pd.DataFrame, col: str, problems: list[str]) -> pd.Series:
     raw = df[col].map(lambda v: str(v).strip().lower())
     bad = ~raw.isin(_TRUE | _FALSE)
     for row in raw.index[bad]:
-        problems.append(f"row {row}, column {col}: {df.at[row, col]!r} is not true/false")
+        problems.append(f"row {row}, column {col}: {show(df.at[row, col])} is not true/false")
     return raw.isin(_TRUE)
 
 

@@ -493,15 +493,11 @@ def render_text(r: ProgressReport, lang: str = "zh") -> str:
     return "\n".join(parts) + "\n"
 
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\|[]`"})
-
-
 def _md_escape(s: str) -> str:
-    """One Markdown table cell: raw HTML neutralised (``<``, ``>``, ``&`` as entities, since
-    Markdown renders inline HTML), the table/link/code characters ``\\ | [ ] ` `` backslash-
-    escaped and line breaks as spaces."""
-    s = html.escape(s, quote=False).translate(_MD_SPECIAL)
-    return s.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    """One Markdown table cell (townsgis.mdescape: HTML, link, image and table syntax)."""
+    from townsgis.mdescape import md_escape
+
+    return md_escape(s)
 
 
 def render_markdown(r: ProgressReport, lang: str = "zh") -> str:

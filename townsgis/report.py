@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 from typing import TYPE_CHECKING
 
@@ -134,8 +133,10 @@ def _shown(f: Finding, key: str, lang: str) -> str:
 
 
 def _md(text: str) -> str:
-    """A Markdown table cell: HTML escaped (user text may hold <script>), pipes escaped."""
-    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
+    """A Markdown table cell or list item: HTML, link, image and table syntax escaped."""
+    from townsgis.mdescape import md_escape
+
+    return md_escape(text)
 
 
 def render_markdown(result: CheckResult, lang: str = "zh", fail_on: str = "error") -> str:

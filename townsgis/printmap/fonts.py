@@ -80,22 +80,59 @@ def truetype_subset(chars: str) -> Path:
     # Printable ASCII always: matplotlib measures "lp" for line heights whatever the text.
     chars = "".join(sorted(set(chars) | set(_ASCII)))
     key = hashlib.sha256(chars.encode("utf-8")).hexdigest()[:16]
-    folder = Path(tempfile.gettempdir()) / "townsgis-fonts"
+    folder = cache_folder()
     out = folder / f"NotoSansSC-{key}.ttf"
     if out.is_file():
         return out
+    from townsgis.fileaccess import temp_file
+
+    tmp = Path(temp_file(out))
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if not os.access(folder, os.W_OK):
-            raise PermissionError(folder)
-    except OSError:  # shared /tmp owned by another user: a private folder instead
-        folder = Path(tempfile.mkdtemp(prefix="townsgis-fonts-"))
-        out = folder / out.name
-    data = _build_subset(chars)
-    tmp = folder / f".{out.name}.{next(tempfile._get_candidate_names())}"
-    tmp.write_bytes(data)
-    tmp.replace(out)
+        tmp.write_bytes(_build_subset(chars))
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return out
+
+
+def cache_folder() -> Path:
+    """The per-user folder of font subsets: ``$XDG_CACHE_HOME/townsgis/fonts`` (default
+    ``~/.cache/townsgis/fonts``), created with mode 0700. It is used only when it is a real
+    folder (not a link) owned by this user and writable by nobody else; otherwise a fresh
+    private folder is used for this run, so no other local user can plant a font file that
+    a PDF export would embed."""
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    folder = root / "townsgis" / "fonts"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if _private(folder):
+            return folder
+    except OSError:
+        pass
+    return _run_folder()
+
+
+def _private(folder: Path) -> bool:
+    """True when ``folder`` is a folder (not a link) owned by us, with no access for others."""
+    import stat
+
+    st = folder.lstat()
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+        return False
+    if st.st_mode & 0o077:
+        try:
+            os.chmod(folder, 0o700)  # ours: tighten it
+        except OSError:
+            return False
+        st = folder.lstat()
+    return not st.st_mode & 0o077
+
+
+@cache
+def _run_folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="townsgis-fonts-"))
 
 
 def _build_subset(chars: str) -> bytes:
