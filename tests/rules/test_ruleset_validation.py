@@ -83,7 +83,7 @@ def test_wrong_type_and_bad_value_and_missing_key_all_reported_at_once():
     msg = _err(text)
     assert "problems" in msg
     assert re.search(r"rule R-1: key 'min_m' has wrong type '1 km'; allowed: a number", msg)
-    assert re.search(r"rule R-2: key 'max' has bad value -1; allowed: an integer in \[0, 100000\]", msg)
+    assert "rule R-2: key 'max' has bad value -1; allowed: an integer in [0, 100000]" in msg
     assert "rule R-3: key 'severity' has value 'fatal'" in msg and "'warning'" in msg
     assert "rule R-3: key 'max' is required" in msg
 
