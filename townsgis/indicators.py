@@ -111,9 +111,13 @@ def _check_row_lengths(raw: bytes, label: str) -> None:
         return
     n = len(header)
     extra = []
-    for number, row in enumerate(rows, start=2):
-        if len(row) > n and any(c.strip() for c in row[n:]):
-            extra.append(f"row {number}: {len(row)} cells, the header has {n}")
+    try:
+        for number, row in enumerate(rows, start=2):
+            if len(row) > n and any(c.strip() for c in row[n:]):
+                extra.append(f"row {number}: {len(row)} cells, the header has {n}")
+    except csv.Error:
+        return  # pandas reports what it cannot read
+
     if extra:
         shown = extra[:20] + ([f"… and {len(extra) - 20} more rows"] if len(extra) > 20 else [])
         raise DataError(_problem_text(label, shown))
