@@ -14,11 +14,14 @@ from townsgis.cli.options import (
     RulesetOpt,
     TextFormat,
     TextFormatOpt,
+    examples,
     open_project,
 )
 
 
-@app.command("capacity")
+@app.command(
+    "capacity", epilog=examples("townsgis capacity", "townsgis capacity --format json --lang en")
+)
 def capacity(
     fmt: TextFormatOpt = TextFormat.text,
     lang: LangOpt = Lang.zh,

@@ -16,6 +16,7 @@ from townsgis.cli.options import (
     OutputOpt,
     ProjectOpt,
     RulesetOpt,
+    examples,
     open_project,
 )
 
@@ -31,7 +32,12 @@ class CheckFormat(StrEnum):
 _SUFFIX = {"text": "txt", "json": "json", "geojson": "geojson", "markdown": "md", "gpkg": "gpkg"}
 
 
-@app.command("check")
+@app.command(
+    "check",
+    epilog=examples(
+        "townsgis check", "townsgis check --format markdown --lang en -o maps/check.md"
+    ),
+)
 def check(
     ruleset: RulesetOpt = None,
     fmt: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,

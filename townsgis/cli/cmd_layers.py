@@ -7,10 +7,18 @@ import json
 import typer
 
 from townsgis.cli import app
-from townsgis.cli.options import Lang, LangOpt, ProjectOpt, TextFormat, TextFormatOpt, open_project
+from townsgis.cli.options import (
+    Lang,
+    LangOpt,
+    ProjectOpt,
+    TextFormat,
+    TextFormatOpt,
+    examples,
+    open_project,
+)
 
 
-@app.command("layers")
+@app.command("layers", epilog=examples("townsgis layers", "townsgis layers --format json"))
 def layers_cmd(
     project: ProjectOpt = None,
     fmt: TextFormatOpt = TextFormat.text,

@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 
 from townsgis.cli import app
-from townsgis.cli.options import Lang, LangOpt, OutputOpt, ProjectOpt, RulesetOpt, open_project
+from townsgis.cli.options import (
+    Lang,
+    LangOpt,
+    OutputOpt,
+    ProjectOpt,
+    RulesetOpt,
+    examples,
+    open_project,
+)
 
 map_app = typer.Typer(
     help="Interactive HTML maps that open offline (all assets inlined; tiles optional).",
@@ -43,7 +51,10 @@ def _write(html: str, path: Path) -> None:
     typer.echo(f"wrote {path} ({len(html.encode('utf-8')) / 1e6:.2f} MB)", err=True)
 
 
-@map_app.command("layout")
+@map_app.command(
+    "layout",
+    epilog=examples("townsgis map layout", "townsgis map layout --lang en -o maps/layout-en.html"),
+)
 def layout(
     output: OutputOpt = None,
     lang: LangOpt = Lang.zh,
@@ -64,7 +75,7 @@ def layout(
     _write(html, path)
 
 
-@map_app.command("progress")
+@map_app.command("progress", epilog=examples("townsgis map progress --quarter 2019Q4"))
 def progress(
     quarter: Annotated[
         str | None,

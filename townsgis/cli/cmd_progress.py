@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from townsgis.cli import app
-from townsgis.cli.options import Lang, LangOpt, OutputOpt, ProjectOpt, RulesetOpt, open_project
+from townsgis.cli.options import (
+    Lang,
+    LangOpt,
+    OutputOpt,
+    ProjectOpt,
+    RulesetOpt,
+    examples,
+    open_project,
+)
 
 
 class ProgressFormat(StrEnum):
@@ -19,7 +27,13 @@ class ProgressFormat(StrEnum):
     html = "html"
 
 
-@app.command("progress")
+@app.command(
+    "progress",
+    epilog=examples(
+        "townsgis progress --quarter 2019Q4",
+        "townsgis progress --quarter 2019Q4 --format xlsx -o 进度-2019Q4.xlsx",
+    ),
+)
 def progress(
     quarter: Annotated[
         str | None,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from townsgis.cli import app
-from townsgis.cli.options import Lang, LangOpt, ProjectOpt, open_project
+from townsgis.cli.options import Lang, LangOpt, ProjectOpt, examples, open_project
 from townsgis.errors import TownsgisError
 
 TOKEN_ENV = "TOWNSGIS_TOKEN"
@@ -25,7 +25,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-@app.command("serve")
+@app.command("serve", epilog=examples("townsgis serve", "townsgis serve --port 9000"))
 def serve(
     project: ProjectOpt = None,
     host: Annotated[

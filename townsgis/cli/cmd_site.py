@@ -26,12 +26,19 @@ from townsgis.cli.options import (
     SiteFailOnOpt,
     TextFormat,
     TextFormatOpt,
+    examples,
     open_project,
 )
 from townsgis.errors import EXIT_FINDINGS, EXIT_OK, TownsgisError
 
 
-@app.command("site")
+@app.command(
+    "site",
+    epilog=examples(
+        "townsgis site --lon 120.35 --lat 30.75 --category 制造业 --level 省级培育",
+        "townsgis site --file 选址.xlsx --crs gcj02",
+    ),
+)
 def site(
     lon: OptionalLonOpt = None,
     lat: OptionalLatOpt = None,

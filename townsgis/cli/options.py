@@ -178,6 +178,11 @@ TownAreaOpt = Annotated[
 ]
 
 
+def examples(*commands: str) -> str:
+    """The ``--help`` epilog: one or two real commands, each on its own line."""
+    return "示例 Examples:\n\n" + "\n\n".join(f"  {c}" for c in commands)
+
+
 def open_project(path: str | Path | None) -> Project:
     """The project at `path` (a folder or a store URL), or the bundled Huzhou project when
     None."""
