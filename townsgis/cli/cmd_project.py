@@ -7,7 +7,7 @@ import json
 import typer
 
 from townsgis.cli import app
-from townsgis.cli.options import Lang, LangOpt, TextFormat, TextFormatOpt
+from townsgis.cli.options import Lang, LangOpt, TextFormat, TextFormatOpt, examples
 
 project_app = typer.Typer(
     help="Whole projects: copy between a folder and a PostGIS database.",
@@ -18,7 +18,13 @@ app.add_typer(project_app, name="project")
 SAMPLE = "sample"
 
 
-@project_app.command("copy")
+@project_app.command(
+    "copy",
+    epilog=examples(
+        "townsgis project copy sample 湖州副本",
+        "townsgis project copy sample postgresql://planner@localhost/gis?schema=towns",
+    ),
+)
 def copy_cmd(
     source: str = typer.Argument(
         ..., help=f"Project to copy: a folder, postgresql://…, or '{SAMPLE}' (the bundled one)."
