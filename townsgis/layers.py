@@ -224,7 +224,7 @@ def _read_vector(path: Path, suffix: str, encoding: str | None, notes: list[str]
 def _check_vector(gdf, path: Path) -> gpd.GeoDataFrame:
     if "geometry" not in gdf.columns or not isinstance(gdf, gpd.GeoDataFrame):
         raise LayerIOError(f"{path}: has no geometry column")
-    if suffix in (".geojson", ".json"):
+    if Path(path).suffix.lower() in (".geojson", ".json"):
         gdf = _geojson_value_types(path, gdf)
     return gdf
 
