@@ -15,6 +15,7 @@ from townsgis.siting import (
     feasible_area,
     sites_from_point,
 )
+from townsgis.siting.feasible import straight_edge_depth
 
 R3 = circle_radius_m(3.0)
 
@@ -63,7 +64,8 @@ def test_min_gap_edge(make_fixture, delta_m, inside):
 
 @pytest.mark.parametrize(("delta_m", "inside"), [(-5.0, False), (5.0, True)])
 def test_min_spacing_edge(fx, delta_m, inside):
-    res = feasible_area(fx.dataset(), fx.ruleset(), category="manufacturing")
+    # SPACING is a warning: it bounds the area only at --fail-on warning, as it fails `site`
+    res = feasible_area(fx.dataset(), fx.ruleset(), category="manufacturing", fail_on="warning")
     x, y = m(45, 15)
     x += 5000 + delta_m
     assert region(res).contains(shapely.Point(x, y)) is inside
@@ -93,14 +95,29 @@ def test_full_city_cap_leaves_no_area(make_fixture):
 
 
 def test_unit_filter_and_attributes(fx):
+    # one more tourism town breaks the category mix wherever it goes, as `site` says
     res = feasible_area(fx.dataset(), fx.ruleset(), category="tourism", unit="Z", area_km2=2.0)
+    assert res.layer.empty and res.excluded_units == [
+        {"unit_id": "Z", "caps_full": ["MIX-M", "MIX-T"]}
+    ]
+    res = feasible_area(
+        fx.dataset(), fx.ruleset(), category="manufacturing", unit="Z", area_km2=2.0
+    )
     assert list(res.layer["unit_id"]) == ["Z"]
     row = res.layer.iloc[0]
-    assert (row["category"], row["ruleset"], row["footprint_km2"]) == ("tourism", "fixture", 2.0)
+    assert (row["category"], row["ruleset"], row["footprint_km2"]) == (
+        "manufacturing",
+        "fixture",
+        2.0,
+    )
     assert res.layer.crs.to_epsg() == 4326
-    # zone 6 km square eroded by r + 1 m on every side
-    side = 6000 - 2 * (circle_radius_m(2.0) + 1.0)
-    assert res.area_km2 == pytest.approx(side * side / 1e6, rel=1e-6)
+    # zone 6 km square: on a straight side a centre may sit d from the edge, where 95% of the
+    # footprint is inside; corners are rounder (less than 95% there at depth d)
+    r2 = circle_radius_m(2.0)
+    d = straight_edge_depth(0.95, r2)
+    assert (6000 - 2 * r2) ** 2 / 1e6 < res.area_km2 < (6000 - 2 * d) ** 2 / 1e6
+    z = res.layer.to_crs(METRIC).union_all()
+    assert z.bounds[0] == pytest.approx(m(2, 5)[0] + d, abs=0.05)
 
 
 def test_unknown_unit_is_bad_input(fx):
@@ -110,11 +127,11 @@ def test_unknown_unit_is_bad_input(fx):
 
 @pytest.mark.parametrize(("delta_m", "inside"), [(-5.0, False), (5.0, True)])
 def test_district_area_keeps_a_footprint_off_its_zone(fx, delta_m, inside):
-    """A's own area excludes zone Z (as within-unit measures it): a centroid must sit r away
-    from Z's edge, or part of its footprint lies in Z rather than in A."""
+    """A's own area excludes zone Z (as within-unit measures it): a centroid must sit where
+    95% of its footprint is in A: the straight-edge depth d from Z's edge (not r)."""
     res = feasible_area(fx.dataset(), fx.ruleset(), category="manufacturing", level="municipal")
     x, y = m(8, 5)
-    x += R3 + delta_m
+    x += straight_edge_depth(0.95, R3) + delta_m
     a = res.layer.to_crs(METRIC).set_index("unit_id").geometry["A"]
     assert a.contains(shapely.Point(x, y)) is inside
     if inside:

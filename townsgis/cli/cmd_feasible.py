@@ -14,11 +14,13 @@ from townsgis.cli.options import (
     DEFAULT_LEVEL,
     LEVELS_HELP,
     CategoryOpt,
+    FailOn,
     Lang,
     LangOpt,
     OutputOpt,
     ProjectOpt,
     RulesetOpt,
+    SiteFailOnOpt,
     TextFormat,
     TownAreaOpt,
     UnitOpt,
@@ -45,12 +47,14 @@ def feasible(
     fmt: Annotated[
         TextFormat, typer.Option("--format", help="Format of the summary on stdout.")
     ] = TextFormat.text,
+    fail_on: SiteFailOnOpt = FailOn.error,
     lang: LangOpt = Lang.zh,
     ruleset: RulesetOpt = None,
     project: ProjectOpt = None,
 ) -> None:
-    """Write the area where one more town's centroid passes every spatial rule as a layer
-    (GeoJSON/GPKG, WGS84; default maps/feasible-<category>.geojson) and print its area in km²."""
+    """Write the area where one more town's centroid passes `site` at --fail-on (default
+    error; warning gives the stricter area) as a layer (GeoJSON/GPKG, WGS84; default
+    maps/feasible-<category>.geojson) and print its area in km²."""
     from townsgis.engine import load_inputs
     from townsgis.layers import write_layer
     from townsgis.outputs import output_path
@@ -59,7 +63,15 @@ def feasible(
     proj = open_project(project)
     path = output_path(proj, output, f"feasible-{category}.geojson")
     ds, rs = load_inputs(proj, ruleset, layout_only=True)
-    res = feasible_area(ds, rs, category=category, level=level, unit=unit, area_km2=area_km2)
+    res = feasible_area(
+        ds,
+        rs,
+        category=category,
+        level=level,
+        unit=unit,
+        area_km2=area_km2,
+        fail_on=fail_on.value,
+    )
     write_layer(res.layer, path)
     if fmt == TextFormat.json:
         d = res.to_dict()
@@ -86,7 +98,7 @@ def render_text(res, path: Path, lang: str) -> str:
         ]
         lines += [f"  {u['unit_id']}: {u['area_km2']:.2f} km²" for u in d["units"]]
         lines += [
-            f"  已满额、排除：{e['unit_id']}（{', '.join(e['caps_full'])}）"
+            f"  排除（新增小镇必然违反）：{e['unit_id']}（{', '.join(e['caps_full'])}）"
             for e in d["excluded_units"]
         ]
         lines.append(f"已写出 {path}")
@@ -104,7 +116,7 @@ def render_text(res, path: Path, lang: str) -> str:
         ]
         lines += [f"  {u['unit_id']}: {u['area_km2']:.2f} km²" for u in d["units"]]
         lines += [
-            f"  excluded (cap full): {e['unit_id']} ({', '.join(e['caps_full'])})"
+            f"  excluded (one more town fails there): {e['unit_id']} ({', '.join(e['caps_full'])})"
             for e in d["excluded_units"]
         ]
         lines.append(f"wrote {path}")

@@ -9,7 +9,7 @@ geometries; every distance and area is computed in the dataset's metric analysis
   (cap, share, clustering) is new or got worse).
 - ``capacity``: remaining slots under the count-cap (§3.1.1a/b) and unit-cap (§3.1.1c) rules,
   and the smallest change that reaches the category mix (§3.1.3), solved against the caps.
-- ``feasible_area``: where one more town's centroid can go and pass every spatial rule
+- ``feasible_area``: exactly where one more town's centroid passes `site` at a --fail-on
   (§3.1.1c unit caps, §3.1.2a no-overlap/min-gap, §3.1.2c min-spacing, within-unit).
 
 Modules: ``sites`` (building candidate sites), ``evaluate`` (judging them), ``caused`` (which
@@ -33,7 +33,6 @@ from townsgis.siting.evaluate import (
 from townsgis.siting.feasible import (
     APPROX_NOTE_EN,
     APPROX_NOTE_ZH,
-    SAFETY_M,
     SPATIAL_KINDS,
     FeasibleResult,
     feasible_area,
@@ -58,7 +57,6 @@ __all__ = [
     "APPROX_NOTE_ZH",
     "CIRCLE_QUAD_SEGS",
     "DEFAULT_AREA_KM2",
-    "SAFETY_M",
     "SITE_PREFIX",
     "SITE_SKIPPED_KINDS",
     "SPATIAL_KINDS",

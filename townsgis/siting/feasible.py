@@ -1,11 +1,15 @@
-"""The feasible area: where one more town's centroid can go and pass every spatial rule
-(§3.1.1c unit caps, §3.1.2a no-overlap/min-gap, §3.1.2c min-spacing, within-unit).
-Computed in the metric CRS (metres, km²); the layer is returned in WGS84.
+"""The feasible area: exactly where one more town's centroid can go and pass `site` at a
+``fail_on`` severity (§3.1.1 caps, §3.1.2a no-overlap/min-gap, §3.1.2c min-spacing,
+within-unit, §3.1.3 shares), unit by unit (:func:`unit_region` takes one unit and the towns
+within its reach). Computed in the metric CRS (metres, km²); the layer is returned in WGS84.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -15,13 +19,18 @@ from townsgis import vocab
 from townsgis.crs import WGS84
 from townsgis.dataset import Dataset, own_unit_areas
 from townsgis.errors import TownsgisError
-from townsgis.siting.caps import caps_of
+from townsgis.findings import Severity
 from townsgis.siting.params import _param, _rules
-from townsgis.siting.sites import DEFAULT_AREA_KM2, circle_radius_m
+from townsgis.siting.sites import CIRCLE_QUAD_SEGS, DEFAULT_AREA_KM2, circle_radius_m
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 # Kinds that judge where a town lies (used by `feasible` and its tests).
 SPATIAL_KINDS = frozenset({"no-overlap", "min-gap", "min-spacing", "within-unit"})
-SAFETY_M = 1.0  # feasible area: margin for polygonal buffer arcs, metres
+# Kinds judged per unit, wherever in the unit the town goes (caps, category shares).
+LOCATION_FREE_KINDS = frozenset({"unit-cap", "count-cap", "category-share"})
+REFINE_STEP_M = 25.0  # within-unit edge: boundary vertices refined every 25 m
 APPROX_NOTE_ZH = "小镇位置为近似（误差数公里），边界为示意"
 APPROX_NOTE_EN = "town locations are approximate (a few km); boundaries are illustrative"
 
@@ -41,6 +50,7 @@ class FeasibleResult:
     excluded_units: list[dict]
     ruleset_id: str
     notes: list[str] = field(default_factory=list)
+    fail_on: str = "error"
 
     def to_dict(self) -> dict:
         return {
@@ -49,6 +59,7 @@ class FeasibleResult:
             "level": self.level,
             "unit": self.unit,
             "footprint_km2": self.footprint_km2,
+            "fail_on": self.fail_on,
             "radius_m": round(self.radius_m, 3),
             "distances_m": self.distances,
             "area_km2": round(self.area_km2, 6),
@@ -61,26 +72,231 @@ class FeasibleResult:
         }
 
 
-def spatial_limits(ruleset) -> dict[str, float]:
-    """Distances (metres) and the within-unit fraction the rule set's spatial rules demand."""
-    gap = [
-        float(_param(r.params, "min_m", "min_gap_m", "distance_m", default=0))
-        for r in _rules(ruleset, "min-gap")
-    ]
-    spacing = [
-        float(_param(r.params, "min_m", "min_spacing_m", "distance_m", default=0))
-        for r in _rules(ruleset, "min-spacing")
-    ]
-    within = [
-        float(_param(r.params, "min_fraction", "min_share", "fraction", default=0.95))
-        for r in _rules(ruleset, "within-unit")
-    ]
+def spatial_limits(ruleset, fail_on: str | None = None) -> dict[str, float]:
+    """Distances (metres) and the within-unit share the rule set's spatial rules demand; with
+    ``fail_on`` only the rules whose severity reaches it (the rules that make `site` fail)."""
+    rank = None if fail_on is None else Severity(fail_on).rank
+
+    def rules(kind: str) -> list:
+        return [r for r in _rules(ruleset, kind) if rank is None or r.severity.rank >= rank]
+
+    gap = [float(_param(r.params, "min_m", default=0)) for r in rules("min-gap")]
+    spacing = [float(_param(r.params, "min_m", default=0)) for r in rules("min-spacing")]
+    within = [float(_param(r.params, "min_share", default=0.95)) for r in rules("within-unit")]
+    overlap = [float(_param(r.params, "tolerance_m2", default=1.0)) for r in rules("no-overlap")]
     return {
         "min_gap_m": max(gap, default=0.0),
         "min_spacing_m": max(spacing, default=0.0),
         "within_unit_fraction": max(within, default=0.0),
-        "no_overlap": bool(_rules(ruleset, "no-overlap")),
+        "no_overlap": bool(overlap),
     }
+
+
+def outside_share(d: float, r: float) -> float:
+    """Share of a circle of radius ``r`` beyond a straight line at distance ``d`` (metres,
+    signed: negative when the centre is beyond it) from its centre."""
+    x = min(1.0, max(-1.0, d / r))
+    return (math.acos(x) - x * math.sqrt(1 - x * x)) / math.pi
+
+
+def straight_edge_depth(share: float, r: float) -> float:
+    """Distance (m) from a straight unit edge at which a circle of radius ``r`` has exactly
+    ``share`` of its area inside the unit (bisection on :func:`outside_share`)."""
+    lo, hi = -r, r
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if outside_share(mid, r) > 1 - share:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def footprint_share(own: BaseGeometry, xy: np.ndarray, r: float, boxes: np.ndarray) -> np.ndarray:
+    """Share of the footprint (the same CIRCLE_QUAD_SEGS polygon `site` uses) centred at each
+    of ``xy`` (n×2, metres) that lies in ``own``; ``boxes`` (n×4) clip ``own`` first."""
+    circles = shapely.buffer(shapely.points(xy), r, quad_segs=CIRCLE_QUAD_SEGS)
+    clipped = np.array([shapely.clip_by_rect(own, *b) for b in boxes], dtype=object)
+    return shapely.area(shapely.intersection(circles, clipped)) / shapely.area(circles)
+
+
+def within_region(
+    own: BaseGeometry, r: float, share: float, *, step_m: float = REFINE_STEP_M, skip=None
+) -> BaseGeometry:
+    """Centres where a footprint of radius ``r`` has at least ``share`` of its area in the unit
+    area ``own`` (metric CRS): ``own`` eroded by the straight-edge depth, then each boundary
+    vertex (densified to ``step_m``) moved along the direction to the unit's edge until the
+    footprint's share equals ``share`` (secant steps, to < 0.05 m). Vertices inside ``skip``
+    (a region excluded anyway) are not refined."""
+    d0 = straight_edge_depth(share, r)
+    base = own.buffer(-d0, quad_segs=CIRCLE_QUAD_SEGS)
+    if base.is_empty or share <= 0:
+        return base
+    edge = own.boundary
+    shapely.prepare(edge)
+    polys = []
+    for poly in getattr(base, "geoms", [base]):
+        rings = []
+        for ring in [poly.exterior, *poly.interiors]:
+            ring = shapely.segmentize(ring, step_m)
+            xy = shapely.get_coordinates(ring)[:-1]
+            rings.append(_refine(own, edge, xy, r, share, d0, skip))
+        shell, *holes = rings
+        polys.append(shapely.Polygon(shell, holes))
+    return shapely.make_valid(shapely.union_all([shapely.make_valid(p) for p in polys]))
+
+
+def _refine(own, edge, xy, r, share, d0, skip, depth: int = 0) -> np.ndarray:
+    """Move ring vertices ``xy`` (closed ring without the repeated last point) onto the
+    within-unit edge; then add the midpoints of segments whose midpoint is off by > 0.2 m."""
+    todo = np.ones(len(xy), bool)
+    if skip is not None and not skip.is_empty:
+        todo = ~shapely.contains_xy(skip, xy[:, 0], xy[:, 1])
+    out = xy.copy()
+    idx = np.flatnonzero(todo)
+    if len(idx):
+        out[idx] = _solve(own, edge, xy[idx], r, share, d0)[0]
+    for _ in range(depth):
+        nxt = np.roll(out, -1, axis=0)
+        both = todo & np.roll(todo, -1)
+        mid = (out + nxt) / 2
+        k = np.flatnonzero(both)
+        if not len(k):
+            break
+        fixed, conv = _solve(own, edge, mid[k], r, share, d0)
+        move = np.hypot(*(fixed - mid[k]).T)
+        off = conv & (move > 0.2) & (move < 50.0)
+        if not off.any():
+            break
+        ins = k[off]
+        pos = np.searchsorted(np.arange(len(out)), ins) + 1
+        out = np.insert(out, pos, fixed[off], axis=0)
+        todo = np.insert(todo, pos, True)
+    return out
+
+
+def _solve(own, edge, pts, r, share, d0) -> tuple[np.ndarray, np.ndarray]:
+    """``pts`` moved along the direction to the unit's edge until the footprint's share in
+    ``own`` is ``share`` (bracketed Illinois iteration, to < 0.02 m)."""
+    near = shapely.get_coordinates(shapely.shortest_line(shapely.points(pts), edge))[1::2]
+    n = near - pts
+    norm = np.hypot(n[:, 0], n[:, 1])
+    n = n / np.where(norm > 0, norm, 1.0)[:, None]  # towards the unit's edge (outwards)
+    lim_t = 0.95 * r
+    pad = r + lim_t
+    boxes = np.column_stack([pts - pad, pts + pad])
+
+    def f(t: np.ndarray, k: np.ndarray) -> np.ndarray:  # share − target; falls as t grows
+        return footprint_share(own, pts[k] + t[:, None] * n[k], r, boxes[k]) - share
+
+    every = np.arange(len(pts))
+    ta, fa = np.zeros(len(pts)), f(np.zeros(len(pts)), every)
+    t = ta.copy()
+    open_ = np.abs(fa) > 1e-7
+    # bracket the root: first guess from the straight-edge slope, doubled until the sign flips
+    slope = 2 * math.sqrt(max(r * r - d0 * d0, 1.0)) / (math.pi * r * r)  # share per metre
+    tb = np.clip(fa / slope, -lim_t, lim_t)
+    tb = np.where(np.abs(tb) < 1.0, np.sign(fa) * 1.0, tb)
+    fb = np.zeros(len(pts))
+    need = np.flatnonzero(open_)
+    for _ in range(6):
+        if not len(need):
+            break
+        fb[need] = f(tb[need], need)
+        same = need[np.sign(fb[need]) == np.sign(fa[need])]
+        # no sign change yet: the old guess becomes the near end, move further out
+        ta[same], fa[same] = tb[same], fb[same]
+        tb[same] = np.clip(tb[same] * 2, -lim_t, lim_t)
+        need = same[np.abs(tb[same]) < lim_t]
+    ok = open_ & (np.sign(fb) != np.sign(fa))
+    t[~ok & open_] = ta[~ok & open_]  # no root within reach: keep the nearest tried
+    # Illinois (regula falsi) on each bracket, to < 0.02 m
+    idx_ok = np.flatnonzero(ok)
+    side = np.zeros(len(pts))
+    for _ in range(30):
+        if not len(idx_ok):
+            break
+        k = idx_ok
+        tc = (ta[k] * fb[k] - tb[k] * fa[k]) / (fb[k] - fa[k])
+        fc = f(tc, k)
+        left = np.sign(fc) == np.sign(fa[k])
+        # replace the end with fc's sign; halve the kept end's value when it is kept twice
+        kl, kr = k[left], k[~left]
+        ta[kl], fa[kl] = tc[left], fc[left]
+        fb[kl] = np.where(side[kl] == 1, fb[kl] / 2, fb[kl])
+        side[kl] = 1
+        tb[kr], fb[kr] = tc[~left], fc[~left]
+        fa[kr] = np.where(side[kr] == -1, fa[kr] / 2, fa[kr])
+        side[kr] = -1
+        t[k] = tc
+        idx_ok = k[(np.abs(tb[k] - ta[k]) > 0.02) & (np.abs(fc) > 1e-7)]
+    return pts + t[:, None] * n, ok | ~open_
+
+
+def unit_region(
+    own: BaseGeometry,
+    towns: gpd.GeoDataFrame,
+    lim: dict[str, float],
+    r: float,
+    *,
+    step_m: float = REFINE_STEP_M,
+) -> BaseGeometry:
+    """Where the centre of a footprint of radius ``r`` (m) can go in one unit and pass the
+    spatial rules ``lim`` (from :func:`spatial_limits` at the chosen ``fail_on``): inside the
+    unit's own area ``own``; not within min-spacing of a town centroid; footprint not
+    overlapping a town nor closer than min-gap to its boundary; at least the within-unit share
+    of the footprint in ``own``. ``towns`` need only hold the towns within reach of the unit
+    (min-gap + r, or min-spacing): all in the metric CRS."""
+    blocked = []
+    if len(towns):
+        g = towns.geometry
+        if lim["min_gap_m"] > 0 or lim["no_overlap"]:
+            # footprint within min-gap of a town ⇔ centre within min-gap + r of it (the
+            # CIRCLE_QUAD_SEGS polygon is within 0.08 m of the circle)
+            blocked.append(g.buffer(lim["min_gap_m"] + r, quad_segs=CIRCLE_QUAD_SEGS).union_all())
+        if lim["min_spacing_m"] > 0:
+            c = g.centroid
+            blocked.append(c.buffer(lim["min_spacing_m"], quad_segs=CIRCLE_QUAD_SEGS).union_all())
+    block = shapely.union_all(blocked) if blocked else shapely.Polygon()
+    if lim["within_unit_fraction"] > 0:
+        skip = block.buffer(-200.0) if not block.is_empty else None
+        region = within_region(own, r, lim["within_unit_fraction"], step_m=step_m, skip=skip)
+        region = region.intersection(own)
+    else:
+        region = own
+    out = region.difference(block)
+    return shapely.make_valid(out) if not out.is_valid else out
+
+
+def towns_in_reach(towns: gpd.GeoDataFrame, own: BaseGeometry, lim: dict, r: float):
+    """The towns (metric CRS) that can constrain a footprint of radius ``r`` centred in
+    ``own``: within min-gap + 2r of it, or with a centroid within min-spacing."""
+    if not len(towns):
+        return towns
+    reach = max(lim["min_gap_m"] + 2 * r, lim["min_spacing_m"]) + 1.0
+    return towns[towns.geometry.dwithin(own, reach)]
+
+
+def unit_admits(ds: Dataset, ruleset, unit_id: str, point, *, category, level, area_km2, fail_on):
+    """Whether one more town in ``unit_id`` passes the location-free rules (unit and city caps,
+    category shares) at ``fail_on``: `site` judged at ``point`` (WGS84, in the unit) with
+    those rules only. Returns the ids of the rules that make it fail."""
+    from townsgis.siting.evaluate import evaluate_sites
+    from townsgis.siting.sites import make_sites
+
+    keep = tuple(r for r in ruleset.rules if r.kind in LOCATION_FREE_KINDS)
+    if not keep:
+        return []
+    rs = dataclasses.replace(ruleset, rules=keep)
+    s = make_sites(
+        ds,
+        gpd.GeoSeries([point], crs=WGS84),
+        [{"name": "feasible", "category": category, "level": level, "area_km2": area_km2}],
+    )
+    s["unit_id"] = unit_id
+    (res,) = evaluate_sites(ds, rs, s, fail_on=fail_on).sites
+    rank = Severity(fail_on).rank
+    return sorted({f.rule for f in res.findings if not f.waived and f.severity.rank >= rank})
 
 
 def feasible_area(
@@ -91,78 +307,67 @@ def feasible_area(
     level: str = "provincial_creation",
     unit: str | None = None,
     area_km2: float = DEFAULT_AREA_KM2,
+    fail_on: str = "error",
 ) -> FeasibleResult:
-    """The area where the centroid of one more town (a circle of ``area_km2``) passes every
-    spatial rule: inside the city (and ``unit``), not in a unit at its cap, ≥ min-spacing from
-    every town centroid, footprint ≥ min-gap from every town boundary (centroid ≥ gap + r),
-    footprint inside its unit (centroid ≥ r inside: the unit eroded by r, conservative for
-    the within-unit share). All in the metric CRS; a 1 m margin absorbs polygonal arcs."""
+    """The area where the centroid of one more town (the circle of ``area_km2`` that `site`
+    builds) passes `site` at ``fail_on``: the spatial rules of that severity or above
+    (:func:`unit_region`, per unit) and, per unit, the caps and category shares
+    (:func:`unit_admits`, the rule functions themselves). Clustering is a pattern over all
+    towns, not a place: it is left to `site`, and the notes say so. Metric CRS inside;
+    the layer is WGS84."""
     category = vocab.parse("category", category, what="--category")
     level = vocab.parse("level", level, what="--level")
     if not (area_km2 > 0):
         raise TownsgisError(f"--area-km2 {area_km2!r}: must be > 0 (km²)")
+    if fail_on not in [s.value for s in Severity]:
+        raise TownsgisError(f"--fail-on {fail_on!r}: allowed {[s.value for s in Severity]}")
     units = ds.metric("units")
     ids = units["unit_id"].astype(str)
     if unit is not None:  # an id, a code or a name: 330503, 南浔区, 南浔
         unit = vocab.parse_unit(unit, units, what="--unit")
     r = circle_radius_m(area_km2)
-    lim = spatial_limits(ruleset)
-    caps = caps_of(ruleset, ds.units)
-    towns = ds.towns
-    excluded = []
-    full_city = [
-        c.rule for c in caps if c.scope == "city" and c.applies(level) and c.count(towns) >= c.limit
-    ]
-    keep = np.ones(len(units), bool)
-    for i, u in enumerate(ids):
-        full = [
-            c.rule
-            for c in caps
-            if c.scope == "unit"
-            and c.applies(level)
-            and c.limit_for(u) is not None
-            and c.count(towns, u) >= c.limit_for(u)
-        ]
-        if full or full_city:
-            keep[i] = False
-            if unit is None or u == unit:
-                excluded.append({"unit_id": u, "caps_full": full + full_city})
-    if unit is not None:
-        keep &= (ids == unit).to_numpy()
-    inset = r + SAFETY_M if lim["within_unit_fraction"] > 0 else SAFETY_M
-    # Erode each unit's own area (districts without their zones, as within-unit measures it),
-    # so a footprint near a zone's edge does not count the zone as its district.
-    region = own_unit_areas(units).buffer(-inset)
+    lim = spatial_limits(ruleset, fail_on)
+    own_all = own_unit_areas(units)
     towns_m = ds.metric("towns")
-    blocked = []
-    if len(towns_m):
-        reach = max(lim["min_gap_m"], 0.0) + r + SAFETY_M
-        if lim["min_gap_m"] > 0 or lim["no_overlap"]:
-            blocked.append(towns_m.geometry.buffer(reach).union_all())
-        if lim["min_spacing_m"] > 0:
-            cent = towns_m.geometry.centroid
-            blocked.append(cent.buffer(lim["min_spacing_m"] + SAFETY_M).union_all())
-    block = shapely.union_all(blocked) if blocked else shapely.Polygon()
-    free = region[keep].difference(block)
-    free = free[~free.is_empty]
-    sel = units[keep].loc[free.index]
+    excluded = []
+    rows, geoms = [], []
+    for i, u in enumerate(ids):
+        if unit is not None and u != unit:
+            continue
+        own = own_all.iloc[i]
+        if own.is_empty:
+            continue
+        rep = gpd.GeoSeries([own.representative_point()], crs=units.crs).to_crs(WGS84).iloc[0]
+        failing = unit_admits(
+            ds, ruleset, u, rep, category=category, level=level, area_km2=area_km2, fail_on=fail_on
+        )
+        if failing:
+            excluded.append({"unit_id": u, "caps_full": failing})
+            continue
+        g = unit_region(own, towns_in_reach(towns_m, own, lim, r), lim, r)
+        if g.is_empty or g.area <= 0:
+            continue
+        rows.append(u)
+        geoms.append(g)
     layer = gpd.GeoDataFrame(
         {
-            "unit_id": sel["unit_id"].astype(str).values,
+            "unit_id": rows,
             "category": category,
             "level": level,
-            "area_km2": (free.area / 1e6).values,
+            "area_km2": [g.area / 1e6 for g in geoms],
             "footprint_km2": float(area_km2),
             "ruleset": ruleset.id,
+            "fail_on": fail_on,
             "approximate": True,
             "note": APPROX_NOTE_EN,
         },
-        geometry=free.values,
+        geometry=geoms,
         crs=units.crs,
     )
     notes = [
-        "category-share (§3.1.3) and clustering (§3.1.2b) are not location rules; "
-        "check a chosen point with `townsgis site`",
+        f"the area where `site` passes at --fail-on {fail_on} (spatial rules, caps and category "
+        "shares of that severity or above); clustering (§3.1.2b) is a pattern over all towns, "
+        "not a place: check a chosen point with `townsgis site`",
         APPROX_NOTE_EN,
     ]
     return FeasibleResult(
@@ -177,4 +382,5 @@ def feasible_area(
         excluded_units=excluded,
         ruleset_id=ruleset.id,
         notes=notes,
+        fail_on=fail_on,
     )
