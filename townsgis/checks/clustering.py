@@ -83,6 +83,24 @@ def csr_points(window, n: int, sims: int, rng: np.random.Generator) -> np.ndarra
     return np.concatenate(got)[:need].reshape(sims, n, 2)
 
 
+_SIMULATED: dict[tuple, np.ndarray] = {}
+
+
+def simulated_r(window, n: int, sims: int, seed: int) -> np.ndarray:
+    """Clark–Evans R of ``sims`` seeded CSR patterns of ``n`` points in ``window``. They do not
+    depend on where the towns are, so they are kept (a few per process): judging many sites
+    one by one against one layout simulates once, with the very same numbers."""
+    key = (shapely.to_wkb(window), n, sims, seed)
+    if key not in _SIMULATED:
+        rng = np.random.default_rng(seed)
+        expected = 0.5 / math.sqrt(n / float(window.area))
+        r = nn_distances(csr_points(window, n, sims, rng)) / expected
+        if len(_SIMULATED) >= 8:
+            _SIMULATED.pop(next(iter(_SIMULATED)))
+        _SIMULATED[key] = r
+    return _SIMULATED[key]
+
+
 @rule_kind(
     "clustering",
     params={
@@ -125,9 +143,7 @@ def clustering(ctx: RuleContext, spec) -> list[Finding]:
     r_obs = clark_evans_r(xy, area)
     expected = 0.5 / math.sqrt(n / area)
     if n <= p["mc_max_n"]:
-        rng = np.random.default_rng(p["seed"])
-        sims = csr_points(ctx.city, n, p["sims"], rng)
-        r_sim = nn_distances(sims) / expected
+        r_sim = simulated_r(ctx.city, n, p["sims"], p["seed"])
         p_value = (1 + int((r_sim <= r_obs).sum())) / (p["sims"] + 1)
         method = f"Monte Carlo, {p['sims']} sims, seed {p['seed']}"
     else:

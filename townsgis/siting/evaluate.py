@@ -16,6 +16,7 @@ import shapely
 from townsgis.crs import WGS84
 from townsgis.dataset import Dataset
 from townsgis.findings import Finding, Severity
+from townsgis.siting.alone import field_keys, judge_alone
 from townsgis.siting.caps import Cap, _cap_row, caps_of
 from townsgis.siting.caused import AGGREGATE_KINDS, caused_findings
 from townsgis.siting.mix import mix_plans
@@ -109,18 +110,45 @@ def nearest_towns(ds: Dataset, sites: gpd.GeoDataFrame, k: int = 3) -> list[list
         return [[] for _ in range(len(sites))]
     s = np.asarray(sites.to_crs(ds.metric_crs).geometry.values)
     t = np.asarray(towns.geometry.values)
-    d = shapely.distance(s[:, None], t[None, :])  # (sites × towns) metres, vectorised
     k = min(k, len(towns))
-    order = np.argsort(d, axis=1, kind="stable")[:, :k]
+    si, ti, d = _nearest_pairs(s, t, k)
+    order = np.lexsort((ti, d, si))  # per site: nearest first, ties in layer order
+    si, ti, d = si[order], ti[order], d[order]
+    start = np.searchsorted(si, np.arange(len(s)))
     ids = towns["town_id"].astype(str).to_numpy()
     names = towns["name_zh"].astype(str).to_numpy()
     return [
         [
-            {"town_id": ids[j], "name_zh": names[j], "distance_km": round(float(d[i, j]) / 1e3, 3)}
-            for j in order[i]
+            {"town_id": ids[ti[m]], "name_zh": names[ti[m]], "distance_km": round(d[m] / 1e3, 3)}
+            for m in range(start[i], start[i] + k)
         ]
         for i in range(len(s))
     ]
+
+
+def _nearest_pairs(s: np.ndarray, t: np.ndarray, k: int):
+    """(site, town, distance m) pairs holding at least each site's ``k`` nearest towns: every
+    pair for a small layout, else the towns within a radius (STRtree) doubled until ``k``."""
+    if len(s) * len(t) <= 2_000_000:
+        si, ti = np.divmod(np.arange(len(s) * len(t)), len(t))
+        return si, ti, shapely.distance(s[si], t[ti])
+    tree = shapely.STRtree(t)
+    _, first = tree.query_nearest(s, return_distance=True, all_matches=False)
+    radius = np.maximum(first, 1.0) * 2
+    parts = []
+    todo = np.arange(len(s))
+    while len(todo):
+        qi, ti = tree.query(s[todo], predicate="dwithin", distance=radius[todo])
+        si = todo[qi]
+        count = np.bincount(qi, minlength=len(todo))
+        done = count >= k  # every town closer than the radius is in: the k nearest are too
+        keep = done[qi]
+        parts.append((si[keep], ti[keep]))
+        todo = todo[~done]
+        radius[todo] *= 2
+    si = np.concatenate([p[0] for p in parts])
+    ti = np.concatenate([p[1] for p in parts])
+    return si, ti, shapely.distance(s[si], t[ti])
 
 
 def _mix_row(plan) -> dict:
@@ -149,9 +177,12 @@ def evaluate_sites(
     together: bool = False,
     fail_on: str = "error",
     today=None,
+    batch: bool = True,
 ) -> SiteReport:
     """Judge each site alone against the current layout (or all as one package when
-    ``together``). A site fails when a finding it causes, not waived, reaches ``fail_on``."""
+    ``together``). A site fails when a finding it causes, not waived, reaches ``fail_on``.
+    Sites judged alone are judged in one pass (``siting.alone``); ``batch=False`` runs the
+    whole rule set once per site instead (the same findings, slower: the reference)."""
     from townsgis.engine import run_rules
     from townsgis.waivers import checked_project_waivers
 
@@ -170,32 +201,48 @@ def evaluate_sites(
     groups = [list(range(len(sites)))] if together else [[i] for i in range(len(sites))]
     results: list[SiteResult] = [None] * len(sites)  # type: ignore[list-item]
     rows = _town_rows(sites)
-    for idx in groups:
-        group = sites.iloc[idx]
-        towns_after = _with_sites(ds, rows.iloc[idx])
-        after = run_rules(ds, rs, towns=towns_after, today=today, waivers=waivers).findings
-        ids = set(group["site_id"])
-        mix = [_mix_row(m) for m in mix_plans(rs, towns_after, caps, unit_ids)]
-        caused = caused_findings(before, after, ids, kinds)
+    # Judged alone: every site's findings in one pass (the same findings, see siting.alone);
+    # the mix and the caps depend on the site's fields only, so equal fields share them.
+    one_pass = batch and not together
+    alone = judge_alone(ds, rs, rows, waivers=waivers, today=today) if one_pass else None
+    keys = field_keys(rows) if one_pass else [None] * len(groups)
+    shared: dict = {}
+    site_id = sites["site_id"].tolist()
+    name = sites["name"].astype(str).tolist()
+    lon, lat = sites["lon"].astype(float).tolist(), sites["lat"].astype(float).tolist()
+    unit = sites["unit_id"].astype(str).tolist()
+    for g, idx in enumerate(groups):
+        key = keys[g]
+        if key is None or key not in shared:
+            towns_after = _with_sites(ds, rows.iloc[idx])
+            mix = [_mix_row(m) for m in mix_plans(rs, towns_after, caps, unit_ids)]
+            shared[key] = (towns_after, mix, {})
+        towns_after, mix, capacity = shared[key]
+        if alone is None:
+            after = run_rules(ds, rs, towns=towns_after, today=today, waivers=waivers).findings
+        else:
+            after = alone[g]
+        caused = caused_findings(before, after, {site_id[i] for i in idx}, kinds)
         for i in idx:
-            s = sites.iloc[i]
             mine = [
                 f
                 for f in caused
-                if s["site_id"] in f.town_ids
-                or (kinds.get(f.rule) in AGGREGATE_KINDS and f.unit in (None, s["unit_id"]))
+                if site_id[i] in f.town_ids
+                or (kinds.get(f.rule) in AGGREGATE_KINDS and f.unit in (None, unit[i]))
             ]
             fails = any(not f.waived and _sev_rank(f.severity) >= threshold for f in mine)
+            if unit[i] not in capacity:
+                capacity[unit[i]] = _site_capacity(caps, ds.towns, towns_after, unit[i])
             results[i] = SiteResult(
-                site_id=s["site_id"],
-                name=str(s["name"]),
-                lon=float(s["lon"]),
-                lat=float(s["lat"]),
-                unit_id=str(s["unit_id"]),
+                site_id=site_id[i],
+                name=name[i],
+                lon=lon[i],
+                lat=lat[i],
+                unit_id=unit[i],
                 verdict="fail" if fails else "pass",
                 findings=mine,
                 nearest=nearest[i],
-                capacity=_site_capacity(caps, ds.towns, towns_after, str(s["unit_id"])),
+                capacity=capacity[unit[i]],
                 mix=mix,
             )
     return SiteReport(ruleset, results, together, skipped, ds.metric_crs)
