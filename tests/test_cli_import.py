@@ -158,14 +158,14 @@ def test_import_towns_refuses_to_orphan_projects_unless_forced(cli, project_copy
     t.iloc[1:].to_file(src, driver="GeoJSON")
     target = Project.open(project_copy).layer_path("towns")
     before = sha256(target)
-    r = cli("import", "towns", src, "--check-only", "--project", project_copy)
+    r = cli("import", "towns", src, "--check-only", "--project", project_copy, "--lang", "en")
     assert r.code == 2
     assert f"town {gone} disappears; {n} project(s) name it: P001" in r.err
     assert f"indicators: rows for missing town(s) {gone}" in r.err
     assert "--force" in r.err
     r = cli("import", "towns", src, "--project", project_copy)
     assert r.code == 2 and sha256(target) == before
-    r = cli("import", "towns", src, "--force", "--project", project_copy)
+    r = cli("import", "towns", src, "--force", "--project", project_copy, "--lang", "en")
     assert r.code == 0, r.text
     assert f"--force: town {gone} disappears" in r.err
     assert len(gpd.read_file(target)) == len(t) - 1

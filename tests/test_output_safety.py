@@ -24,6 +24,19 @@ ONTO_INPUTS = [
 ]
 
 
+@pytest.fixture
+def cli(cli):
+    """The CLI in English (these tests read English messages)."""
+    return lambda *args: cli(*args, "--lang", "en")
+
+
+@pytest.fixture(autouse=True)
+def _english(_chinese_by_default):
+    from townsgis.i18n import set_lang
+
+    set_lang("en")
+
+
 @pytest.mark.parametrize(("args", "target"), ONTO_INPUTS)
 def test_output_onto_a_project_input_exits_2_and_leaves_it(cli, project_copy, sha256, args, target):
     path = project_copy / target

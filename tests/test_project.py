@@ -37,7 +37,7 @@ def test_init_creates_layout_and_its_own_rule_set(tmp_path):
     rs = p.load_ruleset()
     assert rs.id == "project-2018" and "宁波市" in rs.title_zh
     assert not p.store.has_layer("units")
-    with pytest.raises(ProjectError, match="already"):
+    with pytest.raises(ProjectError, match="已经是 townsgis 项目"):
         init_project(root)
 
 

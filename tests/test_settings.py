@@ -87,6 +87,9 @@ def test_malformed_settings_exit_2_naming_file_and_key(cli, project_copy, text, 
 
 
 def test_every_problem_is_listed_once():
+    from townsgis.i18n import set_lang
+
+    set_lang("en")
     raw = {
         "project": {"sample_data": "no", "region_bbox": [1, 2, 3], "colour": "red"},
         "extra": 1,

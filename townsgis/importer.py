@@ -12,10 +12,70 @@ from pathlib import Path
 
 from townsgis.errors import DataError, LayerIOError, SchemaError
 from townsgis.layers import read_layer
+from townsgis.messages import msg, register
 from townsgis.project import Project
 from townsgis.schema import KINDS, validate_layer
 from townsgis.store import check_mode, merge_layers, read_only_error
 from townsgis.waivers import project_waivers
+
+register(
+    {
+        "import.in_file": ("{path}：{text}", "{path}: {text}"),
+        "import.breaks": (
+            "{path}：以 --mode {mode} 导入 {kind} 会破坏 {n} 处引用：\n{lines}\n"
+            "请先修正，或加 --force 强制导入",
+            "{path}: importing {kind} with --mode {mode} would break {n} reference(s):\n"
+            "{lines}\nfix them first, or pass --force to import anyway",
+        ),
+        "import.ref_projects": (
+            "小镇 {town} 将消失；{n} 个项目引用它：{ids}",
+            "town {town} disappears; {n} project(s) name it: {ids}",
+        ),
+        "import.ref_waiver": (
+            "豁免 #{i}（{rule}）：引用了缺失的小镇 {towns}",
+            "waiver #{i} ({rule}): names missing town(s) {towns}",
+        ),
+        "import.ref_table": (
+            "{name}：有缺失小镇 {towns} 的数据行",
+            "{name}: rows for missing town(s) {towns}",
+        ),
+        "import.ref_unit": (
+            "小镇 {town}：其所属单元 {unit} 将消失",
+            "town {town}: its unit {unit} disappears",
+        ),
+        "import.points_need_area": (
+            "以点给出的小镇需要 planned_area_km2（规划面积，平方公里）列：每个小镇画成该面积的圆；"
+            "或导入小镇的面状范围",
+            "towns given as points need a planned_area_km2 column (km²): each town is drawn as "
+            "a circle of that area; or import the towns' polygons",
+        ),
+        "import.point_area_bad": (
+            "{where}：planned_area_km2 = {value!r} 不是正的平方公里数（点状小镇画成该面积的圆）",
+            "{where}: planned_area_km2 = {value!r} is not a positive number of km² (a point "
+            "town is drawn as a circle of it)",
+        ),
+        "import.points_as_circles": (
+            "{file}：{n} 个小镇以点给出，各画成其规划面积的圆并标为近似"
+            "（导入面状范围可得真实边界）",
+            "{file}: {n} town(s) given as points; each drawn as a circle of its "
+            "planned_area_km2 and marked approximate (import polygons for real boundaries)",
+        ),
+        "import.zone_no_parent": (
+            "功能区 {zone}：缺少 parent_id；请给出它所在的区或县",
+            "functional zone {zone}: no parent_id; give the district or county it lies in",
+        ),
+        "import.zone_bad_parent": (
+            "功能区 {zone}：parent_id {parent!r} 不是本图层的区或县（{known}）",
+            "functional zone {zone}: parent_id {parent!r} is not a district or county of the "
+            "layer ({known})",
+        ),
+        "import.zone_outside": (
+            "功能区 {zone}：只有 {share:.0%} 的面积位于其上级 {parent} 内（至少应为 {need:.0%}）",
+            "functional zone {zone}: only {share:.0%} of its area lies in its parent {parent} "
+            "(at least {need:.0%} must)",
+        ),
+    }
+)
 
 
 @dataclass
@@ -71,7 +131,7 @@ def import_layer(
     store = project.store
     path = Path(path)
     if not check_only and store.read_only:
-        raise read_only_error(store.location, f"{path}: the {kind} layer")
+        raise read_only_error(store.location, kind)
     target = store.layer_source(kind)
     same = path.exists() and Path(target).exists() and path.resolve() == Path(target).resolve()
     if not check_only and same:
@@ -100,7 +160,7 @@ def import_layer(
     try:
         merged = merge_layers(old, clean, mode, kind)
     except DataError as exc:
-        raise DataError(f"{path}: {exc}") from None
+        raise DataError.of("import.in_file", path=str(path), text=str(exc)) from None
     if kind == "units":
         zone_problems = check_zones(merged)
         if zone_problems:
@@ -108,9 +168,8 @@ def import_layer(
     broken = broken_references(project, kind, merged)
     if broken and not force:
         lines = "\n".join(f"  - {b}" for b in broken)
-        raise DataError(
-            f"{path}: importing {kind} with --mode {mode} would break {len(broken)} "
-            f"reference(s):\n{lines}\nfix them first, or pass --force to import anyway"
+        raise DataError.of(
+            "import.breaks", path=str(path), kind=kind, mode=mode, n=len(broken), lines=lines
         )
     notes += [f"--force: {b}" for b in broken]
     kept = None
@@ -152,10 +211,7 @@ def points_to_circles(gdf, source: str, notes: list[str]):
     if "planned_area_km2" not in gdf.columns:
         raise SchemaError(
             source,
-            [
-                "towns given as points need a planned_area_km2 column (km²): each town is "
-                "drawn as a circle of that area; or import the towns' polygons"
-            ],
+            [msg("import.points_need_area")],
         )
     area = pd.to_numeric(gdf["planned_area_km2"], errors="coerce")
     bad = np.flatnonzero(~(area > 0).to_numpy())
@@ -165,8 +221,11 @@ def points_to_circles(gdf, source: str, notes: list[str]):
         raise SchemaError(
             source,
             [
-                f"{word} {base + i}: planned_area_km2 = {gdf['planned_area_km2'].iloc[i]!r} "
-                "is not a positive number of km² (a point town is drawn as a circle of it)"
+                msg(
+                    "import.point_area_bad",
+                    where=f"{word} {base + i}",
+                    value=gdf["planned_area_km2"].iloc[i],
+                )
                 for i in bad
             ],
         )
@@ -175,10 +234,7 @@ def points_to_circles(gdf, source: str, notes: list[str]):
     circles = gdf.geometry.to_crs(metric).buffer(radius, quad_segs=32).to_crs(gdf.crs)
     out = gdf.set_geometry(circles)
     out["approximate"] = True
-    notes.append(
-        f"{Path(source).name}: {len(out)} town(s) given as points; each drawn as a circle of "
-        "its planned_area_km2 and marked approximate (import polygons for real boundaries)"
-    )
+    notes.append(msg("import.points_as_circles", file=Path(source).name, n=len(out)))
     return out
 
 
@@ -203,22 +259,25 @@ def check_zones(units) -> list[str]:
         if row.kind != FUNCTIONAL_ZONE:
             continue
         parent = _text(getattr(row, "parent_id", None))
-        label = f"functional zone {uid} ({row.name_zh})"
+        zone = f"{uid} ({row.name_zh})"
         if not parent:
-            problems.append(f"{label}: no parent_id; give the district or county it lies in")
+            problems.append(msg("import.zone_no_parent", zone=zone))
             continue
         if parent not in parents:
             known = ", ".join(sorted(parents)[:20])
-            problems.append(
-                f"{label}: parent_id {parent!r} is not a district or county of the layer ({known})"
-            )
+            problems.append(msg("import.zone_bad_parent", zone=zone, parent=parent, known=known))
             continue
         geom = row.geometry
         share = geom.intersection(parents[parent]).area / geom.area if geom.area else 0.0
         if share < ZONE_MIN_SHARE:
             problems.append(
-                f"{label}: only {share:.0%} of its area lies in its parent {parent} "
-                f"(at least {ZONE_MIN_SHARE:.0%} must)"
+                msg(
+                    "import.zone_outside",
+                    zone=zone,
+                    share=share,
+                    parent=parent,
+                    need=ZONE_MIN_SHARE,
+                )
             )
     return problems
 
@@ -247,9 +306,7 @@ def broken_references(project: Project, kind: str, layer) -> list[str]:
                     if _text(tid) not in known:
                         lost.setdefault(_text(tid), []).append(_text(pid))
                 for tid, pids in sorted(lost.items()):
-                    out.append(
-                        f"town {tid} disappears; {len(pids)} project(s) name it: {_ids(pids)}"
-                    )
+                    out.append(msg("import.ref_projects", town=tid, n=len(pids), ids=_ids(pids)))
         try:
             waivers = project_waivers(project)
         except DataError:
@@ -257,11 +314,11 @@ def broken_references(project: Project, kind: str, layer) -> list[str]:
         for i, w in enumerate(waivers, start=1):
             gone = [t for t in w.towns if t not in known]
             if gone:
-                out.append(f"waiver #{i} ({w.rule}): names missing town(s) {', '.join(gone)}")
+                out.append(msg("import.ref_waiver", i=i, rule=w.rule, towns=", ".join(gone)))
         for name in ("indicators", "assessment"):
             gone = _table_towns(project, name) - known
             if gone:
-                out.append(f"{name}: rows for missing town(s) {', '.join(sorted(gone))}")
+                out.append(msg("import.ref_table", name=name, towns=", ".join(sorted(gone))))
     elif kind == "units":
         known = {_text(v) for v in layer["unit_id"]} if "unit_id" in layer.columns else set()
         if store.has_layer("towns"):
@@ -269,7 +326,7 @@ def broken_references(project: Project, kind: str, layer) -> list[str]:
             if "unit_id" in towns.columns:
                 for tid, uid in zip(towns["town_id"], towns["unit_id"], strict=True):
                     if _text(uid) and _text(uid) not in known:
-                        out.append(f"town {_text(tid)}: its unit {_text(uid)} disappears")
+                        out.append(msg("import.ref_unit", town=_text(tid), unit=_text(uid)))
     return out
 
 

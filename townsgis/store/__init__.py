@@ -50,6 +50,77 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from townsgis.errors import DataError, ProjectError
+from townsgis.messages import register
+
+register(
+    {
+        "store.mode": (
+            "未知的写入方式 {mode!r}；可用 {modes}",
+            "unknown mode {mode!r}; use one of {modes}",
+        ),
+        "store.no_id_column": (
+            "图层 {kind} 没有编号列，只能用 --mode replace",
+            "layer {kind!r} has no id column; only --mode replace applies to it",
+        ),
+        "store.new_lacks_id": (
+            "新要素缺少 {id_col!r} 列；--mode {mode} 按它匹配",
+            "the new features have no {id_col!r} column; --mode {mode} matches by it",
+        ),
+        "store.old_lacks_id": (
+            "{kind} 图层缺少 {id_col!r} 列；--mode {mode} 按它匹配",
+            "the {kind} layer has no {id_col!r} column; --mode {mode} matches by it",
+        ),
+        "store.repeated_ids": (
+            "新要素中 {id_col} 重复：{ids}",
+            "{id_col} repeated in the new features: {ids}",
+        ),
+        "store.append_clash": (
+            "--mode append：{kind} 图层已有这些 {id_col}：{ids}（要修改它们请用 --mode update）",
+            "--mode append: {id_col} already in the {kind} layer: {ids} "
+            "(use --mode update to change them)",
+        ),
+        "store.read_only": (
+            "{location}：内置示例项目只读，其 {what} 未被修改。"
+            "请用 `townsgis init 目录 --city 城市代码` 建立自己的项目"
+            "（或用 `townsgis init 目录 --sample` 复制示例），再加 --project 目录",
+            "{location}: the bundled sample project is read-only; its {what} was not changed. "
+            "Make a project of your own with `townsgis init DIR --city CODE` (or copy the "
+            "sample: `townsgis init DIR --sample`) and pass --project DIR",
+        ),
+        "store.unknown_scheme": (
+            "{scheme}://…：未知的项目存储；请用文件夹或 {schemes}",
+            "{scheme}://…: unknown project store; use a folder or one of {schemes}",
+        ),
+        "store.backend_missing": (
+            "此安装不支持 {scheme}:// 项目（{reason}）",
+            "{scheme}:// projects are not available here ({reason})",
+        ),
+        "store.no_layer": (
+            "{path}：文件不存在（项目没有 {kind} 图层）",
+            "{path}: file not found (the project has no {kind} layer)",
+        ),
+        "store.unknown_document": (
+            "未知的项目文件 {name!r}；应为 {known} 或 rules/<编号>",
+            "unknown project document {name!r}; expected one of {known} or rules/<id>",
+        ),
+        "store.no_versions": (
+            "{name}：{where} 中没有保留的版本",
+            "{name}: no kept versions in {where}",
+        ),
+        "store.no_such_version": (
+            "{name}：没有版本 {version}；保留的版本：{known}",
+            "{name}: no version {version}; kept versions: {known}",
+        ),
+        "store.version_file_missing": (
+            "{name}：版本 {version} 已登记，但其文件缺失",
+            "{name}: version {version} is listed but its file is missing",
+        ),
+        "store.bad_name": (
+            "{name!r}：不是图层或规则集名称（字母、数字、.、- 和 _）",
+            "{name!r}: not a layer or rule set name (letters, digits, ., - and _)",
+        ),
+    }
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -111,7 +182,7 @@ class ProjectStore(Protocol):
 
 def check_mode(mode: str) -> None:
     if mode not in MODES:
-        raise DataError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
+        raise DataError.of("store.mode", mode=mode, modes=", ".join(MODES))
 
 
 def merge_layers(
@@ -130,23 +201,20 @@ def merge_layers(
         return new.reset_index(drop=True)
     id_col = ID_COLUMNS.get(kind)
     if id_col is None:
-        raise DataError(f"layer {kind!r} has no id column; only --mode replace applies to it")
-    for frame, what in ((new, "the new features"), (old, f"the {kind} layer")):
+        raise DataError.of("store.no_id_column", kind=kind)
+    for frame, key in ((new, "store.new_lacks_id"), (old, "store.old_lacks_id")):
         if id_col not in frame.columns:
-            raise DataError(f"{what} have no {id_col!r} column; --mode {mode} matches by it")
+            raise DataError.of(key, kind=kind, id_col=id_col, mode=mode)
     new_ids = new[id_col].map(_id_text)
     dup_new = sorted(set(new_ids[new_ids.duplicated()]))
     if dup_new:
-        raise DataError(f"{id_col} repeated in the new features: {', '.join(dup_new)}")
+        raise DataError.of("store.repeated_ids", id_col=id_col, ids=", ".join(dup_new))
     old_ids = old[id_col].map(_id_text)
     new = new.to_crs(old.crs) if old.crs is not None and new.crs is not None else new
     if mode == "append":
         clash = sorted(set(new_ids) & set(old_ids))
         if clash:
-            raise DataError(
-                f"--mode append: {id_col} already in the {kind} layer: {', '.join(clash)} "
-                "(use --mode update to change them)"
-            )
+            raise DataError.of("store.append_clash", id_col=id_col, kind=kind, ids=", ".join(clash))
         merged = pd.concat([old, new], ignore_index=True)
     else:  # update
         old_r, new_r = old.reset_index(drop=True), new.reset_index(drop=True)
@@ -174,11 +242,7 @@ def now_utc() -> str:
 
 def read_only_error(location: str, what: str) -> ProjectError:
     """The message for a write into the bundled sample."""
-    return ProjectError(
-        f"{location}: the bundled sample project is read-only; {what} was not changed. "
-        "Make a project of your own with `townsgis init DIR --city CODE` (or copy the sample: "
-        "`townsgis init DIR --sample`) and pass --project DIR"
-    )
+    return ProjectError.of("store.read_only", location=location, what=what)
 
 
 # --------------------------------------------------------------------------------------
@@ -204,13 +268,11 @@ def open_url(spec: str) -> ProjectStore:
     scheme = str(spec).partition("://")[0].lower()
     target = BACKENDS.get(scheme)
     if target is None:
-        raise ProjectError(
-            f"{scheme}://…: unknown project store; use a folder or one of "
-            f"{', '.join(s + '://' for s in sorted(BACKENDS))}"
-        )
+        schemes = ", ".join(s + "://" for s in sorted(BACKENDS))
+        raise ProjectError.of("store.unknown_scheme", scheme=scheme, schemes=schemes)
     module, func = target.split(":")
     try:
         mod = importlib.import_module(module)
     except ImportError as exc:
-        raise ProjectError(f"{scheme}:// projects are not available here ({exc})") from None
+        raise ProjectError.of("store.backend_missing", scheme=scheme, reason=str(exc)) from None
     return getattr(mod, func)(spec)

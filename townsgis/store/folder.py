@@ -76,10 +76,7 @@ class FolderStore:
         if head == "rules" and rid:
             _check_name(rid)
             return self.root / "rules" / f"{rid}.toml"
-        raise ProjectError(
-            f"unknown project document {name!r}; expected one of {', '.join(DOCUMENTS)} "
-            "or rules/<id>"
-        )
+        raise ProjectError.of("store.unknown_document", name=name, known=", ".join(DOCUMENTS))
 
     def _path(self, name: str) -> Path:
         if name in _DOC_FILES or name.startswith("rules/"):
@@ -99,7 +96,7 @@ class FolderStore:
 
         path = self.layer_path(kind)
         if not path.is_file():
-            raise LayerIOError(f"{path}: file not found (the project has no {kind} layer)")
+            raise LayerIOError.of("store.no_layer", path=str(path), kind=kind)
         gdf = read_layer(path)
         return gdf if gdf.crs is not None and gdf.crs.equals(WGS84) else gdf.to_crs(WGS84)
 
@@ -126,7 +123,7 @@ class FolderStore:
                 )
             target = path.with_name(f"{kind}{LAYER_FORMATS[layer_format]}")
         if self.read_only:
-            raise read_only_error(self.location, f"layer {kind}")
+            raise read_only_error(self.location, kind)
         old = self.read_layer(kind) if path.is_file() else None
         out = gdf if gdf.crs is None or gdf.crs.equals(WGS84) else gdf.to_crs(WGS84)
         merged = merge_layers(old, out, mode, kind)
@@ -200,14 +197,16 @@ class FolderStore:
         path = self._path(name)
         kept = self.history(name)
         if not kept:
-            raise ProjectError(f"{name}: no kept versions in {self.history_dir}")
+            raise ProjectError.of("store.no_versions", name=name, where=str(self.history_dir))
         if version is None:
             chosen = kept[-1]
         else:
             match = [v for v in kept if v.version == version]
             if not match:
                 known = ", ".join(str(v.version) for v in kept)
-                raise ProjectError(f"{name}: no version {version}; kept versions: {known}")
+                raise ProjectError.of(
+                    "store.no_such_version", name=name, version=version, known=known
+                )
             chosen = match[0]
         if self.read_only:
             raise read_only_error(self.location, name)
@@ -220,7 +219,7 @@ class FolderStore:
         folder = self.history_dir / _slug(name)
         hits = [p for p in folder.glob(f"{version}.*") if p.suffix != ".json"]
         if not hits:
-            raise ProjectError(f"{name}: version {version} is listed but its file is missing")
+            raise ProjectError.of("store.version_file_missing", name=name, version=version)
         return hits[0]
 
     def _keep(
@@ -266,7 +265,7 @@ def layer_file(folder: Path, kind: str) -> Path:
 
 def _check_name(name: str) -> None:
     if not _NAME.match(name):
-        raise ProjectError(f"{name!r}: not a layer or rule set name (letters, digits, ., - and _)")
+        raise ProjectError.of("store.bad_name", name=name)
 
 
 def _slug(name: str) -> str:
