@@ -7,7 +7,9 @@ from __future__ import annotations
 from townsgis.findings import Finding
 
 # Kinds whose findings are about the whole layout (a count, a share, a pattern), not a town.
-AGGREGATE_KINDS = frozenset({"unit-cap", "count-cap", "category-share", "clustering"})
+AGGREGATE_KINDS = frozenset(
+    {"unit-cap", "count-cap", "category-share", "clustering", "concentration"}
+)
 
 
 def _gap(f: Finding) -> float | None:

@@ -1,0 +1,154 @@
+"""§3.1.2b concentration (issue 12): Ripley's L against a Monte Carlo envelope sees 10 of 14
+towns crowded into one corner of 长兴县 where Clark–Evans cannot; random layouts in the same
+window are flagged at most at the nominal rate; L agrees with a brute-force count; Clark–Evans
+R is reported against its expectation in the window (≈ 1 for random placement)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from townsgis.checks.clustering import csr_points
+from townsgis.checks.concentration import ripley_l
+from townsgis.dataset import load_dataset, own_unit_areas
+from townsgis.engine import run_rules
+from townsgis.errors import RulesetError
+from townsgis.project import Project
+from townsgis.ruleset import load_ruleset, parse_ruleset
+from townsgis.siting import circle_radius_m
+
+
+@pytest.fixture(scope="module")
+def hz():
+    proj = Project.open(None)
+    rs = load_ruleset(proj.ruleset_path("huzhou-2018"))
+    ds = load_dataset(proj, crs_override=rs.analysis_crs)
+    keep = ("HZ-CLUSTER", "HZ-CONCENTRATION")
+    return ds, dataclasses.replace(rs, rules=tuple(r for r in rs.rules if r.id in keep))
+
+
+def layout(ds, xy):
+    """The Huzhou towns moved to the centres ``xy`` (metric), 3 km² circles."""
+    circles = shapely.buffer(shapely.points(xy), circle_radius_m(3.0), quad_segs=64)
+    towns = ds.towns.iloc[: len(xy)].copy()
+    towns = towns.set_geometry(gpd.GeoSeries(circles, crs=ds.metric_crs).to_crs(towns.crs).values)
+    return towns
+
+
+def corner_layout(ds):
+    """10 towns 5.2 km apart (the spacing rule holds) in the west corner of 长兴县, 4 towns
+    in the other counties."""
+    units = ds.metric("units")
+    own = own_unit_areas(units)
+    cx = own[units["unit_id"] == "330522"].iloc[0].buffer(-1500)
+    west = min(shapely.get_coordinates(cx.exterior), key=lambda p: p[0])
+    d = 5200.0
+    ii, jj = np.meshgrid(np.arange(-6, 7), np.arange(-6, 7))
+    lat = np.column_stack([(ii + (jj % 2) / 2).ravel() * d, jj.ravel() * d * math.sqrt(3) / 2])
+    lat = lat + west
+    lat = lat[shapely.contains_xy(cx, lat[:, 0], lat[:, 1])]
+    lat = lat[np.argsort(np.hypot(*(lat - west).T))][:10]
+    others = [
+        own[units["unit_id"] == u].iloc[0].representative_point()
+        for u in ("330523", "330521", "330503", "330502")
+    ]
+    return np.vstack([lat, shapely.get_coordinates(others)])
+
+
+def test_ten_of_fourteen_in_a_corner_of_changxing_is_flagged(hz):
+    ds, rs = hz
+    xy = corner_layout(ds)
+    assert len(xy) == 14
+    d = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    assert d[~np.eye(14, dtype=bool)].min() >= 5000  # the 5 km spacing rule is met
+    found = run_rules(ds, rs, towns=layout(ds, xy), waivers=[]).findings
+    rules = {f.rule: f for f in found}
+    assert "HZ-CLUSTER" not in rules  # nearest neighbours alone cannot see it
+    f = rules["HZ-CONCENTRATION"]
+    assert f.extra["p_value"] < 0.05 and f.severity == "warning"
+    assert len(f.towns) >= 10 and f.extra["l_m"] > f.extra["l_upper_m"]
+    assert "Ripley" in f.message_en and "堆积集中" in f.message_zh
+
+
+def test_random_layouts_are_flagged_at_most_at_the_nominal_rate(hz):
+    ds, rs = hz
+    city = ds.metric("units").union_all()
+    flagged = 0
+    for seed in range(20):
+        xy = csr_points(city, 14, 1, np.random.default_rng(1000 + seed))[0]
+        found = run_rules(ds, rs, towns=layout(ds, xy), waivers=[]).findings
+        flagged += any(f.rule == "HZ-CONCENTRATION" for f in found)
+    assert flagged <= 1  # alpha = 0.05 of 20 layouts
+
+
+def test_ripley_l_agrees_with_a_brute_force_count():
+    rng = np.random.default_rng(5)
+    xy = rng.uniform(0, 30_000, (17, 2))
+    area = 30_000.0**2
+    d = np.array([0.0, 1000.0, 4999.0, 12_000.0, 50_000.0])
+    n = len(xy)
+    brute = []
+    for dist in d:
+        pairs = sum(
+            1 for i in range(n) for j in range(n) if i != j and math.dist(xy[i], xy[j]) <= dist
+        )
+        brute.append(math.sqrt(area * pairs / (n * (n - 1)) / math.pi))
+    assert ripley_l(xy[None], d, area)[0] == pytest.approx(brute, rel=1e-12)
+    assert ripley_l(xy[None], d, area)[0][-1] == pytest.approx(math.sqrt(area / math.pi))
+
+
+def test_clark_evans_is_reported_against_its_expectation_in_the_window(hz):
+    ds, rs = hz
+    city = ds.metric("units").union_all()
+    # the audit's corner layout: raw R above 1, ratio to the window's expectation near 1
+    rs_all = dataclasses.replace(
+        rs,
+        rules=tuple(
+            dataclasses.replace(r, params=r.params | {"alpha": 1.0, "max_r": 10.0})
+            for r in rs.rules
+            if r.id == "HZ-CLUSTER"
+        ),
+    )
+    ratios = []
+    for seed in range(5):
+        xy = csr_points(city, 14, 1, np.random.default_rng(2000 + seed))[0]
+        (f,) = run_rules(ds, rs_all, towns=layout(ds, xy), waivers=[]).findings
+        assert f.extra["r"] == pytest.approx(f.extra["r_clark_evans"] / f.extra["r_expected"])
+        assert 1.05 < f.extra["r_expected"] < 1.3  # edge effects of the city window
+        ratios.append(f.extra["r"])
+    assert 0.7 < np.mean(ratios) < 1.3
+    assert "expected for random placement in the city" in f.message_en
+
+
+@pytest.mark.parametrize(
+    ("params", "needle"),
+    [
+        ("min_m = 9000\nmax_m = 5000", "min_m (9000) must be below max_m (5000)"),
+        ("sims = 10", "key 'sims' has bad value 10"),
+        ("steps = 1", "key 'steps' has bad value 1"),
+    ],
+)
+def test_parameters_are_checked_at_load(params, needle):
+    text = f"""
+[ruleset]
+id = "x"
+version = "1"
+title_zh = "x"
+title_en = "x"
+
+[[rule]]
+id = "C"
+clause = "§3.1.2b"
+title_zh = "x"
+title_en = "x"
+severity = "warning"
+kind = "concentration"
+{params}
+"""
+    with pytest.raises(RulesetError, match=needle.replace("(", r"\(").replace(")", r"\)")):
+        parse_ruleset(text)

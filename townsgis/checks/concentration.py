@@ -1,0 +1,129 @@
+"""Concentration of towns (§3.1.2b 空间上避免堆积集中): Ripley's L function of the town
+centroids against a Monte Carlo envelope of random placement in the city, over a range of
+distances.
+
+K(d) = A / (n (n − 1)) · #{ordered pairs i ≠ j with |x_i − x_j| ≤ d}, L(d) = sqrt(K(d) / π)
+(metres; no edge correction: the simulated patterns lie in the same window, so they carry the
+same edge effects). Under complete spatial randomness L(d) ≈ d. Unlike the nearest-neighbour
+ratio (kind ``clustering``) this sees many towns crowded into one part of the city even when a
+spacing rule keeps each pair apart.
+
+The test is a global one over all distances, so its false-alarm rate is ``alpha`` however many
+distances are looked at: for each pattern T = max over d of (L(d) − mean_sim L(d)) / sd_sim L(d);
+p = (1 + #{T_sim ≥ T_obs}) / (sims + 1) with ``sims`` seeded CSR patterns in the city polygon.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from townsgis.checks.clustering import csr_points
+from townsgis.checks.common import make_finding
+from townsgis.checks.registry import Param, RuleContext, rule_kind
+from townsgis.findings import Finding
+
+
+def distances_of(params: dict) -> np.ndarray:
+    """The distances (m) the rule looks at: ``steps`` values from ``min_m`` to ``max_m``."""
+    return np.linspace(float(params["min_m"]), float(params["max_m"]), int(params["steps"]))
+
+
+def ripley_l(batch: np.ndarray, d: np.ndarray, area: float) -> np.ndarray:
+    """Ripley's L (m) of each pattern in ``batch`` (s×n×2, metres) at distances ``d`` (m),
+    in a window of ``area`` m², without edge correction: (s×len(d))."""
+    s, n, _ = batch.shape
+    iu, ju = np.triu_indices(n, 1)
+    out = np.empty((s, len(d)))
+    step = max(1, int(4e6 // max(1, len(iu) * len(d))))
+    for a in range(0, s, step):
+        b = batch[a : a + step]
+        pd_ = np.hypot(b[:, iu, 0] - b[:, ju, 0], b[:, iu, 1] - b[:, ju, 1])  # (c, pairs)
+        counts = 2 * (pd_[:, :, None] <= d[None, None, :]).sum(axis=1)  # ordered pairs
+        out[a : a + step] = np.sqrt(area * counts / (n * (n - 1)) / np.pi)
+    return out
+
+
+def _validate(params: dict) -> list[str]:
+    if params["min_m"] >= params["max_m"]:
+        return [f"min_m ({params['min_m']:g}) must be below max_m ({params['max_m']:g})"]
+    return []
+
+
+@rule_kind(
+    "concentration",
+    params={
+        "min_m": Param("number", "Shortest distance looked at (m).", default=5000.0, min=1),
+        "max_m": Param("number", "Longest distance looked at (m).", default=20000.0, min=1),
+        "steps": Param("int", "Distances between min_m and max_m.", default=16, min=2, max=200),
+        "alpha": Param(
+            "number", "Flag when the global p-value is below this.", default=0.05, min=0, max=1
+        ),
+        "sims": Param("int", "Monte Carlo simulations (>= 99).", default=999, min=99),
+        "seed": Param("int", "Random seed of the simulations.", default=20180101, min=0),
+        "min_towns": Param("int", "Skip the test with fewer towns than this.", default=5, min=3),
+    },
+    validate=_validate,
+)
+def concentration(ctx: RuleContext, spec) -> list[Finding]:
+    """Towns not crowded into one part of the city: flag when Ripley's L of the town centroids
+    rises above its Monte Carlo envelope under random placement in the city polygon at some
+    distance in [`min_m`, `max_m`] (global test, p < `alpha`)."""
+    p = spec.params
+    from townsgis.checks.spatial import centroids
+
+    c = centroids(ctx)
+    n = len(c)
+    if n < p["min_towns"] or ctx.city is None or ctx.city.is_empty:
+        return []
+    xy = shapely.get_coordinates(c)
+    area = float(ctx.city.area)
+    d = distances_of(p)
+    obs = ripley_l(xy[None], d, area)[0]
+    sims = ripley_l(csr_points(ctx.city, n, p["sims"], np.random.default_rng(p["seed"])), d, area)
+    mean, sd = sims.mean(axis=0), sims.std(axis=0, ddof=1)
+    sd = np.where(sd > 0, sd, np.inf)
+    t_obs = float(((obs - mean) / sd).max())
+    t_sim = ((sims - mean) / sd).max(axis=1)
+    p_value = (1 + int((t_sim >= t_obs - 1e-12).sum())) / (p["sims"] + 1)
+    if not p_value < p["alpha"]:
+        return []
+    k = int(np.argmax((obs - mean) / sd))
+    upper = float(np.quantile(sims[:, k], 1 - p["alpha"]))
+    dk = float(d[k])
+    # the crowded towns: those with more neighbours within dk than twice the random expectation
+    dist = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    near = (dist <= dk).sum(axis=1) - 1
+    expect = (n - 1) * np.pi * dk * dk / area
+    crowded = np.flatnonzero((near >= 2) & (near >= 2 * expect))
+    crowded = crowded if len(crowded) else np.arange(n)
+    method = f"Monte Carlo, {p['sims']} sims, seed {p['seed']}"
+    return [
+        make_finding(
+            spec,
+            ctx.town_refs(crowded),
+            f"小镇在局部堆积集中：{len(crowded)} 个小镇在 {dk / 1000:.1f} 公里内彼此相邻；"
+            f"Ripley L({dk / 1000:.1f} km) = {obs[k] / 1000:.2f} km，高于随机布局包络上限 "
+            f"{upper / 1000:.2f} km（期望 {mean[k] / 1000:.2f} km），全局检验 p = {p_value:.3f} "
+            f"< {p['alpha']:g}（蒙特卡洛模拟 {p['sims']} 次，种子 {p['seed']}）",
+            f"towns are concentrated in part of the city: {len(crowded)} towns lie within "
+            f"{dk / 1000:.1f} km of each other; Ripley's L({dk / 1000:.1f} km) = "
+            f"{obs[k] / 1000:.2f} km, above the random-placement envelope {upper / 1000:.2f} km "
+            f"(expected {mean[k] / 1000:.2f} km), global test p = {p_value:.3f} < "
+            f"{p['alpha']:g} ({method})",
+            measured=round(p_value, 4),
+            limit=p["alpha"],
+            geometry=shapely.convex_hull(shapely.multipoints(c[crowded])),
+            extra={
+                "p_value": p_value,
+                "distance_m": dk,
+                "l_m": float(obs[k]),
+                "l_expected_m": float(mean[k]),
+                "l_upper_m": upper,
+                "distances_m": d.tolist(),
+                "l_observed_m": obs.tolist(),
+                "method": method,
+                "n": n,
+            },
+        )
+    ]
