@@ -112,8 +112,9 @@ const TG = (() => {
       },
     }).addTo(map);
     map.fitBounds(unitLayer.getBounds(), { padding: [10, 10] });
+    TG.map = map; // for tests and the console
     return { map, unitLayer, townLayer };
   }
 
-  return { S, T, el, url, api, label, unitName, ruleTitle, showError, baseMap, townStyle };
+  return { S, T, el, url, api, label, unitName, ruleTitle, showError, baseMap, townStyle, map: null };
 })();

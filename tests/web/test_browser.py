@@ -1,0 +1,105 @@
+"""The workbench in Debian's Chromium: click a point in 德清县 inside the §3.1.2a gap around
+a town and see the finding and the town's name; click a passing point and see the pass;
+save a proposal and see it listed after a reload; names shown as text, never as HTML."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.points import GAP_TOWN_NAME, PASS_POINT, gap_point
+
+XSS = '<img src=x onerror="window.__xss=1">'
+
+
+def open_page(browser, url: str, path: str, lang: str = "zh"):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{url}{path}?lang={lang}")
+    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+    page.errors = errors
+    return page
+
+
+def click_lonlat(page, lon: float, lat: float) -> None:
+    x, y = page.evaluate(
+        "([lat, lon]) => { const p = TG.map.latLngToContainerPoint([lat, lon]);"
+        " return [p.x, p.y]; }",
+        [lat, lon],
+    )
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def verdict(page, expected: str):
+    page.wait_for_selector(f"#verdict article[data-verdict='{expected}']", timeout=60_000)
+    return page.locator("#verdict").inner_text()
+
+
+def test_click_gap_then_pass_then_save(browser, live, artifacts):
+    page = open_page(browser, live.url, "/site")
+    click_lonlat(page, *gap_point())
+    text = verdict(page, "fail")
+    assert "§3.1.2a" in text and GAP_TOWN_NAME in text and "不通过" in text
+    assert "德清县" in text  # the unit by name, never its id
+    page.screenshot(path=str(artifacts / "web-site-fail-zh.png"))
+
+    click_lonlat(page, *PASS_POINT)
+    text = verdict(page, "pass")
+    assert "通过" in text and "不通过" not in text and "§3.1.2a" not in text
+    page.fill("#save-name", "新市智造候选")
+    page.fill("#save-submitter", "张工")
+    page.fill("#save-note", XSS)
+    page.click("#save-button")
+    page.wait_for_function(
+        "() => document.getElementById('save-status').textContent.includes('PR-')",
+        timeout=60_000,
+    )
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+    items = page.locator("#proposals li").all_inner_texts()
+    mine = [t for t in items if "新市智造候选" in t]
+    assert mine and "张工" in mine[0] and "通过" in mine[0]
+    assert XSS in mine[0]  # shown as text
+    assert page.evaluate("() => window.__xss") is None
+    assert not page.errors
+    page.screenshot(path=str(artifacts / "web-site-saved-zh.png"))
+    page.close()
+
+
+def test_english_site_page(browser, live, artifacts):
+    page = open_page(browser, live.url, "/site", "en")
+    click_lonlat(page, *gap_point())
+    text = verdict(page, "fail")
+    assert "§3.1.2a" in text and "Deqing County" in text and "fail" in text
+    page.screenshot(path=str(artifacts / "web-site-fail-en.png"))
+    page.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_layout_page_lists_and_filters_findings(browser, live, artifacts, lang):
+    page = open_page(browser, live.url, "/layout", lang)
+    n = page.locator("#findings li.finding").count()
+    assert n >= 5
+    page.select_option("#f-severity", "error")
+    errors = page.locator("#findings li.finding").count()
+    assert 0 < errors < n
+    page.locator("#findings li.finding").first.click()
+    assert page.locator("#findings li.on").count() == 1
+    page.select_option("#f-severity", "")
+    page.screenshot(path=str(artifacts / f"web-layout-{lang}.png"))
+    assert not page.errors
+    page.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_progress_page(browser, live, artifacts, lang):
+    page = open_page(browser, live.url, "/progress", lang)
+    assert page.locator("#scorecard tbody tr").count() > 5
+    ranks = page.locator("#ranking tbody tr").all_inner_texts()
+    assert ranks[0].startswith("1")
+    assert ("安吉县" if lang == "zh" else "Anji County") in ranks[0]
+    frame = page.frame_locator("#progress-map")
+    frame.locator("input[type=range]").first.wait_for(timeout=60_000)
+    page.screenshot(path=str(artifacts / f"web-progress-{lang}.png"))
+    page.close()
