@@ -99,6 +99,14 @@ def test_pages_load_nothing_from_elsewhere(client, page):
             assert not _EXTERNAL.search(html)
         for ref in re.findall(r"""(?:src|href)="(/static/[^"]+)""", html):
             assert client.get(ref).status_code == 200, ref
+    client.cookies.clear()  # a page with ?lang= sets the language cookie
+
+
+def test_a_page_remembers_the_language(client):
+    client.get("/site", params={"lang": "en"})
+    r = client.get("/api/site", params={"lon": "x", "lat": 30, "category": "a", "level": "b"})
+    assert "Parameter lon" in r.json()["error"]["message"]
+    client.cookies.clear()
 
 
 def test_scripts_and_styles_reference_no_cdn(client):
