@@ -11,8 +11,9 @@ functions, only without running the whole rule set once per site:
 - count and share kinds (count-cap, unit-cap, category-share) depend on the site's fields,
   not on where it lies: they run once per distinct (unit, level, category, area, …) with a
   stand-in site whose id and name are then replaced by the site's;
-- clustering depends on where the site lies: it runs per site on the layout's centroids plus
-  the site's (its Monte Carlo simulations are shared, see ``checks.clustering``).
+- clustering and concentration depend on where the site lies: they run per site on the
+  layout's centroids plus the site's (clustering's Monte Carlo simulations are shared, see
+  ``checks.clustering``).
 
 Waivers are applied per site and findings sorted as ``run_rules`` sorts them. Geometry is in
 the rule set's metric CRS (metres).
@@ -35,7 +36,7 @@ from townsgis.waivers import apply_waivers
 PAIR_KINDS = frozenset({"no-overlap", "min-gap", "min-spacing"})
 SINGLE_KINDS = frozenset({"within-unit", "area-range"})
 FIELD_KINDS = frozenset({"count-cap", "unit-cap", "category-share"})
-PLACE_KINDS = frozenset({"clustering"})
+PLACE_KINDS = frozenset({"clustering", "concentration"})
 STAND_IN = "\ue000site\ue000"  # private-use characters: never a real id or name
 
 
