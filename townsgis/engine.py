@@ -12,6 +12,7 @@ from pyproj import CRS
 from townsgis.checks import KINDS, RuleContext
 from townsgis.dataset import Dataset, assign_units, load_dataset
 from townsgis.findings import Finding, Severity
+from townsgis.fingerprint import Changes
 from townsgis.project import Project
 from townsgis.ruleset import RuleSet, check_references
 from townsgis.waivers import Waiver, apply_waivers, checked_project_waivers
@@ -28,6 +29,7 @@ class CheckResult:
     waiver_notes: list[str] = field(default_factory=list)
     metric_crs: CRS | None = None
     approximate: bool = False
+    changes: Changes | None = None  # against an earlier run (check --since)
 
     def active(self) -> list[Finding]:
         """Findings not covered by a valid waiver."""
@@ -48,11 +50,22 @@ class CheckResult:
 
     def to_json(self, lang: str = "zh", fail_on: str = "error") -> dict[str, Any]:
         """The `townsgis check --format json` document (issue 3 §5)."""
-        return {
+        from townsgis.fingerprint import finding_keys
+
+        findings = []
+        for i, (f, key) in enumerate(zip(self.findings, finding_keys(self.findings), strict=True)):
+            d = {**f.to_dict(lang), "key": key}
+            if self.changes is not None:
+                d["change"] = self.changes.state(i)
+            findings.append(d)
+        doc = {
             "ruleset": {"id": self.ruleset.id, "version": self.ruleset.version},
             "summary": self.summary(fail_on),
-            "findings": [f.to_dict(lang) for f in self.findings],
+            "findings": findings,
         }
+        if self.changes is not None:
+            doc["changes"] = self.changes.to_dict()
+        return doc
 
     def exit_code(self, fail_on: str = "error") -> int:
         return 1 if self.summary(fail_on)["verdict"] == "fail" else 0

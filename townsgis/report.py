@@ -67,8 +67,50 @@ def render(result: CheckResult, fmt: str = "text", lang: str = "zh", fail_on: st
     if fmt == "geojson":
         return render_geojson(result, lang)
     if fmt == "markdown":
-        return render_markdown(result, lang, fail_on)
-    return render_text(result, lang, fail_on)
+        return render_markdown(result, lang, fail_on) + _changes_text(result, lang, "markdown")
+    return render_text(result, lang, fail_on) + _changes_text(result, lang, "text")
+
+
+_CHANGES = {
+    "zh": {
+        "title": "与上次运行相比（{since}）：新增 {new}，已解决 {resolved}，仍存在 {persisting}",
+        "first": "与上次运行相比：此前没有记录的运行，全部 {new} 条发现均为新增",
+        "new": "新增",
+        "resolved": "已解决",
+    },
+    "en": {
+        "title": "Since the last run ({since}): {new} new, {resolved} resolved, "
+        "{persisting} persisting",
+        "first": "Since the last run: no earlier run recorded; all {new} findings are new",
+        "new": "new",
+        "resolved": "resolved",
+    },
+}
+
+
+def _changes_text(result: CheckResult, lang: str, fmt: str) -> str:
+    """What changed since an earlier run (``check --since``): counts, then the new and the
+    resolved findings; empty without a comparison."""
+    ch = result.changes
+    if ch is None:
+        return ""
+    L = _CHANGES[lang]
+    counts = {"new": len(ch.new), "resolved": len(ch.resolved), "persisting": len(ch.persisting)}
+    head = L["title"].format(since=ch.since, **counts) if ch.since else L["first"].format(**counts)
+    bullet = "- " if fmt == "markdown" else "  "
+    lines = ["", f"## {head}" if fmt == "markdown" else f"== {head} ==", ""]
+    for i in ch.new:
+        f = result.findings[i]
+        lines.append(f"{bullet}[{L['new']}] {f.rule} {_escape(f.message(lang), fmt)}")
+    for e in ch.resolved:
+        lines.append(f"{bullet}[{L['resolved']}] {e['rule']} {_escape(e['message'], fmt)}")
+    return "\n".join(lines) + "\n"
+
+
+def _escape(text: str, fmt: str) -> str:
+    if fmt != "markdown":
+        return text
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _groups(result: CheckResult) -> list[tuple[str, list[Finding]]]:

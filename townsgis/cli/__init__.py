@@ -56,6 +56,7 @@ from townsgis.cli import (  # noqa: E402,F401
     cmd_map,
     cmd_progress,
     cmd_project,
+    cmd_review,
     cmd_serve,
     cmd_site,
 )

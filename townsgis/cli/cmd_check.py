@@ -45,6 +45,18 @@ def check(
     fail_on: FailOnOpt = FailOn.error,
     lang: LangOpt = Lang.zh,
     project: ProjectOpt = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Say which findings are new, resolved or persisting since 'last' (the last "
+            "recorded run of this rule set; this run is then recorded) or since a FILE "
+            "written by `check --format json`.",
+        ),
+    ] = None,
+    record: Annotated[
+        bool, typer.Option("--record", help="Record this run in the project (for --since).")
+    ] = False,
 ) -> None:
     """Check the towns against a rule set (default huzhou-2018).
 
@@ -52,7 +64,8 @@ def check(
     units styled for QGIS as on the web map. Exit 0 when no unwaived finding reaches
     --fail-on, 1 otherwise, 2 on bad input.
 
-    Examples: townsgis check --lang en ; townsgis check --format gpkg -o maps/check.gpkg
+    Examples: townsgis check --lang en ; townsgis check --format gpkg -o maps/check.gpkg ;
+    townsgis check --since last --project DIR
     """
     from townsgis.engine import load_inputs, run_rules
     from townsgis.layers import write_text_atomic
@@ -65,6 +78,15 @@ def check(
         path = output_path(proj, output, f"check.{_SUFFIX[fmt.value]}")
     ds, rs = load_inputs(proj, ruleset)
     result = run_rules(ds, rs)
+    if since is not None:
+        from townsgis.runs import LAST, changes_since
+
+        result.changes = changes_since(proj, result, since)
+        record = record or since == LAST
+    if record:
+        from townsgis.runs import record_run
+
+        record_run(proj, result)
     if fmt == CheckFormat.gpkg:
         from townsgis.gpkg import write_check_gpkg
 

@@ -39,6 +39,15 @@ Interface (``ProjectStore``)
     ``version`` is None) byte for byte; the current one is kept in the history first, so a
     restore can itself be undone.
 
+*Logs* are append-only lists of JSON objects (``LOGS``: ``reviews``, the review trail of the
+proposals; ``runs``, the findings of recorded check runs):
+
+``read_log(name) -> list[dict]``      oldest first; [] when there is none
+``append_log(name, entry, *, check=None) -> list[dict]``  appends ``entry`` atomically under
+    the log's lock; ``check(entries)`` runs on the entries read under that lock and may raise
+    to refuse the append (so two writers cannot both act on the same state). Returns the
+    entries before the append.
+
 ``merge_layers(old, new, mode, kind)`` is the one definition of the three modes, used by
 every store and by ``import`` to preview the result.
 """
@@ -123,12 +132,15 @@ register(
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import geopandas as gpd
 
 MODES = ("replace", "append", "update")
 PLANNING_KINDS = ("towns", "projects", "proposals")
 BOUNDARY_KINDS = ("units", "city", "province", "neighbours")
 DOCUMENTS = ("waivers", "indicators", "assessment", "settings")
+LOGS = ("reviews", "runs")
 # the id column of each layer kind (append/update match on it)
 ID_COLUMNS = {
     "units": "unit_id",
@@ -178,6 +190,15 @@ class ProjectStore(Protocol):
     def rulesets(self) -> list[str]: ...
     def history(self, name: str | None = None) -> list[Version]: ...
     def restore(self, name: str, version: int | None = None) -> Version: ...
+    def read_log(self, name: str) -> list[dict]: ...
+    def append_log(
+        self, name: str, entry: dict, *, check: Callable[[list[dict]], None] | None = None
+    ) -> list[dict]: ...
+
+
+def check_log(name: str) -> None:
+    if name not in LOGS:
+        raise ProjectError(f"unknown project log {name!r}; expected one of {', '.join(LOGS)}")
 
 
 def check_mode(mode: str) -> None:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 from townsgis.errors import ProjectError
 from townsgis.messages import register
-from townsgis.store import BOUNDARY_KINDS, DOCUMENTS, PLANNING_KINDS, ProjectStore, is_url
+from townsgis.store import (
+    BOUNDARY_KINDS,
+    DOCUMENTS,
+    LOGS,
+    PLANNING_KINDS,
+    ProjectStore,
+    is_url,
+)
 
 register(
     {
@@ -32,6 +39,7 @@ class CopyResult:
     target: str
     layers: dict[str, int] = field(default_factory=dict)
     documents: list[str] = field(default_factory=list)
+    logs: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {
@@ -39,6 +47,7 @@ class CopyResult:
             "target": self.target,
             "layers": self.layers,
             "documents": self.documents,
+            "logs": self.logs,
         }
 
 
@@ -76,6 +85,10 @@ def copy_store(src: ProjectStore, dst: ProjectStore) -> CopyResult:
             gdf = src.read_layer(kind)
             dst.write_layer(kind, gdf, "replace", reason="project copy")
             result.layers[kind] = len(gdf)
+    for log in LOGS:
+        for entry in src.read_log(log):
+            dst.append_log(log, entry)
+        result.logs[log] = len(src.read_log(log))
     names = [d for d in DOCUMENTS if d != "settings"]
     names += [f"rules/{r}" for r in src.rulesets()]
     for name in [*names, "settings"]:

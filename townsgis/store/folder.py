@@ -21,6 +21,7 @@ from townsgis.store import (
     BOUNDARY_KINDS,
     DOCUMENTS,
     Version,
+    check_log,
     check_mode,
     merge_layers,
     now_utc,
@@ -167,6 +168,43 @@ class FolderStore:
 
     def rulesets(self) -> list[str]:
         return sorted(p.stem for p in (self.root / "rules").glob("*.toml"))
+
+    # --- logs ----------------------------------------------------------------------
+    def log_path(self, name: str) -> Path:
+        """The file of log ``name``: ``layers/<name>.jsonl``, one JSON object a line."""
+        check_log(name)
+        return self.root / "layers" / f"{name}.jsonl"
+
+    def read_log(self, name: str) -> list[dict]:
+        path = self.log_path(name)
+        if not path.is_file():
+            return []
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise LayerIOError(f"{path}: cannot read: {exc}") from None
+        try:
+            return [json.loads(line) for line in lines if line.strip()]
+        except json.JSONDecodeError as exc:
+            raise LayerIOError(f"{path}: line {exc.lineno}: not JSON: {exc.msg}") from None
+
+    def append_log(self, name: str, entry: dict, *, check=None) -> list[dict]:
+        import fcntl
+
+        from townsgis.layers import write_text_atomic
+
+        path = self.log_path(name)
+        if self.read_only:
+            raise read_only_error(self.location, name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path.parent / f".{name}.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            before = self.read_log(name)
+            if check is not None:
+                check(before)
+            text = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in [*before, entry])
+            write_text_atomic(text, path)
+        return before
 
     # --- history -------------------------------------------------------------------
     def history(self, name: str | None = None) -> list[Version]:

@@ -31,7 +31,7 @@ from psycopg.types.json import Jsonb
 
 from townsgis.errors import ProjectError
 from townsgis.messages import register
-from townsgis.store import DOCUMENTS, Version, check_mode, merge_layers, now_utc
+from townsgis.store import DOCUMENTS, Version, check_log, check_mode, merge_layers, now_utc
 from townsgis.store import pgtables as pt
 from townsgis.store.pgconn import PgTarget, connect, db_error, parse_url
 
@@ -93,6 +93,25 @@ CREATE TABLE IF NOT EXISTS townsgis_history (
     data bytea NOT NULL,
     PRIMARY KEY (name, version)
 );
+CREATE TABLE IF NOT EXISTS townsgis_log (
+    name text NOT NULL,
+    seq bigserial PRIMARY KEY,
+    entry jsonb NOT NULL,
+    logged_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS townsgis_log_name ON townsgis_log (name, seq);
+CREATE OR REPLACE VIEW townsgis_reviews AS
+SELECT seq,
+       entry ->> 'proposal_id' AS proposal_id,
+       entry ->> 'state' AS state,
+       entry ->> 'actor' AS actor,
+       (entry ->> 'at')::timestamptz AS at,
+       entry ->> 'reason' AS reason,
+       entry #>> '{verdict,ruleset_id}' AS ruleset_id,
+       entry #>> '{verdict,ruleset_version}' AS ruleset_version,
+       entry #>> '{verdict,verdict}' AS verdict,
+       entry #>> '{verdict,fingerprint}' AS fingerprint
+FROM townsgis_log WHERE name = 'reviews';
 """
 
 
@@ -324,6 +343,30 @@ class PostgisStore:
             ).fetchall()
         return [r[0] for r in rows]
 
+    # --- logs ----------------------------------------------------------------------
+    def read_log(self, name: str) -> list[dict]:
+        check_log(name)
+        with self._db() as conn:
+            rows = conn.execute(
+                "SELECT entry FROM townsgis_log WHERE name = %s ORDER BY seq", (name,)
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def append_log(self, name: str, entry: dict, *, check=None) -> list[dict]:
+        check_log(name)
+        with self._write(f"log:{name}") as conn:
+            rows = conn.execute(
+                "SELECT entry FROM townsgis_log WHERE name = %s ORDER BY seq", (name,)
+            ).fetchall()
+            before = [r[0] for r in rows]
+            if check is not None:
+                check(before)
+            conn.execute(
+                "INSERT INTO townsgis_log (name, entry) VALUES (%s, %s)",
+                (name, Jsonb(entry, dumps=_dumps)),
+            )
+        return before
+
     # --- history -------------------------------------------------------------------
     def history(self, name: str | None = None) -> list[Version]:
         if name is not None:
@@ -408,6 +451,12 @@ def _check_document(name: str) -> None:
     raise ProjectError(
         f"unknown project document {name!r}; expected one of {', '.join(DOCUMENTS)} or rules/<id>"
     )
+
+
+def _dumps(v) -> str:
+    import json
+
+    return json.dumps(v, ensure_ascii=False)
 
 
 def _geojson_bytes(gdf: gpd.GeoDataFrame) -> bytes:
