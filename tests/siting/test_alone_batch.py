@@ -1,5 +1,7 @@
 """`site --file`: many sites judged alone in one pass give exactly what judging each site with
-the whole rule set gives (findings, messages, measured values, geometry, waivers, caps)."""
+the whole rule set gives (findings, messages, measured values, geometry, waiver state, caps).
+A waiver cannot name a proposed site (waivers name towns of the layer), so waivers reach the
+sites' findings in neither path."""
 
 from __future__ import annotations
 
@@ -67,17 +69,6 @@ def test_one_pass_equals_one_site_at_a_time(project_copy):
     ds = load_dataset(proj, layout_only=True)
     rs = proj.load_ruleset()
     sites = _sites(ds, 40)
-    first = evaluate_sites(ds, rs, sites)
-    # a waiver naming a proposed site and a town: it must apply alike in both paths
-    pair = next(f.town_ids for s in first.sites for f in s.findings if f.rule == "HZ-SPACING")
-    w = project_copy / "layers" / "waivers.toml"
-    w.write_text(
-        w.read_text(encoding="utf-8")
-        + f'\n[[waiver]]\nrule = "HZ-SPACING"\ntowns = ["{pair[0]}", "{pair[1]}"]\n'
-        'reason = "test"\ndocument = "test"\nexpires = 2099-01-01\n',
-        encoding="utf-8",
-    )
-    proj = Project.open(project_copy)
     fast = evaluate_sites(ds, rs, sites)
     slow = evaluate_sites(ds, rs, sites, batch=False)
     assert _as_compared(fast) == _as_compared(slow)
@@ -86,4 +77,3 @@ def test_one_pass_equals_one_site_at_a_time(project_copy):
     kinds = {r.kind for r in rs.rules if r.id in rules}
     assert {"no-overlap", "min-gap", "min-spacing", "within-unit", "unit-cap"} <= kinds
     assert {"category-share", "clustering"} <= kinds
-    assert any(f.waived for s in fast.sites for f in s.findings)
