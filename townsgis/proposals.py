@@ -3,21 +3,19 @@
 The new feature goes through the same schema check as ``townsgis import proposals``
 (``schema.validate_layer`` against the project's units and region) and is written through
 the project's store in ``append`` mode (atomic, the previous layer kept in its history).
-The read–modify–write runs under a lock (a thread lock and an ``flock`` on
-``layers/.proposals.lock``), so two saves at the same moment both land, each with its own
-id. Geometries are WGS84 (EPSG:4326); ``area_km2`` is in km².
+The read–modify–write runs under the store's lock on the proposals (an ``flock`` on
+``layers/.proposals.lock`` in a folder, an advisory lock in PostGIS), so two saves at the
+same moment both land, each with its own id. Geometries are WGS84 (EPSG:4326); ``area_km2``
+is in km².
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import re
-import tempfile
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import geopandas as gpd
 from shapely.geometry.base import BaseGeometry
@@ -32,14 +30,10 @@ ID_PREFIX = "PR-"
 
 @contextlib.contextmanager
 def proposals_lock(project: Project) -> Iterator[None]:
-    """Exclusive access to the project's proposals layer (threads and processes)."""
-    folder = project.layers_dir if project.layers_dir.is_dir() else Path(tempfile.gettempdir())
-    with _THREAD_LOCK, open(folder / ".proposals.lock", "a+b") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    """Exclusive access to the project's proposals layer (threads and processes; for a
+    PostGIS project every process on every machine): the store's lock."""
+    with _THREAD_LOCK, project.store.lock("proposals"):
+        yield
 
 
 def next_id(ids: list[str]) -> str:

@@ -116,3 +116,56 @@ def test_two_processes_saving_50_proposals_each_lose_none(pg_project, tmp_path):
     # every save kept the version it replaced: 100 versions, numbered 1..100 without gaps
     versions = [v.version for v in open_store(pg_project).history("proposals")]
     assert versions == list(range(1, 101))
+
+
+# The web workbench's save (townsgis.proposals.add_proposal): validated, next free PR-nn id,
+# appended under the store's lock.
+ADDER = """
+import sys, time
+from pathlib import Path
+import shapely
+from townsgis.project import Project
+from townsgis.proposals import add_proposal
+
+url, tag, go = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+project = Project.open(url)
+while not go.exists():
+    time.sleep(0.01)
+for i in range(50):
+    add_proposal(
+        project,
+        shapely.Point(120.0 + i * 0.002, 30.62),
+        name=f"{tag} 提案 {i}",
+        category="manufacturing",
+        level="municipal",
+        submitter=tag,
+    )
+print("done", tag)
+"""
+
+
+def test_two_processes_adding_50_proposals_each_get_100_distinct_ids(pg_project, tmp_path):
+    start = open_store(pg_project).read_layer("proposals")
+    go = tmp_path / "go"
+    script = _script(tmp_path, "adder.py", ADDER)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), pg_project, tag, str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for tag in ("甲", "乙")
+    ]
+    time.sleep(1.0)
+    go.write_text("go")
+    for p in procs:
+        _out, err = p.communicate(timeout=900)
+        assert p.returncode == 0, err
+    after = open_store(pg_project).read_layer("proposals")
+    added = after.iloc[len(start) :]
+    assert len(after) == len(start) + 100
+    assert added["proposal_id"].is_unique and not set(added["proposal_id"]) & set(
+        start["proposal_id"]
+    )
+    assert sorted(added["submitter"].value_counts().tolist()) == [50, 50]

@@ -48,6 +48,10 @@ proposals; ``runs``, the findings of recorded check runs):
     to refuse the append (so two writers cannot both act on the same state). Returns the
     entries before the append.
 
+``lock(name)``                        context manager: exclusive access to ``name`` across
+    threads and processes (every process using the project, on any machine for PostGIS) for
+    a read–modify–write such as giving a new proposal the next free id
+
 ``merge_layers(old, new, mode, kind)`` is the one definition of the three modes, used by
 every store and by ``import`` to preview the result.
 """
@@ -133,6 +137,7 @@ register(
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from contextlib import AbstractContextManager
 
     import geopandas as gpd
 
@@ -190,6 +195,7 @@ class ProjectStore(Protocol):
     def rulesets(self) -> list[str]: ...
     def history(self, name: str | None = None) -> list[Version]: ...
     def restore(self, name: str, version: int | None = None) -> Version: ...
+    def lock(self, name: str) -> AbstractContextManager[None]: ...
     def read_log(self, name: str) -> list[dict]: ...
     def append_log(
         self, name: str, entry: dict, *, check: Callable[[list[dict]], None] | None = None

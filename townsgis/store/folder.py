@@ -9,9 +9,12 @@ file renamed) and first copies the file it replaces, byte for byte, to
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,6 +32,7 @@ from townsgis.store import (
 )
 
 HISTORY_DIR = ".history"
+_THREAD_LOCKS: dict[str, threading.RLock] = {}
 # The formats a layer may be kept in: GeoJSON (the default, readable anywhere), GeoPackage,
 # and GeoParquet (columnar: the fastest to read, for big layers).
 LAYER_FORMATS = {"geojson": ".geojson", "gpkg": ".gpkg", "parquet": ".parquet"}
@@ -168,6 +172,21 @@ class FolderStore:
 
     def rulesets(self) -> list[str]:
         return sorted(p.stem for p in (self.root / "rules").glob("*.toml"))
+
+    # --- locks and logs --------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self, name: str) -> Iterator[None]:
+        """Exclusive access to ``name``: a thread lock and an ``flock`` on
+        ``layers/.<name>.lock`` (a temporary folder's when the project has no layers/)."""
+        import fcntl
+        import tempfile
+
+        folder = self.root / "layers"
+        folder = folder if folder.is_dir() else Path(tempfile.gettempdir())
+        thread_lock = _THREAD_LOCKS.setdefault(name, threading.RLock())
+        with thread_lock, open(folder / f".{name}.lock", "a+b") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)  # released when the file closes
+            yield
 
     # --- logs ----------------------------------------------------------------------
     def log_path(self, name: str) -> Path:

@@ -343,6 +343,21 @@ class PostgisStore:
             ).fetchall()
         return [r[0] for r in rows]
 
+    # --- locks and logs --------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self, name: str) -> Iterator[None]:
+        """Exclusive access to ``name`` for every process using this project (a session
+        advisory lock, released on exit or when the connection drops) and every thread using
+        this store object."""
+        key = f"townsgis:{self.schema}:lock:{name}"
+        with self._lock, self._db() as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (key,))
+            try:
+                yield
+            finally:
+                with contextlib.suppress(Exception):
+                    conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
+
     # --- logs ----------------------------------------------------------------------
     def read_log(self, name: str) -> list[dict]:
         check_log(name)
