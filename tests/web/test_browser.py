@@ -103,3 +103,35 @@ def test_progress_page(browser, live, artifacts, lang):
     frame.locator("input[type=range]").first.wait_for(timeout=60_000)
     page.screenshot(path=str(artifacts / f"web-progress-{lang}.png"))
     page.close()
+
+
+def test_upload_csv_with_chinese_headers_one_verdict_per_row(browser, live, artifacts, tmp_path):
+    from tests.web.test_uploads import csv_bytes
+
+    f = tmp_path / "选址.csv"
+    f.write_bytes(csv_bytes())
+    page = open_page(browser, live.url, "/site")
+    page.set_input_files("#upload", str(f))
+    page.click("#upload-button")
+    page.wait_for_selector("#verdict article.site >> nth=1", timeout=60_000)
+    arts = page.locator("#verdict article.site")
+    assert arts.count() == 2
+    first, second = arts.nth(0).inner_text(), arts.nth(1).inner_text()
+    assert "新市候选" in first and "通过" in first and "不通过" not in first
+    assert "地信旁" in second and "不通过" in second and "§3.1.2a" in second
+    page.screenshot(path=str(artifacts / "web-site-upload-zh.png"))
+    page.close()
+
+
+def test_draw_a_polygon(browser, live):
+    page = open_page(browser, live.url, "/site")
+    page.locator(".leaflet-pm-icon-polygon").first.click()
+    lon, lat = PASS_POINT
+    d = 0.01
+    for x, y in [(lon - d, lat - d), (lon + d, lat - d), (lon + d, lat + d), (lon - d, lat - d)]:
+        click_lonlat(page, x, y)
+        page.wait_for_timeout(150)
+    text = verdict(page, "pass")
+    assert "通过" in text
+    assert page.evaluate("() => TG.map.pm.globalDrawModeEnabled()") is False
+    page.close()
