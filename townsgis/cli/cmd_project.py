@@ -47,7 +47,21 @@ def copy_cmd(
     if fmt == TextFormat.json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
+    for line in copy_summary(result, lang.value):
+        typer.echo(line)
+
+
+def copy_summary(result, lang: str) -> list[str]:
+    """What a copy wrote, in ``lang``: source → target, layers with counts, documents."""
+    from townsgis.messages import msg
+
+    none = msg("none", lang)
+    # layer names as the commands take them (import towns …, history towns)
     layers = ", ".join(f"{k} ({n})" for k, n in result.layers.items())
-    typer.echo(f"copied {result.source} → {result.target}")
-    typer.echo(f"  layers: {layers or 'none'}")
-    typer.echo(f"  documents: {', '.join(result.documents) or 'none'}")
+    logs = ", ".join(f"{k} ({n})" for k, n in result.logs.items() if n)
+    return [
+        msg("copy.done", lang, source=result.source, target=result.target),
+        msg("copy.layers", lang, layers=layers or none),
+        msg("copy.documents", lang, documents=", ".join(result.documents) or none),
+        *([msg("copy.logs", lang, logs=logs)] if logs else []),
+    ]

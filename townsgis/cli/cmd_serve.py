@@ -69,5 +69,7 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
     typer.echo(f"townsgis workbench: {url}" + (f"?token={token}" if token else ""))
-    typer.echo(f"project: {proj.root}" + (" (read-only sample)" if proj.store.read_only else ""))
+    typer.echo(
+        f"project: {proj.store.location}" + (" (read-only sample)" if proj.store.read_only else "")
+    )
     uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -23,6 +23,10 @@ register(
             "复制的源和目标是同一个项目：{where}",
             "source and target are one project: {where}",
         ),
+        "copy.done": ("已复制 {source} → {target}", "copied {source} → {target}"),
+        "copy.layers": ("  图层：{layers}", "  layers: {layers}"),
+        "copy.documents": ("  文档：{documents}", "  documents: {documents}"),
+        "copy.logs": ("  记录：{logs}", "  logs: {logs}"),
         "copy.exists": (
             "{where}：已是一个 townsgis 项目；请复制到一个新的文件夹或模式",
             "{where}: already a townsgis project; copy into a new folder or schema",
