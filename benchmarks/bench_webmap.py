@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from townsgis.dataset import load_dataset
+from townsgis.mapmodel.progress import progress_model
 from townsgis.project import Project
 from townsgis.webmap.api import layout_html, progress_html
 from townsgis.webmap.browser import chromium, open_offline
@@ -48,7 +49,7 @@ def main() -> None:
         "huzhou layout": (lambda: layout_html(proj), "window.townsgisMap !== undefined"),
         "huzhou progress (209)": (lambda: progress_html(proj), READY_PROGRESS),
         f"progress {args.projects:,} synthetic": (
-            lambda: render_html(build_progress_map(big_ds), "zh"),
+            lambda: render_html(build_progress_map(progress_model(big_ds)), "zh"),
             READY_PROGRESS,
         ),
     }

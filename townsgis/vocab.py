@@ -192,6 +192,12 @@ DOMAINS: dict[str, tuple[Term, ...]] = {
         Term("5A", "5A级", "5A", ("AAAAA", "AAAAA级", "5A级景区", "AAAAA级景区")),
     ),
     # a proposed site's verdict
+    # how sure a town's location is (towns layer ``location_confidence``)
+    "confidence": _terms(
+        Term("high", "高", "high", ("较高",)),
+        Term("medium", "中", "medium", ("一般", "中等")),
+        Term("low", "低", "low", ("较低",)),
+    ),
     "verdict": _terms(
         Term("pass", "通过", "pass", ("合格",), "#1a9641"),
         Term("fail", "不通过", "fail", ("不合格",), "#d7191c"),
@@ -218,6 +224,7 @@ DOMAIN_NAMES = {  # what a domain is called, for messages
     "finding_state": ("豁免状态", "waiver state"),
     "scenic_grade": ("景区等级", "scenic grade"),
     "verdict": ("结论", "verdict"),
+    "confidence": ("位置可信度", "location confidence"),
 }
 
 
@@ -424,6 +431,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "limit": ("限值", "limit"),
     "waived": ("豁免", "waived"),
     "unit": ("单位", "unit"),
+    "location_confidence": ("位置可信度", "location confidence"),
+    "location_note": ("位置说明", "location note"),
 }
 
 

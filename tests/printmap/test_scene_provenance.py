@@ -30,7 +30,7 @@ def test_exact_project_has_no_approximate_or_synthetic_notes(exact_project_opene
     scene = layout_scene(exact_project_opened, lang="zh")
     text = "\n".join(scene.notes + scene.sources)
     assert "近似" not in text and "示意" not in text and HUZHOU_NOTICE not in text
-    assert "小镇：项目小镇图层（towns）" in scene.sources
+    assert "小镇：项目小镇图层" in scene.sources
     p = progress_scene(exact_project_opened, lang="zh")
     assert "合成" not in "\n".join(p.notes) and "合成" not in p.town_style.label
 

@@ -10,8 +10,16 @@ from townsgis.webmap.browser import open_offline
 
 
 @pytest.fixture(scope="module")
-def expected(bundled):
-    """What the map must show, computed from the data and the rule engine (not hard-coded)."""
+def model(bundled):
+    from townsgis.mapmodel.layout import load_layout_model
+
+    return load_layout_model(bundled, lang="zh")
+
+
+@pytest.fixture(scope="module")
+def expected(bundled, model):
+    """What the map must show, computed from the data, the rule engine and the map model
+    (not hard-coded)."""
     from townsgis.dataset import load_dataset
     from townsgis.engine import run_rules
     from townsgis.ruleset import load_ruleset
@@ -19,9 +27,10 @@ def expected(bundled):
 
     rs = load_ruleset(bundled.ruleset_path(None))
     ds = load_dataset(bundled, crs_override=rs.analysis_crs)
-    findings = run_rules(ds, rs).findings
-    drawn = [f for f in findings if f.geometry is not None and not f.geometry.is_empty]
-    verdicts = [v["status"] for v in proposal_verdicts(ds, rs, bundled.layer_path("proposals"))]
+    run_rules(ds, rs)
+    verdicts = [v["status"] for v in proposal_verdicts(ds, rs)]
+    drawn = model.layer("findings").features + model.layer("city_wide").features
+    states = [f.data["state"] for f in drawn]
     return {
         "pass": verdicts.count("pass"),
         "fail": verdicts.count("fail"),
@@ -29,9 +38,11 @@ def expected(bundled):
         "units": len(ds.units),
         "proposals": 0 if ds.proposals is None else len(ds.proposals),
         "findings": len(drawn),
-        "waived": sum(f.waived for f in drawn),
-        "errors": sum((not f.waived) and f.severity == "error" for f in drawn),
-        "warnings": sum((not f.waived) and f.severity == "warning" for f in drawn),
+        "city_wide": len(model.layer("city_wide").features),
+        "waived": states.count("waived"),
+        "errors": states.count("error"),
+        "warnings": states.count("warning"),
+        "town_findings": len({it.ref for it in model.findings if it.placement == "town"}),
     }
 
 
@@ -76,9 +87,10 @@ def test_proposals_marked_pass_or_fail_as_siting_judges_them(visit, expected):
 def test_findings_drawn_and_styled_by_severity_and_waiver(visit, expected):
     assert expected["findings"] > 0
     assert count(visit.page, "path.tg-finding") == expected["findings"]
-    assert count(visit.page, "path.tg-sev-waived") == expected["waived"]
-    assert count(visit.page, "path.tg-sev-error") == expected["errors"]
-    assert count(visit.page, "path.tg-sev-warning") == expected["warnings"]
+    assert count(visit.page, "path.tg-town-finding") == expected["town_findings"] > 0
+    assert count(visit.page, "path.tg-finding.tg-sev-waived") == expected["waived"]
+    assert count(visit.page, "path.tg-finding.tg-sev-error") == expected["errors"]
+    assert count(visit.page, "path.tg-finding.tg-sev-warning") == expected["warnings"]
     styles = visit.page.evaluate(
         """() => ['error', 'warning', 'waived'].map(k => {
             const p = document.querySelector('path.tg-sev-' + k);
@@ -89,12 +101,26 @@ def test_findings_drawn_and_styled_by_severity_and_waiver(visit, expected):
     assert len(set(present)) == len(present), styles  # each kind looks different
 
 
+def test_city_wide_findings_are_listed_and_take_no_clicks(visit, expected, model):
+    page = visit.page
+    assert count(page, "path.tg-city-wide") == expected["city_wide"] > 0
+    events = page.evaluate(
+        """() => Array.from(document.querySelectorAll('path.tg-city-wide'))
+                     .map(p => getComputedStyle(p).pointerEvents)"""
+    )
+    assert set(events) == {"none"}
+    title = page.inner_text("#tg-title")
+    for it in model.listed_findings():
+        assert it.line() in title
+
+
 def test_distance_label_on_spacing_line(visit):
     labels = visit.page.evaluate(
         "Array.from(document.querySelectorAll('.tg-dist-label')).map(e => e.textContent)"
     )
-    # "4.12 km", or "4.12 km 示例豁免" on a pair waived by the sample waiver (review item 7)
-    assert labels and all(re.match(r"\d+\.\d\d km( 示例豁免)?$", lbl) for lbl in labels), labels
+    # "4.12 km [3]", or "4.12 km 示例豁免 [10]" on a pair waived by the sample waiver
+    pattern = r"\d+\.\d\d km( 示例豁免)? \[\d+\]$"
+    assert labels and all(re.match(pattern, lbl) for lbl in labels), labels
 
 
 def test_controls_legend_and_title(visit):
@@ -105,6 +131,8 @@ def test_controls_legend_and_title(visit):
     assert count(page, ".leaflet-control-measure") == 1
     legend = page.inner_text("#tg-legend")
     assert "制造类" in legend and "已豁免" in legend
+    scale = page.inner_text(".leaflet-control-scale")
+    assert "km" in scale and "mi" not in scale and "ft" not in scale  # metric only
     title = page.inner_text("#tg-title")
     assert "huzhou-2018" in title and "小镇位置和边界为近似" in title and "合成" in title
 
@@ -119,15 +147,15 @@ def test_spacing_buffers_toggle_on(visit, expected):
     assert count(page, "path.tg-buffer") == 0
 
 
-def test_town_popup_lists_every_attribute(visit):
-    page = visit.page
-    html = page.evaluate(
+def test_town_popup_is_a_labelled_table(visit):
+    text = visit.page.evaluate(
         """() => {
             const lyr = window.townsgisMap.layers.towns.getLayers()[0];
             lyr.openPopup();
-            return lyr.getPopup().getElement().innerText;
+            const t = lyr.getPopup().getElement().innerText;
+            window.townsgisMap.map.closePopup();
+            return t;
         }"""
     )
-    for key in ("town_id", "level", "category", "investor", "approximate"):
-        assert key in html
-    page.evaluate("window.townsgisMap.map.closePopup()")
+    for label in ("小镇编号", "级别", "类别", "投资主体", "位置近似"):
+        assert label in text

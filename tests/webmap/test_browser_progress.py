@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from townsgis.vocab import STAGES
 from townsgis.webmap.browser import open_offline
-from townsgis.webmap.style import STAGES
 
 READY = "window.townsgisMap !== undefined && window.townsgisProgress !== undefined"
 
@@ -38,11 +38,17 @@ def visit(browser, progress_page, artifacts):
     v.page.screenshot(path=str(artifacts / "webmap-progress.png"))
     v.page.evaluate(
         """() => { const m = window.townsgisMap;
+                   window.__view = [m.map.getCenter(), m.map.getZoom()];
                    m.map.fitBounds(m.layers.towns.getLayers()[0].getBounds(), {maxZoom: 14,
-                                   animate: false}); }"""
+                                   animate: false}); return 0; }"""
     )
     v.page.wait_for_timeout(300)
     v.page.screenshot(path=str(artifacts / "webmap-progress-town.png"))
+    v.page.evaluate(  # back to the default extent
+        "() => { window.townsgisMap.map.setView(window.__view[0], window.__view[1], "
+        "{animate: false}); return 0; }"
+    )
+    v.page.wait_for_timeout(300)
     yield v
     v.page.close()
 
@@ -113,13 +119,16 @@ def test_project_popup_names_stage_and_investment(visit):
             return t;
         }"""
     )
-    assert "project_id" in text and "总投资" in text
+    assert "项目编号" in text and "总投资" in text
 
 
 @pytest.mark.parametrize("offset", [2, 12])
 def test_each_project_coloured_by_its_stage_and_stalled_ones_marked(visit, data, offset):
+    from townsgis.mapmodel.progress import STALLED_COLOUR as STALLED_COLOR
     from townsgis.progress import stage_at, stalled
-    from townsgis.webmap.style import STAGE_COLORS, STALLED_COLOR
+    from townsgis.vocab import colours
+
+    STAGE_COLORS = colours("stage")
 
     ds, hist = data
     n_q = len(visit.page.evaluate("window.townsgisProgress.quarters"))
@@ -142,3 +151,59 @@ def test_each_project_coloured_by_its_stage_and_stalled_ones_marked(visit, data,
             continue
         assert fill is True and fill_color == STAGE_COLORS[stage[idx]]
         assert (color == STALLED_COLOR and stroke) == (ids[idx] in stuck)
+
+
+def test_slider_to_2018q1_changes_the_title(visit):
+    page = visit.page
+    quarters = page.evaluate("window.townsgisProgress.quarters")
+    assert "2018Q1" in quarters
+    page.locator("#tg-slider input[type=range]").fill(str(quarters.index("2018Q1")))
+    title = page.inner_text("#tg-title h1")
+    assert "2018Q1" in title
+    assert "2018Q1" in page.inner_text("#tg-title")
+    page.locator("#tg-slider input[type=range]").fill(str(len(quarters) - 1))
+    assert quarters[-1] in page.inner_text("#tg-title h1")
+
+
+def test_clicking_a_county_shows_its_summary_at_the_slider_quarter(visit, data):
+    from townsgis.progress import parse_quarter, stage_at
+
+    ds, hist = data
+    page = visit.page
+    quarters = page.evaluate("window.townsgisProgress.quarters")
+    page.locator("#tg-slider input[type=range]").fill(str(quarters.index("2018Q1")))
+    row = ds.units[ds.units["unit_id"] == "330523"].iloc[0]  # 安吉县
+    pt = row.geometry.representative_point()
+    box = page.locator(".folium-map").bounding_box()
+    xy = page.evaluate(
+        f"() => {{ const p = window.townsgisMap.map.latLngToContainerPoint([{pt.y}, {pt.x}]);"
+        " return [p.x, p.y]; }"
+    )
+    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5000)
+    text = popup.inner_text()
+    page.evaluate("() => { window.townsgisMap.map.closePopup(); return 0; }")
+    assert text.startswith(row["name_zh"])
+    for word in ("季度", "小镇数", "项目数", "谋划储备", "停滞项目", "总投资", "已完成投资"):
+        assert word in text, word
+    assert "2018Q1" in text
+    towns = ds.towns[ds.towns["unit_id"] == "330523"]["town_id"]
+    st = stage_at(ds.projects, parse_quarter("2018Q1"), hist)
+    n = int((st.notna() & ds.projects["town_id"].isin(towns)).sum())
+    assert f"项目数\t{n}" in text
+
+
+def test_slider_panel_covers_no_land(visit):
+    page = visit.page
+    page.evaluate("() => { window.townsgisMap.map.closePopup(); return 0; }")
+    hits = page.evaluate(
+        """() => { const r = document.getElementById('tg-slider').getBoundingClientRect();
+            let n = 0;
+            for (let x = r.left + 2; x < r.right; x += 8)
+              for (let y = r.top + 2; y < r.bottom; y += 8)
+                for (const el of document.elementsFromPoint(x, y))
+                  if (el.matches && el.matches('path.tg-unit')) n++;
+            return n; }"""
+    )
+    assert hits == 0

@@ -57,7 +57,10 @@ def test_layout_draws_a_feasible_layer_when_present(cli, project_copy, tmp_path)
     out = tmp_path / "f.html"
     assert cli("map", "layout", "--project", project_copy, "-o", out).code == 0
     html = out.read_text(encoding="utf-8")
-    tip = json.dumps("可选址范围（休闲旅游类）")  # as written in the page's GeoJSON
+    from townsgis import vocab
+
+    word = vocab.label("category", "tourism", "zh")
+    tip = json.dumps(f"可选址范围（{word}）")  # as written in the page's GeoJSON
     assert "tg-feasible" in html and tip in html
 
 
@@ -66,7 +69,7 @@ def test_progress_at_a_quarter(cli, project_copy, tmp_path):
     r = cli("map", "progress", "--project", project_copy, "--quarter", "2019Q4", "-o", out)
     assert r.code == 0, r.text
     html = out.read_text(encoding="utf-8")
-    assert "季度: 2019Q4" in html
+    assert '季度: <span class="tg-q">2019Q4</span>' in html
     check_offline(html)
 
 

@@ -11,9 +11,10 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
+from townsgis import vocab
+from townsgis.mapmodel.layers import feasible_layer
 from townsgis.project import Project
 from townsgis.webmap.api import feasible_layers, layout_html
-from townsgis.webmap.layout import _feasible_tip
 
 RULESET = "huzhou-2018"
 
@@ -83,22 +84,23 @@ def test_layout_map_draws_only_the_current_area_with_its_category(project_copy):
     _write(project_copy, "old", {"ruleset": [RULESET], "category": ["tourism"]}, age_s=60)
     _write(project_copy, "oth", {"ruleset": ["other-2020"], "category": ["services"]})
     html = layout_html(Project.open(project_copy), lang="zh")
-    assert _js("可选址范围（制造类）") in html
-    assert (
-        _js("可选址范围（休闲旅游类）") not in html
-        and _js("可选址范围（其他现代服务业）") not in html
-    )
+    word = vocab.labels("category", "zh")
+    assert _js(f"可选址范围（{word['manufacturing']}）") in html
+    assert _js(f"可选址范围（{word['tourism']}）") not in html
+    assert _js(f"可选址范围（{word['services']}）") not in html
     assert "未显示 2 个可选址范围文件" in html  # the title block says what was left out
     assert "feasible-old.geojson, feasible-oth.geojson" in html
 
 
 @pytest.mark.parametrize(
-    ("category", "lang", "tip"),
-    [
-        ("tourism", "zh", "可选址范围（休闲旅游类）"),
-        ("manufacturing", "en", "Feasible area (manufacturing)"),
-        (None, "zh", "可选址范围"),
-    ],
+    ("category", "lang"), [("tourism", "zh"), ("manufacturing", "en"), (None, "zh")]
 )
-def test_feasible_tooltip_names_the_category(category, lang, tip):
-    assert _feasible_tip(category, lang) == tip
+def test_feasible_tooltip_names_the_category(category, lang):
+    frame = gpd.GeoDataFrame({"category": [category]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:4549")
+    tip = feasible_layer(frame, lang).features[0].tip
+    base = "可选址范围" if lang == "zh" else "Feasible area"
+    if category is None:
+        assert tip == base
+    else:
+        word = vocab.label("category", category, lang)
+        assert tip == (f"{base}（{word}）" if lang == "zh" else f"{base} ({word})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from townsgis.dataset import load_dataset
+from townsgis.mapmodel.progress import progress_model
 from townsgis.webmap.common import render_html
 from townsgis.webmap.progress_map import build_progress_map, encode_histories
 from townsgis.webmap.synthetic import synthetic_projects
@@ -15,7 +16,8 @@ MAX_BYTES = 15 * 1024 * 1024
 def test_100k_projects_fit_in_15_mb(bundled):
     ds = load_dataset(bundled)
     big = synthetic_projects(ds.towns, 100_000, seed=1)
-    html = render_html(build_progress_map(dataclasses.replace(ds, projects=big, _metric={})), "zh")
+    model = progress_model(dataclasses.replace(ds, projects=big, _metric={}))
+    html = render_html(build_progress_map(model), "zh")
     size = len(html.encode("utf-8"))
     assert size <= MAX_BYTES, f"{size / 1e6:.1f} MB"
     assert html.count("L.canvas(") == 1  # one renderer for every project

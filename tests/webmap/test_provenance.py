@@ -9,9 +9,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
+from townsgis.mapmodel.provenance import disclaimer, provenance, towns_source
 from townsgis.project import Project
 from townsgis.webmap.api import layout_html, progress_html
-from townsgis.webmap.provenance import disclaimer, provenance, towns_source
 
 # A zone's map label (inside the page's GeoJSON, non-ASCII as \uXXXX) and its legend entry.
 ZONE_LABEL = json.dumps("范围示意，非官方边界")[1:-1]

@@ -118,7 +118,7 @@ def _boundary(project: Project, name: str, crs):
 def _sources(ds, project: Project, lang: str) -> list[str]:
     """Source lines read from the layers: the boundaries' ``source`` values (approximate rows
     marked so) and the towns' own ``source`` (generic "project towns layer" without one)."""
-    from townsgis.webmap.provenance import flagged, provenance, towns_source
+    from townsgis.mapmodel.provenance import flagged, provenance, towns_source
 
     seen: list[str] = []
     frames = [ds.units]
@@ -147,7 +147,7 @@ def _sources(ds, project: Project, lang: str) -> list[str]:
 
 
 def _notes(ds, lang: str, kind: str) -> list[str]:
-    from townsgis.webmap.provenance import provenance
+    from townsgis.mapmodel.provenance import provenance
 
     n = NOTES[lang]
     out = []
@@ -210,7 +210,7 @@ def progress_scene(
     ds, rs, scene = _base(
         project, "progress", lang, ruleset, title, review_number, {"quarter": qs}, loaded
     )
-    from townsgis.webmap.provenance import flagged
+    from townsgis.mapmodel.provenance import flagged
 
     tp = progress.town_progress(ds, q)
     synthetic = bool(flagged(ds.projects, "synthetic").any())

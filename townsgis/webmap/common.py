@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from townsgis.mapmodel.text import t
 from townsgis.webmap.assets import RawHTML, check_offline, inline_assets
 from townsgis.webmap.display import add_tiles
 from townsgis.webmap.escape import json_for_script
@@ -44,9 +45,17 @@ def js_snippet(js: str):
     return _Snippet(js)
 
 
-def base_map(bounds: tuple[float, float, float, float], tiles: str, lang: str):
-    """A folium map fitted to ``bounds`` (minx, miny, maxx, maxy; display CRS) with
-    scale, fullscreen and measuring controls, page CSS and the hatch pattern."""
+def base_map(
+    bounds: tuple[float, float, float, float],
+    tiles: str,
+    lang: str,
+    *,
+    top_left: tuple[int, int] = (10, 110),
+    bottom_right: tuple[int, int] = (180, 10),
+):
+    """A folium map fitted to ``bounds`` (minx, miny, maxx, maxy; display CRS) leaving
+    ``top_left`` / ``bottom_right`` (x, y pixels) free for the title block, legend or slider,
+    with a metric scale bar, fullscreen and measuring controls, page CSS and hatch pattern."""
     import folium
     from folium import plugins
 
@@ -55,19 +64,20 @@ def base_map(bounds: tuple[float, float, float, float], tiles: str, lang: str):
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=10,
         tiles=None,
-        control_scale=True,
+        control_scale=False,
         zoom_snap=0.25,
     )
     add_tiles(m, tiles)
-    # room for the title block (top left) and the legend (bottom right)
     m.fit_bounds(
-        [[miny, minx], [maxy, maxx]], padding_top_left=(10, 110), padding_bottom_right=(180, 10)
+        [[miny, minx], [maxy, maxx]], padding_top_left=top_left, padding_bottom_right=bottom_right
     )
-    zh = lang == "zh"
+    m.add_child(
+        js_snippet(f"L.control.scale({{metric: true, imperial: false}}).addTo({m.get_name()});")
+    )
     plugins.Fullscreen(
         position="topleft",
-        title="全屏" if zh else "Full screen",
-        title_cancel="退出全屏" if zh else "Exit full screen",
+        title=t(lang, "fullscreen"),
+        title_cancel=t(lang, "exit_fullscreen"),
     ).add_to(m)
     plugins.MeasureControl(
         position="topleft",
@@ -111,13 +121,6 @@ def expose(m, name: str, layers: dict[str, Any]) -> None:
             f"layers: {{{body}}}}};"
         )
     )
-
-
-def page_title(place: str, what: str, lang: str) -> str:
-    """``湖州市特色小镇布局`` / ``Huzhou: Layout of characteristic towns``."""
-    if not place:
-        return what
-    return f"{place}{what}" if lang == "zh" else f"{place}: {what}"
 
 
 def render_html(m, lang: str) -> str:

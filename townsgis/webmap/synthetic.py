@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from townsgis.webmap.style import STAGES
+from townsgis.vocab import STAGES
 
 
 def points_in_towns(

