@@ -201,7 +201,8 @@ def _write(gdf: gpd.GeoDataFrame, path: Path) -> None:
 
 
 def _write_ruleset(out: Path) -> None:
-    """The Huzhou rule set without its unit-cap overrides (they name Huzhou's zones)."""
+    """The Huzhou rule set over China: no unit-cap overrides (they name Huzhou's zones), no
+    city-wide count caps, analysis in an Albers equal-area CRS for China."""
     import tomllib
 
     import tomli_w
@@ -210,6 +211,8 @@ def _write_ruleset(out: Path) -> None:
     src["ruleset"]["id"] = "national-bench"
     src["ruleset"]["title_en"] = "Huzhou's rules over China (national benchmark, synthetic towns)"
     src["ruleset"]["analysis_crs"] = CHINA_ALBERS
+    # Huzhou's city-wide caps (20 towns, 15 provincial) mean nothing over China: dropped
+    src["rule"] = [r for r in src["rule"] if r["kind"] != "count-cap"]
     for rule in src["rule"]:
         rule.pop("overrides", None)
     (out / "rules" / "national-bench.toml").write_text(tomli_w.dumps(src), encoding="utf-8")

@@ -44,6 +44,13 @@ class Cap:
             mask = mask & (towns["unit_id"].astype(str) == str(unit_id))
         return int(np.asarray(mask).sum())
 
+    def counts_by_unit(self, towns: pd.DataFrame) -> dict[str, int]:
+        """``count(towns, u)`` for every unit ``u`` holding such towns, in one pass."""
+        mask = (
+            np.ones(len(towns), bool) if self.levels is None else towns["level"].isin(self.levels)
+        )
+        return towns.loc[np.asarray(mask), "unit_id"].astype(str).value_counts().to_dict()
+
 
 def caps_of(ruleset, units: pd.DataFrame) -> list[Cap]:
     """The count-cap and unit-cap rules of ``ruleset``, normalised; ``units`` resolves the
@@ -126,8 +133,9 @@ def max_additions(
     (optimal for nested caps)."""
     city = [[c, max(0, c.limit - c.count(towns))] for c in caps if c.scope == "city"]
     unit_caps = [c for c in caps if c.scope == "unit"]
+    counts = {c.rule: c.counts_by_unit(towns) for c in unit_caps}
     left = {  # (rule, unit) -> remaining slots of a unit cap in a unit it covers
-        (c.rule, u): max(0, c.limit_for(u) - c.count(towns, u))
+        (c.rule, u): max(0, c.limit_for(u) - counts[c.rule].get(str(u), 0))
         for c in unit_caps
         for u in units
         if c.limit_for(u) is not None
