@@ -51,6 +51,7 @@ class CheckResult:
     def to_json(self, lang: str = "zh", fail_on: str = "error") -> dict[str, Any]:
         """The `townsgis check --format json` document (issue 3 §5)."""
         from townsgis.fingerprint import finding_keys
+        from townsgis.interpretation import readings
 
         findings = []
         for i, (f, key) in enumerate(zip(self.findings, finding_keys(self.findings), strict=True)):
@@ -62,6 +63,7 @@ class CheckResult:
             "ruleset": {"id": self.ruleset.id, "version": self.ruleset.version},
             "summary": self.summary(fail_on),
             "findings": findings,
+            "readings": readings(self.ruleset.interpretation, "check", lang),
         }
         if self.changes is not None:
             doc["changes"] = self.changes.to_dict()
@@ -127,9 +129,19 @@ def run_rules(
         findings.extend(KINDS[spec.kind].fn(ctx, spec))
     if waivers is None:
         waivers = checked_project_waivers(ds, ruleset)
+    hard = ruleset.hard_rule_ids() if hasattr(ruleset, "hard_rule_ids") else set()
+    refused = [w for w in waivers if w.rule in hard]
     notes = apply_waivers(
-        findings, waivers, today or dt.date.today(), {r.id for r in ruleset.rules}
+        findings,
+        [w for w in waivers if w.rule not in hard],
+        today or dt.date.today(),
+        {r.id for r in ruleset.rules},
     )
+    notes += [
+        f"waiver for {w.rule} not applied: under this rule set's reading of §3.1.1c "
+        "(in_principle_scope = counties) the functional-zone caps are hard"
+        for w in refused
+    ]
     order = {r.id: k for k, r in enumerate(ruleset.rules)}
     findings.sort(key=lambda f: (-Severity(f.severity).rank, order.get(f.rule, 0)))
     approx = bool(

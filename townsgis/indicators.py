@@ -287,7 +287,15 @@ def load_progress(
     ass_src, ass_data = _table(project, "assessment", assessment_path)
     ind = load_indicators(ind_src, ids, ind_data)
     ass = load_assessment(ass_src, ids, ass_data)
-    return build_report(ds, ind, ass, [dict(t) for t in rs.targets], quarter, n_stall)
+    return build_report(
+        ds,
+        ind,
+        ass,
+        [dict(t) for t in rs.targets],
+        quarter,
+        n_stall,
+        interpretation=rs.interpretation,
+    )
 
 
 def _table(project, name: str, given: str | Path | None) -> tuple[str | Path, bytes | None]:

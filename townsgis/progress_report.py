@@ -413,7 +413,16 @@ def to_dict(r: ProgressReport, lang: str = "zh") -> dict[str, Any]:
         "synthetic": r.synthetic,
         "stall_quarters": r.stall_quarters,
         "notes": r.notes,
+        "readings": [
+            x | {"text": x["text"] if lang == "en" else _reading_zh(x)} for x in r.readings
+        ],
     }
+
+
+def _reading_zh(x: dict) -> str:
+    from townsgis.interpretation import READINGS
+
+    return READINGS[x["key"]].text(x["value"], "zh")
 
 
 def render_json(r: ProgressReport, lang: str = "zh") -> str:

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from townsgis.findings import Finding, Severity, findings_to_geodataframe
+from townsgis.interpretation import readings_line
 from townsgis.vocab import field_label
 
 if TYPE_CHECKING:
@@ -142,6 +143,7 @@ def render_text(result: CheckResult, lang: str = "zh", fail_on: str = "error") -
         f"{L['title']} — {L['ruleset']} {rs.id} v{rs.version}: {rs.title(lang)}",
         f"{L['crs']}: {result.metric_crs.to_string() if result.metric_crs else '?'}",
         f"{L['summary']}: {L[s['verdict']]} — {L['counts'].format(**s)}",
+        readings_line(rs.interpretation, "check", lang),
     ]
     for name, items in _groups(result):
         if not items:
@@ -190,7 +192,8 @@ def render_markdown(result: CheckResult, lang: str = "zh", fail_on: str = "error
         f"# {L['title']}",
         "",
         f"**{L['ruleset']}**: {_md(rs.id)} v{_md(rs.version)} — {_md(rs.title(lang))}  ",
-        f"**{L['summary']}**: {L[s['verdict']]} — {L['counts'].format(**s)}",
+        f"**{L['summary']}**: {L[s['verdict']]} — {L['counts'].format(**s)}  ",
+        _md(readings_line(rs.interpretation, "check", lang)),
     ]
     for name, items in _groups(result):
         if not items:

@@ -75,6 +75,19 @@ class RuleSet:
     rules: tuple[RuleSpec, ...]
     targets: tuple[dict, ...]
     path: Path | None = None
+    #: readings of open clauses (townsgis.interpretation.READINGS), defaults filled in
+    interpretation: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def hard_rule_ids(self) -> set[str]:
+        """Rules no waiver can cover under this rule set's readings: the functional-zone caps
+        of §3.1.1c when 原则上 governs the counties only (``in_principle_scope``)."""
+        if self.interpretation.get("in_principle_scope") != "counties":
+            return set()
+        return {
+            r.id
+            for r in self.rules
+            if r.kind == "unit-cap" and r.params.get("unit_kinds") == ["functional_zone"]
+        }
 
     def rule(self, rule_id: str) -> RuleSpec:
         for r in self.rules:
@@ -127,8 +140,14 @@ def parse_ruleset(text: str, *, source: str | Path = "<rule set>") -> RuleSet:
             problem = "is not a known CRS (e.g. EPSG:4549)"
         if problem:
             problems.append(f"[ruleset]: analysis_crs {crs!r} {problem}")
-    for key in sorted(set(data) - {"ruleset", "rule", "target"}):
-        problems.append(f"unknown top-level table {key!r}; allowed: ruleset, rule, target")
+    for key in sorted(set(data) - {"ruleset", "rule", "target", "interpretation"}):
+        problems.append(
+            f"unknown top-level table {key!r}; allowed: ruleset, rule, target, interpretation"
+        )
+    from townsgis.interpretation import check_interpretation
+
+    interp, bad = check_interpretation(data.get("interpretation"))
+    problems += bad
 
     rules = data.get("rule", [])
     if not isinstance(rules, list):
@@ -161,10 +180,32 @@ def parse_ruleset(text: str, *, source: str | Path = "<rule set>") -> RuleSet:
         title_zh=head["title_zh"],
         title_en=head["title_en"],
         analysis_crs=crs,
-        rules=tuple(specs),
+        rules=tuple(_read_named(s, interp) for s in specs),
         targets=tuple(targets),
         path=Path(source) if not isinstance(source, Path) else source,
+        interpretation=interp,
     )
+
+
+PROVINCIAL_LIST = {"provincial_creation", "provincial_cultivation"}
+
+
+def _read_named(spec: RuleSpec, interp: dict[str, Any]) -> RuleSpec:
+    """With ``named_in_caps`` (§3.1.1b/c), a cap on the provincial creation + cultivation
+    towns also counts the provincially named ones."""
+    levels = spec.params.get("levels")
+    if (
+        interp.get("named_in_caps")
+        and spec.kind in ("count-cap", "unit-cap")
+        and levels
+        and set(levels) >= PROVINCIAL_LIST
+        and "provincial_named" not in levels
+    ):
+        params = dict(spec.params) | {"levels": [*levels, "provincial_named"]}
+        return RuleSpec(
+            spec.id, spec.clause, spec.title_zh, spec.title_en, spec.severity, spec.kind, params
+        )
+    return spec
 
 
 def _rule(raw: Any, i: int, problems: list[str]) -> RuleSpec | None:

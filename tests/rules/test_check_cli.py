@@ -21,7 +21,9 @@ def test_bundled_data_fails_on_errors_with_exact_json_shape(cli):
     r = cli("check", "--format", "json")
     assert r.code == 1
     doc = json.loads(r.out)
-    assert list(doc) == ["ruleset", "summary", "findings"]
+    assert list(doc) == ["ruleset", "summary", "findings", "readings"]
+    # the readings of open clauses the check used (issue 12)
+    assert [x["key"] for x in doc["readings"]] == ["named_in_caps", "in_principle_scope"]
     assert doc["ruleset"] == {"id": "huzhou-2018", "version": "1.0"}
     assert list(doc["summary"]) == ["errors", "warnings", "waived", "verdict"]
     assert doc["summary"]["verdict"] == "fail" and doc["summary"]["errors"] >= 1
@@ -125,7 +127,7 @@ def test_unusable_waivers_file_exits_2_naming_file_and_entry(cli, project_copy, 
 
 def test_sample_waiver_flagged_in_json_geojson_text_and_markdown(cli, tmp_path):
     doc = json.loads(cli("check", "--format", "json").out)
-    assert list(doc) == ["ruleset", "summary", "findings"]
+    assert list(doc) == ["ruleset", "summary", "findings", "readings"]
     (w,) = [f["waiver"] for f in doc["findings"] if f["waived"]]
     assert w["sample"] is True and "示例" in w["document"]
     out = tmp_path / "f.geojson"

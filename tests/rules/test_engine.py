@@ -53,7 +53,7 @@ def test_summary_verdict_and_json_shape(tmp_path):
     assert res.summary("warning")["verdict"] == "fail"
     assert (res.exit_code(), res.exit_code("warning")) == (0, 1)
     doc = res.to_json("en")
-    assert list(doc) == ["ruleset", "summary", "findings"]
+    assert list(doc) == ["ruleset", "summary", "findings", "readings"]
     assert doc["ruleset"] == {"id": "t", "version": "2"}
     assert list(doc["summary"]) == ["errors", "warnings", "waived", "verdict"]
     f = doc["findings"][0]

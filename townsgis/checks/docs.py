@@ -36,13 +36,23 @@ value found and what is allowed (exit code 2).
   passes after a round trip through WGS84.
 - Pair searches (overlap, gap, spacing) use shapely STRtree bulk queries (`dwithin`,
   `intersects`); a property test checks them against brute force.
-- §3.1.1c says 原则上 (in principle) for the counties and is hard for the two functional
-  zones. It is modelled as two rules, HZ-CAP-UNIT (counties/districts, cap 3) and HZ-CAP-ZONE
-  (zones, cap 2). Both are errors because the caps are the notice's own numbers; a county's
-  justified exception is an approved waiver (below), shown as *waived*, never as a pass.
+- §3.1.1c (每个县区原则上…不超过3个，湖州开发区和太湖度假区均不超过2个) is modelled as two
+  rules, HZ-CAP-UNIT (counties/districts, cap 3) and HZ-CAP-ZONE (zones, cap 2). Both are
+  errors because the caps are the notice's own numbers; a justified exception is an approved
+  waiver (below), shown as *waived*, never as a pass. Whether 原则上 also covers the zones is
+  the reading `in_principle_scope` (below).
 - The notice gives no distances: the 1 km gap (§3.1.2a), the 5 km centroid spacing (§3.1.2c,
-  a warning because of 原则上) and the clustering test (§3.1.2b) are this rule set's
-  interpretation, stated as parameters.
+  a warning because of 原则上) and the clustering and concentration tests (§3.1.2b) are this
+  rule set's interpretation, stated as parameters.
+
+## Readings of open clauses
+
+Where the text of the notice allows more than one reading, the rule set says which one it
+uses in an `[interpretation]` table (the defaults below are argued from the Chinese text in
+the comments of `rules/huzhou-2018.toml`). `check`, `capacity` and `progress` print the
+readings they used (text) and list them under `readings` (JSON).
+
+{readings}
 
 ## Targets
 
@@ -73,6 +83,24 @@ when the rule matches and the finding's town set equals the waiver's exactly, so
 joins a finding later is not silently covered. An expired waiver stops applying and the report
 says so (`waiver for HZ-SPACING HZ-09,HZ-14 expired 2025-12-31`).
 """
+
+
+def render_readings() -> str:
+    from townsgis.interpretation import READINGS, USED_BY
+
+    out = ["| key | clause | question | values | default | used by |", "|---|---|---|---|---|---|"]
+    for k, r in READINGS.items():
+        vals = "<br>".join(
+            f"`{str(v).lower() if isinstance(v, bool) else v}`: {zh} / {en}"
+            for v, (zh, en) in r.values.items()
+        )
+        default = str(r.default).lower() if isinstance(r.default, bool) else r.default
+        used = ", ".join(c for c, keys in USED_BY.items() if k in keys)
+        out.append(
+            f"| `{k}` | {r.clause} | {r.question_zh}<br>{r.question_en} | {vals} | "
+            f"`{default}` | {used} |"
+        )
+    return "\n".join(out) + "\n"
 
 
 def render_kinds() -> str:
@@ -113,8 +141,18 @@ def render_ruleset(rs: RuleSet) -> str:
             f"| {r.id} | {r.clause} | {r.severity} | `{r.kind}` | {_params(r.params)} | "
             f"{r.title_zh}<br>{r.title_en} |"
         )
+    from townsgis.interpretation import READINGS
     from townsgis.progress.metrics import METRICS
 
+    out += [
+        "",
+        "Readings: "
+        + "; ".join(
+            f"`{k} = {str(v).lower() if isinstance(v, bool) else v}` ({READINGS[k].text(v, 'en')})"
+            for k, v in rs.interpretation.items()
+        )
+        + ".",
+    ]
     if rs.targets:
         out += [
             "",
@@ -146,7 +184,8 @@ def render_ruleset(rs: RuleSet) -> str:
 def render_rules_doc(rules_dir: Path) -> str:
     """The whole docs/rules.md text for the rule sets in ``rules_dir``."""
     sets = [load_ruleset(p) for p in sorted(rules_dir.glob("*.toml"))]
-    return "\n".join([INTRO, render_kinds(), *[render_ruleset(rs) for rs in sets]])
+    intro = INTRO.replace("{readings}", render_readings())
+    return "\n".join([intro, render_kinds(), *[render_ruleset(rs) for rs in sets]])
 
 
 if __name__ == "__main__":

@@ -104,7 +104,10 @@ def render_text(report, lang: str) -> str:
     def _n(v):
         return t["inf"] if v is None else str(v)
 
-    lines = [t["city"]]
+    from townsgis.interpretation import readings_line
+
+    lines = [readings_line(getattr(report.ruleset, "interpretation", {}), "capacity", lang)]
+    lines.append(t["city"])
     for c in report.city:
         lv = vocab.join("level", c["levels"], lang) if c["levels"] else t["all"]
         lines.append(

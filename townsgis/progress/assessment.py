@@ -14,12 +14,20 @@ GRADE_ALIASES = {"降格": "降级"}
 
 
 def assessment_summary(
-    assessment: pd.DataFrame, towns: pd.DataFrame, unit_names: dict[str, str] | None = None
+    assessment: pd.DataFrame,
+    towns: pd.DataFrame,
+    unit_names: dict[str, str] | None = None,
+    *,
+    veto_parent: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Per year: towns assessed, pass rate and excellent rate (%, §2.2: 100% and > 20%),
     and the counties vetoed under §4.3b (any town warned, downgraded or eliminated) with
-    the towns and grades that caused it."""
-    unit_of = dict(zip(towns["town_id"], towns["unit_id"], strict=False))
+    the towns and grades that caused it. ``veto_parent`` (zone id → its district/county)
+    moves the veto of a functional zone's town to the 县区 it lies in."""
+    parent = veto_parent or {}
+    unit_of = {
+        t: parent.get(str(u), u) for t, u in zip(towns["town_id"], towns["unit_id"], strict=False)
+    }
     name_of = dict(zip(towns["town_id"], towns["name_zh"], strict=False))
     years = []
     for y, g in assessment.groupby("year"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +40,42 @@ class ProgressReport:
     stall_quarters: int
     synthetic: bool
     notes: list[str] = field(default_factory=list)
+    #: the readings of open clauses used (townsgis.interpretation.readings)
+    readings: list[dict] = field(default_factory=list)
+
+
+PROVINCIAL_LEVELS = ("provincial_creation", "provincial_cultivation", "provincial_named")
+
+
+def bulletin_dataset(ds, scope: str):
+    """The dataset the §4.2a bulletin summarises: with ``scope`` = ``provincial`` (汇总省级
+    特色小镇主要指标) only the provincial towns and their projects; ``all``: every town."""
+    if scope == "all" or "level" not in ds.towns.columns:
+        return ds
+    keep = ds.towns["level"].isin(PROVINCIAL_LEVELS)
+    if keep.all():
+        return ds
+    towns = ds.towns[keep]
+    projects = ds.projects
+    if projects is not None:
+        projects = projects[projects["town_id"].isin(set(towns["town_id"]))]
+    if dataclasses.is_dataclass(ds):
+        return dataclasses.replace(ds, towns=towns, projects=projects, _metric={}, _sources={})
+    out = copy.copy(ds)
+    out.towns, out.projects = towns, projects
+    return out
+
+
+def veto_parents(units) -> dict[str, str]:
+    """Functional zone id → the district/county it lies in (§4.3b: the veto falls on 县区)."""
+    if "parent_id" not in units.columns:
+        return {}
+    zones = units[units["kind"] == "functional_zone"]
+    return {
+        str(u): str(p)
+        for u, p in zip(zones["unit_id"], zones["parent_id"], strict=True)
+        if isinstance(p, str) and p
+    }
 
 
 def build_report(
@@ -47,9 +85,16 @@ def build_report(
     targets: list[dict],
     quarter: str | int | None = None,
     n_stall: int = DEFAULT_STALL_QUARTERS,
+    *,
+    interpretation: dict | None = None,
 ) -> ProgressReport:
     """Compute the progress report at ``quarter`` (default: the last quarter of the
-    indicators). ``indicators`` has integer quarters (see ``townsgis.indicators``)."""
+    indicators). ``indicators`` has integer quarters (see ``townsgis.indicators``).
+    ``interpretation`` (the rule set's readings) decides the §4.2a bulletin scope and the
+    unit the §4.3b veto falls on; the notes say which readings were used."""
+    from townsgis.interpretation import READINGS, readings
+
+    interp = {k: r.default for k, r in READINGS.items()} | (interpretation or {})
     check_targets(targets)
     projects = ds.projects
     hist = parse_history(projects)
@@ -81,10 +126,18 @@ def build_report(
     ]
     sc = scorecard(ctx, targets, q)
     notes += per_year_notes(sc)
+    notes += [r["text"] for r in readings(interp, "progress", "en")]
     return ProgressReport(
         quarter=format_quarter(q),
         scorecard=sc,
-        units=unit_summary(ds, q, indicators, n_stall, share_targets, hist),
+        units=unit_summary(
+            bulletin_dataset(ds, interp["bulletin_scope"]),
+            q,
+            indicators,
+            n_stall,
+            share_targets,
+            hist,
+        ),
         towns=town_progress(ds, q, hist),
         shares=shares(indicators, towns, q, share_targets),
         pipeline=pipeline(projects, [x for x in quarters if x <= q], hist),
@@ -93,10 +146,12 @@ def build_report(
             assessment_visible(assessment, q),
             towns,
             dict(zip(ds.units["unit_id"], ds.units["name_zh"], strict=False)),
+            veto_parent=veto_parents(ds.units) if interp["veto_unit"] == "county" else None,
         ),
         culture=culture_growth(indicators[indicators["quarter"] <= q], towns),
         findings=findings,
         stall_quarters=n_stall,
         synthetic=synthetic,
         notes=notes,
+        readings=readings(interp, "progress", "en"),
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from townsgis.checks.common import LEVELS
 from townsgis.dataset import Dataset
+from townsgis.interpretation import readings
 from townsgis.siting.caps import _cap_row, caps_of, slots_for
 from townsgis.siting.mix import MixPlan, mix_plans
 
@@ -27,6 +28,7 @@ class CapacityReport:
             "city": self.city,
             "units": self.units,
             "mix": [m.to_dict() for m in self.mix],
+            "readings": readings(getattr(self.ruleset, "interpretation", {}), "capacity"),
         }
 
 
