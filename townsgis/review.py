@@ -164,6 +164,51 @@ def current(project: Project) -> dict[str, Step]:
     return out
 
 
+def list_json(project: Project) -> dict:
+    """``{"proposals": [{"proposal_id", "state", "last"}]}``: every proposal of the layer
+    (then any other with a trail), its state (None: not submitted) and last step. The shape
+    of ``townsgis review list --format json`` and of the web API."""
+    latest = current(project)
+    ids: list[str] = []
+    store = project.store
+    if store.has_layer("proposals"):
+        props = store.read_layer("proposals")
+        if "proposal_id" in props.columns:
+            ids = [str(v).strip() for v in props["proposal_id"]]
+    ids += [p for p in latest if p not in ids]
+    rows = []
+    for pid in ids:
+        step = latest.get(pid)
+        rows.append(
+            {
+                "proposal_id": pid,
+                "state": step.state if step else None,
+                "last": step.to_dict() if step else None,
+            }
+        )
+    return {"proposals": rows}
+
+
+def trail_json(project: Project, proposal_id: str) -> dict:
+    """``{"proposal_id", "state", "steps": [...]}``: the shape of ``townsgis review show
+    --format json`` and of the web API."""
+    steps = trail(project, proposal_id)
+    return {
+        "proposal_id": str(proposal_id),
+        "state": steps[-1].state if steps else None,
+        "steps": [s.to_dict() for s in steps],
+    }
+
+
+ACTIONS = {
+    "submit": SUBMITTED,
+    "start": UNDER_REVIEW,
+    "approve": APPROVED,
+    "reject": REJECTED,
+    "withdraw": WITHDRAWN,
+}
+
+
 def act(
     project: Project,
     proposal_id: str,

@@ -48,30 +48,16 @@ def list_cmd(
     project: ProjectOpt = None, fmt: TextFormatOpt = TextFormat.text, lang: LangOpt = Lang.zh
 ) -> None:
     """Every proposal of the project with its review state and last step."""
-    from townsgis.review import current, state_label
+    from townsgis.review import Step, list_json, state_label
 
-    proj = open_project(project)
-    latest = current(proj)
-    ids = []
-    if proj.store.has_layer("proposals"):
-        props = proj.store.read_layer("proposals")
-        if "proposal_id" in props.columns:
-            ids = [str(v).strip() for v in props["proposal_id"]]
-    ids += [p for p in latest if p not in ids]
-    rows = [(pid, latest.get(pid)) for pid in ids]
+    doc = list_json(open_project(project))
     if fmt == TextFormat.json:
-        doc = {
-            "proposals": [
-                {"proposal_id": pid, "state": s.state if s else None, "last": s and s.to_dict()}
-                for pid, s in rows
-            ]
-        }
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
-    for pid, s in rows:
-        state = state_label(s.state if s else None, lang.value)
+    for row in doc["proposals"]:
+        s = Step.from_dict(row["last"]) if row["last"] else None
         tail = f"  {s.at}  {s.actor}  {s.verdict.short()}" if s else ""
-        typer.echo(f"{pid:<10} {state}{tail}")
+        typer.echo(f"{row['proposal_id']:<10} {state_label(row['state'], lang.value)}{tail}")
 
 
 @review_app.command("show")
@@ -83,13 +69,13 @@ def show_cmd(
 ) -> None:
     """The full trail of one proposal: each step with who, when, why and the verdict then
     (rule set, pass/fail, findings fingerprint)."""
-    from townsgis.review import state_label, trail
+    from townsgis.review import state_label, trail, trail_json
 
-    steps = trail(open_project(project), proposal_id)
+    proj = open_project(project)
     if fmt == TextFormat.json:
-        doc = {"proposal_id": proposal_id, "steps": [s.to_dict() for s in steps]}
-        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(trail_json(proj, proposal_id), ensure_ascii=False, indent=2))
         return
+    steps = trail(proj, proposal_id)
     if not steps:
         typer.echo(f"{proposal_id}: {state_label(None, lang.value)}")
         return

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from townsgis import __version__
 from townsgis.project import Project
-from townsgis.web import api_layout, api_proposals, api_site, downloads, errors, pages
+from townsgis.web import api_layout, api_proposals, api_review, api_site, downloads, errors, pages
 from townsgis.web.security import LOCAL_HOSTS, GuardMiddleware
 from townsgis.web.state import DEFAULT_MAX_UPLOAD_MB, InputCache, Settings
 
@@ -55,7 +55,7 @@ def create_app(
     app.state.inputs = InputCache(project)
     app.state.memo = api_layout._Memo()
     errors.install(app)
-    for module in (api_site, api_layout, api_proposals, downloads, pages):
+    for module in (api_site, api_layout, api_proposals, api_review, downloads, pages):
         app.include_router(module.router)
     app.mount("/static/app", StaticFiles(directory=HERE / "static"), name="static-app")
     app.mount("/static/vendor", StaticFiles(directory=VENDOR), name="static-vendor")
