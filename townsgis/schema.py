@@ -104,6 +104,10 @@ SCHEMAS: dict[str, LayerSchema] = {
             Column("industry"),
             Column("lead_department", doc="§4.2b"),
             Column("investor", doc="investment and construction company, §3.5.1"),
+            Column(
+                "investor_type",
+                doc="what the investor is (company/公司/企业, government …), §3.5.1 公司化",
+            ),
             Column("scenic_grade", enum=SCENIC_GRADES, doc="§3.4.3", domain="scenic_grade"),
             Column("planned_area_km2", "float", minimum=0.0, maximum=MAX_AREA_KM2, doc="km²"),
             Column("construction_area_km2", "float", minimum=0.0, maximum=MAX_AREA_KM2, doc="km²"),
@@ -127,6 +131,7 @@ SCHEMAS: dict[str, LayerSchema] = {
             Column("start_quarter", pattern=QUARTER),
             Column("stage_since", pattern=QUARTER),
             Column("stage_history"),
+            Column("first_batch", "bool", doc="in the first (首期) four-batches library, §3.3.3"),
             Column("synthetic", "bool"),
         ),
         ("Point",),

@@ -103,6 +103,43 @@ def render_readings() -> str:
     return "\n".join(out) + "\n"
 
 
+def render_clause_table(rs: RuleSet) -> str:
+    """Every clause of the notice and how rule set ``rs`` covers it: its rules and targets,
+    else a report, a review item or out of scope (townsgis.clauses), and the readings used."""
+    from townsgis.clauses import CLAUSES
+    from townsgis.interpretation import READINGS
+
+    out = [
+        f"## Clause table of `{rs.id}`",
+        "",
+        "Every clause of the notice and how it is covered: by rules (`check`, `site`, `feasible`),",
+        "targets (`progress`), a report, a review item (a person judges it on the town plan: the",
+        "layout data cannot show it) or out of scope; and the reading of open text used.",
+        "",
+        "| clause | requirement | covered by | how / note | reading |",
+        "|---|---|---|---|---|",
+    ]
+    for c in CLAUSES:
+        rules = [r.id for r in rs.rules if r.clause == c.id]
+        targets = [t["id"] for t in rs.targets if t["clause"] == c.id]
+        by = []
+        if rules:
+            by.append("rules " + ", ".join(rules))
+        if targets:
+            by.append("targets " + ", ".join(targets))
+        how = c.how or ("rule" if rules else "target" if targets else "not covered")
+        note = f"{how}: {c.note}" if c.note else how
+        reading = "; ".join(
+            f"`{k}` = {str(rs.interpretation[k]).lower()}"
+            if isinstance(rs.interpretation[k], bool)
+            else f"`{k}` = {rs.interpretation[k]}"
+            for k in c.readings
+            if k in rs.interpretation and k in READINGS
+        )
+        out.append(f"| {c.id} | {c.text} | {'<br>'.join(by) or '—'} | {note} | {reading or '—'} |")
+    return "\n".join(out) + "\n"
+
+
 def render_kinds() -> str:
     out = ["## Rule kinds", ""]
     for name in sorted(KINDS):
@@ -185,7 +222,9 @@ def render_rules_doc(rules_dir: Path) -> str:
     """The whole docs/rules.md text for the rule sets in ``rules_dir``."""
     sets = [load_ruleset(p) for p in sorted(rules_dir.glob("*.toml"))]
     intro = INTRO.replace("{readings}", render_readings())
-    return "\n".join([intro, render_kinds(), *[render_ruleset(rs) for rs in sets]])
+    huzhou = [rs for rs in sets if rs.id == "huzhou-2018"]
+    clauses = [render_clause_table(rs) for rs in huzhou]
+    return "\n".join([intro, *clauses, render_kinds(), *[render_ruleset(rs) for rs in sets]])
 
 
 if __name__ == "__main__":

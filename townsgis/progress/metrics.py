@@ -134,6 +134,24 @@ def _implemented(ctx: Context) -> pd.Series:
     return pd.Series((ranks >= 2).sum(axis=0).astype(float), index=ctx.quarters)
 
 
+def _first_batch(ctx: Context) -> pd.DataFrame:
+    """The projects of the first (首期) four-batches library (§3.3.3): those with
+    ``first_batch`` true, or the whole library when the layer has no ``first_batch`` values."""
+    p = ctx.projects
+    if "first_batch" not in p.columns or p["first_batch"].isna().all():
+        return p
+    return p[p["first_batch"].fillna(False).astype(bool)]
+
+
+def _first_batch_count(ctx: Context) -> pd.Series:
+    return pd.Series(float(len(_first_batch(ctx))), index=ctx.quarters)
+
+
+def _first_batch_investment(ctx: Context) -> pd.Series:
+    total = float(_first_batch(ctx)["total_investment"].astype(float).sum())
+    return pd.Series(total, index=ctx.quarters)
+
+
 def _share(col: str) -> Callable[[Context], tuple[pd.Series, pd.Series]]:
     return lambda ctx: (ctx.city_flow(col).cumsum(), ctx.city_flow("fai").cumsum())
 
@@ -192,6 +210,22 @@ METRICS: dict[str, Metric] = {
             "累计实施重点项目",
             "key projects implemented",
             _implemented,
+        ),
+        Metric(
+            "first_batch_projects",
+            "个",
+            "首期“四个一批”项目库重点项目",
+            "key projects of the first four-batches library",
+            _first_batch_count,
+            "hold",
+        ),
+        Metric(
+            "first_batch_investment",
+            "亿元",
+            "首期重点项目总投资",
+            "total investment of the first library's key projects",
+            _first_batch_investment,
+            "hold",
         ),
         Metric(
             "fai_cumulative",
