@@ -209,3 +209,44 @@ def test_a_folder_whose_settings_name_a_store_opens_it(cli, pg_project, tmp_path
     a = cli("check", "--format", "json", "--project", folder)
     b = cli("check", "--format", "json", "--project", pg_project)
     assert a.code == b.code == 1 and a.out == b.out
+
+
+def test_waivers_indicators_and_assessment_are_also_queryable_tables(pg_project, pg_dsn):
+    schema = pg_project.rpartition("schema=")[2]
+    with psycopg.connect(pg_dsn) as conn:
+        waiver = conn.execute(
+            f'SELECT rule, towns, expires, sample FROM "{schema}".waivers'
+        ).fetchall()
+        n_ind, quarters = conn.execute(
+            f'SELECT count(*), count(DISTINCT quarter) FROM "{schema}".indicators'
+        ).fetchone()
+        fai = conn.execute(
+            "SELECT data_type FROM information_schema.columns WHERE table_schema = %s "
+            "AND table_name = 'indicators' AND column_name = 'fai'",
+            (schema,),
+        ).fetchone()
+        grades = conn.execute(f'SELECT DISTINCT grade FROM "{schema}".assessment').fetchall()
+    assert [(r, t, str(e), s) for r, t, e, s in waiver] == [
+        ("HZ-SPACING", "HZ-09,HZ-14", "2027-06-30", True)
+    ]
+    csv_rows = (bundled_root() / "layers/indicators.csv").read_text().strip().splitlines()
+    assert n_ind == len(csv_rows) - 1 and quarters > 4
+    assert fai == ("double precision",)
+    assert ("合格",) in grades
+    # the document stays the source: its bytes come back unchanged
+    store = open_store(pg_project)
+    assert (
+        store.read_document("indicators") == (bundled_root() / "layers/indicators.csv").read_bytes()
+    )
+
+
+def test_a_document_that_cannot_be_read_is_kept_without_its_table(pg_project, pg_dsn, cli):
+    store = open_store(pg_project)
+    store.write_document("waivers", b"[[waiver]\nbroken")
+    assert store.read_document("waivers") == b"[[waiver]\nbroken"
+    schema = pg_project.rpartition("schema=")[2]
+    with psycopg.connect(pg_dsn) as conn:
+        gone = conn.execute("SELECT to_regclass(%s)", (f'"{schema}".waivers',)).fetchone()
+    assert gone == (None,)
+    r = cli("check", "--project", pg_project, "--lang", "en")
+    assert r.code == 2 and "document waivers.toml" in r.err and "TOML" in r.err

@@ -9,6 +9,7 @@ the dtypes it was written with. Coordinates travel as WKB doubles: they come bac
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 from typing import TYPE_CHECKING, Any
@@ -64,19 +65,32 @@ def _pg_type(s: pd.Series) -> str:
     values = [v for v in s.tolist() if not _missing(v)]
     if all(isinstance(v, str) for v in values):
         return "text"
+    if values and all(type(v) is datetime.date for v in values):
+        return "date"
     if all(isinstance(v, bool | np.bool_) for v in values):
         return "boolean"
     return "jsonb"
 
 
 def create_table(
-    conn: psycopg.Connection, table: str, specs: list[dict[str, str]], *, has_z: bool = False
+    conn: psycopg.Connection,
+    table: str,
+    specs: list[dict[str, str]],
+    *,
+    has_z: bool = False,
+    geometry: bool = True,
 ) -> None:
-    """``CREATE TABLE`` for a layer: ``_fid``, the typed columns, ``geometry`` + GiST index.
-    ``has_z``: some geometries have Z, so the column takes both 2D and 3D (SRID checked)."""
+    """``CREATE TABLE`` for a layer: ``_fid``, the typed columns, ``geometry`` + GiST index
+    (none with ``geometry=False``: a plain table). ``has_z``: some geometries have Z, so the
+    column takes both 2D and 3D (SRID checked)."""
     cols = [sql.SQL("{} bigserial PRIMARY KEY").format(sql.Identifier(FID))]
     cols += [sql.SQL("{} {}").format(sql.Identifier(c["name"]), sql.SQL(c["pg"])) for c in specs]
     geom = sql.Identifier(GEOM)
+    if not geometry:
+        conn.execute(
+            sql.SQL("CREATE TABLE {} ({})").format(sql.Identifier(table), sql.SQL(", ").join(cols))
+        )
+        return
     if has_z:
         cols.append(sql.SQL("{} geometry CHECK (ST_SRID({}) = {})").format(geom, geom, SRID))
     else:
@@ -92,22 +106,24 @@ def create_table(
 
 
 def insert_frame(
-    conn: psycopg.Connection, table: str, gdf: gpd.GeoDataFrame, specs: list[dict[str, str]]
+    conn: psycopg.Connection, table: str, gdf: pd.DataFrame, specs: list[dict[str, str]]
 ) -> None:
-    """Insert every feature of ``gdf`` (WGS84) in order."""
+    """Insert every feature of ``gdf`` (WGS84) in order; a plain DataFrame has no geometry."""
     names = [c["name"] for c in specs]
+    spatial = isinstance(gdf, gpd.GeoDataFrame)
+    holders = [sql.Placeholder()] * len(names)
+    if spatial:
+        holders.append(sql.SQL("ST_GeomFromWKB(%s, {})").format(SRID))
     query = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
         sql.Identifier(table),
-        sql.SQL(", ").join(sql.Identifier(n) for n in [*names, GEOM]),
-        sql.SQL(", ").join(
-            [sql.Placeholder()] * len(names) + [sql.SQL("ST_GeomFromWKB(%s, {})").format(SRID)]
-        ),
+        sql.SQL(", ").join(sql.Identifier(n) for n in [*names, GEOM][: len(holders)]),
+        sql.SQL(", ").join(holders),
     )
     columns = [[_to_db(v, c["pg"]) for v in gdf[c["name"]].tolist()] for c in specs]
-    wkb = shapely.to_wkb(np.asarray(gdf.geometry.values), output_dimension=3)
-    rows = [
-        (*(col[i] for col in columns), None if w is None else bytes(w)) for i, w in enumerate(wkb)
-    ]
+    if spatial:
+        wkb = shapely.to_wkb(np.asarray(gdf.geometry.values), output_dimension=3)
+        columns.append([None if w is None else bytes(w) for w in wkb])
+    rows = list(zip(*columns, strict=True)) if columns else [()] * len(gdf)
     if rows:
         with conn.cursor() as cur:
             cur.executemany(query, rows)
@@ -151,6 +167,8 @@ def _to_db(v: Any, pg: str) -> Any:
         return float(v)
     if pg.startswith("timestamp"):
         return pd.Timestamp(v).to_pydatetime()
+    if pg == "date":
+        return v
     return str(v)
 
 
@@ -172,3 +190,19 @@ def _missing(v: Any) -> bool:
 
 def _json_dumps(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False, default=str)
+
+
+def replace_plain_table(
+    conn: psycopg.Connection, table: str, df: pd.DataFrame | None, comment: str
+) -> None:
+    """Drop ``table`` and, when ``df`` is given, create it again holding ``df`` (no
+    geometry), with ``comment`` on the table."""
+    conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(table)))
+    if df is None or not len(df.columns):
+        return
+    specs = column_specs(df, table)
+    create_table(conn, table, specs, geometry=False)
+    insert_frame(conn, table, df, specs)
+    conn.execute(
+        sql.SQL("COMMENT ON TABLE {} IS {}").format(sql.Identifier(table), sql.Literal(comment))
+    )

@@ -45,6 +45,8 @@ _DOC_FILES = {
     "assessment": "assessment.csv",
     "settings": "townsgis.toml",
 }
+# documents also kept as plain, queryable tables of the same name (read-only copies)
+MIRRORED = ("waivers", "indicators", "assessment")
 _LAYER = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
 _RULESET = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
@@ -323,6 +325,13 @@ class PostgisStore:
                 "ON CONFLICT (name) DO UPDATE SET data = EXCLUDED.data, updated_at = now()",
                 (name, bytes(data)),
             )
+            if name in MIRRORED:
+                comment = (
+                    f"Read-only copy of the project document {name} ({_DOC_FILES[name]}), "
+                    "refreshed by townsgis on every write; change it with townsgis."
+                )
+                frame = _mirror_frame(name, bytes(data), self.document_source(name))
+                pt.replace_plain_table(conn, name, frame, comment)
         return kept
 
     def document_source(self, name: str) -> str:
@@ -455,7 +464,7 @@ def _check_name(name: str) -> None:
 
 
 def _check_layer(kind: str) -> None:
-    if not _LAYER.match(kind) or kind.startswith("townsgis_"):
+    if not _LAYER.match(kind) or kind.startswith("townsgis_") or kind in DOCUMENTS:
         raise ProjectError(f"{kind!r}: not a layer name (a-z, 0-9, - and _)")
 
 
@@ -466,6 +475,31 @@ def _check_document(name: str) -> None:
     raise ProjectError(
         f"unknown project document {name!r}; expected one of {', '.join(DOCUMENTS)} or rules/<id>"
     )
+
+
+def _mirror_frame(name: str, data: bytes, source: str):
+    """The document as a table (indicators/assessment: the CSV's columns, types inferred;
+    waivers: one row per waiver), or None when it cannot be read (its loader says why when
+    it is used)."""
+    import io
+
+    import pandas as pd
+
+    from townsgis.errors import TownsgisError
+
+    try:
+        if name == "waivers":
+            from townsgis.waivers import parse_waivers
+
+            rows = [
+                {**w.to_dict(), "towns": ",".join(w.towns), "expires": w.expires}
+                for w in parse_waivers(data, source)
+            ]
+            cols = ["rule", "towns", "unit", "reason", "document", "expires", "sample"]
+            return pd.DataFrame(rows, columns=cols)
+        return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    except (TownsgisError, ValueError, UnicodeDecodeError):
+        return None
 
 
 def _dumps(v) -> str:
