@@ -123,12 +123,12 @@ def run_rules(
     the current date) decides which have expired. Findings are ordered error → warning → info,
     then by rule order in the rule set.
     """
+    if waivers is None:  # checked before any rule runs: a bad waiver fails fast
+        waivers = checked_project_waivers(ds, ruleset)
     ctx = build_context(ds, ruleset, towns)
     findings: list[Finding] = []
     for spec in ruleset.rules:
         findings.extend(KINDS[spec.kind].fn(ctx, spec))
-    if waivers is None:
-        waivers = checked_project_waivers(ds, ruleset)
     hard = ruleset.hard_rule_ids() if hasattr(ruleset, "hard_rule_ids") else set()
     refused = [w for w in waivers if w.rule in hard]
     notes = apply_waivers(

@@ -22,8 +22,10 @@ for CSV/XLSX, so row ``i`` of the frame is ``row_base + i``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -31,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from townsgis.errors import CRSError, LayerIOError, SchemaError
+from townsgis.validate import show
 
 WGS84 = "EPSG:4326"
 VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".kml", ".kmz", ".zip")
@@ -178,7 +181,8 @@ def _read_vector(path: Path, suffix: str, encoding: str | None, notes: list[str]
     if suffix in (".geojson", ".json"):
         # One layer by definition: listing layers would parse the whole file a second time.
         try:
-            gdf = gpd.read_file(path, engine="pyogrio", **kwargs)
+            with _quiet_reader():
+                gdf = gpd.read_file(path, engine="pyogrio", **kwargs)
         except Exception as exc:
             raise LayerIOError(
                 f"{path}: cannot read as a {suffix} layer: {_gdal_msg(exc)}"
@@ -193,7 +197,8 @@ def _read_vector(path: Path, suffix: str, encoding: str | None, notes: list[str]
         raise LayerIOError(f"{path}: contains no layer")
     try:
         if suffix in (".kml", ".kmz") and len(names) > 1:
-            parts = [gpd.read_file(path, layer=n, engine="pyogrio", **kwargs) for n in names]
+            with _quiet_reader():
+                parts = [gpd.read_file(path, layer=n, engine="pyogrio", **kwargs) for n in names]
             parts = [p for p in parts if len(p)]
             if not parts:
                 raise LayerIOError(f"{path}: no features in any of its folders {names}")
@@ -201,7 +206,8 @@ def _read_vector(path: Path, suffix: str, encoding: str | None, notes: list[str]
         else:
             if len(names) > 1:
                 notes.append(f"{path.name}: has layers {names}; read the first, {names[0]!r}")
-            gdf = gpd.read_file(path, layer=names[0], engine="pyogrio", **kwargs)
+            with _quiet_reader():
+                gdf = gpd.read_file(path, layer=names[0], engine="pyogrio", **kwargs)
     except LayerIOError:
         raise
     except Exception as exc:
@@ -221,12 +227,34 @@ def _read_vector(path: Path, suffix: str, encoding: str | None, notes: list[str]
     return _check_vector(gdf, path)
 
 
+@contextlib.contextmanager
+def _quiet_reader():
+    """GDAL's and geopandas' remarks while reading mean nothing to a person once the schema
+    check has looked at the result: "Non closed ring detected" (GDAL closes it; an unusable
+    ring is reported as an invalid geometry), "Could not parse column as JSON" (the file's
+    own values are put back by _geojson_value_types)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"pyogrio(\..*)?$")
+        warnings.filterwarnings("ignore", message="Could not parse column", category=UserWarning)
+        yield
+
+
 def _check_vector(gdf, path: Path) -> gpd.GeoDataFrame:
     if "geometry" not in gdf.columns or not isinstance(gdf, gpd.GeoDataFrame):
         raise LayerIOError(f"{path}: has no geometry column")
     if Path(path).suffix.lower() in (".geojson", ".json"):
         gdf = _geojson_value_types(path, gdf)
     return gdf
+
+
+class _JsonWord(str):
+    """NaN or Infinity as written in a (non-standard) JSON file."""
+
+
+def _json_word(v):
+    if isinstance(v, float) and not np.isfinite(v):
+        return _JsonWord("NaN" if np.isnan(v) else ("Infinity" if v > 0 else "-Infinity"))
+    return v
 
 
 _RAW_JSON_LIMIT = 256 * 2**20  # bytes: larger GeoJSON files keep GDAL's reading
@@ -253,9 +281,11 @@ def _geojson_value_types(path: Path, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for col in gdf.columns:
         if col == gdf.geometry.name:
             continue
-        values = [p.get(col) for p in props]
+        values = [_json_word(p.get(col)) for p in props]
         kinds = {type(v) for v in values if v is not None}
-        if kinds & {bool, list, dict} and len(kinds) > 1:
+        odd = any(isinstance(v, _JsonWord) for v in values)  # NaN, Infinity: not JSON
+        if odd or (kinds & {bool, list, dict} and len(kinds) > 1):
+            values = [str(v) if isinstance(v, _JsonWord) else v for v in values]
             gdf[col] = pd.Series(values, index=gdf.index, dtype=object)
     return gdf
 
@@ -361,7 +391,10 @@ def _read_table(path: Path, encoding: str | None, notes: list[str]) -> gpd.GeoDa
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
-            df = pd.read_excel(path, sheet_name=0, engine="openpyxl")
+            # only an empty cell is missing: "nan", "NA", "null" are values the schema names
+            df = pd.read_excel(
+                path, sheet_name=0, engine="openpyxl", keep_default_na=False, na_values=[""]
+            )
         else:
             raw = path.read_bytes()
             enc = encoding or _text_encoding(raw)
@@ -372,7 +405,13 @@ def _read_table(path: Path, encoding: str | None, notes: list[str]) -> gpd.GeoDa
             text = raw.decode(enc)
             sep = "\t" if suffix == ".tsv" else _delimiter(text[:20000])
             # keep blank lines so that "row N" in messages is the file's row N
-            df = pd.read_csv(io.StringIO(text), sep=sep, skip_blank_lines=False)
+            df = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                skip_blank_lines=False,
+                keep_default_na=False,
+                na_values=[""],
+            )
     except (UnicodeDecodeError, LookupError) as exc:
         raise LayerIOError(f"{path}: cannot decode text ({exc}); pass --encoding") from None
     except Exception as exc:
@@ -399,8 +438,8 @@ def _read_table(path: Path, encoding: str | None, notes: list[str]) -> gpd.GeoDa
         problems = [
             f"row {i + 2}: blank row"
             if blank[i]
-            else f"row {i + 2}: {lon_col}/{lat_col} = {df[lon_col].iloc[i]!r}/"
-            f"{df[lat_col].iloc[i]!r} is not a pair of numbers"
+            else f"row {i + 2}: {lon_col}/{lat_col} = {show(df[lon_col].iloc[i])}/"
+            f"{show(df[lat_col].iloc[i])} is not a pair of numbers"
             for i in bad
         ]
         raise SchemaError(str(path), problems)

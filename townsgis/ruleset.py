@@ -11,6 +11,7 @@ Every problem in a file is collected and raised as ONE :class:`RulesetError`.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -322,8 +323,12 @@ def _target(raw: Any, i: int, problems: list[str]) -> None:
         val = raw.get(key)
         if key not in raw:
             problems.append(f"{label}: key {key!r} is required")
-        elif not isinstance(val, typ) or isinstance(val, bool):
-            want = "a number" if key == "value" else "a string"
+        elif (
+            not isinstance(val, typ)
+            or isinstance(val, bool)
+            or (isinstance(val, float) and not math.isfinite(val))
+        ):
+            want = "a finite number" if key == "value" else "a string"
             problems.append(f"{label}: key {key!r} has wrong type {val!r}; allowed: {want}")
     for key, typ in TARGET_OPTIONAL.items():
         bad_int = typ is int and isinstance(raw.get(key), bool)

@@ -24,7 +24,7 @@ import shapely
 
 from townsgis import vocab
 from townsgis.errors import SchemaError
-from townsgis.validate import MAX_AREA_KM2, show
+from townsgis.validate import MAX_AREA_KM2, MAX_YI, show
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -123,11 +123,11 @@ SCHEMAS: dict[str, LayerSchema] = {
             _req("town_id", doc="a town_id of the towns layer"),
             _req("name_zh"),
             _req("stage", enum=STAGES, doc="the 'four batches', §3.3.1", domain="stage"),
-            _req("total_investment", "float", minimum=0.0, doc="亿元"),
-            Column("invested_to_date", "float", minimum=0.0, doc="亿元"),
-            Column("specialty_industry", "float", minimum=0.0, doc="亿元, §2.3"),
+            _req("total_investment", "float", minimum=0.0, maximum=MAX_YI, doc="亿元"),
+            Column("invested_to_date", "float", minimum=0.0, maximum=MAX_YI, doc="亿元"),
+            Column("specialty_industry", "float", minimum=0.0, maximum=MAX_YI, doc="亿元, §2.3"),
             Column("government_share", "float", minimum=0.0, maximum=1.0, doc="fraction, §2.3"),
-            Column("tech_investment", "float", minimum=0.0, doc="亿元, §3.2.1"),
+            Column("tech_investment", "float", minimum=0.0, maximum=MAX_YI, doc="亿元, §3.2.1"),
             Column("start_quarter", pattern=QUARTER),
             Column("stage_since", pattern=QUARTER),
             Column("stage_history"),
@@ -428,7 +428,7 @@ def _check_amounts(gdf, p: _Problems) -> None:
 
 def _enum_message(col: Column, value) -> str:
     if col.domain:
-        return vocab.unknown_word(col.domain, value)
+        return vocab.unknown_word(col.domain, _short(value) if isinstance(value, str) else value)
     close = difflib.get_close_matches(str(value), col.enum, n=1, cutoff=0.5)
     lower = [e for e in col.enum if e.lower() == str(value).strip().lower()]
     hint = lower or close

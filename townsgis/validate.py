@@ -20,6 +20,9 @@ from townsgis.errors import DataError
 
 #: Largest area accepted anywhere (a town, a site's footprint, a km² field), km².
 MAX_AREA_KM2 = 10_000.0
+#: Largest amount of money accepted for one project or one quarter, 亿元 (100 trillion yuan:
+#: about a year of China's GDP; anything above is a unit or typing error).
+MAX_YI = 1_000_000.0
 LON_LIMIT = 180.0
 LAT_LIMIT = 90.0
 #: Largest absolute easting/northing accepted from a projected CRS, metres.
