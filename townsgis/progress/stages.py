@@ -70,10 +70,25 @@ def parse_history(projects: pd.DataFrame, source: str = "projects") -> pd.DataFr
     return long.drop(columns="raw")[["row", "project_id", "seq", "quarter", "stage", "rank"]]
 
 
+def _in_order(h: pd.DataFrame) -> pd.DataFrame:
+    """``h`` sorted by row, quarter, seq (stable); returned as is when already in that order
+    (one O(n) check instead of a sort on every call: the map and report call this per
+    quarter on 100,000s of history entries)."""
+    if len(h) < 2:
+        return h
+    r, q, s = (h[c].to_numpy() for c in ("row", "quarter", "seq"))
+    if not all(np.issubdtype(a.dtype, np.number) for a in (r, q, s)):
+        return h.sort_values(["row", "quarter", "seq"])
+    dr, dq, ds = r[1:] - r[:-1], q[1:] - q[:-1], s[1:] - s[:-1]
+    if bool(np.all((dr > 0) | ((dr == 0) & ((dq > 0) | ((dq == 0) & (ds >= 0)))))):
+        return h
+    return h.sort_values(["row", "quarter", "seq"])
+
+
 def _last_change(hist: pd.DataFrame, quarter: int | None = None) -> pd.Series:
     """Quarter of the last stage change per project (up to ``quarter``)."""
     h = hist if quarter is None else hist[hist["quarter"] <= quarter]
-    h = h.sort_values(["row", "quarter", "seq"])
+    h = _in_order(h)
     changed = h["stage"] != h.groupby("row")["stage"].shift()
     return h[changed].groupby("row")["quarter"].max()
 
@@ -83,7 +98,7 @@ def stage_ranks(projects: pd.DataFrame, quarters: list[int], hist: pd.DataFrame)
     (rows, in ``projects`` order) at the end of every quarter (columns). Vectorised: the
     latest history entry up to each quarter, forward-filled with a running maximum."""
     qs = np.asarray(quarters)
-    h = hist.sort_values(["row", "quarter", "seq"])
+    h = _in_order(hist)
     pos = projects.index.get_indexer(h["row"])
     col = np.searchsorted(qs, h["quarter"].to_numpy(), side="left")
     # an entry in a quarter between two reported ones counts from the next reported quarter
@@ -132,10 +147,11 @@ def stalled(
             "town_id": projects["town_id"],
             "name_zh": projects.get("name_zh", projects["project_id"]),
             "stage": stage,
-            "since": since.map(lambda v: format_quarter(int(v)) if pd.notna(v) else None),
             "quarters_stalled": waited,
         }
     )[mask]
+    labels = {v: format_quarter(int(v)) for v in since[mask].dropna().unique()}
+    out.insert(4, "since", since[mask].map(labels).astype(object).where(since[mask].notna(), None))
     out["quarters_stalled"] = out["quarters_stalled"].astype(int)
     return out.sort_values(["quarters_stalled", "project_id"], ascending=[False, True]).reset_index(
         drop=True
