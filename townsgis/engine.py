@@ -51,7 +51,7 @@ class CheckResult:
     def to_json(self, lang: str = "zh", fail_on: str = "error") -> dict[str, Any]:
         """The `townsgis check --format json` document (issue 3 §5)."""
         from townsgis.fingerprint import finding_keys
-        from townsgis.interpretation import readings
+        from townsgis.interpretation import readings, rule_clauses
 
         findings = []
         for i, (f, key) in enumerate(zip(self.findings, finding_keys(self.findings), strict=True)):
@@ -63,7 +63,9 @@ class CheckResult:
             "ruleset": {"id": self.ruleset.id, "version": self.ruleset.version},
             "summary": self.summary(fail_on),
             "findings": findings,
-            "readings": readings(self.ruleset.interpretation, "check", lang),
+            "readings": readings(
+                self.ruleset.interpretation, "check", lang, rule_clauses(self.ruleset)
+            ),
         }
         if self.changes is not None:
             doc["changes"] = self.changes.to_dict()

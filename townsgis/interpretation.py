@@ -93,6 +93,12 @@ READINGS: dict[str, Reading] = {
     ]
 }
 
+
+def rule_clauses(ruleset) -> set[str]:
+    """The clauses the rules of ``ruleset`` cite."""
+    return {r.clause for r in getattr(ruleset, "rules", ())}
+
+
 #: Which readings each command depends on (and reports).
 USED_BY = {
     "check": ("named_in_caps", "in_principle_scope"),
@@ -126,19 +132,35 @@ def check_interpretation(raw: Any) -> tuple[dict[str, Any], list[str]]:
     return out, problems
 
 
-def readings(interp: dict[str, Any], command: str, lang: str = "zh") -> list[dict[str, Any]]:
-    """The readings ``command`` used: ``[{key, clause, value, text}]``."""
+def _clause_ids(clause: str) -> set[str]:
+    """'§3.1.1b/c' → {'§3.1.1b', '§3.1.1c'}."""
+    head, *rest = clause.split("/")
+    return {head} | {head[: -len(x)] + x for x in rest}
+
+
+def readings(
+    interp: dict[str, Any], command: str, lang: str = "zh", clauses: set[str] | None = None
+) -> list[dict[str, Any]]:
+    """The readings ``command`` used: ``[{key, clause, value, text}]``; with ``clauses`` (the
+    clauses a rule set's rules cite) only the readings of those clauses."""
     out = []
     for key in USED_BY[command]:
         r = READINGS[key]
+        if clauses is not None and not (_clause_ids(r.clause) & clauses):
+            continue
         v = interp.get(key, r.default)
         out.append({"key": key, "clause": r.clause, "value": v, "text": r.text(v, lang)})
     return out
 
 
-def readings_line(interp: dict[str, Any], command: str, lang: str = "zh") -> str:
-    """One line naming the readings ``command`` used, for text output."""
+def readings_line(
+    interp: dict[str, Any], command: str, lang: str = "zh", clauses: set[str] | None = None
+) -> str:
+    """One line naming the readings ``command`` used, for text output ('' when none)."""
+    used = readings(interp, command, lang, clauses)
+    if not used:
+        return ""
     head = "本规则集对通知的解读" if lang == "zh" else "Readings of the notice used"
     sep = "；" if lang == "zh" else "; "
     colon = "：" if lang == "zh" else ": "
-    return head + colon + sep.join(x["text"] for x in readings(interp, command, lang))
+    return head + colon + sep.join(x["text"] for x in used)

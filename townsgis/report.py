@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from townsgis.findings import Finding, Severity, findings_to_geodataframe
-from townsgis.interpretation import readings_line
+from townsgis.interpretation import readings_line, rule_clauses
 from townsgis.vocab import field_label
 
 if TYPE_CHECKING:
@@ -143,8 +143,9 @@ def render_text(result: CheckResult, lang: str = "zh", fail_on: str = "error") -
         f"{L['title']} — {L['ruleset']} {rs.id} v{rs.version}: {rs.title(lang)}",
         f"{L['crs']}: {result.metric_crs.to_string() if result.metric_crs else '?'}",
         f"{L['summary']}: {L[s['verdict']]} — {L['counts'].format(**s)}",
-        readings_line(rs.interpretation, "check", lang),
     ]
+    line = readings_line(rs.interpretation, "check", lang, rule_clauses(rs))
+    lines += [line] if line else []
     for name, items in _groups(result):
         if not items:
             continue
@@ -193,7 +194,7 @@ def render_markdown(result: CheckResult, lang: str = "zh", fail_on: str = "error
         "",
         f"**{L['ruleset']}**: {_md(rs.id)} v{_md(rs.version)} — {_md(rs.title(lang))}  ",
         f"**{L['summary']}**: {L[s['verdict']]} — {L['counts'].format(**s)}  ",
-        _md(readings_line(rs.interpretation, "check", lang)),
+        _md(readings_line(rs.interpretation, "check", lang, rule_clauses(rs))),
     ]
     for name, items in _groups(result):
         if not items:

@@ -111,6 +111,13 @@ SCHEMAS: dict[str, LayerSchema] = {
             Column("scenic_grade", enum=SCENIC_GRADES, doc="§3.4.3", domain="scenic_grade"),
             Column("planned_area_km2", "float", minimum=0.0, maximum=MAX_AREA_KM2, doc="km²"),
             Column("construction_area_km2", "float", minimum=0.0, maximum=MAX_AREA_KM2, doc="km²"),
+            Column(
+                "residential_area_km2",
+                "float",
+                minimum=0.0,
+                maximum=MAX_AREA_KM2,
+                doc="km² of residential land (2021 guideline: about ≤ 1/3 of construction land)",
+            ),
             Column("approximate", "bool"),
         ),
         POLYGONAL,

@@ -52,8 +52,16 @@ def test_national_ruleset_is_data_only():
     rs = load_ruleset(RULES / "national-2021.toml")
     area = rs.rule("NAT-AREA").params
     assert (area["min_km2"], area["max_km2"]) == (1.0, 5.0)
-    assert "tourism" in area["raised_categories"]
-    assert rs.rule("NAT-BUILD").params["min_km2"] == 0.5
+    # 文化旅游类 maps onto the schema's tourism category; there is no culture category
+    assert area["raised_categories"] == ["tourism"]
+    build = rs.rule("NAT-BUILD").params  # 1 km² 左右: the band this rule set reads
+    assert (build["min_km2"], build["max_km2"]) == (0.5, 1.5)
+    res = rs.rule("NAT-RESIDENTIAL")
+    assert res.kind == "field-share" and res.params["part"] == "residential_area_km2"
+    # each rule cites its document and says its figure is not confirmed against the text
+    for r in rs.rules:
+        assert r.clause == "发改规划〔2021〕1383号"
+        assert "未核对原文" in r.title_zh and "not confirmed" in r.title_en
 
 
 def _err(text: str) -> str:

@@ -6,6 +6,7 @@ from townsgis.checks import (  # noqa: F401
     clustering,
     concentration,
     entity,
+    landuse,
     spatial,
 )
 from townsgis.checks.registry import KINDS, Param, RuleContext, RuleKind, rule_kind

@@ -104,9 +104,11 @@ def render_text(report, lang: str) -> str:
     def _n(v):
         return t["inf"] if v is None else str(v)
 
-    from townsgis.interpretation import readings_line
+    from townsgis.interpretation import readings_line, rule_clauses
 
-    lines = [readings_line(getattr(report.ruleset, "interpretation", {}), "capacity", lang)]
+    interp = getattr(report.ruleset, "interpretation", {})
+    line = readings_line(interp, "capacity", lang, rule_clauses(report.ruleset))
+    lines = [line] if line else []
     lines.append(t["city"])
     for c in report.city:
         lv = vocab.join("level", c["levels"], lang) if c["levels"] else t["all"]

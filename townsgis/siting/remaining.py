@@ -10,7 +10,7 @@ from typing import Any
 
 from townsgis.checks.common import LEVELS
 from townsgis.dataset import Dataset
-from townsgis.interpretation import readings
+from townsgis.interpretation import readings, rule_clauses
 from townsgis.siting.caps import _cap_row, caps_of, slots_for
 from townsgis.siting.mix import MixPlan, mix_plans
 
@@ -28,7 +28,11 @@ class CapacityReport:
             "city": self.city,
             "units": self.units,
             "mix": [m.to_dict() for m in self.mix],
-            "readings": readings(getattr(self.ruleset, "interpretation", {}), "capacity"),
+            "readings": readings(
+                getattr(self.ruleset, "interpretation", {}),
+                "capacity",
+                clauses=rule_clauses(self.ruleset),
+            ),
         }
 
 
