@@ -633,17 +633,26 @@ def _check_crs_and_region(gdf, p: _Problems, project: Project | None) -> set[int
     return {int(r) for r in rows}
 
 
-def region_hints(x: np.ndarray, y: np.ndarray, box) -> list[str]:
+def region_hints(x: np.ndarray, y: np.ndarray, box, area=None) -> list[str]:
     """Why a point (``x`` lon, ``y`` lat, WGS84 degrees) may be outside the region ``box``
-    (min_lon, min_lat, max_lon, max_lat): swapped axes, a GCJ-02/BD-09 mix-up, metres, …"""
+    (min_lon, min_lat, max_lon, max_lat), or outside ``area`` (a WGS84 polygon, e.g. the city)
+    when given: swapped axes, a GCJ-02/BD-09 mix-up, metres, … A reading is suggested only
+    when the point read that way really falls inside (the polygon, not just its box)."""
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     from townsgis.crs import bd09_to_wgs84, gcj02_to_wgs84, wgs84_to_bd09, wgs84_to_gcj02
 
     x0, y0, x1, y1 = box
+    if area is not None:
+        shapely.prepare(area)
 
     def fits(a, b):
-        return (a >= x0) & (a <= x1) & (b >= y0) & (b <= y1)
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        in_box = (a >= x0) & (a <= x1) & (b >= y0) & (b <= y1)
+        if area is None:
+            return in_box
+        ok = np.isfinite(a) & np.isfinite(b)
+        return in_box & ok & shapely.contains_xy(area, np.where(ok, a, 0), np.where(ok, b, 0))
 
     finite = np.isfinite(x) & np.isfinite(y)
     not_deg = ~finite | (np.abs(x) > 180) | (np.abs(y) > 90)

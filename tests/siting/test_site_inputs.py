@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 from siting_fixture import box_km, lonlat, m
@@ -89,3 +90,33 @@ def test_invalid_polygon_says_why(cli, fx, tmp_path):
     r = cli("site", "--project", fx.root, "--boundary", path, *args)
     assert r.code == 2 and "Traceback" not in r.text
     assert "feature 1 (蝶): invalid geometry: Self-intersection[" in r.err
+
+
+def test_gcj02_hint_only_when_the_converted_point_is_really_inside():
+    """Issue 12: (119.38700435, 30.72730186) is 4.4 km outside Huzhou and, read as GCJ-02,
+    still 4.6 km outside: no GCJ-02 hint. A point whose GCJ-02 reading lies in the city gets
+    it."""
+    from townsgis.crs import wgs84_to_gcj02
+    from townsgis.dataset import load_dataset
+    from townsgis.project import Project
+    from townsgis.siting.sites import _outside_hints
+
+    ds = load_dataset(Project.open(None), layout_only=True)
+    (hint,) = _outside_hints(ds, [shapely.Point(119.38700435, 30.72730186)])
+    assert "GCJ-02" not in hint and "BD-09" not in hint
+    city = ds.units.to_crs(WGS84).union_all()
+    # points just inside the city's edge, written in GCJ-02 (shifted ~500 m): some fall
+    # outside as WGS84, and those get the GCJ-02 hint
+    edge = shapely.line_interpolate_point(city.exterior, np.linspace(0, 1, 200), normalized=True)
+    got = 0
+    for p in edge:
+        q = shapely.Point(p.x - 0.001, p.y)  # ~100 m west of the edge
+        if not city.contains(q):
+            continue
+        gx, gy = (float(v) for v in wgs84_to_gcj02(q.x, q.y))
+        if city.contains(shapely.Point(gx, gy)):
+            continue
+        (hint,) = _outside_hints(ds, [shapely.Point(gx, gy)])
+        assert "use --crs gcj02" in hint
+        got += 1
+    assert got >= 3

@@ -134,15 +134,16 @@ def _invalid_reason(g_wgs84, g_metric) -> str:
 
 def _outside_hints(ds: Dataset, pts: list) -> list[str]:
     """Why each WGS84 point may lie outside the city: swapped lon/lat, a GCJ-02/BD-09 mix-up,
-    … (schema's region hints against the project's region box, else the units' bounds)."""
+    … (schema's region hints against the units' polygons)."""
     from townsgis.schema import region_hints
 
-    box = ds.project.region_bbox
-    if not box:
-        box = tuple(float(v) for v in ds.units.to_crs(WGS84).total_bounds)
+    units = ds.units.to_crs(WGS84)
+    box = tuple(float(v) for v in units.total_bounds)
     x = np.array([p.x for p in pts], float)
     y = np.array([p.y for p in pts], float)
-    return region_hints(x, y, box)
+    # "outside" here means outside every unit: a reading is offered only when the point read
+    # that way falls inside one (not merely inside the city's box)
+    return region_hints(x, y, box, area=units.union_all())
 
 
 def sites_from_point(
