@@ -63,7 +63,8 @@ MALFORMED = [
     ("crs-int", with_("analysis_crs", "4549"), "analysis_crs"),
     ("unknown-key", with_("sampledata", "true"), "sampledata"),
     ("unknown-table", toml(GOOD, "[maps]\ndpi = 300\n"), "maps"),
-    ("store-url", toml(GOOD, "[store]\nurl = 5\n"), "store.url"),
+    ("store-table", toml(GOOD, "[store]\nurl = 5\n"), "store"),
+    ("bbox-empty", with_("region_bbox", "[]"), "region_bbox"),
     ("bad-toml", "[project\nname_zh = 1\n", "townsgis.toml"),
     ("not-utf8", None, "townsgis.toml"),
 ]
