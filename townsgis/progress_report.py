@@ -119,7 +119,7 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
             for t, r in zip(sc["title"], sc.to_dict(orient="records"), strict=True)
         ]
     sc["share_done"] = sc["share_done"].map(lambda v: None if v is None else 100 * v)
-    stretch_missed = "力争未达（不计为未达标）" if zh else "stretch goal not reached (not a miss)"
+    stretch_missed = vocab.label("target_state", "stretch_missed", lang)
     if "state" in sc:
         sc["met"] = [
             stretch_missed if st == "stretch_missed" else yn(m)
