@@ -107,7 +107,7 @@ def test_gbk_shapefile_import_keeps_chinese_names(cli, project_copy, tmp_path):
     r = cli("import", "towns", src, "--project", project_copy)
     assert r.code == 0, r.text
     assert "GB18030" in r.err
-    assert "fixed: column 'planned_ar' read as 'planned_area_km2'" in r.out
+    assert "列 'planned_ar' 读作“规划面积（平方公里）”" in r.out
     out = gpd.read_file(Project.open(project_copy).layer_path("towns"))
     assert out["name_zh"].tolist() == truth["name_zh"].tolist()
     assert out["planned_area_km2"].tolist() == truth["planned_area_km2"].tolist()
@@ -119,9 +119,9 @@ def test_fix_geometry_repairs_and_reports(cli, project_copy, tmp_path):
     t.loc[0, "geometry"] = shapely.Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1)])
     src = tmp_path / "bowtie.geojson"
     t.to_file(src, driver="GeoJSON")
-    r = cli("import", "towns", src, "--check-only", "--project", project_copy)
+    r = cli("import", "towns", src, "--check-only", "--project", project_copy, "--lang", "en")
     assert r.code == 2 and "invalid geometry" in r.err
-    r = cli("import", "towns", src, "--fix-geometry", "--project", project_copy)
+    r = cli("import", "towns", src, "--fix-geometry", "--project", project_copy, "--lang", "en")
     assert r.code == 0, r.text
     label = f"feature 1 ({t.loc[0, 'town_id']} {t.loc[0, 'name_zh']})"
     assert f"fixed: {label}: repaired invalid geometry (Self-intersection" in r.out

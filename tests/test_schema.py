@@ -11,10 +11,18 @@ from shapely.geometry import box
 from townsgis.crs import wgs84_to_gcj02
 from townsgis.dataset import load_dataset
 from townsgis.errors import SchemaError
+from townsgis.i18n import using
 from townsgis.project import Project
 from townsgis.schema import MAX_ROWS_PER_PROBLEM, validate_layer
 
 PROJECT = Project.open(None)  # bundled Huzhou: region_bbox [119.2, 30.3, 120.6, 31.2]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English messages (tests/vocab checks the Chinese ones)."""
+    with using("en"):
+        yield
 
 
 def units() -> gpd.GeoDataFrame:
@@ -88,8 +96,8 @@ def test_every_problem_is_collected_in_one_error():
     probs = problems(t, units=units())
     assert len(probs) == 4
     one(probs, "missing column 'name_zh'", "columns found: town_id")
-    one(probs, "feature 2 (T2)", "无法识别的级别“provincial”", "省级创建（")
-    one(probs, "feature 1 (T1)", "无法识别的类别“farming”", "制造类（")
+    one(probs, "feature 2 (T2)", "unknown level 'provincial'", "provincial (creation) (")
+    one(probs, "feature 1 (T1)", "unknown category 'farming'", "manufacturing (")
     one(probs, "duplicate town_id 'T1' at features 1, 3")
 
 
@@ -104,7 +112,7 @@ def test_enum_hint_and_column_hint():
     gdf, _ = validate_layer(t, "towns", source="x", project=PROJECT)
     assert gdf.loc[0, "level"] == "provincial_creation"
     t.loc[0, "level"] = "provincal_creation"
-    one(problems(t), "feature 1 (T1 小镇1)", "是否应为“省级创建”？")
+    one(problems(t), "feature 1 (T1 小镇1)", "did you mean 'provincial (creation)'?")
 
 
 def test_wrong_types_and_empty_required_values():
@@ -267,7 +275,7 @@ def test_csv_rows_are_numbered_like_the_spreadsheet():
     t = towns(2)
     t.attrs.update(row_word="row", row_base=2)
     t.loc[1, "level"] = "x"
-    one(problems(t), "row 3 (T2 小镇2)", "无法识别的级别“x”")
+    one(problems(t), "row 3 (T2 小镇2)", "unknown level 'x'")
 
 
 def test_long_problem_lists_are_capped_but_counted():
@@ -301,5 +309,5 @@ def test_dataset_errors_in_two_layers_name_both_files(project_copy):
         load_dataset(proj)
     probs = exc.value.problems
     one(probs, "towns.geojson: feature 1", "unit_id 'nowhere'")
-    one(probs, "projects.geojson: feature 1", "无法识别的阶段“dreaming”")
+    one(probs, "projects.geojson: feature 1", "unknown stage 'dreaming'")
     assert np.all([p.split(":")[0].endswith(".geojson") for p in probs])

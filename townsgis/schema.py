@@ -24,6 +24,7 @@ import shapely
 
 from townsgis import vocab
 from townsgis.errors import SchemaError
+from townsgis.messages import msg, register
 from townsgis.validate import MAX_AREA_KM2, MAX_YI, show
 
 if TYPE_CHECKING:
@@ -31,6 +32,153 @@ if TYPE_CHECKING:
 
     from townsgis.dataset import Dataset
     from townsgis.project import Project
+
+register(
+    {
+        "schema.word.feature": ("个要素", "feature"),
+        "schema.word.row": ("行", "row"),
+        "schema.label": ("第 {n} {word}{tag}", "{word} {n}{tag}"),
+        "schema.more": (
+            "……另有 {n} {word}有同样的问题（第 {first}{more}）：{text}",
+            "… and {n} more {word}s with the same problem ({first}{more}): {text}",
+        ),
+        "schema.unknown_kind": (
+            "未知的图层类型 {kind!r}；可用：{kinds}",
+            "unknown layer kind {kind!r}; expected one of {kinds}",
+        ),
+        "schema.no_features": (
+            "图层没有要素（应为 {kind}）",
+            "the layer has no features (expected {kind})",
+        ),
+        "schema.truncated": (
+            "列 {short!r} 读作“{label}”（Shapefile 字段名最多 10 个字符）",
+            "column {short!r} read as {name!r} (Shapefile field names are cut to 10 characters)",
+        ),
+        "schema.missing_column": (
+            "缺少列“{label}”（{what}；可用表头：{words}）{hint}；文件中的列：{found}",
+            "missing column {name!r} ({what}){hint}; columns found: {found}",
+        ),
+        "schema.empty": ("{field}为空", "{field} is empty"),
+        "schema.not_text": ("{field} {value} 不是文本", "{field} {value} is not text"),
+        "schema.not_number": ("{field} {value} 不是数字", "{field} {value} is not a number"),
+        "schema.not_finite": (
+            "{field} {value} 不是有限数值",
+            "{field} {value} is not a finite number",
+        ),
+        "schema.below": ("{field} {value} 小于 {limit}", "{field} {value} is below {limit}"),
+        "schema.above": ("{field} {value} 大于 {limit}", "{field} {value} is above {limit}"),
+        "schema.not_bool": ("{field} {value} 不是 是/否", "{field} {value} is not true/false"),
+        "schema.not_quarter": (
+            "{field} {value} 不是季度（写法如 2018Q3）",
+            "{field} {value} is not like 2018Q3",
+        ),
+        "schema.amount_exceeds": (
+            "{part} {a} 亿元超过{whole} {b} 亿元",
+            "{part} {a} 亿元 exceeds {whole} {b} 亿元",
+        ),
+        "schema.duplicate_id": (
+            "{field} {value} 重复，见第 {where} {word}（编号必须唯一）",
+            "duplicate {field} {value} at {word}s {where} (ids must be unique)",
+        ),
+        "schema.no_geometry": ("没有几何图形", "no geometry"),
+        "schema.empty_geometry": ("几何图形为空", "empty geometry"),
+        "schema.wrong_geometry": (
+            "几何类型为 {got}，应为 {allowed}",
+            "geometry is {got}; expected {allowed}",
+        ),
+        "schema.invalid_geometry": (
+            "几何图形无效：{reason}（可加 --fix-geometry 用 make_valid 修复）",
+            "invalid geometry: {reason} (use --fix-geometry to repair it with make_valid)",
+        ),
+        "schema.unrepairable": (
+            "几何图形无效（{reason}）；make_valid 修复后为 {got}",
+            "invalid geometry ({reason}); make_valid gives {got}",
+        ),
+        "schema.nothing": ("空", "nothing"),
+        "schema.repaired": (
+            "{label}：已修复无效几何（{reason}）：{change}",
+            "{label}: repaired invalid geometry ({reason}): {change}",
+        ),
+        "schema.area_change": (
+            "，面积 {before} → {after} 平方公里（按 {crs} 计算）",
+            ", area {before} → {after} km² (in {crs})",
+        ),
+        "schema.no_crs_empty": (
+            "缺少坐标系：文件没有说明所用坐标系；请用 --crs 指定（gcj02、bd09、wgs84、cgcs2000 "
+            "或 EPSG:n）",
+            "missing CRS: the file does not say which coordinate system it uses; name it "
+            "with --crs (gcj02, bd09, wgs84, cgcs2000 or EPSG:n)",
+        ),
+        "schema.no_crs": (
+            "缺少坐标系：文件没有说明所用坐标系（Shapefile 缺少 .prj？）；请用 --crs 指定；{hint}",
+            "missing CRS: the file does not say which coordinate system it uses "
+            "(a Shapefile without .prj?); name it with --crs; {hint}",
+        ),
+        "schema.looks_degrees": (
+            "坐标看起来是经纬度：--crs wgs84（高德/百度坐标用 gcj02/bd09）",
+            "the coordinates look like lon/lat degrees: --crs wgs84 (or gcj02/bd09 for Amap/Baidu)",
+        ),
+        "schema.looks_metres": (
+            "坐标看起来是投影坐标（米）：如 --crs EPSG:4549"
+            "（CGCS2000 3° 高斯-克吕格，中央经线 120°E）",
+            "the coordinates look projected (metres): e.g. --crs EPSG:4549 "
+            "(CGCS2000 3° Gauss-Krüger, CM 120°E)",
+        ),
+        "schema.outside_region": (
+            "位于经度 {x}、纬度 {y}，在{city}范围 {box} 之外：{hint}",
+            "at lon {x}, lat {y}, outside the region {box} of {city}: {hint}",
+        ),
+        "hint.swapped": (
+            "经纬度似乎写反了（对调后落在范围内）",
+            "lon/lat look swapped (swapped, it falls inside the region)",
+        ),
+        "hint.not_degrees": (
+            "这不是经纬度（投影坐标，单位米？）：--crs 错误或缺失",
+            "these are not lon/lat degrees (projected metres?): wrong or missing --crs",
+        ),
+        "hint.gcj02": (
+            "若输入为 GCJ-02（高德）坐标则落在范围内：请用 --crs gcj02",
+            "it would fit if the input were GCJ-02 (Amap): use --crs gcj02",
+        ),
+        "hint.bd09": (
+            "若输入为 BD-09（百度）坐标则落在范围内：请用 --crs bd09",
+            "it would fit if the input were BD-09 (Baidu): use --crs bd09",
+        ),
+        "hint.wgs84": (
+            "不做 GCJ-02/BD-09 转换则落在范围内：输入是否为 WGS84？",
+            "it would fit without the GCJ-02/BD-09 conversion: is the input WGS84?",
+        ),
+        "hint.other": (
+            "--crs 有误，或是其他城市的要素？",
+            "wrong --crs, or a feature of another city?",
+        ),
+        "schema.unknown_unit": (
+            "{field} {value} 不是县区图层中的单元（可用：{known}）",
+            "unit_id {value} is not a unit of the units layer (known: {known})",
+        ),
+        "schema.unknown_town": (
+            "{field} {value} 不是小镇图层中的小镇（可用：{known}）",
+            "town_id {value} is not a town of the towns layer (known: {known})",
+        ),
+        "schema.outside_towns": (
+            "不在任何小镇内，距所属小镇 {town} {dist} 米（最近的小镇：{near}；距离按 {crs} 计算）",
+            "lies outside every town, {dist} m from its own town {town} (nearest town: {near}; "
+            "distances in {crs})",
+        ),
+        "schema.in_other_town": (
+            "位于小镇 {where} 内，不在所属小镇 {town} 内（相距 {dist} 米，按 {crs} 计算）",
+            "lies in town {where}, not in its own town {town} ({dist} m away, in {crs})",
+        ),
+    }
+)
+
+
+def _f(name: str) -> str:
+    """A field as a message names it: 规划面积（平方公里） in Chinese, its column in English."""
+    from townsgis.i18n import get_lang
+
+    return name if get_lang() == "en" else vocab.field_label(name, "zh")
+
 
 MAX_ROWS_PER_PROBLEM = 20  # rows listed per (column, check); the rest are counted
 
@@ -175,7 +323,12 @@ class _Problems:
 
     def __init__(self, gdf: gpd.GeoDataFrame, schema: LayerSchema):
         self.items: list[str] = []
-        self.word = gdf.attrs.get("row_word", "feature")
+        from townsgis.i18n import get_lang
+
+        self.zh = get_lang() != "en"
+        self.sep = "：" if self.zh else ": "
+        word = gdf.attrs.get("row_word", "feature")
+        self.word = msg(f"schema.word.{word}") if word in ("feature", "row") else word
         self.base = int(gdf.attrs.get("row_base", 1))
         self._ids = _col_or_none(gdf, schema.id_column)
         name = next((c for c in schema.name_columns if c in gdf.columns), None)
@@ -184,8 +337,8 @@ class _Problems:
     def label(self, i: int) -> str:
         """``feature 3 (HZ-03 湖州丝绸小镇)``: row number plus id and name when known."""
         bits = [_short(v) for v in (_cell(self._ids, i), _cell(self._names, i)) if v is not None]
-        tag = f" ({' '.join(bits)})" if bits else ""
-        return f"{self.word} {self.base + i}{tag}"
+        tag = (f"（{' '.join(bits)}）" if self.zh else f" ({' '.join(bits)})") if bits else ""
+        return msg("schema.label", n=self.base + i, word=self.word, tag=tag)
 
     def add(self, text: str) -> None:
         self.items.append(text)
@@ -194,14 +347,20 @@ class _Problems:
         """One problem per row position; ``message(i)`` describes row ``i``."""
         positions = list(positions)
         for i in positions[:MAX_ROWS_PER_PROBLEM]:
-            self.items.append(f"{self.label(i)}: {message(i)}")
+            self.items.append(f"{self.label(i)}{self.sep}{message(i)}")
         rest = positions[MAX_ROWS_PER_PROBLEM:]
         if rest:
             first = ", ".join(str(self.base + i) for i in rest[:10])
             more = ", …" if len(rest) > 10 else ""
             self.items.append(
-                f"… and {len(rest)} more {self.word}s with the same problem "
-                f"({first}{more}): {message(rest[0])}"
+                msg(
+                    "schema.more",
+                    n=len(rest),
+                    word=self.word,
+                    first=first,
+                    more=more,
+                    text=message(rest[0]),
+                )
             )
 
 
@@ -243,7 +402,7 @@ def validate_layer(
     ``SchemaError(source, problems)`` listing every problem found.
     """
     if kind not in SCHEMAS:
-        raise SchemaError(source, [f"unknown layer kind {kind!r}; expected one of {KINDS}"])
+        raise SchemaError(source, [msg("schema.unknown_kind", kind=kind, kinds=KINDS)])
     schema = SCHEMAS[kind]
     gdf = gdf.copy().reset_index(drop=True)
     attrs = dict(gdf.attrs)
@@ -255,7 +414,7 @@ def validate_layer(
     p = _Problems(gdf, schema)
 
     if len(gdf) == 0:
-        p.add(f"the layer has no features (expected {kind})")
+        p.add(msg("schema.no_features", kind=kind))
     _check_columns(gdf, schema, p)
     _check_ids(gdf, schema, p)
     fixes += _check_geometry(gdf, schema, p, fix_geometry)
@@ -295,7 +454,7 @@ def _restore_truncated_names(gdf, schema: LayerSchema):
         if len(col.name) > 10 and col.name not in gdf.columns and short in gdf.columns:
             renames[short] = col.name
     fixes = [
-        f"column {a!r} read as {b!r} (Shapefile field names are cut to 10 characters)"
+        msg("schema.truncated", short=a, name=b, label=vocab.field_label(b, "zh"))
         for a, b in renames.items()
     ]
     return (gdf.rename(columns=renames) if renames else gdf), fixes
@@ -309,16 +468,28 @@ def _check_columns(gdf, schema: LayerSchema, p: _Problems) -> None:
                 close = difflib.get_close_matches(col.name, present, n=1, cutoff=0.6)
                 lower = [c for c in present if c.lower() == col.name.lower()]
                 hint = lower or close
-                extra = f"; did you mean {hint[0]!r}?" if hint else ""
+                extra = msg("vocab.did_you_mean", word=hint[0]) if hint else ""
+                words = [col.name, *vocab.HEADERS.get(col.name, ())[:3]]
                 p.add(
-                    f"missing column {col.name!r} ({_describe(col)}){extra}; "
-                    f"columns found: {', '.join(present) or 'none'}"
+                    msg(
+                        "schema.missing_column",
+                        name=col.name,
+                        label=vocab.field_label(col.name, "zh"),
+                        what=_describe(col),
+                        words="、".join(dict.fromkeys(words)),
+                        hint=extra,
+                        found=", ".join(present) or msg("none"),
+                    )
                 )
             continue
         _check_values(gdf, col, p)
 
 
 def _describe(col: Column) -> str:
+    from townsgis.i18n import get_lang
+
+    if col.domain and get_lang() != "en":
+        return vocab.join(col.domain, col.enum) + (f"，{col.doc}" if col.doc else "")
     what = "|".join(col.enum) if col.enum else col.dtype
     return f"{what}{', ' + col.doc if col.doc else ''}"
 
@@ -347,11 +518,11 @@ def _check_values(gdf, col: Column, p: _Problems) -> None:
     s = gdf[col.name]
     empty = _blank(s)
     if not col.nullable:
-        p.rows(np.flatnonzero(empty), lambda i: f"{col.name} is empty")
+        p.rows(np.flatnonzero(empty), lambda i: msg("schema.empty", field=_f(col.name)))
     if col.dtype == "str":
         converted = _to_str(s)
         bad = np.flatnonzero(~empty & converted.isna().to_numpy())
-        p.rows(bad, lambda i: f"{col.name} {show(s.iloc[i])} is not text")
+        p.rows(bad, lambda i: msg("schema.not_text", field=_f(col.name), value=show(s.iloc[i])))
         values = converted
     elif col.dtype in ("float", "int"):
         if pd.api.types.is_bool_dtype(s):
@@ -363,11 +534,11 @@ def _check_values(gdf, col: Column, p: _Problems) -> None:
         num = pd.to_numeric(s.where(~is_bool), errors="coerce").astype(float)
         arr = num.to_numpy()
         bad = np.flatnonzero(~empty & (num.isna().to_numpy() | is_bool))
-        p.rows(bad, lambda i: f"{col.name} {show(s.iloc[i])} is not a number")
+        p.rows(bad, lambda i: msg("schema.not_number", field=_f(col.name), value=show(s.iloc[i])))
         infinite = ~empty & ~is_bool & num.notna().to_numpy() & ~np.isfinite(arr)
         p.rows(
             np.flatnonzero(infinite),
-            lambda i: f"{col.name} {show(s.iloc[i])} is not a finite number",
+            lambda i: msg("schema.not_finite", field=_f(col.name), value=show(s.iloc[i])),
         )
         num = num.where(~infinite)
         arr = num.to_numpy()
@@ -375,17 +546,28 @@ def _check_values(gdf, col: Column, p: _Problems) -> None:
         ok = ~empty & num.notna().to_numpy()
         if col.minimum is not None:
             low = np.flatnonzero(ok & (arr < col.minimum))
-            p.rows(low, lambda i: f"{col.name} {show(arr[i])} is below {col.minimum:g}")
+            p.rows(
+                low,
+                lambda i: msg(
+                    "schema.below", field=_f(col.name), value=show(arr[i]), limit=f"{col.minimum:g}"
+                ),
+            )
         if col.maximum is not None:
             high = np.flatnonzero(ok & (arr > col.maximum))
             unit = " km²" if col.name.endswith("_km2") else ""
             p.rows(
-                high, lambda i: f"{col.name} {show(arr[i])}{unit} is above {col.maximum:g}{unit}"
+                high,
+                lambda i: msg(
+                    "schema.above",
+                    field=_f(col.name),
+                    value=f"{show(arr[i])}{unit}",
+                    limit=f"{col.maximum:g}{unit}",
+                ),
             )
     elif col.dtype == "bool":
         values = s.map(_as_bool)
         bad = np.flatnonzero(~empty & values.isna().to_numpy())
-        p.rows(bad, lambda i: f"{col.name} {show(s.iloc[i])} is not true/false")
+        p.rows(bad, lambda i: msg("schema.not_bool", field=_f(col.name), value=show(s.iloc[i])))
         values = values.astype(object)
     else:  # pragma: no cover - schema declaration error
         raise ValueError(col.dtype)
@@ -400,7 +582,7 @@ def _check_values(gdf, col: Column, p: _Problems) -> None:
         nomatch = ~matched.to_numpy(dtype=bool)
         p.rows(
             np.flatnonzero(valid & nomatch),
-            lambda i: f"{col.name} {show(values.iloc[i])} is not like 2018Q3",
+            lambda i: msg("schema.not_quarter", field=_f(col.name), value=show(values.iloc[i])),
         )
     if col.dtype == "float":
         gdf[col.name] = values
@@ -427,8 +609,12 @@ def _check_amounts(gdf, p: _Problems) -> None:
         over = np.flatnonzero((a > b).to_numpy(dtype=bool))
         p.rows(
             over,
-            lambda i, part=part, whole=whole, a=a, b=b: (
-                f"{part} {show(a.iloc[i])} 亿元 exceeds {whole} {show(b.iloc[i])} 亿元"
+            lambda i, part=part, whole=whole, a=a, b=b: msg(
+                "schema.amount_exceeds",
+                part=_f(part).split("（")[0],
+                a=show(a.iloc[i]),
+                whole=_f(whole).split("（")[0],
+                b=show(b.iloc[i]),
             ),
         )
 
@@ -480,7 +666,9 @@ def _check_ids(gdf, schema: LayerSchema, p: _Problems) -> None:
     dup = ids[ids.notna() & ids.duplicated(keep=False)]
     for value, idx in dup.groupby(dup, sort=False).groups.items():
         where = ", ".join(str(p.base + i) for i in idx)
-        p.add(f"duplicate {col} {show(value)} at {p.word}s {where} (ids must be unique)")
+        p.add(
+            msg("schema.duplicate_id", field=_f(col), value=show(value), word=p.word, where=where)
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -510,13 +698,16 @@ def _check_geometry(gdf, schema: LayerSchema, p: _Problems, fix: bool) -> list[s
     empty = ~missing & shapely.is_empty(geoms)
     no_geom = missing.copy()
     no_geom[list(coords)] = False
-    p.rows(np.flatnonzero(no_geom), lambda i: "no geometry")
-    p.rows(np.flatnonzero(empty), lambda i: "empty geometry")
+    p.rows(np.flatnonzero(no_geom), lambda i: msg("schema.no_geometry"))
+    p.rows(np.flatnonzero(empty), lambda i: msg("schema.empty_geometry"))
     present = ~(missing | empty)
     names = _GEOM_NAMES[shapely.get_type_id(geoms) + 1]  # type id -1 (missing) → "None"
     allowed = " or ".join(schema.geom_types)
     wrong = present & ~np.isin(names, schema.geom_types)
-    p.rows(np.flatnonzero(wrong), lambda i: f"geometry is {names[i]}; expected {allowed}")
+    p.rows(
+        np.flatnonzero(wrong),
+        lambda i: msg("schema.wrong_geometry", got=names[i], allowed=allowed),
+    )
     invalid = present & ~wrong & ~shapely.is_valid(geoms)
     fixes: list[str] = []
     idx = np.flatnonzero(invalid)
@@ -527,10 +718,7 @@ def _check_geometry(gdf, schema: LayerSchema, p: _Problems, fix: bool) -> list[s
     if not fix:
         p.rows(
             idx,
-            lambda i: (
-                f"invalid geometry: {reasons[at[i]]} "
-                "(use --fix-geometry to repair it with make_valid)"
-            ),
+            lambda i: msg("schema.invalid_geometry", reason=reasons[at[i]]),
         )
         return fixes
     repaired = shapely.make_valid(geoms[idx])
@@ -539,14 +727,19 @@ def _check_geometry(gdf, schema: LayerSchema, p: _Problems, fix: bool) -> list[s
     for k, i in enumerate(idx):
         new = repaired[k]
         if new is None or new.is_empty or new.geom_type not in schema.geom_types:
-            got = "nothing" if new is None or new.is_empty else new.geom_type
-            p.add(f"{p.label(i)}: invalid geometry ({reasons[k]}); make_valid gives {got}")
+            got = msg("schema.nothing") if new is None or new.is_empty else new.geom_type
+            p.add(p.label(i) + p.sep + msg("schema.unrepairable", reason=reasons[k], got=got))
             continue
         change = f"{names[i]} → {new.geom_type}"
         if metric is not None and new.geom_type in POLYGONAL:
             before, after = _areas_km2([geoms[i], new], gdf.crs, metric)
-            change += f", area {before:.4f} → {after:.4f} km² (in {metric.to_string()})"
-        fixes.append(f"{p.label(i)}: repaired invalid geometry ({reasons[k]}): {change}")
+            change += msg(
+                "schema.area_change",
+                before=f"{before:.4f}",
+                after=f"{after:.4f}",
+                crs=metric.to_string(),
+            )
+        fixes.append(msg("schema.repaired", label=p.label(i), reason=reasons[k], change=change))
         geoms[i] = new
     gdf[gdf.geometry.name] = geoms
     return fixes
@@ -589,24 +782,13 @@ def _check_crs_and_region(gdf, p: _Problems, project: Project | None) -> set[int
     ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     if not ok.any():
         if gdf.crs is None:
-            p.add(
-                "missing CRS: the file does not say which coordinate system it uses; name it "
-                "with --crs (gcj02, bd09, wgs84, cgcs2000 or EPSG:n)"
-            )
+            p.add(msg("schema.no_crs_empty"))
         return set()
     b = shapely.bounds(geoms[ok])
     if gdf.crs is None:
         degrees = np.all(np.abs(b[:, [0, 2]]) <= 180) and np.all(np.abs(b[:, [1, 3]]) <= 90)
-        hint = (
-            "the coordinates look like lon/lat degrees: --crs wgs84 (or gcj02/bd09 for Amap/Baidu)"
-            if degrees
-            else "the coordinates look projected (metres): e.g. --crs EPSG:4549 "
-            "(CGCS2000 3° Gauss-Krüger, CM 120°E)"
-        )
-        p.add(
-            "missing CRS: the file does not say which coordinate system it uses "
-            f"(a Shapefile without .prj?); name it with --crs; {hint}"
-        )
+        hint = msg("schema.looks_degrees" if degrees else "schema.looks_metres")
+        p.add(msg("schema.no_crs", hint=hint))
         return set(range(len(gdf)))
     box = project.region_bbox if project is not None else None
     if not box:
@@ -621,13 +803,17 @@ def _check_crs_and_region(gdf, p: _Problems, project: Project | None) -> set[int
     cx = (b[~inside, 0] + b[~inside, 2]) / 2
     cy = (b[~inside, 1] + b[~inside, 3]) / 2
     hints = region_hints(cx, cy, box)
-    region = f"[{x0:g}, {y0:g}, {x1:g}, {y1:g}] of {project.name_zh}"
+    region = f"[{x0:g}, {y0:g}, {x1:g}, {y1:g}]"
     pos = {r: k for k, r in enumerate(rows)}
     p.rows(
         rows,
-        lambda i: (
-            f"at lon {cx[pos[i]]:.5f}, lat {cy[pos[i]]:.5f}, outside the region "
-            f"{region}: {hints[pos[i]]}"
+        lambda i: msg(
+            "schema.outside_region",
+            x=f"{cx[pos[i]]:.5f}",
+            y=f"{cy[pos[i]]:.5f}",
+            box=region,
+            city=project.name_zh,
+            hint=hints[pos[i]],
         ),
     )
     return {int(r) for r in rows}
@@ -664,17 +850,17 @@ def region_hints(x: np.ndarray, y: np.ndarray, box, area=None) -> list[str]:
     out = []
     for k in range(len(x)):
         if swapped[k]:
-            out.append("lon/lat look swapped (swapped, it falls inside the region)")
+            out.append(msg("hint.swapped"))
         elif not_deg[k]:
-            out.append("these are not lon/lat degrees (projected metres?): wrong or missing --crs")
+            out.append(msg("hint.not_degrees"))
         elif fits(gx[k], gy[k]):
-            out.append("it would fit if the input were GCJ-02 (Amap): use --crs gcj02")
+            out.append(msg("hint.gcj02"))
         elif fits(bx[k], by[k]):
-            out.append("it would fit if the input were BD-09 (Baidu): use --crs bd09")
+            out.append(msg("hint.bd09"))
         elif fits(wgx[k], wgy[k]) or fits(wbx[k], wby[k]):
-            out.append("it would fit without the GCJ-02/BD-09 conversion: is the input WGS84?")
+            out.append(msg("hint.wgs84"))
         else:
-            out.append("wrong --crs, or a feature of another city?")
+            out.append(msg("hint.other"))
     return out
 
 
@@ -689,11 +875,16 @@ def _check_unit_ids(gdf, units, p: _Problems) -> None:
         ids = ids.map(lambda v: names[v][0] if v in names and len(names[v]) == 1 else v)
         gdf["unit_id"] = ids.where(ids.notna(), None)
     unknown = np.flatnonzero(ids.notna().to_numpy() & ~ids.isin(known).to_numpy())
-    listing = ", ".join(sorted(k for k in known if k))
+    from townsgis.i18n import get_lang
+
+    if get_lang() == "en" or "unit_id" not in units.columns:
+        listing = ", ".join(sorted(k for k in known if k))
+    else:
+        listing = vocab.unit_choices(units, "zh")
     p.rows(
         unknown,
-        lambda i: (
-            f"unit_id {show(ids.iloc[i])} is not a unit of the units layer (known: {listing})"
+        lambda i: msg(
+            "schema.unknown_unit", field=_f("unit_id"), value=show(ids.iloc[i]), known=listing
         ),
     )
 
@@ -712,8 +903,8 @@ def _check_projects_in_towns(gdf, towns, p: _Problems, skip: set[int] = frozense
     listing = ", ".join(sorted(k for k in known if k))
     p.rows(
         unknown,
-        lambda i: (
-            f"town_id {show(tid.iloc[i])} is not a town of the towns layer (known: {listing})"
+        lambda i: msg(
+            "schema.unknown_town", field=_f("town_id"), value=show(tid.iloc[i]), known=listing
         ),
     )
     geoms = gdf.geometry
@@ -754,9 +945,12 @@ def _check_projects_in_towns(gdf, towns, p: _Problems, skip: set[int] = frozense
     lost = [int(rows[k]) for k in bad if not in_any[k]]
     p.rows(
         lost,
-        lambda i: (
-            f"lies outside every town, {dist[i]:.0f} m from its own town {tid.iloc[i]} "
-            f"(nearest town: {near[i]}; distances in {crs_name})"
+        lambda i: msg(
+            "schema.outside_towns",
+            dist=f"{dist[i]:.0f}",
+            town=tid.iloc[i],
+            near=near[i],
+            crs=crs_name,
         ),
     )
     where: dict[int, list[str]] = {}
@@ -764,9 +958,12 @@ def _check_projects_in_towns(gdf, towns, p: _Problems, skip: set[int] = frozense
         where.setdefault(int(rows[hit_pt[k]]), []).append(str(town_ids[hit_town[k]]))
     p.rows(
         [int(rows[k]) for k in bad if in_any[k]],
-        lambda i: (
-            f"lies in town {', '.join(sorted(where[i]))}, not in its own town {tid.iloc[i]} "
-            f"({dist[i]:.0f} m away, in {crs_name})"
+        lambda i: msg(
+            "schema.in_other_town",
+            where=", ".join(sorted(where[i])),
+            town=tid.iloc[i],
+            dist=f"{dist[i]:.0f}",
+            crs=crs_name,
         ),
     )
 

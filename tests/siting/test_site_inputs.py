@@ -76,7 +76,7 @@ def test_boundary_with_a_polygon_and_a_point_names_the_point(fx, tmp_path):
 def test_swapped_lon_lat_gets_the_swap_hint(cli, fx):
     lon, lat = lonlat(*m(52, 15))
     args = ["--category", "services", "--level", "municipal"]
-    r = cli("site", "--project", fx.root, "--lon", lat, "--lat", lon, *args)
+    r = cli("site", "--project", fx.root, "--lon", lat, "--lat", lon, *args, "--lang", "en")
     assert r.code == 2 and "Traceback" not in r.text
     assert "outside" in r.err and "lon/lat look swapped" in r.err
 
@@ -87,7 +87,7 @@ def test_invalid_polygon_says_why(cli, fx, tmp_path):
     path = tmp_path / "bowtie.gpkg"
     gpd.GeoDataFrame({"name": ["蝶"]}, geometry=[bowtie], crs="EPSG:4549").to_file(path)
     args = ["--category", "services", "--level", "municipal"]
-    r = cli("site", "--project", fx.root, "--boundary", path, *args)
+    r = cli("site", "--project", fx.root, "--boundary", path, *args, "--lang", "en")
     assert r.code == 2 and "Traceback" not in r.text
     assert "feature 1 (蝶): invalid geometry: Self-intersection[" in r.err
 

@@ -9,6 +9,7 @@ from siting_fixture import box_km, lonlat, m
 
 from townsgis.crs import WGS84
 from townsgis.errors import SchemaError
+from townsgis.i18n import using
 from townsgis.siting import evaluate_sites, sites_from_file
 
 
@@ -67,9 +68,10 @@ def test_bad_rows_are_named(fx, tmp_path):
         {"name_zh": "坏", "category": "mining", "level": "municipal", "area_km2": -1.0},
     ]
     path = _write(tmp_path, rows, [shapely.Point(lonlat(*m(50, 10)))] * 2)
-    with pytest.raises(SchemaError) as err:
+    with using("en"), pytest.raises(SchemaError) as err:
         sites_from_file(ds, path)
-    text = str(err.value)
+    with using("en"):
+        text = str(err.value)
     assert "proposals.geojson" in text and "feature 2 (坏)" in text
     assert "mining" in text and "area_km2 -1 " in text
 
