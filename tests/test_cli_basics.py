@@ -69,6 +69,8 @@ def test_init_then_layers_on_empty_project(tmp_path):
     assert json.loads(r.stdout) == {"layers": []}
     r = run("layers", "--project", str(tmp_path / "city"))
     assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("还没有图层；用 `townsgis import KIND FILE` 添加")
+    r = run("layers", "--project", str(tmp_path / "city"), "--lang", "en")
     assert r.stdout.startswith("no layers yet; add them with `townsgis import KIND FILE`")
 
 

@@ -34,7 +34,7 @@ def test_import_towns_geojson_writes_wgs84_and_keeps_input(cli, project_copy, sh
     target.unlink()
     r = cli("import", "towns", src, "--project", project_copy)
     assert r.code == 0, r.text
-    assert f"wrote {target}" in r.out
+    assert f"已写出 {target}" in r.out
     assert sha256(src) == before
     out = gpd.read_file(target)
     assert out.crs.to_epsg() == 4326
@@ -70,6 +70,8 @@ def test_csv_without_crs_is_read_as_wgs84_with_a_note(cli, project_copy, tmp_pat
     ).to_csv(src, index=False, float_format="%.12f")
     r = cli("import", "projects", src, "--check-only", "--project", project_copy)
     assert r.code == 0, r.text
+    assert "说明：" in r.err and "表格没有坐标系，按 WGS84 经纬度读取" in r.err
+    r = cli("import", "projects", src, "--check-only", "--project", project_copy, "--lang", "en")
     assert "note:" in r.err and "assumed WGS84" in r.err
 
 
@@ -82,7 +84,7 @@ def test_check_only_writes_nothing(cli, project_copy, sha256, tmp_path):
     before = sha256(target)
     r = cli("import", "towns", src, "--check-only", "--project", project_copy)
     assert r.code == 0, r.text
-    assert "nothing written" in r.out
+    assert "--check-only：未写入任何文件" in r.out
     assert sha256(target) == before
 
 
@@ -177,6 +179,6 @@ def test_import_reports_the_crs_the_file_declares(cli, project_copy, tmp_path, e
     bundled(project_copy, "towns").to_crs(epsg=epsg).to_file(src, engine="pyogrio")
     r = cli("import", "towns", src, "--check-only", "--project", project_copy)
     assert r.code == 0, r.text
-    assert f"CRS EPSG:{epsg} → EPSG:4326" in r.out
+    assert f"坐标系 EPSG:{epsg} → EPSG:4326" in r.out
     r = cli("import", "towns", src, "--check-only", "--project", project_copy, "--format", "json")
     assert json.loads(r.out)["crs_in"] == f"EPSG:{epsg}"

@@ -140,7 +140,7 @@ def test_csv_column_detection_case_insensitive(tmp_path, headers):
     )
     gdf = read_layer(path)
     assert (gdf.geometry.x.iloc[0], gdf.geometry.y.iloc[0]) == (120.1, 30.8)
-    assert any("assumed WGS84" in n for n in gdf.attrs["notes"])
+    assert any("按 WGS84 经纬度读取" in n for n in gdf.attrs["notes"])
     assert gdf.attrs["row_word"] == "row" and gdf.attrs["row_base"] == 2
 
 

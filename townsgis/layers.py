@@ -33,7 +33,19 @@ import numpy as np
 import pandas as pd
 
 from townsgis.errors import CRSError, LayerIOError, SchemaError
+from townsgis.messages import msg, register
 from townsgis.validate import show
+
+register(
+    {
+        "layers.table_no_crs": (
+            "{file}：表格没有坐标系，按 WGS84 经纬度读取（高德/腾讯坐标请加 --crs gcj02，"
+            "百度坐标加 --crs bd09）",
+            "{file}: a table has no CRS; assumed WGS84 lon/lat "
+            "(pass --crs gcj02 for Amap/Tencent points, --crs bd09 for Baidu)",
+        )
+    }
+)
 
 WGS84 = "EPSG:4326"
 VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".kml", ".kmz", ".zip")
@@ -81,10 +93,7 @@ def read_layer(
         row_word, row_base = "row", 2
         if crs is None:
             crs = "wgs84"
-            notes.append(
-                f"{path.name}: a table has no CRS; assumed WGS84 lon/lat "
-                "(pass --crs gcj02 for Amap/Tencent points, --crs bd09 for Baidu)"
-            )
+            notes.append(msg("layers.table_no_crs", file=path.name))
     elif suffix in VECTOR_SUFFIXES:
         gdf = _read_vector(path, suffix, encoding, notes)
         row_word, row_base = "feature", 1

@@ -56,6 +56,29 @@ register(
         "schema.problem": ("{source}：{n} 个问题：", "{source}: {n} problem:"),
         "schema.problems": ("{source}：{n} 个问题：", "{source}: {n} problems:"),
         "level.all": ("各级", "all-level"),
+        # command output
+        "cli.note": ("说明：{text}", "note: {text}"),
+        "cli.fixed": ("已修复：{text}", "fixed: {text}"),
+        "cli.wrote": ("已写出 {path}", "wrote {path}"),
+        "cli.wrote_size": ("已写出 {path}（{mb} MB）", "wrote {path} ({mb} MB)"),
+        "import.checked": (
+            "已检查 {source}：{count} 个{kind}，坐标系 {crs} → EPSG:4326，"
+            "范围 [{bounds}]，未发现问题",
+            "checked {source}: {count} {kind}, CRS {crs} → EPSG:4326, bounds [{bounds}], "
+            "no problems",
+        ),
+        "import.wrote": (
+            "已写出 {target}（{mode}：共 {total} 个{kind}）",
+            "wrote {target} ({mode}: {total} {kind} in all)",
+        ),
+        "import.check_only": ("--check-only：未写入任何文件", "--check-only: nothing written"),
+        "layers.none": (
+            "还没有图层；用 `townsgis import KIND FILE` 添加（KIND：units、towns、projects、"
+            "proposals）",
+            "no layers yet; add them with `townsgis import KIND FILE` "
+            "(KIND: units, towns, projects, proposals)",
+        ),
+        "layers.source": ("来源", "source"),
         # vocabulary
         "vocab.unknown": (
             "无法识别的{what}“{value}”；可用的词：{accepted}",

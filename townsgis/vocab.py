@@ -191,6 +191,13 @@ DOMAINS: dict[str, tuple[Term, ...]] = {
         Term("4A", "4A级", "4A", ("AAAA", "AAAA级", "4A级景区", "AAAA级景区")),
         Term("5A", "5A级", "5A", ("AAAAA", "AAAAA级", "5A级景区", "AAAAA级景区")),
     ),
+    # the layer kinds of a project
+    "layer_kind": _terms(
+        Term("units", "县区与功能区", "units", ("县区", "单元", "行政区")),
+        Term("towns", "特色小镇", "towns", ("小镇",)),
+        Term("projects", "项目", "projects", ("项目库",)),
+        Term("proposals", "候选选址", "proposals", ("选址", "拟选址")),
+    ),
     # a proposed site's verdict
     # how sure a town's location is (towns layer ``location_confidence``)
     "confidence": _terms(
@@ -225,6 +232,7 @@ DOMAIN_NAMES = {  # what a domain is called, for messages
     "scenic_grade": ("景区等级", "scenic grade"),
     "verdict": ("结论", "verdict"),
     "confidence": ("位置可信度", "location confidence"),
+    "layer_kind": ("图层类型", "layer kind"),
 }
 
 

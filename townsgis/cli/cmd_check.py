@@ -19,6 +19,7 @@ from townsgis.cli.options import (
     examples,
     open_project,
 )
+from townsgis.messages import msg
 
 
 class CheckFormat(StrEnum):
@@ -91,12 +92,12 @@ def check(
         from townsgis.gpkg import write_check_gpkg
 
         write_check_gpkg(result, ds, path, lang.value)
-        typer.echo(f"wrote {path}", err=True)
+        typer.echo(msg("cli.wrote", path=path), err=True)
         raise typer.Exit(result.exit_code(fail_on.value))
     text = render(result, fmt.value, lang.value, fail_on.value)
     if path is not None:
         write_text_atomic(text, path)
-        typer.echo(f"wrote {path}", err=True)
+        typer.echo(msg("cli.wrote", path=path), err=True)
     else:
         typer.echo(text, nl=False)
     raise typer.Exit(result.exit_code(fail_on.value))

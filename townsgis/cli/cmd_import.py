@@ -111,20 +111,36 @@ def import_cmd(
     if fmt == TextFormat.json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
+    from townsgis import vocab
+    from townsgis.messages import msg
+
     for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(msg("cli.note", text=note), err=True)
     for fix in result.fixes:
-        typer.echo(f"fixed: {fix}")
+        typer.echo(msg("cli.fixed", text=fix))
     b = ", ".join(f"{v:.5f}" for v in result.bounds) if result.bounds else "-"
+    kind = vocab.label("layer_kind", result.kind)
     typer.echo(
-        f"checked {result.source}: {result.count} {result.kind}, CRS {result.crs_in} → "
-        f"EPSG:4326, bounds [{b}], no problems"
+        msg(
+            "import.checked",
+            source=result.source,
+            count=result.count,
+            kind=kind,
+            crs=result.crs_in,
+            bounds=b,
+        )
     )
     if result.written:
-        typer.echo(f"wrote {result.target} ({result.mode}: {result.total} {result.kind} in all)")
+        typer.echo(
+            msg(
+                "import.wrote",
+                target=result.target,
+                mode=result.mode,
+                total=result.total,
+                kind=kind,
+            )
+        )
         if result.kept_version is not None:
-            from townsgis.messages import msg
-
             typer.echo(msg("history.kept", version=result.kept_version, kind=result.kind))
     else:
-        typer.echo("--check-only: nothing written")
+        typer.echo(msg("import.check_only"))

@@ -26,18 +26,16 @@ def layers_cmd(
 ) -> None:
     """List every layer of the project: kind, feature count, CRS, bounds and source."""
     from townsgis.inventory import list_layers
+    from townsgis.messages import msg
 
     rows = list_layers(open_project(project))
     if fmt == TextFormat.json:
         typer.echo(json.dumps({"layers": rows}, ensure_ascii=False, indent=2))
         return
     if not rows:
-        typer.echo(
-            "no layers yet; add them with `townsgis import KIND FILE` "
-            "(KIND: units, towns, projects, proposals)"
-        )
+        typer.echo(msg("layers.none"))
         return
     for r in rows:
         b = ", ".join(f"{v:.4f}" for v in r["bounds"]) if r["bounds"] else "-"
         typer.echo(f"{r['name']:<10} {r['kind']:<10} {r['count']:>6}  {r['crs']:<10} [{b}]")
-        typer.echo(f"{'':<10} source: {r['source']}")
+        typer.echo(f"{'':<10} {msg('layers.source')}: {r['source']}")

@@ -18,6 +18,7 @@ from townsgis.cli.options import (
     examples,
     open_project,
 )
+from townsgis.messages import msg
 
 map_app = typer.Typer(
     help="Interactive HTML maps that open offline (all assets inlined; tiles optional).",
@@ -48,7 +49,9 @@ def _write(html: str, path: Path) -> None:
     from townsgis.layers import write_text_atomic
 
     write_text_atomic(html, path)
-    typer.echo(f"wrote {path} ({len(html.encode('utf-8')) / 1e6:.2f} MB)", err=True)
+    typer.echo(
+        msg("cli.wrote_size", path=path, mb=f"{len(html.encode('utf-8')) / 1e6:.2f}"), err=True
+    )
 
 
 @map_app.command(

@@ -17,6 +17,7 @@ from townsgis.cli.options import (
     examples,
     open_project,
 )
+from townsgis.messages import msg
 
 
 class ProgressFormat(StrEnum):
@@ -76,7 +77,7 @@ def progress(
     out = render(report, fmt.value, lang.value)
     if path is not None:
         write_text_atomic(out, path)
-        typer.echo(f"wrote {path}", err=True)
+        typer.echo(msg("cli.wrote", path=path), err=True)
     else:
         typer.echo(out, nl=False)
     return 0
