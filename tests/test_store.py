@@ -59,7 +59,7 @@ def test_replace_then_restore_is_byte_for_byte(cli, project_copy, tmp_path, sha2
     t.assign(name_en="changed").to_file(src, driver="GeoJSON")
     r = cli("import", "towns", src, "--mode", "replace", "--project", project_copy)
     assert r.code == 0, r.text
-    assert "原图层已保留为版本 1（撤销：townsgis restore towns 1）" in r.out
+    assert "kept the previous layer as version 1" in r.out
     assert sha256(target) != before
     r = cli("history", "--project", project_copy, "--format", "json")
     (v,) = json.loads(r.out)["versions"]

@@ -16,6 +16,7 @@ from townsgis.cli.options import (
     RulesetOpt,
     TextFormat,
     TextFormatOpt,
+    examples,
     open_project,
 )
 from townsgis.messages import msg, register
@@ -43,7 +44,9 @@ ByOpt = Annotated[
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded in the trail).")]
 
 
-@review_app.command("list")
+@review_app.command(
+    "list", epilog=examples("townsgis review list", "townsgis review list --format json")
+)
 def list_cmd(
     project: ProjectOpt = None, fmt: TextFormatOpt = TextFormat.text, lang: LangOpt = Lang.zh
 ) -> None:
@@ -60,7 +63,7 @@ def list_cmd(
         typer.echo(f"{row['proposal_id']:<10} {state_label(row['state'], lang.value)}{tail}")
 
 
-@review_app.command("show")
+@review_app.command("show", epilog=examples("townsgis review show PR-01"))
 def show_cmd(
     proposal_id: IdArg,
     project: ProjectOpt = None,
@@ -137,4 +140,5 @@ for _name, _state, _doc in (
     ("reject", "rejected", "Reject a proposal under review."),
     ("withdraw", "withdrawn", "Withdraw a submitted proposal or one under review."),
 ):
-    review_app.command(_name)(_action(_state, _doc))
+    _example = f"townsgis review {_name} PR-01 --reason 县政府论证同意"
+    review_app.command(_name, epilog=examples(_example))(_action(_state, _doc))
