@@ -197,3 +197,25 @@ def test_functional_zones_need_a_parent_they_lie_in(cli, hz2, tmp_path):
     assert "fz1 (无上级区): parent_id '999999' is not a district or county" in r.err
     assert "fz2 (飞地区): only 0% of its area lies in its parent 330110" in r.err
     assert (hz2 / "data" / "boundaries" / "units.geojson").read_bytes() == before
+
+
+def test_towns_from_an_office_csv_with_chinese_headers_become_circles(cli, hz2, tmp_path):
+    csv = tmp_path / "towns_zh.csv"
+    csv.write_text(
+        "编号,名称,所属区县,级别,类别,投资主体,景区等级,规划面积（平方公里）,经度,纬度\n"
+        "Z-01,梦想小镇,余杭区,省级命名,现代服务业,管委会,AAA,3.0,119.99,30.29\n"
+        "Z-02,机器人小镇,萧山区,省级创建,制造业,开发区,无,2.0,120.38,30.20\n",
+        encoding="utf-8",
+    )
+    r = cli("import", "towns", csv, "--project", hz2)
+    assert r.code == 0, r.text
+    assert "2 个小镇以点给出" in r.err
+    towns = Project.open(hz2).store.read_layer("towns")
+    assert towns["unit_id"].tolist() == ["330110", "330109"]
+    km2 = towns.to_crs(4549).area.to_numpy() / 1e6
+    assert abs(km2[0] - 3.0) < 0.01 and abs(km2[1] - 2.0) < 0.01
+    assert towns["approximate"].all()
+    bad = tmp_path / "no_area.csv"
+    bad.write_text("编号,名称,所属区县,级别,类别,经度,纬度\nZ-9,某镇,余杭区,市级,制造业,120,30.3\n")
+    r = cli("import", "towns", bad, "--project", hz2, "--lang", "en")
+    assert r.code == 2 and "need a planned_area_km2 column" in r.err

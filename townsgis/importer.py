@@ -203,17 +203,21 @@ def points_to_circles(gdf, source: str, notes: list[str]):
     import numpy as np
     import pandas as pd
 
+    from townsgis import vocab
     from townsgis.crs import analysis_crs
 
     geoms = gdf.geometry
     if gdf.crs is None or not len(gdf) or not (geoms.geom_type == "Point").all():
         return gdf
-    if "planned_area_km2" not in gdf.columns:
+    cols = [c for c in gdf.columns if c != geoms.name]
+    headed = {b: a for a, b in vocab.header_map(cols, "towns").items()}
+    col = "planned_area_km2" if "planned_area_km2" in cols else headed.get("planned_area_km2")
+    if col is None:
         raise SchemaError(
             source,
             [msg("import.points_need_area")],
         )
-    area = pd.to_numeric(gdf["planned_area_km2"], errors="coerce")
+    area = pd.to_numeric(gdf[col], errors="coerce")
     bad = np.flatnonzero(~(area > 0).to_numpy())
     if len(bad):
         base = int(gdf.attrs.get("row_base", 1))
@@ -224,7 +228,7 @@ def points_to_circles(gdf, source: str, notes: list[str]):
                 msg(
                     "import.point_area_bad",
                     where=f"{word} {base + i}",
-                    value=gdf["planned_area_km2"].iloc[i],
+                    value=gdf[col].iloc[i],
                 )
                 for i in bad
             ],
