@@ -13,6 +13,8 @@ default ``.bench-data/national-20000``, built when missing). Sections:
   and to counties: today's way (the spatial index on the polygons, queried point by point;
   ``gpd.sjoin`` for counties) against ``dataset.points_in_polygons`` (the index on the points,
   queried with prepared polygons); the results must be identical.
+- ``feasible``: `feasible --unit` in process and as a process on the national project;
+- ``sites``: `site --file` with N proposals (CSV) on the bundled Huzhou layout, as a process;
 - ``postgis``: the same points join and the spatial rules (unit caps, overlaps, gaps,
   spacing, within-unit, Clark–Evans R) in a throwaway PostGIS cluster with GiST indexes, on
   the same coordinates (the library's metric frames); counts must agree. Says plainly when no
@@ -49,11 +51,13 @@ def load() -> str:
 
 
 def run_process(cmd: list[str], env=None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one child process."""
+    """Wall seconds and peak RSS (MB) of one child process; its CPU seconds (user + sys, a
+    steadier figure on a shared machine) go to ``CPU``."""
     t = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t
+    CPU.append(usage.ru_utime + usage.ru_stime)
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} exited {p.returncode}")
@@ -67,18 +71,28 @@ def median(xs) -> float:
 def section_check(project: Path, repeats: int) -> None:
     py = sys.executable
     tg = str(Path(py).parent / "townsgis")
-    anchor = [run_process([py, "-c", "import geopandas"]) for _ in range(repeats)]
-    cold, warm = [], []
+    site = [tg, "site", "--lon", "120.35", "--lat", "30.75", "--category", "manufacturing"]
+    site += ["--level", "municipal"]
+    anchor, cold, warm, one = [], [], [], []
     for _ in range(repeats):
+        anchor.append((*run_process([py, "-c", "import geopandas"]), CPU[-1]))
+        one.append((*run_process(site), CPU[-1]))
         shutil.rmtree(project / ".cache", ignore_errors=True)
-        cold.append(run_process([tg, "check", "--project", str(project)]))
-        warm.append(run_process([tg, "check", "--project", str(project)]))
-    a = median(w for w, _ in anchor)
-    c, cm = median(w for w, _ in cold), max(m for _, m in cold)
-    w, wm = median(w for w, _ in warm), max(m for _, m in warm)
-    print(f"import geopandas (anchor)          {a:7.2f} s")
-    print(f"townsgis check, cold (no .cache)   {c:7.2f} s  {cm:6.0f} MB  ({c / a:.1f}x anchor)")
-    print(f"townsgis check, warm (unchanged)   {w:7.2f} s  {wm:6.0f} MB  ({w / a:.1f}x anchor)")
+        cold.append((*run_process([tg, "check", "--project", str(project)]), CPU[-1]))
+        warm.append((*run_process([tg, "check", "--project", str(project)]), CPU[-1]))
+    a, ac = median(r[0] for r in anchor), median(r[2] for r in anchor)
+    rows = [
+        ("import geopandas (anchor)", anchor),
+        ("townsgis site, one point (Huzhou)", one),
+        ("townsgis check, cold (no .cache)", cold),
+        ("townsgis check, warm (unchanged)", warm),
+    ]
+    for name, runs in rows:
+        w, m, c = median(r[0] for r in runs), max(r[1] for r in runs), median(r[2] for r in runs)
+        print(
+            f"{name:<36} wall {w:6.2f} s ({w / a:4.1f}x anchor)  CPU {c:6.2f} s "
+            f"({c / ac:4.1f}x anchor)  {m:5.0f} MB"
+        )
 
 
 def make_points(towns: gpd.GeoDataFrame, n: int, seed: int = 7) -> np.ndarray:
@@ -338,12 +352,88 @@ def _postgis(conninfo: str, project: Path, n: int, repeats: int) -> None:
         )
 
 
+def huzhou_proposals(n: int, path: Path, seed: int = 2018) -> Path:
+    """A CSV of ``n`` point proposals (WGS84) at random inside the bundled Huzhou city, with
+    random categories and levels: what a planner's `site --file` gets."""
+    from townsgis.dataset import load_dataset
+    from townsgis.project import Project
+
+    ds = load_dataset(Project.open(None), layout_only=True)
+    city = ds.city.iloc[0]
+    rng = np.random.default_rng(seed)
+    b = city.bounds
+    xs, ys = [], []
+    while sum(len(x) for x in xs) < n:
+        x, y = rng.uniform(b[0], b[2], 2 * n), rng.uniform(b[1], b[3], 2 * n)
+        ok = shapely.contains_xy(city, x, y)
+        xs.append(x[ok])
+        ys.append(y[ok])
+    import pandas as pd
+
+    pd.DataFrame(
+        {
+            "name": [f"拟选址{i}" for i in range(n)],
+            "category": rng.choice(["manufacturing", "tourism", "services"], n),
+            "level": rng.choice(["provincial_creation", "provincial_cultivation", "municipal"], n),
+            "area_km2": 3.0,
+            "lon": np.concatenate(xs)[:n].round(6),
+            "lat": np.concatenate(ys)[:n].round(6),
+        }
+    ).to_csv(path, index=False)
+    return path
+
+
+def section_sites(sizes: list[int], repeats: int) -> None:
+    """`townsgis site --file` (bundled Huzhou layout) as a process, N proposals judged alone."""
+    import tempfile
+
+    tg = str(Path(sys.executable).parent / "townsgis")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            csv = huzhou_proposals(n, Path(tmp) / f"p{n}.csv")
+            runs = [
+                (*run_process([tg, "site", "--file", str(csv), "--format", "json"]), CPU[-1])
+                for _ in range(repeats)
+            ]
+            w, m = median(r[0] for r in runs), max(r[1] for r in runs)
+            c = median(r[2] for r in runs)
+            print(
+                f"site --file, {n:>7,} proposals (Huzhou): wall {w:7.2f} s  CPU {c:7.2f} s  "
+                f"{m:6.0f} MB"
+            )
+
+
+def section_feasible(project: Path, unit: str, repeats: int) -> None:
+    """`feasible --unit` on the national project: in process (data loaded) and as a process."""
+    from townsgis.engine import load_inputs
+    from townsgis.project import Project
+    from townsgis.siting import feasible_area
+
+    ds, rs = load_inputs(Project.open(project), layout_only=True)
+    res, t = timed(lambda: feasible_area(ds, rs, category="manufacturing", unit=unit), repeats)
+    print(
+        f"feasible --unit {unit}: in process {t:.2f} s (CPU {CPU[-1]:.2f} s), "
+        f"{res.area_km2:.3f} km²"
+    )
+    tg = str(Path(sys.executable).parent / "townsgis")
+    with __import__("tempfile").TemporaryDirectory() as tmp:
+        cmd = [tg, "feasible", "--category", "manufacturing", "--unit", unit]
+        cmd += ["--project", str(project), "-o", f"{tmp}/f.geojson"]
+        runs = [(*run_process(cmd), CPU[-1]) for _ in range(repeats)]
+    print(
+        f"feasible --unit {unit}: as a process {median(r[0] for r in runs):.2f} s "
+        f"(CPU {median(r[2] for r in runs):.2f} s) {max(r[1] for r in runs):.0f} MB"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--project", type=Path, default=national.DATA / "national-20000")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--points", type=int, default=1_000_000)
-    ap.add_argument("--only", default="check,join,postgis")
+    ap.add_argument("--only", default="check,join,postgis,feasible,sites")
+    ap.add_argument("--sites", default="10000,100000", help="proposal counts for `sites`")
+    ap.add_argument("--unit", default="330503", help="the unit of `feasible`")
     ap.add_argument("--no-postgis", action="store_true")
     a = ap.parse_args()
     if not (a.project / "townsgis.toml").exists():
@@ -356,6 +446,10 @@ def main() -> None:
         section_join(a.project, a.points, a.repeats)
     if "postgis" in only and not a.no_postgis:
         section_postgis(a.project, a.points, a.repeats)
+    if "feasible" in only:
+        section_feasible(a.project, a.unit, a.repeats)
+    if "sites" in only:
+        section_sites([int(x) for x in a.sites.split(",")], max(1, a.repeats // 2))
     print(f"load average {load()} at the end")
 
 

@@ -21,6 +21,7 @@ the folder's README.md says what is what. Generated data lives under the git-ign
 from __future__ import annotations
 
 import argparse
+import re
 import sqlite3
 import time
 from pathlib import Path
@@ -162,7 +163,7 @@ def write_project(
     cfg = (out / "townsgis.toml").read_text(encoding="utf-8")
     cfg = cfg.replace("sample_data = false", "sample_data = true")
     cfg = cfg.replace("# region_bbox = [min_lon, min_lat, max_lon, max_lat]", "")
-    cfg = cfg.replace('default_ruleset = "huzhou-2018"', 'default_ruleset = "national-bench"')
+    cfg = re.sub(r'default_ruleset = "[^"]*"', 'default_ruleset = "national-bench"', cfg)
     (out / "townsgis.toml").write_text(cfg, encoding="utf-8")
     _write_ruleset(out)
     suffix = SUFFIX[fmt]
@@ -207,7 +208,10 @@ def _write_ruleset(out: Path) -> None:
 
     import tomli_w
 
-    src = tomllib.loads((out / "rules" / "huzhou-2018.toml").read_text(encoding="utf-8"))
+    from townsgis.project import bundled_root
+
+    huzhou = bundled_root() / "rules" / "huzhou-2018.toml"
+    src = tomllib.loads(huzhou.read_text(encoding="utf-8"))
     src["ruleset"]["id"] = "national-bench"
     src["ruleset"]["title_en"] = "Huzhou's rules over China (national benchmark, synthetic towns)"
     src["ruleset"]["analysis_crs"] = CHINA_ALBERS

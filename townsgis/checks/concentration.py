@@ -44,6 +44,22 @@ def ripley_l(batch: np.ndarray, d: np.ndarray, area: float) -> np.ndarray:
     return out
 
 
+_SIMULATED: dict[tuple, np.ndarray] = {}
+
+
+def simulated_l(window, n: int, sims: int, seed: int, d: np.ndarray) -> np.ndarray:
+    """Ripley's L at ``d`` of ``sims`` seeded CSR patterns of ``n`` points in ``window``. They
+    do not depend on where the towns are, so a few are kept per process: judging many sites
+    one by one against one layout simulates once, with the very same numbers."""
+    key = (shapely.to_wkb(window), n, sims, seed, tuple(np.asarray(d).tolist()))
+    if key not in _SIMULATED:
+        batch = csr_points(window, n, sims, np.random.default_rng(seed))
+        if len(_SIMULATED) >= 8:
+            _SIMULATED.pop(next(iter(_SIMULATED)))
+        _SIMULATED[key] = ripley_l(batch, d, float(window.area))
+    return _SIMULATED[key]
+
+
 def _validate(params: dict) -> list[str]:
     if params["min_m"] >= params["max_m"]:
         return [f"min_m ({params['min_m']:g}) must be below max_m ({params['max_m']:g})"]
@@ -80,7 +96,7 @@ def concentration(ctx: RuleContext, spec) -> list[Finding]:
     area = float(ctx.city.area)
     d = distances_of(p)
     obs = ripley_l(xy[None], d, area)[0]
-    sims = ripley_l(csr_points(ctx.city, n, p["sims"], np.random.default_rng(p["seed"])), d, area)
+    sims = simulated_l(ctx.city, n, p["sims"], p["seed"], d)
     mean, sd = sims.mean(axis=0), sims.std(axis=0, ddof=1)
     sd = np.where(sd > 0, sd, np.inf)
     t_obs = float(((obs - mean) / sd).max())
