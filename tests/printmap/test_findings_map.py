@@ -1,82 +1,83 @@
-"""How findings show on the map (§3.1 rules): a town's finding numbers go into its label,
-lines and local areas are drawn, city-wide findings are listed only, waived ones greyed."""
+"""How findings show on the print map: a town's finding numbers go into its label, lines and
+local areas are drawn with a numbered marker, city-wide findings are listed only, and every
+number drawn is one the panel lists (issue 9)."""
 
 from __future__ import annotations
 
+import matplotlib
 import shapely
-from printmap_fixtures import make_scene
+from printmap_fixtures import fixture_frames, make_scene
 
 from townsgis.findings import Finding, Severity
-from townsgis.printmap.render import classify_findings
+from townsgis.printmap import fonts
+from townsgis.printmap.render import render
 
 
-def _finding(geometry, towns=(), rule="R", clause="§3.1.3"):
+def _finding(geometry, towns=(), rule="R", clause="§3.1.3", waived=False):
     return Finding(
         rule=rule,
         clause=clause,
         severity=Severity.ERROR,
         towns=[{"id": t, "name_zh": t} for t in towns],
-        message_zh="m",
-        message_en="m",
+        message_zh="问题",
+        message_en="problem",
         geometry=geometry,
+        waived=waived,
     )
 
 
-def test_classification():
-    scene = make_scene()
-    city = scene.city.union_all()
-    t1 = scene.towns.geometry.iloc[0]
-    unit = scene.units.geometry.iloc[0]  # half the city (1200 km²): a unit-cap finding
-    scene.findings = [
-        _finding(city, rule="MIX"),  # §3.1.3 city-wide share: listed only
-        _finding(t1, towns=["T1"]),  # one town: its label carries the number
-        _finding(shapely.LineString([(0, 0), (1, 1)]), towns=["T3", "T4"]),
-        _finding(unit, towns=["T1", "T3"], clause="§3.1.1c"),
-        _finding(None, rule="COUNT", clause="§3.1.1a"),
-    ]
-    cls = classify_findings(scene)
-    assert cls["listed_only"] == [0, 4]
-    assert cls["town_marks"] == {"T1": [1]}
-    assert cls["drawn"] == {1: "town", 2: "line", 3: "area"}
-    assert cls["unit_marks"] == {"u1": [3]}  # a unit's outline: its name carries the number
-
-
-def test_a_polygon_at_60_percent_of_the_city_is_listed_only():
-    scene = make_scene()
-    city = scene.city.union_all()
-    minx, miny, maxx, maxy = city.bounds
-    # 60 % of the city's width → 60 % of its area (a rectangle): exactly at the threshold.
-    part = shapely.box(minx, miny, minx + 0.6 * (maxx - minx), maxy)
-    scene.findings = [_finding(part)]
-    assert classify_findings(scene)["listed_only"] == [0]
-    part = shapely.box(minx, miny, minx + 0.59 * (maxx - minx), maxy)
-    scene.findings = [_finding(part)]
-    assert classify_findings(scene)["drawn"] == {0: "area"}
-
-
-def test_town_label_shows_the_finding_number():
-    import matplotlib
-
-    from townsgis.printmap import fonts
-    from townsgis.printmap.render import render
-
-    scene = make_scene()  # finding 2 is on T1 (湖州丝绸小镇)
+def _render(scene, dpi=40):
     with matplotlib.rc_context(fonts.rc_params()):
-        render(scene, "A4", "landscape", 40)
-    texts = [p.text.get_text() for p in scene.extra["placed_labels"]]
-    assert "湖州丝绸小镇 [2]" in texts
+        return render(scene, "A4", "landscape", dpi)
 
 
-def test_unit_label_shows_the_finding_number():
-    import matplotlib
+def test_placements_and_numbers_on_the_map():
+    units, towns, _ = fixture_frames()
+    city = units.union_all()
+    findings = [
+        _finding(city, rule="MIX"),  # city-wide: listed only
+        _finding(towns.geometry.iloc[0], towns=["T1"]),  # one town: in its label
+        _finding(shapely.LineString([towns.geometry.iloc[2].centroid,
+                                     towns.geometry.iloc[3].centroid]), towns=["T3", "T4"]),
+        _finding(units.geometry.iloc[0], towns=["T1", "T3"], clause="§3.1.1c"),  # a unit
+        _finding(None, rule="COUNT", clause="§3.1.1a"),  # no location: listed
+    ]  # fmt: skip
+    scene = make_scene(findings=findings)
+    got = {it.finding.rule + it.finding.clause: (it.number, it.placement) for it in scene.findings}
+    assert got["MIX§3.1.3"][1] == "listed" and got["COUNT§3.1.1a"][1] == "listed"
+    fig = _render(scene)
     from matplotlib.text import Text
 
-    from townsgis.printmap import fonts
-    from townsgis.printmap.render import render
-
-    scene = make_scene()
-    scene.findings.append(_finding(scene.units.geometry.iloc[1], towns=["T2"], clause="§3.1.1c"))
-    with matplotlib.rc_context(fonts.rc_params()):
-        fig = render(scene, "A4", "landscape", 40)
     texts = {t.get_text() for t in fig.findobj(Text)}
-    assert "东区 [3]" in texts and "西区" in texts
+    town = next(it for it in scene.findings if it.placement == "town")
+    unit = next(it for it in scene.findings if it.placement == "unit")
+    assert f"湖州丝绸小镇 [{town.number}]" in texts
+    assert f"西区 [{unit.number}]" in texts
+    info = fig.townsgis
+    assert info.findings_listed == len(scene.findings)
+    listed = {it.number for it in scene.findings}
+    drawn = {it.number for it in scene.findings if it.placement != "listed"}
+    assert info.numbers_drawn == drawn and drawn <= listed
+
+
+def test_numbering_stops_where_the_list_stops():
+    units, towns, _ = fixture_frames()
+    t1 = towns.geometry.iloc[0]
+    many = [_finding(t1.buffer(-50 * i), towns=["T1"], rule=f"R{i}") for i in range(60)]
+    scene = make_scene(findings=many)
+    fig = _render(scene)
+    info = fig.townsgis
+    assert 0 < info.findings_listed < 60  # the panel cannot hold 60
+    assert info.numbers_drawn and max(info.numbers_drawn) <= info.findings_listed
+    text = fonts.figure_text(fig)
+    assert f"另有 {60 - info.findings_listed} 条未列出" in text
+
+
+def test_waived_finding_has_its_own_style_and_legend_entry():
+    _, towns, _ = fixture_frames()
+    line = shapely.LineString([towns.geometry.iloc[2].centroid, towns.geometry.iloc[3].centroid])
+    scene = make_scene(findings=[_finding(line, towns=["T3", "T4"], waived=True)])
+    drawn = scene.layer("findings").features[0]
+    assert drawn.style.stroke != "#d7191c" and drawn.style.dash
+    text = fonts.figure_text(_render(scene))
+    assert "已豁免" in text

@@ -32,13 +32,11 @@ def _text(scene) -> str:
 
 @pytest.mark.parametrize(("lang", "mark"), [("zh", "示例豁免"), ("en", "sample waiver")])
 def test_sample_waiver_is_marked(lang, mark):
-    scene = make_scene(lang)
-    scene.findings = [_waived(True)]
+    scene = make_scene(lang, findings=[_waived(True)])
     assert mark in _text(scene)
 
 
 def test_real_waiver_is_not_marked_sample():
-    scene = make_scene("zh")
-    scene.findings = [_waived(False)]
+    scene = make_scene("zh", findings=[_waived(False)])
     text = _text(scene)
     assert "已豁免" in text and "示例豁免" not in text

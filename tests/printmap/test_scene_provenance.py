@@ -32,12 +32,12 @@ def test_exact_project_has_no_approximate_or_synthetic_notes(exact_project_opene
     assert "近似" not in text and "示意" not in text and HUZHOU_NOTICE not in text
     assert "小镇：项目小镇图层" in scene.sources
     p = progress_scene(exact_project_opened, lang="zh")
-    assert "合成" not in "\n".join(p.notes) and "合成" not in p.town_style.label
+    assert "合成" not in "\n".join(p.notes) and "合成" not in p.scale.title
 
 
 def test_bundled_progress_says_synthetic():
     p = progress_scene(Project.open(None), lang="en")
-    assert any("synthetic" in n for n in p.notes) and "synthetic" in p.town_style.label
+    assert any("synthetic" in n for n in p.notes) and "synthetic" in p.scale.title
 
 
 def test_towns_source_column_is_the_source_line(project_copy, set_property):
@@ -54,7 +54,7 @@ def test_inset_names_the_project_city_and_province(project_copy, set_property):
     )
     set_property(project_copy / "data" / "boundaries" / "province.geojson", "name_zh", "测试省")
     scene = layout_scene(Project.open(project_copy), lang="zh")
-    assert scene.inset_caption() == "测试市在测试省的位置"
+    assert scene.locator.caption == "测试市在测试省的位置"
 
 
 def test_inset_without_names_is_generic_and_never_huzhou():
@@ -64,8 +64,7 @@ def test_inset_without_names_is_generic_and_never_huzhou():
     from townsgis.printmap import fonts
     from townsgis.printmap.render import render
 
-    scene = make_scene("zh")
-    scene.city_name = scene.province_name = ""
+    scene = make_scene("zh", names=False)
     with matplotlib.rc_context(fonts.rc_params()):
         text = fonts.figure_text(render(scene, dpi=50))
     assert "位置示意" in text and "湖州市" not in text and "浙江省" not in text

@@ -94,8 +94,11 @@ def test_no_missing_glyph_warning_in_any_format():
 
 
 def test_a_character_the_font_lacks_is_bad_input_naming_it():
-    scene = make_scene()
-    scene.towns.loc[scene.towns.index[0], "name_zh"] = "小镇\U0001f600"
+    from printmap_fixtures import fixture_frames
+
+    _, towns, _ = fixture_frames()
+    towns.loc[towns.index[0], "name_zh"] = "小镇\U0001f600"
+    scene = make_scene(town_frame=towns)
     assert fonts.missing_chars("小镇\U0001f600") == {"\U0001f600"}
     with pytest.raises(TownsgisError, match="\U0001f600"):
         figure_bytes(scene, "png", dpi=30)

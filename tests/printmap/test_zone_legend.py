@@ -12,10 +12,13 @@ from townsgis.printmap.render import render
 
 
 def _legend_text(approximate) -> str:
-    scene = make_scene("zh")
-    scene.units = scene.units.assign(kind=["district", "functional_zone"])
+    from printmap_fixtures import fixture_frames
+
+    units, _, _ = fixture_frames()
+    units = units.assign(kind=["district", "functional_zone"])
     if approximate is not None:
-        scene.units = scene.units.assign(approximate=[False, approximate])
+        units = units.assign(approximate=[False, approximate])
+    scene = make_scene("zh", units=units)
     with matplotlib.rc_context(fonts.rc_params()):
         return fonts.figure_text(render(scene, dpi=50))
 

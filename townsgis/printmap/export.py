@@ -8,15 +8,15 @@ from pathlib import Path
 
 from townsgis.errors import TownsgisError
 from townsgis.layers import write_text_atomic
+from townsgis.mapmodel.model import MapModel
 from townsgis.printmap import fonts
 from townsgis.printmap.render import render
-from townsgis.printmap.scene import MapScene
 
 FORMATS = ("png", "pdf", "svg")
 
 
 def figure_bytes(
-    scene: MapScene,
+    scene: MapModel,
     fmt: str,
     *,
     paper: str = "A4",
@@ -58,19 +58,17 @@ def figure_bytes(
         return embed_svg_font(buf.getvalue().decode("utf-8"), subset).encode("utf-8")
 
 
-def scene_text(scene: MapScene) -> str:
-    """All user-supplied text a scene can put on the map (names, title, messages, notes)."""
+def scene_text(scene: MapModel) -> str:
+    """All text a model can put on the sheet (names, title, findings, legend, notes)."""
     parts = [scene.title, scene.subtitle, scene.ruleset, scene.review_number or ""]
-    parts += scene.sources + scene.notes + [o.label for o in scene.overlays]
-    for frame, cols in (
-        (scene.towns, ("name_zh", "name_en")),
-        (scene.units, ("name_zh", "name_en")),
-    ):
-        for c in cols:
-            if c in frame.columns:
-                parts += [str(v) for v in frame[c].dropna()]
-    parts += [f.message(scene.lang) for f in scene.findings]
-    parts += [f"{f.rule} {f.clause}" for f in scene.findings]
+    parts += scene.sources + scene.notes
+    parts += [f.label_text() or "" for ly in scene.layers for f in ly.features]
+    parts += [e.label for sec in scene.legend for e in sec.entries]
+    parts += [sec.title for sec in scene.legend]
+    parts += [it.line() for it in scene.findings]
+    if scene.locator is not None:
+        loc = scene.locator
+        parts += [loc.caption, loc.city_name, loc.province_name]
     return "".join(parts)
 
 
@@ -84,7 +82,7 @@ def embed_svg_font(svg: str, font_file: Path) -> str:
 
 
 def export_scene(
-    scene: MapScene,
+    scene: MapModel,
     output: str | Path,
     fmt: str | None = None,
     *,

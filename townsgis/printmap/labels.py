@@ -50,6 +50,8 @@ def place_labels(
     gap_pt: float | list[float] = 4.0,
     text_kw: dict | None = None,
     halo_pt: float = 0.0,
+    centred: bool = False,
+    optional: bool = False,
 ) -> list[PlacedLabel]:
     """Place ``texts`` at data-coordinate ``anchors`` of ``ax`` without overlaps.
 
@@ -57,6 +59,8 @@ def place_labels(
     distance from the anchor (one value, or one per label, e.g. the feature's radius). A label
     that fits nowhere takes the first candidate inside the frame; ``moved`` flags a leader line.
     ``halo_pt`` > 0 adds a white outline drawn as a separate path, so the label stays text.
+    ``centred``: first try the label centred on its anchor (area names); ``optional``: a
+    label that fits nowhere is left out instead of overlapping.
     """
     gaps = list(gap_pt) if isinstance(gap_pt, list | tuple) else [gap_pt] * len(texts)
     text_kw = dict(text_kw or {})
@@ -67,10 +71,12 @@ def place_labels(
     for (x, y), label, gap in zip(anchors, texts, gaps, strict=True):
         ann = ax.annotate(label, (x, y), xytext=(0, 0), textcoords="offset points", **text_kw)
         best = None
+        dirs = (((0, 0),) if centred else ()) + _DIRS
         for ring in _RINGS:
-            for dx, dy in _DIRS:
+            for dx, dy in dirs:
                 ha, va = _ha_va(dx, dy)
-                off = (dx * gap * ring, dy * gap * ring)
+                step = gap if gap > 0 else ann.get_window_extent(renderer).height / scale
+                off = (dx * step * ring, dy * step * ring)
                 ann.set_position(off)
                 ann.set_ha(ha)
                 ann.set_va(va)
@@ -82,7 +88,7 @@ def place_labels(
                     and bb.y0 >= frame.y0
                     and bb.y1 <= frame.y1
                 )
-                if best is None and inside:
+                if best is None and inside and not optional:
                     best = (off, ha, va, box)
                 if inside and not overlaps(box, boxes, pad=1.0 * scale):
                     best = (off, ha, va, box)
@@ -90,12 +96,15 @@ def place_labels(
             else:
                 continue
             break
+        if best is None and optional:
+            ann.remove()
+            continue
         if best is None:
             bb = ann.get_window_extent(renderer)
             best = ((0, 0), "center", "center", (bb.x0, bb.y0, bb.x1, bb.y1))
         off, ha, va, box = best
         ann.remove()
-        moved = abs(off[0]) > gap * 1.5 or abs(off[1]) > gap * 1.5
+        moved = gap > 0 and (abs(off[0]) > gap * 1.5 or abs(off[1]) > gap * 1.5)
         arrow = {"arrowstyle": "-", "lw": 0.4, "color": "0.35", "shrinkA": 0, "shrinkB": 0}
         ann = ax.annotate(
             label,

@@ -1,8 +1,7 @@
-"""Build the scene of each export kind (layout, progress, site, feasible) from a project.
-
-Loads the dataset, runs the rule engine / siting / progress functions, and moves every layer
-to the analysis CRS (CGCS2000 3° GK, EPSG:4549 for Huzhou) for drawing.
-"""
+"""The map model of each export kind (layout, progress, site, feasible) for print: the same
+``MapModel`` the web maps draw (``townsgis.mapmodel``), plus what a sheet carries: the
+neighbouring counties, the locator, notes, sources and the 审图号 field. Geometry in the
+analysis CRS (CGCS2000 3° GK, EPSG:4549 for Huzhou)."""
 
 from __future__ import annotations
 
@@ -10,7 +9,11 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from townsgis import vocab
-from townsgis.printmap.scene import MapScene, Overlay, TownStyle
+from townsgis.mapmodel import context
+from townsgis.mapmodel.findings import ordered, place_findings
+from townsgis.mapmodel.layers import neighbours_layer, units_layer
+from townsgis.mapmodel.model import Layer, LegendEntry, MapFeature, MapModel, Style
+from townsgis.mapmodel.text import paren, t
 
 if TYPE_CHECKING:
     from townsgis.project import Project
@@ -31,141 +34,46 @@ TITLES = {
         "feasible": "Characteristic towns of {city}: where a {category} town can go",
     },
 }
-NOTES = {
-    "zh": {
-        "sample": "示例数据：仅供演示与测试，非官方规划或统计。",
-        "towns": "小镇位置为近似，边界为示意，非规划红线。",
-        "zones": "{n} 个功能区范围为示意性替代范围，非其法定边界。",
-        "units": "{n} 个县区/功能区范围为示意性替代范围，非其法定边界。",
-        "projects": "项目与投资数据为合成样例（synthetic），非真实统计。",
-        "distances": "距离阈值为本工具对通知（§3.1.2）的解释，通知本身未给出数值。",
-        "feasible": "可选址区域按空间规则（§3.1.1c 名额、§3.1.2a 间距、§3.1.2c 邻近）计算，"
-        "不含类别占比（§3.1.3）与集聚度（§3.1.2b）；候选点请用 townsgis site 复核。",
-    },
-    "en": {
-        "sample": "Sample data: for demonstration and testing, not official plans or statistics.",
-        "towns": "Town locations are approximate; boundaries are illustrative.",
-        "zones": "{n} functional zone(s) are approximate stand-ins, not their boundaries.",
-        "units": "{n} unit(s) are approximate stand-ins, not their boundaries.",
-        "projects": "Project and investment figures are synthetic sample data.",
-        "distances": "Distance thresholds are our interpretation of §3.1.2; the notice gives none.",
-        "feasible": "Feasible area from the spatial rules (§3.1.1c caps, §3.1.2a gap, §3.1.2c "
-        "spacing); §3.1.3 shares and §3.1.2b clustering are not location rules: check a point "
-        "with townsgis site.",
-    },
-}
-CATEGORY_WORD = {lang: vocab.labels("category", lang) for lang in ("zh", "en")}
+SITE_FRAME_M = 12_000.0  # the site map shows at least this much round the site (metres)
 
 
-def _base(
-    project: Project,
-    kind: str,
-    lang: str,
-    ruleset_name: str | None,
-    title: str | None,
-    review_number: str | None,
-    fmt_title: dict,
-    loaded: tuple | None = None,
-):
-    """Dataset, rule set and the common scene of every kind; ``loaded`` is a ``(ds, rs)``
-    pair a caller has already loaded with ``townsgis.engine.load_inputs``."""
-    from townsgis.engine import load_inputs
-
-    ds, rs = loaded or load_inputs(project, ruleset_name)
-    crs = ds.metric_crs
-    lang = "en" if lang == "en" else "zh"
-    city_name = project.name_zh if lang == "zh" else project.name_en
-    default_title = TITLES[lang][kind].format(city=city_name, **fmt_title)
-    province = _boundary(project, "province", crs)
-    scene = MapScene(
-        kind=kind,
-        title=title or default_title,
-        lang=lang,
-        crs=crs,
-        units=ds.metric("units"),
-        towns=ds.metric("towns"),
-        province=province,
-        city=_boundary(project, "city", crs),
-        ruleset=f"{rs.id} v{rs.version}",
-        date=dt.date.today().isoformat(),
-        sources=_sources(ds, project, lang),
-        notes=_notes(ds, lang, kind),
-        review_number=review_number,
-        city_name=city_name,
-        province_name=_name(province, lang),
-    )
-    return ds, rs, scene
+def _lang(lang: str) -> str:
+    return "en" if lang == "en" else "zh"
 
 
-def _name(frame, lang: str) -> str:
-    """The first row's ``name_en`` (lang en, if set) or ``name_zh``; "" without one."""
-    if frame is None or not len(frame):
-        return ""
-    row = frame.iloc[0]
-    for col in ("name_en", "name_zh") if lang == "en" else ("name_zh",):
-        v = row.get(col)
-        if isinstance(v, str) and v.strip():
-            return v.strip()
-    return ""
+def _title(project: Project, kind: str, lang: str, title: str | None, **fmt) -> str:
+    city = project.name_zh if lang == "zh" else project.name_en
+    return title or TITLES[lang][kind].format(city=city, **fmt)
 
 
-def _boundary(project: Project, name: str, crs):
-    if not project.store.has_layer(name):
-        return None
-    return project.store.read_layer(name).to_crs(crs)
+def _subtitle(model: MapModel) -> str:
+    lang = model.lang
+    parts = [f"{t(lang, 'ruleset')} {model.ruleset}" if model.ruleset else ""]
+    parts.append(f"{t(lang, 'print_date')} {model.date}" if model.date else "")
+    return " · ".join(p for p in parts if p)
 
 
-def _sources(ds, project: Project, lang: str) -> list[str]:
-    """Source lines read from the layers: the boundaries' ``source`` values (approximate rows
-    marked so) and the towns' own ``source`` (generic "project towns layer" without one)."""
-    from townsgis.mapmodel.provenance import flagged, provenance, towns_source
-
-    seen: list[str] = []
-    frames = [ds.units]
-    for name in ("province",):
-        if project.store.has_layer(name):
-            frames.append(project.store.read_layer(name))
-    for f in frames:
-        if "source" not in f.columns:
-            continue
-        for v, approx in zip(f["source"], flagged(f, "approximate"), strict=True):
-            if not isinstance(v, str):
-                continue
-            short = v.split(";")[0].strip()
-            if short and approx:
-                short = short.split(" (")[0]  # the stand-in's file, not how it was cut
-                if lang == "zh":
-                    short = f"近似示意范围（{short}）"
-                elif "approximate" not in short.lower():
-                    short = f"approximate: {short}"
-            if short and short not in seen:
-                seen.append(short)
-    head = "行政区界：" if lang == "zh" else "Boundaries: "
-    out = [head + ("；" if lang == "zh" else "; ").join(seen[:3])] if seen else []
-    out.append(towns_source(provenance(ds.units, ds.towns), lang))
-    return out
-
-
-def _notes(ds, lang: str, kind: str) -> list[str]:
-    from townsgis.mapmodel.provenance import provenance
-
-    n = NOTES[lang]
-    out = []
-    prov = provenance(ds.units, ds.towns, ds.projects, sample=ds.project.sample_data)
-    if prov.sample:
-        out.append(n["sample"])
-    if prov.towns_approximate:
-        out.append(n["towns"])
-    if prov.approx_units:
-        key = "zones" if prov.approx_zones == prov.approx_units else "units"
-        out.append(n[key].format(n=prov.approx_units))
-    if kind == "progress" and prov.projects_synthetic:
-        out.append(n["projects"])
-    if kind in ("layout", "site", "feasible"):
-        out.append(n["distances"])
-    if kind == "feasible":
-        out.append(n["feasible"])
-    return out
+def _sheet(model: MapModel, project: Project, ds, rs, kind: str, review_number) -> MapModel:
+    """Add what a printed sheet carries: neighbours (drawn first), locator, notes, sources,
+    rule set, date and the 审图号."""
+    lang = model.lang
+    crs = model.crs
+    neighbours = context.boundary(project, "neighbours", crs)
+    nb = neighbours_layer(neighbours, lang)
+    if nb is not None and model.layer("neighbours") is None:
+        model.layers.insert(0, nb)
+        for sec in model.legend:
+            if sec.entries and sec.entries[0].label == t(lang, "district"):
+                sec.entries.append(LegendEntry(t(lang, "neighbours"), nb.features[0].style))
+    model.locator = context.locator(project, ds, crs, lang)
+    model.notes = context.notes(ds, lang, kind)
+    model.sources = context.sources(ds, project, lang)
+    model.ruleset = f"{rs.id} v{rs.version}"
+    model.date = dt.date.today().isoformat()
+    model.review_number = review_number
+    if not model.subtitle:
+        model.subtitle = _subtitle(model)
+    return model
 
 
 def layout_scene(
@@ -175,14 +83,19 @@ def layout_scene(
     ruleset: str | None = None,
     title: str | None = None,
     review_number: str | None = None,
-) -> MapScene:
-    """The layout map: units, towns by category, the rule set's findings highlighted."""
-    from townsgis.engine import run_rules
+) -> MapModel:
+    """The layout sheet: units, towns by category, the rule set's findings numbered."""
+    from townsgis.engine import load_inputs
+    from townsgis.mapmodel.layout import load_layout_model
 
-    ds, rs, scene = _base(project, "layout", lang, ruleset, title, review_number, {})
-    result = run_rules(ds, rs)
-    scene.findings = _ordered(result.findings)
-    return scene
+    lang = _lang(lang)
+    ds, rs = load_inputs(project, ruleset)
+    model = load_layout_model(project, lang=lang, feasible=False, loaded=(ds, rs))
+    model.title = _title(project, "layout", lang, title)
+    # paper shows what is on by default, without the proposals (the site map judges those)
+    model.layers = [ly for ly in model.layers if ly.show and ly.id != "proposals"]
+    model.legend = [s for s in model.legend if s.title and s.title != t(lang, "proposals")]
+    return _sheet(model, project, ds, rs, "layout", review_number)
 
 
 def progress_scene(
@@ -193,36 +106,43 @@ def progress_scene(
     ruleset: str | None = None,
     title: str | None = None,
     review_number: str | None = None,
-) -> MapScene:
-    """Towns coloured by invested-to-date / planned investment at ``quarter`` (default: latest)."""
-    from townsgis import progress
+) -> MapModel:
+    """Towns shaded by invested-to-date / planned investment at ``quarter`` (default: the
+    latest; one outside the stage histories is refused)."""
     from townsgis.engine import load_inputs
     from townsgis.errors import DataError
+    from townsgis.mapmodel.progress import progress_model
+    from townsgis.mapmodel.provenance import flagged
 
-    loaded = load_inputs(project, ruleset)
-    ds = loaded[0]
+    lang = _lang(lang)
+    ds, rs = load_inputs(project, ruleset)
     if ds.projects is None:
         where = project.store.layer_source("projects")
         raise DataError(f"{where}: no projects layer for a progress map")
-    hist = progress.parse_history(ds.projects)
-    q = progress.parse_quarter(quarter) if quarter else progress.as_of_quarter(hist)
-    qs = progress.format_quarter(q)
-    ds, rs, scene = _base(
-        project, "progress", lang, ruleset, title, review_number, {"quarter": qs}, loaded
-    )
-    from townsgis.mapmodel.provenance import flagged
-
-    tp = progress.town_progress(ds, q)
-    synthetic = bool(flagged(ds.projects, "synthetic").any())
-    if scene.lang == "zh":
-        label = f"已完成投资 / 计划总投资（{qs}{'，合成数据' if synthetic else ''}）"
+    model = progress_model(ds, quarter=quarter, lang=lang)
+    tl = model.timeline or {}
+    qs = tl["quarter_labels"][tl["quarters"].index(tl["initial"])]
+    model.title = _title(project, "progress", lang, title, quarter=qs)
+    if bool(flagged(ds.projects, "synthetic").any()):
+        word = vocab.field_label("synthetic", lang)
+        inner = f"{qs}，{word}" if lang == "zh" else f"{qs}, {word}"
+        model.scale.title = paren(lang, model.scale.title, inner)
     else:
-        label = f"Invested / planned investment ({qs}{', synthetic' if synthetic else ''})"
-    scene.town_style = TownStyle(
-        values=dict(zip(tp["town_id"], tp["share"], strict=True)), label=label
+        model.scale.title = paren(lang, model.scale.title, qs)
+    model.legend = [s for s in model.legend if s.title != t(lang, "projects")]
+    model.legend[-1].title = model.scale.title
+    model.timeline = None
+    return _sheet(model, project, ds, rs, "progress", review_number)
+
+
+def _overlay(geom, style: Style, label: str, name: str | None = None) -> Layer:
+    return Layer(
+        "overlay",
+        label,
+        [MapFeature(geometry=geom, style=style, label=name)],
+        interactive=False,
+        label_kind="site" if name else "",
     )
-    scene.extra["quarter"] = qs
-    return scene
 
 
 def site_scene(
@@ -239,82 +159,89 @@ def site_scene(
     ruleset: str | None = None,
     title: str | None = None,
     review_number: str | None = None,
-) -> MapScene:
-    """A proposed site (circle of ``area_km2``), its min-gap and min-spacing buffers, and the
-    findings the site causes (``townsgis site``)."""
-    import geopandas as gpd
-
+) -> MapModel:
+    """A proposed site (circle of ``area_km2``), its min-gap and min-spacing rings and the
+    findings the site causes, framed round the site so that it is readable; the locator
+    shows the city with the site."""
     from townsgis import siting
+    from townsgis.engine import load_inputs
+    from townsgis.mapmodel.layers import towns_layer
+    from townsgis.mapmodel.layout import category_section, findings_section, units_section
 
-    site_name = name or ("拟选址" if lang == "zh" else "proposed site")
-    ds, rs, scene = _base(project, "site", lang, ruleset, title, review_number, {"name": site_name})
+    lang = _lang(lang)
+    site_name = name or t(lang, "site")
+    ds, rs = load_inputs(project, ruleset)
     sites = siting.sites_from_point(
         ds, lon, lat, crs=crs, area_km2=area_km2, category=category, level=level, name=site_name
     )
-    report = siting.evaluate_sites(ds, rs, sites)
-    res = report.sites[0]
-    site_m = sites.to_crs(ds.metric_crs)
+    res = siting.evaluate_sites(ds, rs, sites).sites[0]
+    metric = ds.metric_crs
+    geom = sites.to_crs(metric).geometry.iloc[0]
     lim = siting.spatial_limits(rs)
-    zh = scene.lang == "zh"
-    geom = site_m.geometry.iloc[0]
+    units, towns = ds.metric("units"), ds.metric("towns")
+    items = place_findings(ordered(res.findings), units, set(towns["town_id"].astype(str)), lang)
+    verdict = vocab.label("verdict", res.verdict, lang)
+    layers = [units_layer(units, lang, items), towns_layer(towns, lang, items, units)]
+    legend = [category_section(towns["category"], lang), units_section(units, lang)]
     overlays = []
     if lim["min_spacing_m"] > 0:
-        ring = gpd.GeoDataFrame(
-            geometry=[geom.centroid.buffer(lim["min_spacing_m"])], crs=ds.metric_crs
-        )
         km = lim["min_spacing_m"] / 1000
-        overlays.append(
-            Overlay(
-                ring,
-                f"中心间距 {km:g} km 范围（§3.1.2c）"
-                if zh
-                else f"{km:g} km centroid spacing (§3.1.2c)",
-                edgecolor="#2c7fb8",
-                linestyle="--",
-                linewidth=0.8,
-                zorder=5,
-            )
-        )
+        word = (
+            f"中心间距 {km:g} km 范围（§3.1.2c）" if lang == "zh"
+            else f"{km:g} km centroid spacing (§3.1.2c)"
+        )  # fmt: skip
+        st = Style(stroke="#2c7fb8", weight=1.6, dash="6 3")
+        overlays.append((geom.centroid.buffer(lim["min_spacing_m"]), st, word))
     if lim["min_gap_m"] > 0:
-        ring = gpd.GeoDataFrame(geometry=[geom.buffer(lim["min_gap_m"])], crs=ds.metric_crs)
         km = lim["min_gap_m"] / 1000
-        overlays.append(
-            Overlay(
-                ring,
-                f"边界间距 {km:g} km 缓冲（§3.1.2a）"
-                if zh
-                else f"{km:g} km boundary gap buffer (§3.1.2a)",
-                edgecolor="#7b3294",
-                linestyle=":",
-                linewidth=0.9,
-                zorder=5,
-            )
-        )
-    verdict = (
-        {"pass": "通过", "fail": "不通过"}.get(res.verdict, res.verdict) if zh else res.verdict
+        word = (
+            f"边界间距 {km:g} km 缓冲（§3.1.2a）" if lang == "zh"
+            else f"{km:g} km boundary gap buffer (§3.1.2a)"
+        )  # fmt: skip
+        st = Style(stroke="#7b3294", weight=1.8, dash="2 2")
+        overlays.append((geom.buffer(lim["min_gap_m"]), st, word))
+    for g, st, word in overlays:
+        layers.append(_overlay(g, st, word))
+        legend[-1].entries.append(LegendEntry(word, st, "line"))
+    site_style = Style(stroke="#000000", weight=2.0, fill="#ffd92f", fill_opacity=1.0)
+    word = (
+        f"拟选址 {site_name}（{area_km2:g} km²，{verdict}）" if lang == "zh"
+        else f"Proposed site {site_name} ({area_km2:g} km², {verdict})"
+    )  # fmt: skip
+    layers.append(_overlay(geom, site_style, word, site_name))
+    legend[-1].entries.append(LegendEntry(word, site_style))
+    from townsgis.mapmodel.layers import findings_layer
+
+    layers.insert(2, findings_layer(items, units, lang))
+    sec = findings_section(items, lang)
+    if sec is not None:
+        legend.append(sec)
+    # frame: the site and everything within its rings, at least SITE_FRAME_M round it
+    reach = max(lim["min_spacing_m"], lim["min_gap_m"], SITE_FRAME_M)
+    extent = tuple(float(v) for v in geom.centroid.buffer(reach * 1.1).bounds)
+    model = MapModel(
+        kind="site",
+        lang=lang,
+        title=_title(project, "site", lang, title, name=site_name),
+        crs=metric,
+        extent=extent,
+        layers=layers,
+        findings=items,
+        legend=legend,
     )
-    overlays.append(
-        Overlay(
-            gpd.GeoDataFrame(geometry=[geom], crs=ds.metric_crs),
-            (
-                f"拟选址 {site_name}（{area_km2:g} km²，{verdict}）"
-                if zh
-                else f"Proposed site {site_name} ({area_km2:g} km², {verdict})"
-            ),
-            facecolor="#ffd92f",
-            name=site_name,
-            edgecolor="black",
-            linewidth=1.0,
-            zorder=9,
-        )
+    model = _sheet(model, project, ds, rs, "site", review_number)
+    word = "评估结论" if lang == "zh" else "verdict"
+    model.subtitle = (
+        f"{_subtitle(model)} · {word}：{verdict}"
+        if lang == "zh"
+        else (f"{_subtitle(model)} · {word}: {verdict}")
     )
-    scene.overlays = overlays
-    scene.findings = _ordered(res.findings)
-    scene.subtitle = _subtitle(scene) + (
-        f" · 评估结论：{verdict}" if zh else f" · verdict: {verdict}"
-    )
-    scene.extra["verdict"] = res.verdict
-    return scene
+    # locator: the city, the site marked in it
+    loc = model.locator
+    loc.province, loc.city = loc.city, geom.centroid.buffer(max(reach / 4, 1500))
+    loc.caption = paren(lang, t(lang, "inset_plain"), model.locator.city_name or "")
+    loc.province_name, loc.city_name = loc.city_name, site_name
+    return model
 
 
 def feasible_scene(
@@ -328,54 +255,48 @@ def feasible_scene(
     ruleset: str | None = None,
     title: str | None = None,
     review_number: str | None = None,
-) -> MapScene:
-    """The area where one more town's centroid passes every spatial rule (``townsgis feasible``)."""
+) -> MapModel:
+    """The area where one more town's centroid passes every spatial rule (``feasible``)."""
     from townsgis import siting
+    from townsgis.engine import load_inputs
+    from townsgis.mapmodel.layers import towns_layer
+    from townsgis.mapmodel.layout import category_section, units_section
 
-    word = CATEGORY_WORD["en" if lang == "en" else "zh"].get(category, category)
-    ds, rs, scene = _base(
-        project, "feasible", lang, ruleset, title, review_number, {"category": word}
-    )
+    lang = _lang(lang)
+    ds, rs = load_inputs(project, ruleset)
     res = siting.feasible_area(ds, rs, category=category, level=level, unit=unit, area_km2=area_km2)
-    layer = res.layer.to_crs(ds.metric_crs)
-    zh = scene.lang == "zh"
-    label = (
-        f"可选址区域（小镇中心，{res.area_km2:,.1f} km²）"
-        if zh
+    metric = ds.metric_crs
+    units, towns = ds.metric("units"), ds.metric("towns")
+    area = res.layer.to_crs(metric)
+    word = (
+        f"可选址区域（小镇中心，{res.area_km2:,.1f} km²）" if lang == "zh"
         else f"Feasible area for the centre ({res.area_km2:,.1f} km²)"
-    )
-    scene.overlays = [
-        Overlay(
-            layer,
-            label,
-            facecolor="#a6d96a",
-            edgecolor="#1a9641",
-            linewidth=0.5,
-            alpha=0.75,
-            zorder=4,
-        )
+    )  # fmt: skip
+    style = Style(stroke="#1a9641", weight=1.0, fill="#a6d96a", fill_opacity=0.75)
+    feats = [MapFeature(geometry=g, style=style) for g in area.geometry]
+    layers = [
+        units_layer(units, lang),
+        Layer("feasible", word, feats, interactive=False),
+        towns_layer(towns, lang, [], units),
     ]
-    scene.extra["area_km2"] = res.area_km2
-    return scene
-
-
-def _subtitle(scene: MapScene) -> str:
-    return " · ".join(
-        x for x in (f"{scene.t('ruleset')} {scene.ruleset}", f"{scene.t('date')} {scene.date}")
+    legend = [category_section(towns["category"], lang), units_section(units, lang)]
+    legend[-1].entries.append(LegendEntry(word, style))
+    model = MapModel(
+        kind="feasible",
+        lang=lang,
+        title=_title(
+            project, "feasible", lang, title, category=vocab.label("category", category, lang)
+        ),
+        crs=metric,
+        extent=tuple(float(v) for v in units.total_bounds),
+        layers=layers,
+        legend=legend,
     )
+    return _sheet(model, project, ds, rs, "feasible", review_number)
 
 
-def _ordered(findings: list) -> list:
-    """Errors first, then warnings, then info; waived last; stable within a group."""
-    return sorted(findings, key=lambda f: (f.waived, -_rank(f.severity)))
-
-
-def _rank(sev) -> int:
-    return {"error": 2, "warning": 1, "info": 0}.get(str(sev), 0)
-
-
-def build_scene(kind: str, project: Project, **options) -> MapScene:
-    """Dispatch to the scene builder of ``kind``."""
+def build_scene(kind: str, project: Project, **options) -> MapModel:
+    """Dispatch to the model builder of ``kind``."""
     from townsgis.errors import TownsgisError
 
     builders = {
