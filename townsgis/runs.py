@@ -23,6 +23,11 @@ register(
             "{file}：不是 `townsgis check --format json` 的输出（{reason}）",
             "{file}: not the output of `townsgis check --format json` ({reason})",
         ),
+        "runs.not_recorded": (
+            "内置示例项目为只读，本次运行未记录（用 townsgis init DIR --sample 复制一份）",
+            "the bundled sample is read-only; this run was not recorded "
+            "(make a copy with townsgis init DIR --sample)",
+        ),
         "runs.other_ruleset": (
             "{file}：是规则集 {other} 的结果，本次用的是 {ruleset}",
             "{file}: holds a run of rule set {other}, this run uses {ruleset}",

@@ -250,3 +250,26 @@ def test_a_document_that_cannot_be_read_is_kept_without_its_table(pg_project, pg
     assert gone == (None,)
     r = cli("check", "--project", pg_project, "--lang", "en")
     assert r.code == 2 and "document waivers.toml" in r.err and "TOML" in r.err
+
+
+def test_a_password_in_the_url_reaches_no_output(cli, pg_project, tmp_path):
+    """The test server trusts its socket, so a password in the URL is accepted and unused:
+    it must appear in no message, listing, map or report."""
+    secret = "Pw-Zx81q"
+    url = pg_project.replace("postgresql://postgres@", f"postgresql://postgres:{secret}@")
+    outputs = []
+    for args in (
+        ("layers", "--format", "json"),
+        ("check", "--format", "markdown"),
+        ("review", "submit", "PR-01", "--by", "张三"),
+        ("map", "layout", "-o", tmp_path / "layout.html"),
+        ("check", "--format", "geojson", "-o", tmp_path / "check.geojson"),
+        ("import", "towns", tmp_path / "missing.geojson"),
+        ("history",),
+    ):
+        r = cli(*args, "--project", url)
+        outputs.append(r.text)
+    assert "postgresql://postgres@" in "".join(outputs)  # the location is named, without it
+    for path in tmp_path.iterdir():
+        outputs.append(path.read_text(encoding="utf-8", errors="replace"))
+    assert all(secret not in text for text in outputs)

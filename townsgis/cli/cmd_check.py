@@ -79,15 +79,17 @@ def check(
         path = output_path(proj, output, f"check.{_SUFFIX[fmt.value]}")
     ds, rs = load_inputs(proj, ruleset)
     result = run_rules(ds, rs)
-    if since is not None:
-        from townsgis.runs import LAST, changes_since
+    if since is not None or record:
+        from townsgis.messages import msg
+        from townsgis.runs import LAST, changes_since, record_run
 
-        result.changes = changes_since(proj, result, since)
-        record = record or since == LAST
-    if record:
-        from townsgis.runs import record_run
-
-        record_run(proj, result)
+        if since is not None:
+            result.changes = changes_since(proj, result, since)
+            record = record or since == LAST
+        if record and proj.store.read_only:
+            typer.echo(msg("note.prefix", text=msg("runs.not_recorded")), err=True)
+        elif record:
+            record_run(proj, result)
     if fmt == CheckFormat.gpkg:
         from townsgis.gpkg import write_check_gpkg
 
