@@ -196,21 +196,6 @@ def test_unknown_layer_name_is_refused(pg_project):
         open_store(pg_project).read_layer("townsgis_layers")
 
 
-def test_a_folder_whose_settings_name_a_store_opens_it(cli, pg_project, tmp_path):
-    """townsgis.toml with [store] url: data and settings from PostGIS, maps in the folder."""
-    folder = tmp_path / "desk"
-    folder.mkdir()
-    (folder / "townsgis.toml").write_text(
-        f'[project]\nname_zh = "办公桌"\n\n[store]\nurl = "{pg_project}"\n', encoding="utf-8"
-    )
-    project = Project.open(folder)
-    assert isinstance(project.store, PostgisStore) and project.name_zh == "湖州市"
-    assert project.maps_dir == folder / "maps"
-    a = cli("check", "--format", "json", "--project", folder)
-    b = cli("check", "--format", "json", "--project", pg_project)
-    assert a.code == b.code == 1 and a.out == b.out
-
-
 def test_waivers_indicators_and_assessment_are_also_queryable_tables(pg_project, pg_dsn):
     schema = pg_project.rpartition("schema=")[2]
     with psycopg.connect(pg_dsn) as conn:

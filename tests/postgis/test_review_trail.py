@@ -12,7 +12,14 @@ import time
 import pytest
 
 from townsgis.project import Project
-from townsgis.review import ReviewError, approve, start_review, submit, trail
+from townsgis.review import (
+    ReviewError,
+    approve,
+    proposal_verdict,
+    start_review,
+    submit,
+    trail,
+)
 
 
 def _steps(cli, spec, pid="PR-01"):
@@ -35,9 +42,11 @@ def test_submitted_to_approved_shows_the_full_trail(cli, both_stores):
     assert [s["state"] for s in steps] == ["submitted", "under_review", "approved"]
     assert [s["actor"] for s in steps] == ["张三", "李四", "王五"]
     assert steps[0]["reason"] == "德清县申报" and steps[2]["reason"] == "符合布局要求"
+    now = proposal_verdict(Project.open(spec), "PR-01")
     for s in steps:
         v = s["verdict"]
-        assert (v["ruleset_id"], v["verdict"]) == ("huzhou-2018", "pass")
+        assert (v["ruleset_id"], v["ruleset_version"]) == ("huzhou-2018", now.ruleset_version)
+        assert v["verdict"] == now.verdict and v["fingerprint"] == now.fingerprint
         assert len(v["fingerprint"]) == 32 and s["at"].endswith("Z")
     assert len({s["verdict"]["fingerprint"] for s in steps}) == 1
     text = cli("review", "show", "PR-01", "--project", spec).out
@@ -70,7 +79,6 @@ def test_approving_after_the_verdict_changed_asks_for_a_fresh_check(cli, both_st
     project = Project.open(spec)
     submit(project, "PR-01", actor="张三")
     reviewed = start_review(project, "PR-01", actor="李四")
-    assert reviewed.verdict.verdict == "pass"
     # a new town lands on the proposal's site: the verdict changes
     store = project.store
     towns = store.read_layer("towns")
@@ -84,7 +92,8 @@ def test_approving_after_the_verdict_changed_asks_for_a_fresh_check(cli, both_st
     assert "review start PR-01" in r.err
     assert [s.state for s in trail(project, "PR-01")] == ["submitted", "under_review"]
     fresh = start_review(project, "PR-01", actor="李四", reason="重新核查")
-    assert fresh.verdict.verdict == "fail"
+    assert fresh.verdict.verdict == "fail"  # it now overlaps a town
+    assert fresh.verdict.findings > reviewed.verdict.findings
     assert fresh.verdict.fingerprint != reviewed.verdict.fingerprint
     step = approve(project, "PR-01", actor="王五", reason="经论证同意")
     assert step.verdict == fresh.verdict

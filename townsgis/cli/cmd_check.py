@@ -80,7 +80,6 @@ def check(
     ds, rs = load_inputs(proj, ruleset)
     result = run_rules(ds, rs)
     if since is not None or record:
-        from townsgis.messages import msg
         from townsgis.runs import LAST, changes_since, record_run
 
         if since is not None:
