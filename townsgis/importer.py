@@ -60,6 +60,10 @@ register(
             "{file}: {n} town(s) given as points; each drawn as a circle of its "
             "planned_area_km2 and marked approximate (import polygons for real boundaries)",
         ),
+        "import.points_source": (
+            "{file} 的点位，按规划面积画成的圆（近似范围）",
+            "points of {file} drawn as circles of their planned area (approximate)",
+        ),
         "import.zone_no_parent": (
             "功能区 {zone}：缺少 parent_id；请给出它所在的区或县",
             "functional zone {zone}: no parent_id; give the district or county it lies in",
@@ -238,6 +242,8 @@ def points_to_circles(gdf, source: str, notes: list[str]):
     circles = gdf.geometry.to_crs(metric).buffer(radius, quad_segs=32).to_crs(gdf.crs)
     out = gdf.set_geometry(circles)
     out["approximate"] = True
+    if "source" not in out.columns:
+        out["source"] = msg("import.points_source", file=Path(source).name)
     notes.append(msg("import.points_as_circles", file=Path(source).name, n=len(out)))
     return out
 
