@@ -79,6 +79,28 @@ register(
             "(KIND: units, towns, projects, proposals)",
         ),
         "layers.source": ("来源", "source"),
+        # options
+        "site.one_mode": (
+            "请只给出其中一种：--lon 与 --lat、--boundary FILE、--file FILE",
+            "give exactly one of: --lon and --lat, --boundary FILE, --file FILE",
+        ),
+        "site.lon_lat": ("--lon 与 --lat 须同时给出", "--lon and --lat go together; give both"),
+        "site.point_needs": (
+            "点位选址需要 --category 和 --level（如 --category 制造业 --level 省级培育）",
+            "a point site needs --category and --level",
+        ),
+        "export.dpi": (
+            "--dpi {dpi}：须在 10 到 1200 之间",
+            "--dpi {dpi}: must be between 10 and 1200",
+        ),
+        "progress.xlsx_needs_o": (
+            "--format xlsx 会写出文件：请用 -o FILE.xlsx 指定",
+            "--format xlsx writes a file: give -o FILE.xlsx",
+        ),
+        "feasible.area": (
+            "--area-km2 {value}：须大于 0（平方公里）",
+            "--area-km2 {value}: must be > 0 (km²)",
+        ),
         # vocabulary
         "vocab.unknown": (
             "无法识别的{what}“{value}”；可用的词：{accepted}",

@@ -37,7 +37,7 @@ def test_site_outside_city_exit_2_clear_message(cli, fx):
 
 def test_site_needs_exactly_one_input(cli, fx):
     r = cli("site", "--project", fx.root, "--category", "services", "--level", "municipal")
-    assert r.code == 2 and "exactly one" in r.err
+    assert r.code == 2 and "请只给出其中一种" in r.err
     r = cli(*point_args(fx, 52, 15))  # no --category/--level for a point
     assert r.code == 2 and "--category" in r.err
 

@@ -91,7 +91,7 @@ def _run(
     from townsgis.printmap import export_map
 
     if not 10 <= dpi <= 1200:
-        raise TownsgisError(f"--dpi {dpi:g}: must be between 10 and 1200")
+        raise TownsgisError.of("export.dpi", dpi=f"{dpi:g}")
     proj = open_project(project)
     out = output_path(proj, output, f"{kind}.{fmt.value}")
     path = export_map(

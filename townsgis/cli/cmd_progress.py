@@ -67,7 +67,7 @@ def progress(
     from townsgis.progress_report import render
 
     if fmt == ProgressFormat.xlsx and output is None:
-        raise DataError("--format xlsx writes a file: give -o FILE.xlsx")
+        raise DataError.of("progress.xlsx_needs_o")
     proj = open_project(project)
     path = None
     if output is not None:

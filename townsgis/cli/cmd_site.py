@@ -78,14 +78,14 @@ def site(
 
     modes = [lon is not None or lat is not None, boundary is not None, file is not None]
     if sum(modes) != 1:
-        raise TownsgisError("give exactly one of: --lon and --lat, --boundary FILE, --file FILE")
+        raise TownsgisError.of("site.one_mode")
     if modes[0] and (lon is None or lat is None):
-        raise TownsgisError("--lon and --lat go together; give both")
+        raise TownsgisError.of("site.lon_lat")
     proj = open_project(project)
     ds, rs = load_inputs(proj, ruleset, layout_only=True)
     if modes[0]:
         if category is None or level is None:
-            raise TownsgisError("a point site needs --category and --level")
+            raise TownsgisError.of("site.point_needs")
         sites = sites_from_point(
             ds,
             lon,

@@ -318,7 +318,7 @@ def feasible_area(
     category = vocab.parse("category", category, what="--category")
     level = vocab.parse("level", level, what="--level")
     if not (area_km2 > 0):
-        raise TownsgisError(f"--area-km2 {area_km2!r}: must be > 0 (km²)")
+        raise TownsgisError.of("feasible.area", value=repr(area_km2))
     if fail_on not in [s.value for s in Severity]:
         raise TownsgisError(f"--fail-on {fail_on!r}: allowed {[s.value for s in Severity]}")
     units = ds.metric("units")
