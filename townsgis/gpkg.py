@@ -43,8 +43,8 @@ CREATE TABLE IF NOT EXISTS layer_styles (
 
 
 def layer_names(lang: str) -> dict[str, str]:
-    """The map's names of the three layers, in ``lang``."""
-    from townsgis.webmap.style import t
+    """The map's names of the three layers, in ``lang`` (the map model's own words)."""
+    from townsgis.mapmodel.text import t
 
     return {k: t(lang, k) for k in ("units", "towns", "findings")}
 
