@@ -30,7 +30,7 @@ def report_2019q4(tmp_path_factory):
 def test_latest_quarter_totals_equal_the_projects_layer():
     project = Project.open()
     projects = gpd.read_file(project.layer_path("projects"))
-    towns = progress_scene(project, quarter="2020Q4").town_style.values
+    towns = progress_scene(project, quarter="2020Q4").scale.values
     assert set(towns) == set(gpd.read_file(project.layer_path("towns"))["town_id"])
     by_town = projects.groupby("town_id")[["invested_to_date", "total_investment"]].sum()
     for town_id, share in towns.items():
@@ -41,7 +41,7 @@ def test_latest_quarter_totals_equal_the_projects_layer():
 def test_print_export_shares_equal_the_report(report_2019q4):
     scene = progress_scene(Project.open(), quarter="2019Q4")
     report = {t["town_id"]: t["share"] for t in report_2019q4["towns"]}
-    assert scene.town_style.values == pytest.approx(report, abs=1e-6)
+    assert scene.scale.values == pytest.approx(report, abs=1e-6)
 
 
 def test_web_map_popups_show_the_report_figures(report_2019q4):

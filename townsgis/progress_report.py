@@ -39,6 +39,7 @@ _L = {  # column labels: key → (zh, en)
     "deadline": ("期限", "deadline"),
     "rank": ("排名", "rank"),
     "unit_id": ("县区编号", "unit id"),
+    "category": ("类别", "category"),
     "name": ("名称", "name"),
     "towns": ("小镇数", "towns"),
     "projects": ("项目数", "projects"),
@@ -184,10 +185,13 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
     t = r.towns.copy()
     t["name"] = t["name_zh"] if zh or "name_en" not in t else t["name_en"]
     t["share"] = 100 * t["share"]
+    if "category" in t:  # the category's name, as on the maps (its colour in the XLSX)
+        t["category"] = [vocab.label("category", c, lang) for c in t["category"]]
     t = t[
         [
             "town_id",
             "name",
+            *(["category"] if "category" in t else []),
             "unit_id",
             "projects",
             "implemented",
@@ -579,9 +583,29 @@ def render_xlsx(r: ProgressReport, lang: str = "zh") -> bytes:
         rows = [[_xl(v) for v in row] for row in df.itertuples(index=False)]
         kinds = df.attrs.get("kinds") or [[None] * len(df.columns)] * len(df)
         write_table(ws, [str(c) for c in df.columns], rows, kinds, title=title(r, key, lang))
+        if key == "towns":
+            _colour_categories(ws, [str(c) for c in df.columns], lang)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _colour_categories(ws, headers: list[str], lang: str) -> None:
+    """Fill each town's category cell with the category's map colour (vocabulary), so the
+    sheet reads like the maps' legend."""
+    from openpyxl.styles import PatternFill
+
+    head = _lab("category", lang)
+    if head not in headers:
+        return
+    col = headers.index(head) + 1
+    by_label = {v: k for k, v in vocab.labels("category", lang).items()}
+    for row in ws.iter_rows(min_row=3, min_col=col, max_col=col):
+        cell = row[0]
+        cat = by_label.get(str(cell.value))
+        if cat is not None:
+            rgb = vocab.colour("category", cat).lstrip("#").upper()
+            cell.fill = PatternFill("solid", fgColor=rgb)
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -27,7 +27,7 @@ def town_progress(ds, quarter: str | int, hist: pd.DataFrame | None = None) -> p
     (invested / planned, 0–1). Every town of ``ds.towns`` appears, with 0 when it has no
     projects; the projects are synthetic in the sample."""
     q = parse_quarter(quarter)
-    keep = [c for c in ("town_id", "name_zh", "name_en", "unit_id") if c in ds.towns]
+    keep = [c for c in ("town_id", "name_zh", "name_en", "unit_id", "category") if c in ds.towns]
     towns = ds.towns[keep].copy()
     p = ds.projects
     hist = parse_history(p) if hist is None else hist
