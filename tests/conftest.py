@@ -104,3 +104,29 @@ def cli(capsys):
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (executable_path; no `playwright install`).
+
+    One session-wide browser for every test folder: a second sync Playwright started while
+    the first is open fails ("Sync API inside the asyncio loop")."""
+    from townsgis.webmap.browser import chromium, find_chromium
+
+    try:
+        find_chromium()
+    except RuntimeError as exc:
+        pytest.fail(f"browser tests need Debian's chromium: {exc}")
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """tests/artifacts (git-ignored): screenshots the tests save for a human to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

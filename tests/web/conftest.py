@@ -7,13 +7,11 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from townsgis.project import Project
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 BASE = "http://127.0.0.1"
 
 
@@ -91,23 +89,3 @@ def live(project_copy):
 
     with LiveServer(create_app(Project.open(project_copy))) as srv:
         yield srv
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's chromium driven by Playwright (executable_path; no `playwright install`)."""
-    from townsgis.webmap.browser import chromium, find_chromium
-
-    try:
-        find_chromium()
-    except RuntimeError as exc:
-        pytest.fail(f"browser tests need Debian's chromium: {exc}")
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="session")
-def artifacts() -> Path:
-    """tests/artifacts (git-ignored): screenshots for a human to look at."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS

@@ -14,27 +14,6 @@ from townsgis.project import Project
 XSS = '<img src=x onerror="window.__xss=1">'
 # folium/branca re-parse rendered scripts as Jinja templates: text like this must stay text.
 JINJA = "{{ 7*7 }}{% if 1 %}x{% endif %}"
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's chromium driven by Playwright (executable_path; no `playwright install`)."""
-    from townsgis.webmap.browser import chromium, find_chromium
-
-    try:
-        find_chromium()
-    except RuntimeError as exc:
-        pytest.fail(f"browser tests need Debian's chromium: {exc}")
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="session")
-def artifacts() -> Path:
-    """tests/artifacts (git-ignored): screenshots the tests save for a human to look at."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS
 
 
 @pytest.fixture(scope="session")
