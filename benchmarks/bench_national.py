@@ -435,6 +435,9 @@ def main() -> None:
     ap.add_argument("--sites", default="10000,100000", help="proposal counts for `sites`")
     ap.add_argument("--unit", default="330503", help="the unit of `feasible`")
     ap.add_argument("--no-postgis", action="store_true")
+    ap.add_argument(
+        "--old-max", type=int, default=1_000_000, help="compare with today's join up to N points"
+    )
     a = ap.parse_args()
     if not (a.project / "townsgis.toml").exists():
         national.write_project(a.project, towns=20_000, points=100_000)
@@ -443,7 +446,7 @@ def main() -> None:
     if "check" in only:
         section_check(a.project, a.repeats)
     if "join" in only:
-        section_join(a.project, a.points, a.repeats)
+        section_join(a.project, a.points, a.repeats, old=a.points <= a.old_max)
     if "postgis" in only and not a.no_postgis:
         section_postgis(a.project, a.points, a.repeats)
     if "feasible" in only:

@@ -34,8 +34,8 @@ from townsgis.findings import Finding, Severity
 from townsgis.waivers import apply_waivers
 
 PAIR_KINDS = frozenset({"no-overlap", "min-gap", "min-spacing"})
-SINGLE_KINDS = frozenset({"within-unit", "area-range"})
-FIELD_KINDS = frozenset({"count-cap", "unit-cap", "category-share"})
+SINGLE_KINDS = frozenset({"within-unit", "area-range", "attribute", "company"})
+FIELD_KINDS = frozenset({"count-cap", "unit-cap", "category-share", "field-share"})
 PLACE_KINDS = frozenset({"clustering", "concentration"})
 STAND_IN = "\ue000site\ue000"  # private-use characters: never a real id or name
 
