@@ -265,3 +265,16 @@ def test_openapi_document_lists_the_api(client):
     for path in ("/api/site", "/api/site/upload", "/api/check", "/api/capacity",
                  "/api/feasible", "/api/progress", "/api/proposals"):  # fmt: skip
         assert path in doc["paths"]
+
+
+def test_layout_map_is_the_map_model(client):
+    d = client.get("/api/map/layout").json()
+    ids = [ly["id"] for ly in d["layers"]]
+    assert "towns" in ids and "units" in ids
+    towns = next(ly for ly in d["layers"] if ly["id"] == "towns")["geojson"]["features"]
+    assert len(towns) == 14 and all(f["properties"]["style"] for f in towns)
+    assert len(d["findings"]) == len(client.get("/api/check").json()["findings"])
+    assert all(f["severity"] in ("error", "warning", "info") for f in d["findings"])
+    assert any(f["units"] for f in d["findings"]) and any(f["city_wide"] for f in d["findings"])
+    en = client.get("/api/map/layout", params={"lang": "en"}).json()
+    assert en["lang"] == "en" and en["title"] != d["title"]

@@ -67,6 +67,15 @@ def test_click_gap_then_pass_then_save(browser, live, artifacts):
     page.close()
 
 
+def test_feasible_overlay(browser, live):
+    page = open_page(browser, live.url, "/site")
+    before = page.locator("#map path").count()
+    page.check("#show-feasible")
+    page.wait_for_function(f"() => document.querySelectorAll('#map path').length > {before}",
+                           timeout=60_000)  # fmt: skip
+    page.close()
+
+
 def test_english_site_page(browser, live, artifacts):
     page = open_page(browser, live.url, "/site", "en")
     click_lonlat(page, *gap_point())
@@ -84,9 +93,18 @@ def test_layout_page_lists_and_filters_findings(browser, live, artifacts, lang):
     page.select_option("#f-severity", "error")
     errors = page.locator("#findings li.finding").count()
     assert 0 < errors < n
+    page.select_option("#f-severity", "warning")
+    before = page.evaluate("() => TG.map.getZoom()")
     page.locator("#findings li.finding").first.click()
     assert page.locator("#findings li.on").count() == 1
+    page.wait_for_timeout(600)
+    assert page.evaluate("() => TG.map.getZoom()") > before  # zoomed to the finding's town
     page.select_option("#f-severity", "")
+    unit = page.locator("#f-unit option:not([value='_city'])").nth(1)
+    name = unit.inner_text()
+    page.select_option("#f-unit", unit.get_attribute("value"))
+    shown = page.locator("#findings li.finding").all_inner_texts()
+    assert 0 < len(shown) < n and all(name in t for t in shown)  # units by name, never id
     page.screenshot(path=str(artifacts / f"web-layout-{lang}.png"))
     assert not page.errors
     page.close()
@@ -135,3 +153,30 @@ def test_draw_a_polygon(browser, live):
     assert "通过" in text
     assert page.evaluate("() => TG.map.pm.globalDrawModeEnabled()") is False
     page.close()
+
+
+def test_names_are_text_on_every_page(browser, project_copy):
+    """A town named with an HTML payload shows as text in the map, lists and verdicts."""
+    import json
+
+    from tests.web.conftest import LiveServer
+    from townsgis.project import Project
+    from townsgis.web import create_app
+
+    path = project_copy / "layers" / "towns.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for f in data["features"]:
+        if f["properties"]["town_id"] == "HZ-13":
+            f["properties"]["name_zh"] = XSS
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with LiveServer(create_app(Project.open(project_copy))) as srv:
+        page = open_page(browser, srv.url, "/layout")
+        page.evaluate("() => TG.map.setZoom(12)")
+        page.wait_for_timeout(500)
+        page.close()
+        page = open_page(browser, srv.url, "/site")
+        click_lonlat(page, *gap_point())
+        text = verdict(page, "fail")
+        assert XSS in text
+        assert page.evaluate("() => window.__xss") is None
+        page.close()

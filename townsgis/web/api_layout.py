@@ -198,3 +198,31 @@ def layer(request: Request, kind: LayerKind, lang: LangQ = None) -> dict:
         if gdf is None:
             return {"type": "FeatureCollection", "features": []}
         return json.loads(gdf.to_json(na="null", drop_id=True))
+
+
+@router.get("/map/layout", summary="The layout map model: GeoJSON layers, styles, findings")
+def layout_map(request: Request, ruleset: RulesetQ = None, lang: LangQ = None) -> dict:
+    """``townsgis.mapmodel``'s layout model (the one ``map layout`` and ``export layout``
+    draw) as JSON: layers as WGS84 GeoJSON with per-feature style, label, tip and popup;
+    numbered findings, each with its severity and the units it concerns (for the filters)."""
+    from townsgis.mapmodel.layout import load_layout_model
+
+    lg = deps.lang_of(request)
+    project = deps.settings(request).project
+
+    def compute():
+        with using(lg):
+            ds, rs = deps.cache(request).inputs(ruleset, layout_only=False)
+            model = load_layout_model(project, ruleset=ruleset, lang=lg, loaded=(ds, rs))
+            d = model.to_dict()
+            town_unit = dict(
+                zip(ds.towns["town_id"].astype(str), ds.towns["unit_id"].astype(str), strict=True)
+            )
+            for item, fd in zip(model.findings, d["findings"], strict=True):
+                f = item.finding
+                named = {town_unit.get(str(t["id"])) for t in f.towns} - {None}
+                fd["units"] = [str(f.unit)] if f.unit else sorted(named)
+                fd["severity"] = str(f.severity)
+            return d
+
+    return _memo(request, "layout_map", (ruleset, lg), compute, layout_only=False)
