@@ -63,8 +63,7 @@ MALFORMED = [
     ("crs-int", with_("analysis_crs", "4549"), "analysis_crs"),
     ("unknown-key", with_("sampledata", "true"), "sampledata"),
     ("unknown-table", toml(GOOD, "[maps]\ndpi = 300\n"), "maps"),
-    ("store-table", toml(GOOD, "[store]\nurl = 5\n"), "store"),
-    ("bbox-empty", with_("region_bbox", "[]"), "region_bbox"),
+    ("store-url", toml(GOOD, "[store]\nurl = 5\n"), "store.url"),
     ("bad-toml", "[project\nname_zh = 1\n", "townsgis.toml"),
     ("not-utf8", None, "townsgis.toml"),
 ]

@@ -13,8 +13,8 @@
     region_bbox = [118.3, 29.2, 120.8, 30.6]   # WGS84 [min_lon, min_lat, max_lon, max_lat]
     analysis_crs = "EPSG:4549"      # projected, metric CRS for distances and areas
 
-(A project kept in PostGIS is opened by its URL, ``--project postgresql://…``; its settings
-live in the database, checked by the same schema.)
+    [store]                         # optional: where the data live (default: this folder)
+    url = "postgresql://…"
 
 Every key is type-checked (booleans are TOML booleans, not "no" or 0; the box is four finite
 numbers in order); unknown keys are reported. All problems are collected and raised together
@@ -113,6 +113,10 @@ register(
             "{found} is not a CRS (use e.g. EPSG:4549)",
         ),
         "settings.crs_bad": ("{found} {problem}", "{found} {problem}"),
+        "settings.url": (
+            "应为存储地址，如 postgresql://主机/数据库，现为 {found}",
+            "must be a store URL such as postgresql://host/db, found {found}",
+        ),
         "settings.no_settings": (
             "{source}：不是 townsgis 项目（没有设置）",
             "{source}: not a townsgis project (no settings)",
@@ -217,6 +221,12 @@ def _crs(v: Any) -> str | None:
     return msg("settings.crs_bad", found=repr(v), problem=problem) if problem else None
 
 
+def _url(v: Any) -> str | None:
+    if not isinstance(v, str) or "://" not in v:
+        return msg("settings.url", found=_show(v))
+    return None
+
+
 PROJECT_KEYS: dict[str, Callable[[Any], str | None]] = {
     "name_zh": _name,
     "name_en": _text,
@@ -229,12 +239,13 @@ PROJECT_KEYS: dict[str, Callable[[Any], str | None]] = {
     "region_bbox": _bbox,
     "analysis_crs": _crs,
 }
-TABLES = {"project": PROJECT_KEYS}
+STORE_KEYS: dict[str, Callable[[Any], str | None]] = {"url": _url}
+TABLES = {"project": PROJECT_KEYS, "store": STORE_KEYS}
 REQUIRED = ("project.name_zh",)
 
 
 def parse_settings(data: bytes | None, source: str) -> dict[str, dict]:
-    """The checked settings ``{"project": {...}}`` of TOML ``data``.
+    """The checked settings ``{"project": {...}, "store": {...}}`` of TOML ``data``.
 
     Raises ``SettingsError`` listing every problem (``source`` names the file)."""
     if data is None:
