@@ -61,3 +61,24 @@ def test_no_closing_bracket_alone_on_a_line(sheet):
     _, _, text = sheet
     alone = [ln for ln in text.splitlines() if ln.strip() and set(ln.strip()) <= set("）)]】」")]
     assert not alone
+
+
+def test_labels_avoid_symbols_and_each_other():
+    """On the bundled layout sheet no two labels overlap, and no label covers a town."""
+    import numpy as np
+
+    model = layout_scene(Project.open(None), lang="zh")
+    with matplotlib.rc_context(fonts.rc_params()):
+        fig = render(model, "A4", "landscape", 100)
+    info = fig.townsgis
+    boxes = [p.box for p in info.placed_labels]
+    assert len(boxes) >= 14
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]), (a, b)
+    ax = fig.axes[0]
+    towns = np.array([f.geometry.bounds for f in model.layer("towns").features])
+    lo, hi = ax.transData.transform(towns[:, :2]), ax.transData.transform(towns[:, 2:])
+    for x0, y0, x1, y1 in boxes:
+        for (tx0, ty0), (tx1, ty1) in zip(lo, hi, strict=True):
+            assert not (x0 < tx1 and x1 > tx0 and y0 < ty1 and y1 > ty0)

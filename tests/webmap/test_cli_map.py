@@ -77,6 +77,9 @@ def test_progress_at_a_quarter(cli, project_copy, tmp_path):
     ("args", "message"),
     [
         (["map", "progress", "--quarter", "2019Q5"], "2019Q5"),
+        # a well-formed quarter outside the stage histories is refused, as progress does
+        (["map", "progress", "--quarter", "2015Q1"], "2015Q1"),
+        (["map", "progress", "--quarter", "2030Q1"], "2030Q1"),
         (["map", "layout", "--tiles", "bing"], "bing"),
         (["map", "layout", "--ruleset", "nope"], "nope"),
     ],
