@@ -143,3 +143,27 @@ def test_size_limit(project_copy):
 def test_upload_errors_in_english(client, csrf):
     r = client.post("/api/site/upload?lang=en", files={"file": ("a.csv", b"")}, headers=csrf)
     assert r.status_code == 400 and r.json()["error"]["message"] == "The file is empty"
+
+
+def test_oversized_body_refused_before_it_is_read(project_copy):
+    from fastapi.testclient import TestClient
+
+    from townsgis.project import Project
+    from townsgis.web import create_app
+
+    app = create_app(Project.open(project_copy), max_upload_mb=0.1)
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        csrf = {"X-CSRF-Token": app.state.settings.csrf_token}
+        big = b"x" * (3 * 1024 * 1024)
+        r = upload(c, csrf, "big.csv", big)  # Content-Length above the limit: refused at once
+        assert r.status_code == 413 and "文件过大" in r.json()["error"]["message"]
+
+        def chunks():  # no Content-Length: stopped once the limit has arrived
+            yield (b'--zzz\r\nContent-Disposition: form-data; name="file"; '
+                   b'filename="a.csv"\r\n\r\n')  # fmt: skip
+            for _ in range(40):
+                yield b"y" * 100_000
+
+        r = c.post("/api/site/upload", content=chunks(), headers={**csrf,
+                   "Content-Type": "multipart/form-data; boundary=zzz"})  # fmt: skip
+        assert r.status_code == 413

@@ -95,6 +95,8 @@ def install(app: FastAPI) -> None:
             msg = t("err_not_found", lang, path=request.url.path[:200])
         elif exc.status_code == 405:
             msg = t("err_method", lang)
+        elif exc.status_code == 400:  # a body FastAPI could not parse (form, multipart)
+            msg = t("err_body", lang)
         else:
             msg = str(exc.detail)
         return JSONResponse(error_body(str(exc.status_code), msg), exc.status_code)

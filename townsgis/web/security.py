@@ -8,6 +8,8 @@
 - CSRF: POST/PUT/PATCH/DELETE need header ``X-CSRF-Token`` equal to the server's CSRF token
   (in every page, and from ``GET /api/session``), and an ``Origin``, when sent, of this host.
   A cross-site form cannot set a header; a cross-site script cannot read the token.
+- Size: a request body larger than the upload limit (+1 MB of form fields) is refused with
+  413 from its Content-Length, or as soon as that many bytes have arrived.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ TOKEN_COOKIE = "townsgis_token"
 LANG_COOKIE = "townsgis_lang"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BODY_MARGIN = 1024 * 1024  # form fields and multipart framing around an upload
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
@@ -94,11 +97,18 @@ class GuardMiddleware:
                     f"{TOKEN_COOKIE}={s.token}; Path=/; HttpOnly; SameSite=Strict"
                 ).encode("latin-1")
         if scope["method"] not in SAFE_METHODS:
+            limit = s.max_upload_bytes + BODY_MARGIN
+            length = headers.get("content-length", "")
+            if length.isdigit() and int(length) > limit:
+                mb = s.max_upload_bytes // (1024 * 1024)
+                return await _deny(send, 413, "too_large", t("err_too_large", lang, limit=mb))
             origin = headers.get("origin")
             if origin and origin != "null" and urlsplit(origin).netloc.lower() != host.lower():
                 return await _deny(send, 403, "csrf", t("err_csrf", lang))
             if not _same(headers.get(CSRF_HEADER), s.csrf_token):
                 return await _deny(send, 403, "csrf", t("err_csrf", lang))
+            too_large = t("err_too_large", lang, limit=f"{s.max_upload_bytes / 1048576:g}")
+            return await _bounded(self.app, scope, receive, send, limit, too_large)
         if set_cookie is None:
             return await self.app(scope, receive, send)
 
@@ -111,6 +121,35 @@ class GuardMiddleware:
             await send(message)
 
         return await self.app(scope, receive, send_with_cookie)
+
+
+async def _bounded(app, scope, receive, send, limit: int, message: str) -> None:
+    """Run ``app`` with a request body bounded to ``limit`` bytes: a body (chunked, or
+    longer than it said) that goes past it gets a 413 at once, and the app sees the client
+    leave, before a multipart parser could spool the rest to disk."""
+    seen = 0
+    refused = False
+
+    async def bounded_receive():
+        nonlocal seen, refused
+        msg = await receive()
+        if msg.get("type") == "http.request" and not refused:
+            seen += len(msg.get("body", b""))
+            if seen > limit:
+                refused = True
+                await _deny(send, 413, "too_large", message)
+                return {"type": "http.disconnect"}
+        return msg
+
+    async def guarded_send(msg):
+        if not refused:
+            await send(msg)
+
+    try:
+        await app(scope, bounded_receive, guarded_send)
+    except Exception:
+        if not refused:
+            raise
 
 
 async def _deny(send, status: int, code: str, message: str) -> None:
