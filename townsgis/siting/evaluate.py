@@ -21,9 +21,9 @@ from townsgis.siting.caps import Cap, _cap_row, caps_of
 from townsgis.siting.caused import AGGREGATE_KINDS, caused_findings
 from townsgis.siting.mix import mix_plans
 
-# Per-town paperwork (scenic grade, the investor and its company form, §3.5.1) a proposed
-# site cannot have yet: not judged.
-SITE_SKIPPED_KINDS = frozenset({"attribute", "company"})
+# Per-town paperwork (scenic grade, the investor and its company form, §3.5.1, land-use
+# figures) a proposed site cannot have yet: not judged.
+SITE_SKIPPED_KINDS = frozenset({"attribute", "company", "field-share"})
 
 
 def _sev_rank(s: Any) -> int:

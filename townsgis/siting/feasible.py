@@ -142,11 +142,17 @@ def within_region(
             xy = shapely.get_coordinates(ring)[:-1]
             rings.append(_refine(own, edge, xy, r, share, d0, skip))
         shell, *holes = rings
-        polys.append(shapely.Polygon(shell, holes))
-    return shapely.make_valid(shapely.union_all([shapely.make_valid(p) for p in polys]))
+        # a refined ring may cross itself where the unit's edge bends sharply: "structure"
+        # repair keeps the area the shell encloses minus the holes (not the xor of the loops)
+        polys.append(
+            shapely.make_valid(
+                shapely.Polygon(shell, holes), method="structure", keep_collapsed=False
+            )
+        )
+    return shapely.union_all(polys)
 
 
-def _refine(own, edge, xy, r, share, d0, skip, depth: int = 0) -> np.ndarray:
+def _refine(own, edge, xy, r, share, d0, skip, depth: int = 1) -> np.ndarray:
     """Move ring vertices ``xy`` (closed ring without the repeated last point) onto the
     within-unit edge; then add the midpoints of segments whose midpoint is off by > 0.2 m."""
     todo = np.ones(len(xy), bool)
@@ -209,7 +215,9 @@ def _solve(own, edge, pts, r, share, d0) -> tuple[np.ndarray, np.ndarray]:
         tb[same] = np.clip(tb[same] * 2, -lim_t, lim_t)
         need = same[np.abs(tb[same]) < lim_t]
     ok = open_ & (np.sign(fb) != np.sign(fa))
-    t[~ok & open_] = ta[~ok & open_]  # no root within reach: keep the nearest tried
+    # no root within reach along this direction (a bend or a neck of the unit): fall back to
+    # the depth r, where the whole footprint is inside (safe: such points pass `site`)
+    t[~ok & open_] = -(r - d0)
     # Illinois (regula falsi) on each bracket, to < 0.02 m
     idx_ok = np.flatnonzero(ok)
     side = np.zeros(len(pts))
