@@ -107,7 +107,7 @@ class GuardMiddleware:
                 return await _deny(send, 403, "csrf", t("err_csrf", lang))
             if not _same(headers.get(CSRF_HEADER), s.csrf_token):
                 return await _deny(send, 403, "csrf", t("err_csrf", lang))
-            too_large = t("err_too_large", lang, limit=f"{s.max_upload_bytes / 1048576:g}")
+            too_large = t("err_too_large", lang, limit=f"{s.max_upload_bytes / 1048576:.3g}")
             return await _bounded(self.app, scope, receive, send, limit, too_large)
         if set_cookie is None:
             return await self.app(scope, receive, send)

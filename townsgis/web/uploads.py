@@ -63,7 +63,7 @@ def _check_zip(data: bytes, name: str, max_unpacked: int) -> zipfile.ZipFile:
         if _unsafe(m):
             raise WebError(400, "err_zip_path", name=name, member=m.filename[:200])
     if sum(m.file_size for m in members) > max_unpacked:
-        raise WebError(413, "err_zip_size", name=name, limit=f"{max_unpacked / 1048576:g}")
+        raise WebError(413, "err_zip_size", name=name, limit=f"{max_unpacked / 1048576:.3g}")
     return zf
 
 
@@ -110,7 +110,7 @@ def store_upload(data: bytes, filename: str | None, folder: Path, max_bytes: int
     returns the path to read it from. Raises ``WebError`` (4xx) for anything unusable."""
     name = display_name(filename)
     if len(data) > max_bytes:
-        raise WebError(413, "err_too_large", limit=f"{max_bytes / 1048576:g}")
+        raise WebError(413, "err_too_large", limit=f"{max_bytes / 1048576:.3g}")
     if not data:
         raise WebError(400, "err_empty_file")
     found, zf = _sniff(data, name, UNPACK_FACTOR * max_bytes)
