@@ -163,7 +163,7 @@ def progress(
     ruleset: RulesetQ = None,
     lang: LangQ = None,
 ) -> dict:
-    """As ``townsgis progress --format json``."""
+    """As ``townsgis progress --format json``, plus ``titles``: each target's words."""
     from townsgis.indicators import load_progress
     from townsgis.progress_report import to_dict
 
@@ -175,7 +175,11 @@ def progress(
             report = load_progress(
                 s.project, ruleset=ruleset, quarter=quarter, n_stall=stall_quarters
             )
-            return to_dict(report, lg)
+            d = to_dict(report, lg)
+            sc, col = report.scorecard, f"title_{lg}"
+            if col in sc:  # each target's words, so no target id reaches the page
+                d["titles"] = dict(zip(sc["id"].astype(str), sc[col].astype(str), strict=True))
+            return d
 
     return _memo(
         request, "progress", (ruleset, quarter, stall_quarters, lg), compute, layout_only=False

@@ -14,7 +14,7 @@
       el(
         "tr",
         { class: t.met ? "met" : "missed" },
-        el("td", {}, `${t.clause} ${S.targets[t.id] || t.id}`),
+        el("td", {}, `${t.clause} ${(doc.titles || {})[t.id] || S.targets[t.id] || t.metric}`),
         el("td", {}, fmt(t.value)),
         el("td", {}, `${t.comparison} ${fmt(t.target)} (${t.deadline})`),
         el("td", {}, state),

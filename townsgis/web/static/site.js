@@ -82,7 +82,7 @@
         el("strong", { class: "clause" }, f.clause),
         " ",
         el("span", { class: "msg" }, f.message),
-        f.waived ? el("em", {}, ` (${T.waived})`) : null,
+        f.waived ? el("em", {}, ` (${label("finding_state", "waived")})`) : null,
       );
       if (rule.title) li.append(el("div", { class: "notice" }, `${T.notice_words}: ${rule.title}`));
       fl.append(li);
