@@ -157,8 +157,13 @@ class PostgisStore:
         with self._lock:
             try:
                 if self._conn is None or self._conn.closed:
-                    self._conn = connect(self.target)
-                    self._set_path(self._conn, postgis)
+                    conn = connect(self.target)
+                    try:
+                        self._set_path(conn, postgis)
+                    except BaseException:
+                        conn.close()
+                        raise
+                    self._conn = conn
                 yield self._conn
             except psycopg.Error as exc:
                 if self._conn is not None and self._conn.broken:
