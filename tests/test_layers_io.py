@@ -170,7 +170,9 @@ def test_csv_non_numeric_coordinates_name_the_row(tmp_path):
 
 # --- files that are not layers -----------------------------------------------------------
 def test_missing_empty_and_unsupported_files(tmp_path):
-    with pytest.raises(LayerIOError, match="nope.geojson: file not found"):
+    from townsgis.i18n import using
+
+    with using("en"), pytest.raises(LayerIOError, match="nope.geojson: file not found"):
         read_layer(tmp_path / "nope.geojson")
     (tmp_path / "e.geojson").write_bytes(b"")
     with pytest.raises(LayerIOError, match="e.geojson: file is empty"):

@@ -14,6 +14,28 @@ import tempfile
 import time
 from pathlib import Path
 
+from townsgis.messages import msg, register
+
+register(
+    {
+        "file.permission": (
+            "{where}无权访问（当前用户不能打开它；请检查其权限）",
+            "{where}permission denied (cannot open it as this user; check its permissions)",
+        ),
+        "file.loop": (
+            "{where}符号链接循环（链接直接或间接指向自身）",
+            "{where}symbolic link loop (the link points, directly or not, to itself)",
+        ),
+        "file.name_too_long": ("{where}文件名过长", "{where}file name too long"),
+        "file.dangling": (
+            "{path}：符号链接指向的文件不存在（{target}）",
+            "{path}: symbolic link to a file that does not exist ({target})",
+        ),
+        "file.not_found": ("{path}：文件不存在", "{path}: file not found"),
+        "file.is_folder": ("{path}：是文件夹，不是文件", "{path}: is a folder, not a file"),
+    }
+)
+
 TEMP_PREFIX = ".townsgis-tmp-"
 _STALE_SECONDS = 24 * 3600
 
@@ -24,11 +46,11 @@ def os_error_text(exc: OSError, path: str | Path | None = None) -> str:
     where = exc.filename if exc.filename is not None else path
     where = f"{where}: " if where is not None else ""
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
-        return f"{where}permission denied (cannot open it as this user; check its permissions)"
+        return msg("file.permission", where=where)
     if exc.errno == errno.ELOOP:
-        return f"{where}symbolic link loop (the link points, directly or not, to itself)"
+        return msg("file.loop", where=where)
     if exc.errno == errno.ENAMETOOLONG:
-        return f"{where}file name too long"
+        return msg("file.name_too_long", where=where)
     return f"{where}{exc.strerror or exc}"
 
 
@@ -40,12 +62,12 @@ def missing_reason(path: str | Path) -> str:
         path.stat()
     except OSError as exc:
         if exc.errno == errno.ENOENT and path.is_symlink():
-            return f"{path}: symbolic link to a file that does not exist ({os.readlink(path)})"
+            return msg("file.dangling", path=path, target=os.readlink(path))
         if exc.errno == errno.ENOENT:
-            return f"{path}: file not found"
+            return msg("file.not_found", path=path)
         return os_error_text(exc, path)
     if path.is_dir():
-        return f"{path}: is a folder, not a file"
+        return msg("file.is_folder", path=path)
     if not os.access(path, os.R_OK):
         return os_error_text(PermissionError(errno.EACCES, "Permission denied", str(path)))
     return ""

@@ -137,7 +137,7 @@ def read_layer(
         from townsgis.validate import coordinate_problems
 
         for row, text in coordinate_problems(gdf.geometry.values, WGS84).items():
-            bad_coords.setdefault(row, f"{text} after conversion to WGS84 lon/lat")
+            bad_coords.setdefault(row, msg("coord.after_conversion", text=text))
         gdf = _drop_geometries(gdf, bad_coords)
     gdf.attrs.update(
         coordinate_problems=bad_coords,

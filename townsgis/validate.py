@@ -14,6 +14,52 @@ import numbers
 from typing import Any
 
 from townsgis.errors import DataError
+from townsgis.messages import msg, register
+
+register(
+    {
+        "value.not_number": ("{value} 不是数字", "{value} is not a number"),
+        "value.not_finite": ("{value} 不是有限的数字", "{value} is not a finite number"),
+        "value.not_whole": ("{value} 不是整数", "{value} is not a whole number"),
+        "value.not_above": ("{value} 须大于 {bound}", "{value} must be above {bound}"),
+        "value.below": ("{value} 小于下限 {bound}", "{value} is below {bound}"),
+        "value.above": ("{value} 超过上限 {bound}", "{value} is above {bound}"),
+        "option.lon_range": (
+            "--lon {value} 超出 -180…180 度",
+            "--lon {value} is outside -180…180 degrees",
+        ),
+        "option.lat_range": (
+            "--lat {value} 超出 -90…90 度{hint}",
+            "--lat {value} is outside -90…90 degrees{hint}",
+        ),
+        "option.swapped": ("：经纬度似乎写反了", ": lon/lat look swapped"),
+        "option.projected_range": (
+            "--lon/--lat {lon}, {lat} 对 {crs} 而言过大",
+            "--lon/--lat {lon}, {lat} are too large for {crs}",
+        ),
+        "coord.not_finite": (
+            "坐标 {x}, {y} 不是一对有限的数字",
+            "coordinate {x}, {y} is not a pair of finite numbers",
+        ),
+        "coord.swapped": (
+            "坐标 {x}, {y} 超出 ±180/±90 度：经纬度似乎写反了",
+            "coordinate {x}, {y} is outside ±180/±90 degrees: lon/lat look swapped",
+        ),
+        "coord.not_degrees": (
+            "坐标 {x}, {y} 超出 ±180/±90 度（是投影坐标米数？请用 --crs 指明坐标系）",
+            "coordinate {x}, {y} is outside ±180/±90 degrees (projected metres? name the CRS "
+            "with --crs)",
+        ),
+        "coord.too_large": (
+            "坐标 {x}, {y} 作为投影坐标（米）过大",
+            "coordinate {x}, {y} is too large for a projected coordinate (metres)",
+        ),
+        "coord.after_conversion": (
+            "{text}（转换为 WGS84 经纬度后）",
+            "{text} after conversion to WGS84 lon/lat",
+        ),
+    }
+)
 
 # numpy is imported inside the functions that need it: the CLI's option callbacks use this
 # module, and `townsgis --help` stays fast.
@@ -84,18 +130,18 @@ def number_problem(
 
     ``minimum``/``maximum`` are inclusive bounds, ``above`` an exclusive lower bound."""
     if not is_number(value):
-        return f"{show(value)} is not a number"
+        return msg("value.not_number", value=show(value))
     v = float(value)
     if not math.isfinite(v):
-        return f"{show(value)} is not a finite number"
+        return msg("value.not_finite", value=show(value))
     if integer and not v.is_integer():
-        return f"{show(value)} is not a whole number"
+        return msg("value.not_whole", value=show(value))
     if above is not None and not v > above:
-        return f"{show(value)} must be above {above:g}"
+        return msg("value.not_above", value=show(value), bound=f"{above:g}")
     if minimum is not None and v < minimum:
-        return f"{show(value)} is below {minimum:g}"
+        return msg("value.below", value=show(value), bound=f"{minimum:g}")
     if maximum is not None and v > maximum:
-        return f"{show(value)} is above {maximum:g}"
+        return msg("value.above", value=show(value), bound=f"{maximum:g}")
     return None
 
 
@@ -118,12 +164,12 @@ def check_lonlat_option(lon: Any, lat: Any, crs: str | None) -> tuple[float, flo
     lat = check_option("--lat", lat)
     if _geographic(crs):
         if abs(lon) > LON_LIMIT:
-            raise DataError(f"--lon {show(lon)} is outside -180…180 degrees")
+            raise DataError(msg("option.lon_range", value=show(lon)))
         if abs(lat) > LAT_LIMIT:
-            hint = ": lon/lat look swapped" if abs(lon) <= LAT_LIMIT else ""
-            raise DataError(f"--lat {show(lat)} is outside -90…90 degrees{hint}")
+            hint = msg("option.swapped") if abs(lon) <= LAT_LIMIT else ""
+            raise DataError(msg("option.lat_range", value=show(lat), hint=hint))
     elif max(abs(lon), abs(lat)) > MAX_PROJECTED_M:
-        raise DataError(f"--lon/--lat {show(lon)}, {show(lat)} are too large for {crs}")
+        raise DataError(msg("option.projected_range", lon=show(lon), lat=show(lat), crs=crs))
     return lon, lat
 
 
@@ -168,12 +214,12 @@ def coordinate_problems(geoms, crs=None) -> dict[int, str]:
             continue
         xv, yv = float(x[k]), float(y[k])
         if not (math.isfinite(xv) and math.isfinite(yv)):
-            why = "is not a pair of finite numbers"
+            key = "coord.not_finite"
         elif geographic and (abs(yv) > LAT_LIMIT and abs(yv) <= LON_LIMIT and abs(xv) <= 90):
-            why = "is outside ±180/±90 degrees: lon/lat look swapped"
+            key = "coord.swapped"
         elif geographic:
-            why = "is outside ±180/±90 degrees (projected metres? name the CRS with --crs)"
+            key = "coord.not_degrees"
         else:
-            why = "is too large for a projected coordinate (metres)"
-        out[row] = f"coordinate {show(xv)}, {show(yv)} {why}"
+            key = "coord.too_large"
+        out[row] = msg(key, x=show(xv), y=show(yv))
     return out

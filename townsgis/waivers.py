@@ -184,23 +184,24 @@ def check_waivers(
     """Raise one DataError naming each waiver that names a rule no rule set of the project
     has (``rule_ids``), a town not in the towns layer or a unit not in the units layer: such
     a waiver would otherwise be ignored in silence."""
+    from townsgis.messages import msg
     from townsgis.validate import show
 
     problems = []
     for w in waivers:
-        label = f"waiver #{w.number} ({w.label()})"
+        label = msg("waiver.label", n=w.number, what=w.label())
         if w.rule not in rule_ids:
             close = difflib.get_close_matches(w.rule, sorted(rule_ids), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            problems.append(f"{label}: rule {show(w.rule)} is in no rule set of the project{hint}")
+            hint = msg("waiver.did_you_mean", rule=close[0]) if close else ""
+            problems.append(msg("waiver.unknown_rule", label=label, rule=show(w.rule), hint=hint))
         for t in w.towns:
             if t not in town_ids:
-                problems.append(f"{label}: town {show(t)} is not in the towns layer")
+                problems.append(msg("waiver.unknown_town", label=label, town=show(t)))
         if w.unit is not None and unit_ids is not None and w.unit not in unit_ids:
-            problems.append(f"{label}: unit {show(w.unit)} is not in the units layer")
+            problems.append(msg("waiver.unknown_unit", label=label, unit=show(w.unit)))
     if problems:
         lines = "\n".join(f"  - {p}" for p in problems)
-        raise DataError(f"{path}: {len(problems)} problem(s):\n{lines}")
+        raise DataError(msg("waiver.problems", path=path, n=len(problems)) + "\n" + lines)
 
 
 def project_rule_ids(project, extra=()) -> set[str]:
@@ -217,6 +218,33 @@ def project_rule_ids(project, extra=()) -> set[str]:
         if isinstance(rules, list):
             ids |= {r["id"] for r in rules if isinstance(r, dict) and isinstance(r.get("id"), str)}
     return ids
+
+
+def _register_messages() -> None:
+    from townsgis.messages import register
+
+    register(
+        {
+            "waiver.label": ("第 {n} 条豁免（{what}）", "waiver #{n} ({what})"),
+            "waiver.did_you_mean": ("；是否应为 {rule}？", "; did you mean {rule!r}?"),
+            "waiver.unknown_rule": (
+                "{label}：规则 {rule} 不在本项目任何规则集中{hint}",
+                "{label}: rule {rule} is in no rule set of the project{hint}",
+            ),
+            "waiver.unknown_town": (
+                "{label}：小镇 {town} 不在小镇图层中",
+                "{label}: town {town} is not in the towns layer",
+            ),
+            "waiver.unknown_unit": (
+                "{label}：单元 {unit} 不在单元图层中",
+                "{label}: unit {unit} is not in the units layer",
+            ),
+            "waiver.problems": ("{path}：{n} 个问题：", "{path}: {n} problem(s):"),
+        }
+    )
+
+
+_register_messages()
 
 
 def checked_project_waivers(ds, ruleset) -> list[Waiver]:

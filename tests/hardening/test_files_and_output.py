@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from townsgis.fileaccess import TEMP_PREFIX, missing_reason, os_error_text, remove_stale
+from townsgis.i18n import using
 from townsgis.layers import write_text_atomic
 
 
@@ -94,15 +95,19 @@ def test_symlink_loop_and_dangling_link_have_their_own_words(tmp_path, cli):
     os.symlink(loop, loop)
     dangling = tmp_path / "gone.geojson"
     os.symlink(tmp_path / "nowhere.geojson", dangling)
-    assert "symbolic link loop" in missing_reason(loop)
-    assert "does not exist" in missing_reason(dangling) and "nowhere" in missing_reason(dangling)
-    r = cli("import", "towns", loop, "--check-only")
+    with using("en"):
+        assert "symbolic link loop" in missing_reason(loop)
+        assert "does not exist" in missing_reason(dangling)
+    assert "nowhere" in missing_reason(dangling)
+    r = cli("import", "towns", loop, "--check-only", "--lang", "en")
     assert r.code == 2 and "loop.geojson" in r.err and "symbolic link loop" in r.err
 
 
 def test_permission_error_names_the_file(tmp_path, cli, monkeypatch):
     exc = PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "townsgis.toml"))
-    assert os_error_text(exc) == (
+    with using("en"):
+        text = os_error_text(exc)
+    assert text == (
         f"{tmp_path / 'townsgis.toml'}: permission denied "
         "(cannot open it as this user; check its permissions)"
     )
@@ -112,7 +117,7 @@ def test_permission_error_names_the_file(tmp_path, cli, monkeypatch):
         raise exc
 
     monkeypatch.setattr(townsgis.inventory, "list_layers", denied)
-    r = cli("layers")
+    r = cli("layers", "--lang", "en")
     assert r.code == 2 and "townsgis.toml" in r.err and "permission denied" in r.err
     assert "unexpected" not in r.err and "意外" not in r.err
     r = cli("--debug", "layers")
@@ -124,7 +129,7 @@ def test_unreadable_layer_file(tmp_path, cli):
     path = tmp_path / "t.geojson"
     path.write_text("{}")
     path.chmod(0)
-    r = cli("import", "towns", path, "--check-only")
+    r = cli("import", "towns", path, "--check-only", "--lang", "en")
     assert r.code == 2 and "t.geojson" in r.err and "permission denied" in r.err
 
 
