@@ -50,6 +50,20 @@ def _inputs():
     return load_inputs(_project(), None, layout_only=True)
 
 
+PROGRESS = os.environ.get("TOWNSGIS_FUZZ_PROGRESS")  # a file: running counts (long runs)
+_COUNTS = {"examples": 0, "accepted": 0, "rejected": 0, "bugs": 0}
+
+
+def _progress(outcome: str, detail: str = "") -> None:
+    if not PROGRESS:
+        return
+    _COUNTS["examples"] += 1
+    _COUNTS[outcome] += 1
+    if detail or _COUNTS["examples"] % 25 == 0:
+        with open(PROGRESS, "a", encoding="utf-8") as fh:
+            fh.write(f"{_COUNTS} {detail}\n")
+
+
 def _only_own_errors(fn, *args, **kwargs):
     """Call ``fn``: a TownsgisError is an answer, any other exception or warning a bug."""
     with warnings.catch_warnings():
@@ -58,8 +72,13 @@ def _only_own_errors(fn, *args, **kwargs):
             result = fn(*args, **kwargs)
         except TownsgisError as exc:
             event(f"rejected: {type(exc).__name__}")
+            _progress("rejected")
             return None
+        except BaseException as exc:
+            _progress("bugs", f"{type(exc).__name__}: {str(exc)[:300]}")
+            raise
     event("accepted")
+    _progress("accepted")
     return result
 
 
