@@ -23,6 +23,8 @@ import pytest
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "pg_test_cluster.sh"
 ENV_DSN = "TOWNSGIS_TEST_PG_DSN"
+PREFIX = "tgpg-"
+OWNER = "owner.pid"  # the pid of the test session that started the cluster
 
 
 @pytest.fixture(scope="session")
@@ -33,8 +35,9 @@ def pg_dsn():
         _ensure_postgis(given)
         yield given
         return
+    _reap_orphans()
     # short path: a Unix socket path must stay under ~100 bytes
-    tmp = tempfile.mkdtemp(prefix="tgpg-", dir="/tmp")
+    tmp = tempfile.mkdtemp(prefix=PREFIX, dir="/tmp")
     res = subprocess.run(
         ["bash", str(SCRIPT), "start", tmp], capture_output=True, text=True, timeout=300
     )
@@ -45,10 +48,29 @@ def pg_dsn():
             f"install postgresql + postgis or set {ENV_DSN}:\n{res.stderr}",
             pytrace=False,
         )
+    Path(tmp, OWNER).write_text(str(os.getpid()))
     try:
         yield res.stdout.strip().splitlines()[-1]
     finally:
         subprocess.run(["bash", str(SCRIPT), "stop", tmp], capture_output=True, timeout=120)
+
+
+def _reap_orphans() -> None:
+    """Stop the clusters of earlier sessions that were killed before their teardown (their
+    owning process is gone); clusters of live sessions are left alone."""
+    for folder in Path("/tmp").glob(f"{PREFIX}*"):
+        try:
+            pid = int(Path(folder, OWNER).read_text())
+        except (OSError, ValueError):
+            continue
+        try:
+            os.kill(pid, 0)
+            continue  # its session is still running
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        subprocess.run(["bash", str(SCRIPT), "stop", str(folder)], capture_output=True, timeout=120)
 
 
 def _ensure_postgis(dsn: str) -> None:
