@@ -62,8 +62,18 @@ class Project:
                 f"{path}: not a townsgis project (no {CONFIG_NAME}); "
                 f"create one with `townsgis init {path}`"
             )
-        config = _parse_settings(cfg_path.read_bytes(), str(cfg_path))
-        return cls(root=path.resolve(), config=config, bundled=bundled)
+        from townsgis.settings import parse_settings
+
+        settings = parse_settings(cfg_path.read_bytes(), str(cfg_path))
+        url = settings.get("store", {}).get("url")
+        if url and not bundled:
+            # a folder whose townsgis.toml names a store ([store] url): the data and settings
+            # live there; outputs (maps/) stay in the folder
+            store = open_url(str(url))
+            source = store.document_source("settings")
+            config = _parse_settings(store.read_document("settings"), source)
+            return cls(root=path.resolve(), config=config, store=store)
+        return cls(root=path.resolve(), config=settings["project"], bundled=bundled)
 
     # --- folders -------------------------------------------------------------------
     @property

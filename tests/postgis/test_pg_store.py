@@ -258,3 +258,18 @@ def test_a_password_in_the_url_reaches_no_output(cli, pg_project, tmp_path):
     for path in tmp_path.iterdir():
         outputs.append(path.read_text(encoding="utf-8", errors="replace"))
     assert all(secret not in text for text in outputs)
+
+
+def test_a_folder_whose_settings_name_a_store_opens_it(cli, pg_project, tmp_path):
+    """townsgis.toml with [store] url: data and settings from PostGIS, maps in the folder."""
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    (folder / "townsgis.toml").write_text(
+        f'[project]\nname_zh = "办公桌"\n\n[store]\nurl = "{pg_project}"\n', encoding="utf-8"
+    )
+    project = Project.open(folder)
+    assert isinstance(project.store, PostgisStore) and project.name_zh == "湖州市"
+    assert project.maps_dir == folder / "maps"
+    a = cli("check", "--format", "json", "--project", folder)
+    b = cli("check", "--format", "json", "--project", pg_project)
+    assert a.code == b.code == 1 and a.out == b.out
