@@ -20,6 +20,7 @@ from townsgis.crs import WGS84
 from townsgis.dataset import Dataset, own_unit_areas
 from townsgis.errors import TownsgisError
 from townsgis.findings import Severity
+from townsgis.siting.disc_share import DiscShare
 from townsgis.siting.params import _param, _rules
 from townsgis.siting.sites import CIRCLE_QUAD_SEGS, DEFAULT_AREA_KM2, circle_radius_m
 
@@ -112,14 +113,6 @@ def straight_edge_depth(share: float, r: float) -> float:
     return (lo + hi) / 2
 
 
-def footprint_share(own: BaseGeometry, xy: np.ndarray, r: float, boxes: np.ndarray) -> np.ndarray:
-    """Share of the footprint (the same CIRCLE_QUAD_SEGS polygon `site` uses) centred at each
-    of ``xy`` (n×2, metres) that lies in ``own``; ``boxes`` (n×4) clip ``own`` first."""
-    circles = shapely.buffer(shapely.points(xy), r, quad_segs=CIRCLE_QUAD_SEGS)
-    clipped = np.array([shapely.clip_by_rect(own, *b) for b in boxes], dtype=object)
-    return shapely.area(shapely.intersection(circles, clipped)) / shapely.area(circles)
-
-
 def within_region(
     own: BaseGeometry, r: float, share: float, *, step_m: float = REFINE_STEP_M, skip=None
 ) -> BaseGeometry:
@@ -134,13 +127,14 @@ def within_region(
         return base
     edge = own.boundary
     shapely.prepare(edge)
+    share_of = DiscShare(own, r)
     polys = []
     for poly in getattr(base, "geoms", [base]):
         rings = []
         for ring in [poly.exterior, *poly.interiors]:
             ring = shapely.segmentize(ring, step_m)
             xy = shapely.get_coordinates(ring)[:-1]
-            rings.append(_refine(own, edge, xy, r, share, d0, skip))
+            rings.append(_refine(share_of, edge, xy, share, d0, skip))
         shell, *holes = rings
         # a refined ring may cross itself where the unit's edge bends sharply: "structure"
         # repair keeps the area the shell encloses minus the holes (not the xor of the loops)
@@ -152,7 +146,7 @@ def within_region(
     return shapely.union_all(polys)
 
 
-def _refine(own, edge, xy, r, share, d0, skip, depth: int = 1) -> np.ndarray:
+def _refine(share_of, edge, xy, share, d0, skip, depth: int = 1) -> np.ndarray:
     """Move ring vertices ``xy`` (closed ring without the repeated last point) onto the
     within-unit edge; then add the midpoints of segments whose midpoint is off by > 0.2 m."""
     todo = np.ones(len(xy), bool)
@@ -161,7 +155,7 @@ def _refine(own, edge, xy, r, share, d0, skip, depth: int = 1) -> np.ndarray:
     out = xy.copy()
     idx = np.flatnonzero(todo)
     if len(idx):
-        out[idx] = _solve(own, edge, xy[idx], r, share, d0)[0]
+        out[idx] = _solve(share_of, edge, xy[idx], share, d0)[0]
     for _ in range(depth):
         nxt = np.roll(out, -1, axis=0)
         both = todo & np.roll(todo, -1)
@@ -169,7 +163,7 @@ def _refine(own, edge, xy, r, share, d0, skip, depth: int = 1) -> np.ndarray:
         k = np.flatnonzero(both)
         if not len(k):
             break
-        fixed, conv = _solve(own, edge, mid[k], r, share, d0)
+        fixed, conv = _solve(share_of, edge, mid[k], share, d0)
         move = np.hypot(*(fixed - mid[k]).T)
         off = conv & (move > 0.2) & (move < 50.0)
         if not off.any():
@@ -181,19 +175,19 @@ def _refine(own, edge, xy, r, share, d0, skip, depth: int = 1) -> np.ndarray:
     return out
 
 
-def _solve(own, edge, pts, r, share, d0) -> tuple[np.ndarray, np.ndarray]:
+def _solve(share_of: DiscShare, edge, pts, share, d0) -> tuple[np.ndarray, np.ndarray]:
     """``pts`` moved along the direction to the unit's edge until the footprint's share in
-    ``own`` is ``share`` (bracketed Illinois iteration, to < 0.02 m)."""
+    the unit (``share_of``, exact disc area) is ``share`` (bracketed Illinois iteration, to
+    < 0.02 m)."""
+    r = share_of.r
     near = shapely.get_coordinates(shapely.shortest_line(shapely.points(pts), edge))[1::2]
     n = near - pts
     norm = np.hypot(n[:, 0], n[:, 1])
     n = n / np.where(norm > 0, norm, 1.0)[:, None]  # towards the unit's edge (outwards)
     lim_t = 0.95 * r
-    pad = r + lim_t
-    boxes = np.column_stack([pts - pad, pts + pad])
 
     def f(t: np.ndarray, k: np.ndarray) -> np.ndarray:  # share − target; falls as t grows
-        return footprint_share(own, pts[k] + t[:, None] * n[k], r, boxes[k]) - share
+        return share_of(pts[k] + t[:, None] * n[k]) - share
 
     every = np.arange(len(pts))
     ta, fa = np.zeros(len(pts)), f(np.zeros(len(pts)), every)
