@@ -83,3 +83,11 @@ def test_feasible_writes_layer(cli, fx, tmp_path):
 def test_feasible_bad_category_exit_2(cli, fx):
     r = cli("feasible", "--project", fx.root, "--category", "farming")
     assert r.code == 2 and "--category: 无法识别的类别“farming”" in r.err
+
+
+def test_site_text_names_the_unit_and_severity_in_the_users_words(cli):
+    r = cli("site", "--file", "layers/proposals.geojson")
+    assert "所在单元 南浔区" in r.out and "[错误]" in r.out
+    assert "330503" not in r.out and "[error]" not in r.out
+    r = cli("site", "--file", "layers/proposals.geojson", "--lang", "en")
+    assert "unit Nanxun District" in r.out and "[error]" in r.out

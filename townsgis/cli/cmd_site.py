@@ -116,7 +116,9 @@ def site(
     if fmt == TextFormat.json:
         typer.echo(json.dumps(report.to_dict(lang.value), ensure_ascii=False, indent=2))
     else:
-        typer.echo(render_text(report, lang.value))
+        units = ds.units.set_index(ds.units["unit_id"].astype(str))
+        names = units["name_zh" if lang.value == "zh" else "name_en"].astype(str).to_dict()
+        typer.echo(render_text(report, lang.value, names))
     raise typer.Exit(EXIT_OK if report.passed else EXIT_FINDINGS)
 
 
@@ -153,8 +155,12 @@ _T = {
 }
 
 
-def render_text(report, lang: str) -> str:
-    """Human-readable verdicts, one block per site."""
+def render_text(report, lang: str, unit_names: dict[str, str] | None = None) -> str:
+    """Human-readable verdicts, one block per site; units by name (``unit_names``: id → name
+    in ``lang``), severities in the vocabulary's words."""
+    from townsgis import vocab
+
+    names = unit_names or {}
     t = _T[lang]
     lines = []
     for s in report.sites:
@@ -162,19 +168,20 @@ def render_text(report, lang: str) -> str:
         extra = t["together"] if report.together else ""
         lines.append(
             f"{t['site']} {s.name} ({s.lon:.6f}, {s.lat:.6f} WGS84) "
-            f"{t['unit']} {s.unit_id}: {verdict}{extra}"
+            f"{t['unit']} {names.get(str(s.unit_id), s.unit_id)}: {verdict}{extra}"
         )
         if not s.findings:
             lines.append(t["none"])
         for f in s.findings:
             w = t["waived"] if f.waived else ""
-            lines.append(f"  [{f.severity}] {f.rule} {f.clause}: {f.message(lang)}{w}")
+            sev = vocab.label("severity", f.severity, lang)
+            lines.append(f"  [{sev}] {f.rule} {f.clause}: {f.message(lang)}{w}")
         lines.append(t["nearest"])
         for n in s.nearest:
             lines.append(f"    {n['name_zh']} ({n['town_id']}): {n['distance_km']:.2f} km")
         lines.append(t["caps"])
         for row in s.capacity["unit"] + s.capacity["city"]:
-            scope = t["city"] if row["scope"] == "city" else row["scope"]
+            scope = t["city"] if row["scope"] == "city" else names.get(row["scope"], row["scope"])
             lines.append(
                 f"    {row['rule']} {row['clause']} {scope}: {row['used']}/{row['limit']}"
                 f" → {row['remaining_after']}"
