@@ -36,14 +36,24 @@ class DiscShare:
         self.segs = np.vstack(segs) if segs else np.empty((0, 4))
         self.tree = shapely.STRtree(shapely.linestrings(self.segs.reshape(-1, 2, 2)))
 
-    def __call__(self, xy: np.ndarray) -> np.ndarray:
-        """Share (0–1) of the disc of radius r centred at each row of ``xy`` (n×2) in the area."""
+    def near(self, xy: np.ndarray, reach: float) -> tuple[np.ndarray, np.ndarray]:
+        """(row, edge) index pairs of the edges within ``reach`` (m) of each row of ``xy``."""
+        if not len(self.segs) or not len(xy):
+            return np.empty(0, int), np.empty(0, int)
+        return self.tree.query(shapely.points(xy), predicate="dwithin", distance=reach)
+
+    def __call__(self, xy: np.ndarray, pairs: tuple[np.ndarray, np.ndarray] | None = None):
+        """Share (0–1) of the disc of radius r centred at each row of ``xy`` (n×2) in the area.
+
+        ``pairs`` (from :meth:`near` with any reach ≥ r, for these rows) skips the tree query:
+        an edge farther than r from a centre adds a sector and takes the same away, so extra
+        edges change nothing."""
         xy = np.asarray(xy, dtype=float).reshape(-1, 2)
         r = self.r
         inside = shapely.contains_xy(self.area, xy[:, 0], xy[:, 1]).astype(float)
         total = math.pi * r * r * inside
         if len(self.segs) and len(xy):
-            pi, si = self.tree.query(shapely.points(xy), predicate="dwithin", distance=r)
+            pi, si = self.near(xy, r) if pairs is None else pairs
             if len(pi):
                 c = xy[pi]
                 p = self.segs[si, :2] - c

@@ -186,8 +186,16 @@ def _solve(share_of: DiscShare, edge, pts, share, d0) -> tuple[np.ndarray, np.nd
     n = n / np.where(norm > 0, norm, 1.0)[:, None]  # towards the unit's edge (outwards)
     lim_t = 0.95 * r
 
+    # every centre tried stays within lim_t of its start: one edge query serves them all
+    pair_row, pair_edge = share_of.near(pts, r + lim_t)
+    pos = np.empty(len(pts), int)
+
     def f(t: np.ndarray, k: np.ndarray) -> np.ndarray:  # share − target; falls as t grows
-        return share_of(pts[k] + t[:, None] * n[k]) - share
+        pos[:] = -1
+        pos[k] = np.arange(len(k))
+        keep = pos[pair_row] >= 0
+        pairs = (pos[pair_row[keep]], pair_edge[keep])
+        return share_of(pts[k] + t[:, None] * n[k], pairs) - share
 
     every = np.arange(len(pts))
     ta, fa = np.zeros(len(pts)), f(np.zeros(len(pts)), every)
