@@ -152,3 +152,17 @@ kind = "concentration"
 """
     with pytest.raises(RulesetError, match=needle.replace("(", r"\(").replace(")", r"\)")):
         parse_ruleset(text)
+
+
+def test_ripley_l_tree_path_equals_all_pairs(monkeypatch):
+    """Above DENSE_MAX_N towns the pairs come from an STRtree: the same L as all pairs."""
+    import numpy as np
+
+    from townsgis.checks import concentration as conc
+
+    rng = np.random.default_rng(3)
+    d = np.linspace(5000, 20000, 16)
+    batch = rng.uniform(0, 200_000, (4, conc.DENSE_MAX_N + 50, 2))
+    tree = conc.ripley_l(batch, d, 200_000.0**2)
+    monkeypatch.setattr(conc, "DENSE_MAX_N", 10**6)
+    assert np.array_equal(tree, conc.ripley_l(batch, d, 200_000.0**2))
