@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from townsgis.choices import Orientation, Paper, PrintFormat
 from townsgis.cli import app
 from townsgis.cli.options import (
     DEFAULT_AREA_KM2,
@@ -40,23 +40,7 @@ export_app = typer.Typer(
 app.add_typer(export_app, name="export")
 
 
-class Fmt(StrEnum):
-    png = "png"
-    pdf = "pdf"
-    svg = "svg"
-
-
-class Paper(StrEnum):
-    A4 = "A4"
-    A3 = "A3"
-
-
-class Orientation(StrEnum):
-    landscape = "landscape"
-    portrait = "portrait"
-
-
-FmtOpt = Annotated[Fmt, typer.Option("--format", help="File format.")]
+FmtOpt = Annotated[PrintFormat, typer.Option("--format", help="File format.")]
 PaperOpt = Annotated[Paper, typer.Option("--paper", help="Paper size (ISO 216).")]
 OrientOpt = Annotated[Orientation, typer.Option("--orientation", help="Page orientation.")]
 DpiOpt = Annotated[
@@ -77,7 +61,7 @@ ReviewOpt = Annotated[
 def _run(
     kind: str,
     *,
-    fmt: Fmt,
+    fmt: PrintFormat,
     paper: Paper,
     orientation: Orientation,
     dpi: float,
@@ -121,7 +105,7 @@ def _run(
     ),
 )
 def export_layout(
-    fmt: FmtOpt = Fmt.png,
+    fmt: FmtOpt = PrintFormat.png,
     paper: PaperOpt = Paper.A4,
     orientation: OrientOpt = Orientation.landscape,
     dpi: DpiOpt = 300,
@@ -144,7 +128,7 @@ def export_progress(
     quarter: Annotated[
         str | None, typer.Option("--quarter", help="Quarter, e.g. 2019Q4 (default: latest).")
     ] = None,
-    fmt: FmtOpt = Fmt.png,
+    fmt: FmtOpt = PrintFormat.png,
     paper: PaperOpt = Paper.A4,
     orientation: OrientOpt = Orientation.landscape,
     dpi: DpiOpt = 300,
@@ -177,7 +161,7 @@ def export_site(
         ),
     ] = DEFAULT_AREA_KM2,
     name: NameOpt = None,
-    fmt: FmtOpt = Fmt.png,
+    fmt: FmtOpt = PrintFormat.png,
     paper: PaperOpt = Paper.A4,
     orientation: OrientOpt = Orientation.landscape,
     dpi: DpiOpt = 300,
@@ -203,7 +187,7 @@ def export_feasible(
     unit: UnitOpt = None,
     level: LevelOpt = DEFAULT_LEVEL,
     area_km2: TownAreaOpt = DEFAULT_AREA_KM2,
-    fmt: FmtOpt = Fmt.png,
+    fmt: FmtOpt = PrintFormat.png,
     paper: PaperOpt = Paper.A4,
     orientation: OrientOpt = Orientation.landscape,
     dpi: DpiOpt = 300,

@@ -15,13 +15,9 @@ from typing import Annotated
 
 import typer
 
+from townsgis.choices import FailOn, Lang
 from townsgis.i18n import set_lang
 from townsgis.project import Project
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
 
 
 class TextFormat(StrEnum):
@@ -29,11 +25,6 @@ class TextFormat(StrEnum):
 
     text = "text"
     json = "json"
-
-
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
 
 
 # a str, not a Path: Path("postgresql://…") would fold the "//" of a store URL

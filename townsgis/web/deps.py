@@ -14,21 +14,12 @@ from typing import Annotated
 from fastapi import Query, Request
 
 from townsgis import vocab
+from townsgis.choices import FailOn, Lang
 from townsgis.i18n import using
 from townsgis.web.errors import request_lang
 from townsgis.web.state import InputCache, Settings
 
 RULESET_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
-
-
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
 
 
 class Crs(StrEnum):

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from townsgis.choices import Paper, PrintFormat
 from townsgis.i18n import using
 from townsgis.web import deps
 from townsgis.web.deps import Crs, LangQ, RulesetQ
@@ -26,17 +27,6 @@ MIME = {
     "gpkg": "application/geopackage+sqlite3",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-class PrintFmt(StrEnum):
-    png = "png"
-    pdf = "pdf"
-    svg = "svg"
-
-
-class Paper(StrEnum):
-    A4 = "A4"
-    A3 = "A3"
 
 
 class TableFmt(StrEnum):
@@ -57,7 +47,7 @@ def _file(data: bytes, name: str, fmt: str) -> Response:
     )
 
 
-async def _print(request: Request, kind: str, fmt: PrintFmt, paper: Paper, dpi: int, **opts):
+async def _print(request: Request, kind: str, fmt: PrintFormat, paper: Paper, dpi: int, **opts):
     from townsgis.printmap.export import figure_bytes
     from townsgis.printmap.scenes import build_scene
 
@@ -75,7 +65,7 @@ async def _print(request: Request, kind: str, fmt: PrintFmt, paper: Paper, dpi: 
 @router.get("/layout.{fmt}", summary="Print map of the layout (PNG, PDF, SVG)")
 async def layout_map(
     request: Request,
-    fmt: PrintFmt,
+    fmt: PrintFormat,
     paper: PaperQ = Paper.A4,
     dpi: DpiQ = 150,
     ruleset: RulesetQ = None,
@@ -88,7 +78,7 @@ async def layout_map(
 @router.get("/site.{fmt}", summary="Print map of a site with its verdict")
 async def site_map(
     request: Request,
-    fmt: PrintFmt,
+    fmt: PrintFormat,
     lon: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False)],
     lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False)],
     category: Annotated[str, Query(min_length=1, max_length=40)],
@@ -114,7 +104,7 @@ async def site_map(
 @router.get("/feasible.{fmt}", summary="Print map of the feasible area")
 async def feasible_map(
     request: Request,
-    fmt: PrintFmt,
+    fmt: PrintFormat,
     category: Annotated[str, Query(min_length=1, max_length=40)],
     level: Annotated[str, Query(min_length=1, max_length=40)] = "provincial_creation",
     unit: Annotated[str | None, Query(max_length=60)] = None,
