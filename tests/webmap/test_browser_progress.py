@@ -179,6 +179,8 @@ def test_clicking_a_county_shows_its_summary_at_the_slider_quarter(visit, data):
         f"() => {{ const p = window.townsgisMap.map.latLngToContainerPoint([{pt.y}, {pt.x}]);"
         " return [p.x, p.y]; }"
     )
+    # popups closed by earlier tests fade out for 200 ms before Leaflet removes them
+    page.wait_for_function("() => !document.querySelector('.leaflet-popup')", timeout=5000)
     page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(timeout=5000)
