@@ -8,7 +8,13 @@ import pandas as pd
 import shapely
 
 from townsgis import vocab
-from townsgis.checks.common import LEVELS, level_mask, levels_text, make_finding
+from townsgis.checks.common import (
+    LEVELS,
+    level_mask,
+    levels_text,
+    make_finding,
+    not_checked_finding,
+)
 from townsgis.checks.registry import (
     EPS_REL,
     Param,
@@ -17,7 +23,7 @@ from townsgis.checks.registry import (
     rule_kind,
     town_column,
 )
-from townsgis.findings import Finding, Severity
+from townsgis.findings import Finding
 from townsgis.validate import MAX_AREA_KM2, is_number, show
 
 # --- category-share ------------------------------------------------------------------------
@@ -184,20 +190,7 @@ def area_range(ctx: RuleContext, spec) -> list[Finding]:
             )
         )
     missing = np.flatnonzero(np.isnan(area))
-    if len(missing):
-        refs = ctx.town_refs(missing)
-        ids = ",".join(r["id"] for r in refs)
-        out.append(
-            Finding(
-                rule=spec.id,
-                clause=spec.clause,
-                severity=Severity.INFO,
-                towns=refs,
-                message_zh=f"{len(missing)} 个小镇缺少{what}，未检查：{ids}",
-                message_en=f"{len(missing)} towns have no {p['source']}; not checked: {ids}",
-                measured=len(missing),
-            )
-        )
+    out += not_checked_finding(spec, ctx, missing, what, f"have no {p['source']}")
     return out
 
 

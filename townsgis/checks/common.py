@@ -7,11 +7,19 @@ from typing import Any
 import numpy as np
 
 from townsgis import vocab
-from townsgis.findings import Finding
+from townsgis.findings import Finding, Severity
 from townsgis.messages import msg
 from townsgis.vocab import CATEGORIES, LEVELS, UNIT_KINDS
 
-__all__ = ["CATEGORIES", "LEVELS", "UNIT_KINDS", "level_mask", "levels_text", "make_finding"]
+__all__ = [
+    "CATEGORIES",
+    "LEVELS",
+    "UNIT_KINDS",
+    "level_mask",
+    "levels_text",
+    "make_finding",
+    "not_checked_finding",
+]
 
 
 def level_mask(towns, levels: list[str] | None) -> np.ndarray:
@@ -39,6 +47,27 @@ def make_finding(spec, towns, zh: str, en: str, **kw: Any) -> Finding:
         message_en=en,
         **kw,
     )
+
+
+def not_checked_finding(spec, ctx, missing, lacks_zh: str, lacks_en: str) -> list[Finding]:
+    """One info finding listing the towns (positions ``missing``) a rule could not check
+    because they lack a value: "N 个小镇缺少{lacks_zh}，未检查：ids" / "N towns {lacks_en}; not
+    checked: ids". Empty when no town is missing."""
+    if not len(missing):
+        return []
+    refs = ctx.town_refs(missing)
+    ids = ",".join(r["id"] for r in refs)
+    return [
+        Finding(
+            rule=spec.id,
+            clause=spec.clause,
+            severity=Severity.INFO,
+            towns=refs,
+            message_zh=f"{len(missing)} 个小镇缺少{lacks_zh}，未检查：{ids}",
+            message_en=f"{len(missing)} towns {lacks_en}; not checked: {ids}",
+            measured=len(missing),
+        )
+    ]
 
 
 def km(m: float) -> str:

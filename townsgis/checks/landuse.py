@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from townsgis import vocab
-from townsgis.checks.common import make_finding
+from townsgis.checks.common import make_finding, not_checked_finding
 from townsgis.checks.registry import (
     EPS_REL,
     Param,
@@ -16,7 +16,7 @@ from townsgis.checks.registry import (
     rule_kind,
     town_column,
 )
-from townsgis.findings import Finding, Severity
+from townsgis.findings import Finding
 
 
 @rule_kind(
@@ -58,18 +58,5 @@ def field_share(ctx: RuleContext, spec) -> list[Finding]:
             )
         )
     missing = np.flatnonzero(~known)
-    if len(missing):
-        refs = ctx.town_refs(missing)
-        ids = ",".join(r["id"] for r in refs)
-        out.append(
-            Finding(
-                rule=spec.id,
-                clause=spec.clause,
-                severity=Severity.INFO,
-                towns=refs,
-                message_zh=f"{len(missing)} 个小镇缺少{pz}或{wz}，未检查：{ids}",
-                message_en=f"{len(missing)} towns lack {pe} or {we}; not checked: {ids}",
-                measured=len(missing),
-            )
-        )
+    out += not_checked_finding(spec, ctx, missing, f"{pz}或{wz}", f"lack {pe} or {we}")
     return out
