@@ -281,3 +281,15 @@ def test_layout_map_is_the_map_model(client):
     assert any(f["units"] for f in d["findings"]) and any(f["city_wide"] for f in d["findings"])
     en = client.get("/api/map/layout", params={"lang": "en"}).json()
     assert en["lang"] == "en" and en["title"] != d["title"]
+
+
+def test_area_bound_is_the_clis(client, cli):
+    """The workbench takes the same largest footprint as the CLI (validate.MAX_AREA_KM2)."""
+    from townsgis.validate import MAX_AREA_KM2
+
+    assert site(client, *PASS_POINT, area_km2=MAX_AREA_KM2).status_code == 200
+    assert site(client, *PASS_POINT, area_km2=MAX_AREA_KM2 * 1.001).status_code == 422
+    lon, lat = PASS_POINT
+    args = ("site", "--lon", lon, "--lat", lat, "--category", "制造业", "--level", "市级")
+    assert cli(*args, "--area-km2", MAX_AREA_KM2).code in (0, 1)
+    assert cli(*args, "--area-km2", MAX_AREA_KM2 * 1.001).code == 2

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request
 
 from townsgis import vocab
 from townsgis.i18n import using
+from townsgis.validate import MAX_AREA_KM2
 from townsgis.web import deps
 from townsgis.web.deps import FailOn, FailOnQ, LangQ, RulesetQ
 from townsgis.web.texts import page_texts
@@ -131,7 +132,7 @@ def feasible(
     category: Annotated[str, Query(min_length=1, max_length=40)],
     level: Annotated[str, Query(min_length=1, max_length=40)] = "provincial_creation",
     unit: Annotated[str | None, Query(max_length=60)] = None,
-    area_km2: Annotated[float, Query(gt=0, le=1000, allow_inf_nan=False)] = 3.0,
+    area_km2: Annotated[float, Query(gt=0, le=MAX_AREA_KM2, allow_inf_nan=False)] = 3.0,
     ruleset: RulesetQ = None,
     lang: LangQ = None,
 ) -> dict:

@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from townsgis.i18n import using
+from townsgis.validate import MAX_AREA_KM2
 from townsgis.web import deps
 from townsgis.web.api_site import DEFAULT_AREA_KM2, report_json, shape_of
 from townsgis.web.deps import Crs, LangQ, RulesetQ
@@ -90,7 +91,7 @@ class ProposalIn(BaseModel):
     submitter: Annotated[str | None, Field(max_length=100)] = None
     note: Annotated[str | None, Field(max_length=2000)] = None
     crs: Crs = Crs.wgs84
-    area_km2: float = Field(DEFAULT_AREA_KM2, gt=0, le=1000, allow_inf_nan=False)
+    area_km2: float = Field(DEFAULT_AREA_KM2, gt=0, le=MAX_AREA_KM2, allow_inf_nan=False)
 
 
 @router.post("/proposals", status_code=201, summary="Save a proposal into the project")

@@ -15,6 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from townsgis.i18n import using
+from townsgis.validate import MAX_AREA_KM2
 from townsgis.web import deps
 from townsgis.web.deps import Crs, FailOn, FailOnQ, LangQ, RulesetQ
 from townsgis.web.errors import WebError
@@ -62,7 +63,9 @@ def site_point(
     category: Annotated[str, Query(min_length=1, max_length=40, description="制造业, tourism …")],
     level: Annotated[str, Query(min_length=1, max_length=40, description="省级培育, municipal …")],
     crs: Crs = Crs.wgs84,
-    area_km2: Annotated[float, Query(gt=0, le=1000, allow_inf_nan=False)] = DEFAULT_AREA_KM2,
+    area_km2: Annotated[
+        float, Query(gt=0, le=MAX_AREA_KM2, allow_inf_nan=False)
+    ] = DEFAULT_AREA_KM2,
     name: Annotated[str | None, Query(max_length=200)] = None,
     fail_on: FailOnQ = FailOn.error,
     ruleset: RulesetQ = None,
@@ -91,7 +94,7 @@ class SiteShape(BaseModel):
     category: str = Field(min_length=1, max_length=40)
     level: str = Field(min_length=1, max_length=40)
     crs: Crs = Crs.wgs84
-    area_km2: float = Field(DEFAULT_AREA_KM2, gt=0, le=1000, allow_inf_nan=False)
+    area_km2: float = Field(DEFAULT_AREA_KM2, gt=0, le=MAX_AREA_KM2, allow_inf_nan=False)
     name: NameText = None
     fail_on: FailOn = FailOn.error
 
@@ -146,10 +149,12 @@ async def site_upload(
     crs: Annotated[Crs | None, Form()] = None,
     category: Annotated[str | None, Form(max_length=40)] = None,
     level: Annotated[str | None, Form(max_length=40)] = None,
-    area_km2: Annotated[float | None, Form(gt=0, le=1000, allow_inf_nan=False)] = None,
+    area_km2: Annotated[float | None, Form(gt=0, le=MAX_AREA_KM2, allow_inf_nan=False)] = None,
     default_category: Annotated[str | None, Form(max_length=40)] = None,
     default_level: Annotated[str | None, Form(max_length=40)] = None,
-    default_area_km2: Annotated[float | None, Form(gt=0, le=1000, allow_inf_nan=False)] = None,
+    default_area_km2: Annotated[
+        float | None, Form(gt=0, le=MAX_AREA_KM2, allow_inf_nan=False)
+    ] = None,
     together: Annotated[bool, Form()] = False,
     fail_on: Annotated[FailOn, Form()] = FailOn.error,
     ruleset: RulesetQ = None,

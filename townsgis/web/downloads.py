@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from townsgis.choices import Paper, PrintFormat
 from townsgis.i18n import using
+from townsgis.validate import MAX_AREA_KM2
 from townsgis.web import deps
 from townsgis.web.deps import Crs, LangQ, RulesetQ
 
@@ -84,7 +85,7 @@ async def site_map(
     category: Annotated[str, Query(min_length=1, max_length=40)],
     level: Annotated[str, Query(min_length=1, max_length=40)] = "provincial_creation",
     crs: Crs = Crs.wgs84,
-    area_km2: Annotated[float, Query(gt=0, le=1000, allow_inf_nan=False)] = 3.0,
+    area_km2: Annotated[float, Query(gt=0, le=MAX_AREA_KM2, allow_inf_nan=False)] = 3.0,
     name: Annotated[str | None, Query(max_length=200)] = None,
     paper: PaperQ = Paper.A4,
     dpi: DpiQ = 150,
@@ -108,7 +109,7 @@ async def feasible_map(
     category: Annotated[str, Query(min_length=1, max_length=40)],
     level: Annotated[str, Query(min_length=1, max_length=40)] = "provincial_creation",
     unit: Annotated[str | None, Query(max_length=60)] = None,
-    area_km2: Annotated[float, Query(gt=0, le=1000, allow_inf_nan=False)] = 3.0,
+    area_km2: Annotated[float, Query(gt=0, le=MAX_AREA_KM2, allow_inf_nan=False)] = 3.0,
     paper: PaperQ = Paper.A4,
     dpi: DpiQ = 150,
     ruleset: RulesetQ = None,
