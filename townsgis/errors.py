@@ -56,8 +56,9 @@ class LayerIOError(TownsgisError, OSError):
     """A layer file cannot be read or written."""
 
 
-class SchemaError(TownsgisError, ValueError):
-    """A layer breaks its schema. Holds every problem found, not only the first."""
+class ProblemList:
+    """Mixin for an error that holds every problem found in ``source``, not only the first,
+    and renders them as one message with one line each."""
 
     def __init__(self, source: str, problems: list[str]):
         self.source = source
@@ -71,6 +72,10 @@ class SchemaError(TownsgisError, ValueError):
         n = len(self.problems)
         key = "schema.problem" if n == 1 else "schema.problems"
         return msg(key, lang, source=self.source, n=n) + "\n" + lines
+
+
+class SchemaError(ProblemList, TownsgisError, ValueError):
+    """A layer breaks its schema. Holds every problem found, not only the first."""
 
 
 class RulesetError(TownsgisError, ValueError):

@@ -29,28 +29,15 @@ import tomllib
 from collections.abc import Callable
 from typing import Any
 
-from townsgis.errors import ProjectError
+from townsgis.errors import ProblemList, ProjectError
 from townsgis.messages import msg, register
 
 _CODE = re.compile(r"^\d{6}$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
-class SettingsError(ProjectError):
+class SettingsError(ProblemList, ProjectError):
     """``townsgis.toml`` breaks its schema; holds every problem found."""
-
-    def __init__(self, source: str, problems: list[str]):
-        self.source = source
-        self.problems = list(problems)
-        super().__init__(source, self.problems)
-
-    def render(self, lang: str | None = None) -> str:
-        from townsgis.messages import msg
-
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        n = len(self.problems)
-        key = "schema.problem" if n == 1 else "schema.problems"
-        return msg(key, lang, source=self.source, n=n) + "\n" + lines
 
 
 register(
