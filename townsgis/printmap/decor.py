@@ -25,21 +25,40 @@ def round_scale(n: float) -> int:
     return int(round(n / mag) * mag)
 
 
-def draw_scalebar(ax, length_km: float, *, fontsize: float, segments: int = 4, lw: float = 0.6):
-    """Alternating black/white bar of ``length_km`` at the lower left of a metric-CRS axes."""
-    from matplotlib.patches import Rectangle
-
+def scalebar_box(ax, length_km: float) -> tuple[float, float, float, float]:
+    """The scale bar's white box (x0, y0, x1, y1, data coordinates) at the lower left."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     w, h = x1 - x0, y1 - y0
     bx, by = x0 + 0.03 * w, y0 + 0.045 * h
+    left, bottom = bx - 0.012 * w, by - 0.03 * h
+    return left, bottom, left + length_km * 1000.0 + 0.045 * w, bottom + 0.085 * h
+
+
+def north_arrow_box(ax) -> tuple[float, float, float, float]:
+    """The north arrow with its letter (x0, y0, x1, y1, data coordinates) at the upper right."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    w, h = x1 - x0, y1 - y0
+    cx, top = x1 - 0.05 * w, y1 - 0.05 * h
+    return cx - 0.03 * w, top - 0.09 * h, cx + 0.03 * w, top + 0.045 * h
+
+
+def draw_scalebar(ax, length_km: float, *, fontsize: float, segments: int = 4, lw: float = 0.6):
+    """Alternating black/white bar of ``length_km`` at the lower left of a metric-CRS axes."""
+    from matplotlib.patches import Rectangle
+
+    y0, y1 = ax.get_ylim()
+    h = y1 - y0
+    left, bottom, right, top = scalebar_box(ax, length_km)
+    bx, by = left + 0.012 * (ax.get_xlim()[1] - ax.get_xlim()[0]), bottom + 0.03 * h
     bar_h = 0.012 * h
     seg = length_km * 1000.0 / segments
     ax.add_patch(
         Rectangle(
-            (bx - 0.012 * w, by - 0.03 * h),
-            length_km * 1000.0 + 0.045 * w,
-            0.085 * h,
+            (left, bottom),
+            right - left,
+            top - bottom,
             fc="white",
             ec="0.6",
             lw=0.3,

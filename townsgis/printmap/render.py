@@ -331,6 +331,12 @@ def _draw_labels(fig, ax, model: MapModel, s: float, shown: int, info: PrintInfo
     symbol_feats = (towns.features if towns else []) + [f for ly in sites for f in ly.features]
     sym = boxes([f.geometry for f in symbol_feats]) if symbol_feats else np.empty((0, 4))
     obstacles += [tuple(r) for r in sym]
+    # the scale bar and the north arrow, drawn later over the map, keep labels off them
+    length = decor.nice_scalebar_km(ax.get_xlim()[1] - ax.get_xlim()[0])
+    furniture = [decor.scalebar_box(ax, length), decor.north_arrow_box(ax)]
+    lo = ax.transData.transform([b[:2] for b in furniture])
+    hi = ax.transData.transform([b[2:] for b in furniture])
+    obstacles += [(*a, *b) for a, b in zip(lo, hi, strict=True)]
 
     anchors, texts, gaps = [], [], []
     for i, f in enumerate(symbol_feats):
@@ -385,21 +391,26 @@ def _draw_labels(fig, ax, model: MapModel, s: float, shown: int, info: PrintInfo
                 info.placed_labels += got
             else:
                 info.hidden_labels.append(text)
-    nb = model.layer("neighbours")
-    if nb is not None:
-        x0, x1 = ax.get_xlim()
-        y0, y1 = ax.get_ylim()
-        import shapely
+    import shapely
 
-        frame = shapely.box(x0, y0, x1, y1)
-        for f in nb.features:
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    frame = shapely.box(x0, y0, x1, y1)
+    # named lakes (an unnamed lake has no label), then neighbouring counties on their land
+    water = model.layer("water")
+    wet = shapely.union_all([f.geometry for f in water.features]) if water else None
+    for layer_id, colour in (("water", "#4a78a8"), ("neighbours", "0.5")):
+        layer = model.layer(layer_id)
+        for f in layer.features if layer is not None else []:
             part = f.geometry.intersection(frame)
-            if part.is_empty or part.area < 0.02 * frame.area:
+            if layer_id == "neighbours" and wet is not None:
+                part = part.difference(wet)
+            if not f.label or part.is_empty or part.area < 0.02 * frame.area:
                 continue
             p = part.representative_point()
             got = labels.place_labels(
-                ax, [(p.x, p.y)], [f.label or ""], renderer=renderer, obstacles=taken,
-                gap_pt=0.0, text_kw={"fontsize": 8 * s, "zorder": 8.5, "color": "0.5",
+                ax, [(p.x, p.y)], [f.label], renderer=renderer, obstacles=taken,
+                gap_pt=0.0, text_kw={"fontsize": 8 * s, "zorder": 8.5, "color": colour,
                                      "style": "italic"},
                 halo_pt=halo, centred=True, optional=True,
             )  # fmt: skip

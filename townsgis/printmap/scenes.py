@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from townsgis import vocab
 from townsgis.mapmodel import context
 from townsgis.mapmodel.findings import ordered, place_findings
-from townsgis.mapmodel.layers import neighbours_layer, units_layer
+from townsgis.mapmodel.layers import neighbours_layer, units_layer, water_layer
 from townsgis.mapmodel.model import Layer, LegendEntry, MapFeature, MapModel, Style
 from townsgis.mapmodel.text import paren, t
 
@@ -65,9 +65,17 @@ def _sheet(model: MapModel, project: Project, ds, rs, kind: str, review_number) 
         for sec in model.legend:
             if sec.entries and sec.entries[0].label == t(lang, "district"):
                 sec.entries.append(LegendEntry(t(lang, "neighbours"), nb.features[0].style))
+    lakes = context.water(project, ds.units)
+    wl = water_layer(lakes.to_crs(crs) if lakes is not None else None, lang)
+    if wl is not None and model.layer("water") is None:
+        model.layers.insert(1 if model.layer("neighbours") is not None else 0, wl)
+        for sec in model.legend:
+            if sec.entries and sec.entries[0].label == t(lang, "district"):
+                sec.entries.append(LegendEntry(t(lang, "water"), wl.features[0].style))
+    drawn = model.layer("water") is not None
     model.locator = context.locator(project, ds, crs, lang)
-    model.notes = context.notes(ds, lang, kind)
-    model.sources = context.sources(ds, project, lang)
+    model.notes = context.notes(ds, lang, kind, water_drawn=drawn)
+    model.sources = context.sources(ds, project, lang, water_frame=lakes if drawn else None)
     model.ruleset = f"{rs.id} v{rs.version}"
     model.date = dt.date.today().isoformat()
     model.review_number = review_number

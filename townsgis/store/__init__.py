@@ -143,7 +143,7 @@ if TYPE_CHECKING:
 
 MODES = ("replace", "append", "update")
 PLANNING_KINDS = ("towns", "projects", "proposals")
-BOUNDARY_KINDS = ("units", "city", "province", "neighbours")
+BOUNDARY_KINDS = ("units", "city", "province", "neighbours", "water")
 DOCUMENTS = ("waivers", "indicators", "assessment", "settings")
 LOGS = ("reviews", "runs")
 # the id column of each layer kind (append/update match on it)

@@ -24,12 +24,13 @@ LABEL_CLASS = {
 }
 
 # Keeps permanent labels apart at every zoom: in priority order (towns, distances, units,
-# neighbours) each label takes the first of its candidate positions (as placed, left of its
+# neighbours, lakes) each label takes the first of its candidate positions (as placed, left of its
 # anchor, above, below) that overlaps no label already kept; a label with no free position
 # is hidden. Runs at load and after every zoom, pan or layer toggle.
 DECLUTTER_JS = """
 (function (map) {
-  var ORDER = ['tg-town-label', 'tg-dist-label', 'tg-unit-label', 'tg-neighbour-label'];
+  var ORDER = ['tg-town-label', 'tg-dist-label', 'tg-unit-label', 'tg-neighbour-label',
+               'tg-water-label'];
   function rank(el) {
     for (var i = 0; i < ORDER.length; i++) if (el.classList.contains(ORDER[i])) return i;
     return ORDER.length;

@@ -20,6 +20,7 @@ html, body {margin:0; padding:0; height:100%;
 .leaflet-tooltip.tg-dist-waived {color:#555; font-style:italic;}
 .tg-zone {fill:url(#tg-hatch) !important; fill-opacity:1 !important;}
 .leaflet-tooltip.tg-neighbour-label {font-size:12px; color:#8a8a8a; font-weight:400;}
+.leaflet-tooltip.tg-water-label {font-size:12px; color:#4a78a8; font-style:italic;}
 /* city-wide findings are listed in the title block: their outline takes no clicks */
 path.tg-city-wide {pointer-events:none !important;}
 /* an area finding takes clicks on its outline only: the towns under it keep theirs */
