@@ -73,3 +73,13 @@ def test_inset_without_names_is_generic_and_never_huzhou():
 def test_bundled_export_notes_say_sample_data():
     scene = layout_scene(Project.open(), lang="zh")
     assert any(n.startswith("示例数据") for n in scene.notes)
+
+
+def test_feasible_sheet_note_says_what_the_area_is():
+    """`feasible` is where `site` passes at the error level: caps, category shares and the
+    spatial rules; only clustering is left to `site` (the note said shares were left out)."""
+    from townsgis.printmap.scenes import feasible_scene
+
+    scene = feasible_scene(Project.open(None), category="manufacturing", lang="zh")
+    (note,) = [n for n in scene.notes if n.startswith("可选址区域")]
+    assert "类别占比 §3.1.3" in note and "“错误”级" in note and "§3.1.2b" in note

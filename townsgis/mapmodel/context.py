@@ -33,8 +33,9 @@ NOTES = {
         "units": "{n} 个县区/功能区范围为示意性替代范围，非其法定边界。",
         "projects": "项目与投资数据为合成样例，非真实统计。",
         "distances": "距离阈值为本工具对通知（§3.1.2）的解释，通知本身未给出数值。",
-        "feasible": "可选址区域按空间规则（§3.1.1c 名额、§3.1.2a 间距、§3.1.2c 邻近）计算，"
-        "不含类别占比（§3.1.3）与集聚度（§3.1.2b）；候选点请用 townsgis site 复核。",
+        "feasible": "可选址区域：新增小镇的中心落在其中即可通过 townsgis site 的“错误”级检查"
+        "（名额 §3.1.1、类别占比 §3.1.3、用地不重叠与间距 §3.1.2a、邻近 §3.1.2c、位于所属县区）；"
+        "集聚度（§3.1.2b）是全部小镇的格局而非位置，候选点请用 townsgis site 复核。",
         "no_water": "未单独绘制湖泊等大型水域：没有可离线使用的真实水域边界数据。",
         "water": "湖泊范围取自 GSHHG 全球岸线数据（分辨率约数百米），仅作底图参考。",
     },
@@ -45,9 +46,10 @@ NOTES = {
         "units": "{n} unit(s) are approximate stand-ins, not their boundaries.",
         "projects": "Project and investment figures are synthetic sample data.",
         "distances": "Distance thresholds are our interpretation of §3.1.2; the notice gives none.",
-        "feasible": "Feasible area from the spatial rules (§3.1.1c caps, §3.1.2a gap, §3.1.2c "
-        "spacing); §3.1.3 shares and §3.1.2b clustering are not location rules: check a point "
-        "with townsgis site.",
+        "feasible": "Feasible area: a new town centred in it passes townsgis site at the "
+        "error level (caps §3.1.1, category shares §3.1.3, no overlap and gap §3.1.2a, spacing "
+        "§3.1.2c, inside its unit); clustering (§3.1.2b) is a pattern of all towns, not a "
+        "place: check a chosen point with townsgis site.",
         "no_water": "Lakes are not drawn apart: no real water-body boundary is available offline.",
         "water": "Lakes from the GSHHG shoreline database (a few hundred metres): context only.",
     },
