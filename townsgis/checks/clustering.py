@@ -191,3 +191,65 @@ def clustering(ctx: RuleContext, spec) -> list[Finding]:
             },
         )
     ]
+
+
+def mean_nn_with_each(xy: np.ndarray, extra: np.ndarray) -> np.ndarray:
+    """For each point of ``extra`` (m×2, metres), the mean nearest-neighbour distance of
+    ``xy`` (n×2) plus that point: the number :func:`mean_nn_distance` gives on the n + 1
+    points (the same distances, the same summation), without recomputing the layout's pairs."""
+    n = len(xy)
+    out = np.empty(len(extra))
+    step = max(1, int(4e6 // (n + 1)))
+    if n + 1 <= 400:  # nn_distances' dense path: squared distances, min, sqrt, mean
+        x, y = xy[:, 0], xy[:, 1]
+        d2 = (x[:, None] - x[None, :]) ** 2 + (y[:, None] - y[None, :]) ** 2
+        d2[np.arange(n), np.arange(n)] = np.inf
+        own = d2.min(axis=1) if n else np.empty(0)
+        for a in range(0, len(extra), step):
+            e = extra[a : a + step]
+            t = (x[None, :] - e[:, 0:1]) ** 2 + (y[None, :] - e[:, 1:2]) ** 2
+            nn = np.concatenate([np.minimum(own[None, :], t), t.min(axis=1, keepdims=True)], 1)
+            out[a : a + step] = np.sqrt(nn).mean(axis=1)
+        return out
+    # its STRtree path (GEOS point distances): a new point is the nearest neighbour of the
+    # towns closer to it than their own nearest one, found through their boxes of that size
+    pts = shapely.points(xy)
+    tree = shapely.STRtree(pts)
+    _, own = tree.query_nearest(pts, exclusive=True, return_distance=True, all_matches=False)
+    x, y = xy[:, 0], xy[:, 1]
+    reach = shapely.STRtree(shapely.box(x - own, y - own, x + own, y + own))
+    for a in range(0, len(extra), step):
+        new = shapely.points(extra[a : a + step])
+        _, first = tree.query_nearest(new, return_distance=True, all_matches=False)
+        k, i = reach.query(new, predicate="intersects")
+        d = shapely.distance(pts[i], new[k])
+        closer = d < own[i]
+        nn = np.tile(own, (len(new), 1))
+        nn[k[closer], i[closer]] = d[closer]
+        out[a : a + step] = np.concatenate([nn, first[:, None]], axis=1).mean(axis=1)
+    return out
+
+
+def flagged_with_each(ctx: RuleContext, spec, extra: np.ndarray) -> np.ndarray:
+    """For each point of ``extra`` (m×2, metres), whether :func:`clustering` flags the towns'
+    centroids plus that point alone (the same numbers and the same test, for many points at
+    once; used to judge many proposed sites, each alone)."""
+    from townsgis.checks.spatial import centroids
+
+    p = spec.params
+    xy = shapely.get_coordinates(centroids(ctx))
+    n = len(xy) + 1
+    if n < p["min_towns"] or ctx.city is None or ctx.city.is_empty or not len(extra):
+        return np.zeros(len(extra), dtype=bool)
+    area = float(ctx.city.area)
+    expected = 0.5 / math.sqrt(n / area)
+    r_obs = mean_nn_with_each(xy, extra) / expected
+    if n <= p["mc_max_n"]:
+        r_sim = simulated_r(ctx.city, n, p["sims"], p["seed"])
+        p_value = (1 + np.searchsorted(np.sort(r_sim), r_obs, side="right")) / (p["sims"] + 1)
+        r_expected = float(r_sim.mean())
+    else:
+        perimeter = float(ctx.city.length)
+        p_value = np.array([donnelly_p(r * expected, n, area, perimeter) for r in r_obs])
+        r_expected = donnelly_mean(n, area, perimeter) / expected
+    return (r_obs / r_expected < p["max_r"]) & (p_value < p["alpha"])

@@ -154,3 +154,62 @@ def concentration(ctx: RuleContext, spec) -> list[Finding]:
             },
         )
     ]
+
+
+def _own_counts(xy: np.ndarray, d: np.ndarray, dense: bool) -> np.ndarray:
+    """Ordered pairs of ``xy`` within each distance of ``d`` (m), counted as
+    :func:`ripley_l` counts them (all pairs when ``dense``, else through an STRtree)."""
+    if dense:
+        iu, ju = np.triu_indices(len(xy), 1)
+        dist = np.hypot(xy[iu, 0] - xy[ju, 0], xy[iu, 1] - xy[ju, 1])
+        return 2 * (dist[:, None] <= d[None, :]).sum(axis=0)
+    pts = shapely.points(xy)
+    i, j = shapely.STRtree(pts).query(pts, predicate="dwithin", distance=float(d.max()))
+    keep = i != j
+    return np.searchsorted(np.sort(np.hypot(*(xy[i[keep]] - xy[j[keep]]).T)), d, side="right")
+
+
+def _added_counts(xy: np.ndarray, extra: np.ndarray, d: np.ndarray, tree) -> np.ndarray:
+    """For each point of ``extra``, the ordered pairs it adds to ``xy`` within each distance
+    of ``d`` ((m, len(d)); a pair counted from both ends), as :func:`ripley_l` counts them:
+    all pairs without ``tree``, else through ``tree`` (an STRtree of ``xy``'s points)."""
+    if tree is None:
+        to_new = np.hypot(xy[None, :, 0] - extra[:, 0:1], xy[None, :, 1] - extra[:, 1:2])
+        return 2 * (to_new[:, :, None] <= d[None, None, :]).sum(axis=1)
+    k, t = tree.query(shapely.points(extra), predicate="dwithin", distance=float(d.max()))
+    to_new = np.hypot(*(xy[t] - extra[k]).T)
+    added = np.zeros((len(extra), len(d)), dtype=np.int64)
+    for c, limit in enumerate(d):
+        added[:, c] = 2 * np.bincount(k[to_new <= limit], minlength=len(extra))
+    return added
+
+
+def flagged_with_each(ctx: RuleContext, spec, extra: np.ndarray) -> np.ndarray:
+    """For each point of ``extra`` (m×2, metres), whether :func:`concentration` flags the
+    towns' centroids plus that point alone (the same counts, envelope and test, for many
+    points at once; used to judge many proposed sites, each alone)."""
+    from townsgis.checks.spatial import centroids
+
+    p = spec.params
+    xy = shapely.get_coordinates(centroids(ctx))
+    n = len(xy) + 1
+    if n < p["min_towns"] or ctx.city is None or ctx.city.is_empty or not len(extra):
+        return np.zeros(len(extra), dtype=bool)
+    area = float(ctx.city.area)
+    d = distances_of(p)
+    sims = simulated_l(ctx.city, n, p["sims"], p["seed"], d)
+    mean, sd = sims.mean(axis=0), sims.std(axis=0, ddof=1)
+    sd = np.where(sd > 0, sd, np.inf)
+    t_sim = np.sort(((sims - mean) / sd).max(axis=1))
+    dense = n <= DENSE_MAX_N
+    own = _own_counts(xy, d, dense)
+    tree = None if dense else shapely.STRtree(shapely.points(xy))
+    out = np.zeros(len(extra), dtype=bool)
+    step = max(1, int(2e6 // (n * len(d)))) if dense else 2000
+    for a in range(0, len(extra), step):
+        counts = (own[None, :] + _added_counts(xy, extra[a : a + step], d, tree)).astype(float)
+        obs = np.sqrt(area * counts / (n * (n - 1)) / np.pi)
+        t_obs = ((obs - mean) / sd).max(axis=1)
+        above = p["sims"] - np.searchsorted(t_sim, t_obs - 1e-12, side="left")
+        out[a : a + step] = (1 + above) / (p["sims"] + 1) < p["alpha"]
+    return out

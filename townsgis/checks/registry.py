@@ -179,6 +179,10 @@ class RuleContext:
     #: Every rule of the running rule set (a kind may defer to another, e.g. min-gap to
     #: no-overlap).
     rules: tuple[RuleSpec, ...] = ()
+    #: Towns before this position are a layout judged elsewhere (``site --file`` adds many
+    #: sites after it): pair kinds may skip the pairs among them and town kinds skip them.
+    #: Findings naming a town from here on are the same as with 0.
+    judged_from: int = 0
 
     def town_refs(self, idx) -> list[dict[str, str]]:
         """``[{id, name_zh}]`` for the towns at positional indexes ``idx``."""

@@ -18,16 +18,24 @@ from townsgis.findings import Finding
 OVERLAP_TOL_M2 = 1.0
 
 
-def pairs_within(geoms: np.ndarray, distance: float) -> tuple[np.ndarray, np.ndarray]:
-    """Index pairs (i < j) of geometries at most ``distance`` metres apart (STRtree bulk query)."""
+def pairs_within(
+    geoms: np.ndarray, distance: float, first: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i < j) of geometries at most ``distance`` metres apart (STRtree bulk query);
+    with ``first`` > 0 only the pairs with i < ``first`` <= j (the same test, each pair seen
+    from its lower index as in the full query)."""
     geoms = np.asarray(geoms, dtype=object)
     if len(geoms) < 2:
         return np.empty(0, dtype=int), np.empty(0, dtype=int)
-    tree = shapely.STRtree(geoms)
-    if distance > 0:
-        i, j = tree.query(geoms, predicate="dwithin", distance=distance)
+    if first > 0:
+        tree, probe, shift = shapely.STRtree(geoms[first:]), geoms[:first], first
     else:
-        i, j = tree.query(geoms, predicate="intersects")
+        tree, probe, shift = shapely.STRtree(geoms), geoms, 0
+    if distance > 0:
+        i, j = tree.query(probe, predicate="dwithin", distance=distance)
+    else:
+        i, j = tree.query(probe, predicate="intersects")
+    j = j + shift
     keep = i < j
     i, j = i[keep], j[keep]
     order = np.lexsort((j, i))
@@ -50,7 +58,7 @@ def _overlap_pairs(ctx: RuleContext, tol_m2: float):
     key = ("overlaps", tol_m2)
     if key not in ctx.cache:
         g = _geoms(ctx)
-        i, j = pairs_within(g, 0.0)
+        i, j = pairs_within(g, 0.0, ctx.judged_from)
         inter = shapely.intersection(g[i], g[j])
         area = shapely.area(inter)
         keep = area > tol_m2 * (1 + EPS_REL)
@@ -111,7 +119,7 @@ def min_gap(ctx: RuleContext, spec) -> list[Finding]:
     finding's geometry is the shortest line between the two boundaries."""
     limit = float(spec.params["min_m"])
     g = _geoms(ctx)
-    i, j = pairs_within(g, limit)
+    i, j = pairs_within(g, limit, ctx.judged_from)
     d = shapely.distance(g[i], g[j])
     keep = d < limit - EPS_M
     i, j, d = i[keep], j[keep], d[keep]
@@ -148,7 +156,7 @@ def min_spacing(ctx: RuleContext, spec) -> list[Finding]:
     geometry is the line joining the two centroids."""
     limit = float(spec.params["min_m"])
     c = centroids(ctx)
-    i, j = pairs_within(c, limit)
+    i, j = pairs_within(c, limit, ctx.judged_from)
     d = shapely.distance(c[i], c[j])
     keep = d < limit - EPS_M
     i, j, d = i[keep], j[keep], d[keep]
@@ -242,11 +250,14 @@ def within_unit(ctx: RuleContext, spec) -> list[Finding]:
     ugeom = own_areas(ctx)
     # 1. towns wholly inside their declared unit (prepared containment, cheap): share 1
     share = np.zeros(len(g))
+    first = ctx.judged_from  # towns before it are not judged here (RuleContext)
     known = np.flatnonzero(pos >= 0)
+    known = known[known >= first]
     share[known[shapely.contains(ugeom[pos[known]], g[known])]] = 1.0
     # 2. the others: overlap with every unit they touch (STRtree), unit clipped to the town's
     #    box first so huge county outlines stay cheap
     cand = np.flatnonzero(share < 1.0)
+    cand = cand[cand >= first]
     ti, ui = shapely.STRtree(ugeom).query(g[cand], predicate="intersects")
     tpos = cand[ti]
     bounds = shapely.bounds(g[tpos])
@@ -257,6 +268,7 @@ def within_unit(ctx: RuleContext, spec) -> list[Finding]:
     mine = ui == pos[tpos]
     share[tpos[mine]] = np.where(area[tpos[mine]] > 0, ov[mine] / area[tpos[mine]], 1.0)
     bad = np.flatnonzero(share < share_min - 1e-9)
+    bad = bad[bad >= first]
     if not len(bad):
         return []
     # where the failing towns actually lie: largest overlap, a functional zone first on ties

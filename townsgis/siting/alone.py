@@ -4,16 +4,18 @@ Gives, for every site, the findings ``run_rules`` would give on the layout plus 
 alone (the findings naming the site, and every aggregate finding), with the same rule
 functions, only without running the whole rule set once per site:
 
-- town-level kinds (overlap, gap, spacing, within-unit, area range …) run ONCE on the layout
-  plus all the sites: a finding naming one site and only towns of the layout is the same
-  finding it gets alone (pairs and single towns do not depend on other rows); pairs of two
-  sites are dropped. A rule whose findings name several sites otherwise is run site by site;
+- town-level kinds (overlap, gap, spacing, within-unit, area range …) run once per group of
+  sites on the layout plus the group, told (``RuleContext.judged_from``) that only the sites
+  are judged: pair kinds look only at (layout town, site) pairs, never at two sites, and town
+  kinds skip the layout. A finding naming one site is the same finding it gets alone (pairs
+  and single towns do not depend on other rows). A rule whose findings name several sites
+  otherwise is run site by site;
 - count and share kinds (count-cap, unit-cap, category-share) depend on the site's fields,
   not on where it lies: they run once per distinct (unit, level, category, area, …) with a
   stand-in site whose id and name are then replaced by the site's;
-- clustering and concentration depend on where the site lies: they run per site on the
-  layout's centroids plus the site's (clustering's Monte Carlo simulations are shared, see
-  ``checks.clustering``).
+- clustering and concentration depend on where the site lies: their statistic and test are
+  computed for all sites of a group at once, the layout's part once (``flagged_with_each``
+  of each kind: the same numbers), and the rule itself runs only on the sites it flags.
 
 Waivers are applied per site and findings sorted as ``run_rules`` sorts them. Geometry is in
 the rule set's metric CRS (metres).
@@ -30,6 +32,8 @@ import pandas as pd
 import shapely
 
 from townsgis.checks import KINDS, RuleContext
+from townsgis.checks import clustering as _clustering
+from townsgis.checks import concentration as _concentration
 from townsgis.findings import Finding, Severity
 from townsgis.waivers import apply_waivers
 
@@ -38,89 +42,137 @@ SINGLE_KINDS = frozenset({"within-unit", "area-range", "attribute", "company"})
 FIELD_KINDS = frozenset({"count-cap", "unit-cap", "category-share", "field-share"})
 PLACE_KINDS = frozenset({"clustering", "concentration"})
 STAND_IN = "\ue000site\ue000"  # private-use characters: never a real id or name
+#: The site fields a count or share kind reads (the rest of its findings is the layout's):
+#: sites equal in these get the same findings. Kinds not listed are keyed by every field.
+FIELD_READS = {
+    "count-cap": lambda spec: ("level",),
+    "unit-cap": lambda spec: ("unit_id", "level"),
+    "category-share": lambda spec: ("level", spec.params["field"]),
+}
+
+
+SCREENS = {
+    "clustering": _clustering.flagged_with_each,
+    "concentration": _concentration.flagged_with_each,
+}
+
+
+class AloneJudge:
+    """Judges groups of sites, each alone, against one layout (the work that does not depend
+    on the sites, the layout's context and the field kinds' findings per distinct fields, is
+    kept between groups)."""
+
+    def __init__(self, ds, ruleset, *, waivers, today=None) -> None:
+        from townsgis.engine import build_context
+
+        self.ruleset = ruleset
+        self.waivers = waivers
+        self.today = today or dt.date.today()
+        self.base = build_context(ds, ruleset)
+        self.rule_ids = {r.id for r in ruleset.rules}
+        self.order = {r.id: k for k, r in enumerate(ruleset.rules)}
+        self.field_memo: dict[tuple, list[Finding]] = {}
+
+    @property
+    def crs(self):
+        return self.base.metric_crs
+
+    def __call__(self, rows: gpd.GeoDataFrame, metric=None) -> list[list[Finding]]:
+        """For each row of ``rows`` (sites in the towns schema, WGS84; ``metric``: their
+        geometry already in the metric CRS), the findings of ``run_rules(ds, ruleset,
+        towns=layout + that row)`` that name the site or are aggregate, waivers applied, in
+        ``run_rules``'s order."""
+        base = self.base
+        n_sites = len(rows)
+        if metric is None:
+            site_m = rows.reset_index(drop=True).to_crs(self.crs)
+        else:
+            site_m = gpd.GeoDataFrame(
+                rows.reset_index(drop=True).drop(columns=rows.geometry.name),
+                geometry=np.asarray(metric, dtype=object),
+                crs=self.crs,
+            )
+        site_m["unit_id"] = site_m["unit_id"].astype(object)
+        site_ids = site_m["town_id"].astype(str).tolist()
+        names = site_m["name_zh"].astype(str).tolist()
+        pos_of = {sid: k for k, sid in enumerate(site_ids)}
+        per_site: list[list[Finding]] = [[] for _ in range(n_sites)]
+        both = _context(base, pd.concat([base.towns, site_m], ignore_index=True))
+        both.judged_from = len(base.towns)
+        keys = None
+        site_c = None
+        for spec in self.ruleset.rules:
+            fn = KINDS[spec.kind].fn
+            if spec.kind in PAIR_KINDS | SINGLE_KINDS:
+                mine: list[list[Finding]] = [[] for _ in range(n_sites)]
+                ok = True
+                for f in fn(both, spec):
+                    hit = [pos_of[t] for t in f.town_ids if t in pos_of]
+                    if len(hit) == 1:
+                        mine[hit[0]].append(f)
+                    elif len(hit) > 1:
+                        ok = False  # a finding about several sites at once: one by one
+                        break
+                if not ok:
+                    mine = [_alone(base, site_m.iloc[[k]], fn, spec) for k in range(n_sites)]
+                if "own_areas" in both.cache:
+                    base.cache.setdefault("own_areas", both.cache["own_areas"])
+                for k in range(n_sites):
+                    per_site[k] += mine[k]
+            elif spec.kind in FIELD_KINDS:
+                reads = FIELD_READS.get(spec.kind)
+                if reads is None:
+                    keys = keys if keys is not None else field_keys(site_m)
+                    rule_keys = keys
+                else:
+                    rule_keys = field_keys(site_m, reads(spec))
+                for k in range(n_sites):
+                    key = (spec.id, rule_keys[k])
+                    if key not in self.field_memo:
+                        row = site_m.iloc[[k]]
+                        stand_in = row.assign(town_id=STAND_IN, name_zh=STAND_IN, name_en=STAND_IN)
+                        self.field_memo[key] = _alone(base, stand_in, fn, spec)
+                    per_site[k] += [_rename(f, site_ids[k], names[k]) for f in self.field_memo[key]]
+            elif spec.kind in PLACE_KINDS:
+                if site_c is None:
+                    site_c = shapely.centroid(site_m.geometry.to_numpy())
+                flagged = SCREENS[spec.kind](base, spec, shapely.get_coordinates(site_c))
+                if flagged.any():
+                    cent = shapely.centroid(base.towns.geometry.to_numpy())
+                    ids = base.towns["town_id"].astype(str).tolist()
+                    layout_names = base.towns["name_zh"].astype(str).tolist()
+                for k in np.flatnonzero(flagged):
+                    ctx = _context(base, base.towns)
+                    # what checks.spatial.centroids and RuleContext.town_refs would compute on
+                    # the layout plus this site (elementwise, so the very same numbers)
+                    ctx.cache["centroids"] = np.append(cent, site_c[k])
+                    ctx.cache["refs"] = (ids + [site_ids[k]], layout_names + [names[k]])
+                    per_site[k] += fn(ctx, spec)
+            else:  # a kind this module does not know: the plain way, site by site
+                for k in range(n_sites):
+                    per_site[k] += _alone(base, site_m.iloc[[k]], fn, spec)
+        rank = {s: -Severity(s).rank for s in Severity}
+        for findings in per_site:
+            if self.waivers:
+                apply_waivers(findings, self.waivers, self.today, self.rule_ids)
+            findings.sort(key=lambda f: (rank[Severity(f.severity)], self.order.get(f.rule, 0)))
+        return per_site
 
 
 def judge_alone(ds, ruleset, rows: gpd.GeoDataFrame, *, waivers, today=None) -> list[list]:
     """For each row of ``rows`` (sites in the towns schema, WGS84), the findings of
     ``run_rules(ds, ruleset, towns=layout + that row)`` that name the site or are
     aggregate, waivers applied, in ``run_rules``'s order."""
-    from townsgis.engine import build_context
-
-    today = today or dt.date.today()
-    n_sites = len(rows)
-    base = build_context(ds, ruleset)
-    crs = base.metric_crs
-    site_m = rows.reset_index(drop=True).to_crs(crs)
-    site_m["unit_id"] = site_m["unit_id"].astype(object)
-    site_ids = site_m["town_id"].astype(str).tolist()
-    pos_of = {sid: k for k, sid in enumerate(site_ids)}
-    per_site: list[list[list[Finding]]] = [[] for _ in range(n_sites)]
-    rule_ids = {r.id for r in ruleset.rules}
-    both = _context(base, pd.concat([base.towns, site_m], ignore_index=True))
-    keys = field_keys(site_m)
-    field_memo: dict[tuple, list[Finding]] = {}
-    for spec in ruleset.rules:
-        fn = KINDS[spec.kind].fn
-        mine: list[list[Finding]] = [[] for _ in range(n_sites)]
-        if spec.kind in PAIR_KINDS | SINGLE_KINDS:
-            ok = True
-            for f in fn(both, spec):
-                hit = [pos_of[t] for t in f.town_ids if t in pos_of]
-                if len(hit) == 1:
-                    mine[hit[0]].append(f)
-                elif len(hit) > 1 and not (spec.kind in PAIR_KINDS and len(f.towns) == 2):
-                    ok = False  # a finding about several sites at once: judge one by one
-                    break
-            if not ok:
-                mine = [_alone(base, site_m.iloc[[k]], fn, spec) for k in range(n_sites)]
-            if "own_areas" in both.cache:
-                base.cache.setdefault("own_areas", both.cache["own_areas"])
-        elif spec.kind in FIELD_KINDS:
-            field_memo.clear()
-            names = site_m["name_zh"].astype(str).tolist()
-            for k in range(n_sites):
-                key = keys[k]
-                if key not in field_memo:
-                    row = site_m.iloc[[k]]
-                    stand_in = row.assign(town_id=STAND_IN, name_zh=STAND_IN, name_en=STAND_IN)
-                    field_memo[key] = _alone(base, stand_in, fn, spec)
-                mine[k] = [_rename(f, site_ids[k], names[k]) for f in field_memo[key]]
-        elif spec.kind in PLACE_KINDS:
-            cent = shapely.centroid(base.towns.geometry.to_numpy())
-            ids = base.towns["town_id"].astype(str).tolist()
-            names = base.towns["name_zh"].astype(str).tolist()
-            site_c = shapely.centroid(site_m.geometry.to_numpy())
-            site_names = site_m["name_zh"].astype(str).tolist()
-            for k in range(n_sites):
-                ctx = _context(base, base.towns)
-                # what checks.spatial.centroids and RuleContext.town_refs would compute on
-                # the layout plus this site (elementwise, so the very same numbers)
-                ctx.cache["centroids"] = np.append(cent, site_c[k])
-                ctx.cache["refs"] = (ids + [site_ids[k]], names + [site_names[k]])
-                mine[k] = fn(ctx, spec)
-        else:  # a kind this module does not know: the plain way, site by site
-            mine = [_alone(base, site_m.iloc[[k]], fn, spec) for k in range(n_sites)]
-        for k in range(n_sites):
-            per_site[k].append(mine[k])
-    order = {r.id: k for k, r in enumerate(ruleset.rules)}
-    out = []
-    for k in range(n_sites):
-        findings = [_copy(f) for group in per_site[k] for f in group]
-        apply_waivers(findings, waivers, today, rule_ids)
-        findings.sort(key=lambda f: (-Severity(f.severity).rank, order.get(f.rule, 0)))
-        out.append(findings)
-    return out
+    return AloneJudge(ds, ruleset, waivers=waivers, today=today)(rows)
 
 
-def field_keys(sites: pd.DataFrame) -> list[tuple]:
-    """Per site, its fields other than id, name and geometry: what count and share kinds (and
-    the capacity rows) read. Sites with equal keys get equal counts."""
-    cols = [
-        c
-        for c in sites.columns
-        if c not in ("town_id", "site_id", "name", "name_zh", "name_en", sites.geometry.name)
-    ]
-    return list(zip(*(sites[c].map(_hashable).tolist() for c in cols), strict=True))
+def field_keys(sites: pd.DataFrame, fields: tuple[str, ...] | None = None) -> list[tuple]:
+    """Per site, its ``fields`` (default: all but id, name and geometry): what count and share
+    kinds (and the capacity rows) read. Sites with equal keys get equal counts."""
+    if fields is None:
+        skip = ("town_id", "site_id", "name", "name_zh", "name_en", sites.geometry.name)
+        fields = tuple(c for c in sites.columns if c not in skip)
+    return list(zip(*(_values(sites, c) for c in fields), strict=True))
 
 
 def _context(base: RuleContext, towns: gpd.GeoDataFrame) -> RuleContext:
@@ -145,6 +197,10 @@ def _alone(base: RuleContext, site_row: gpd.GeoDataFrame, fn, spec) -> list[Find
     return out
 
 
+def _values(sites: pd.DataFrame, c: str) -> list:
+    return sites[c].map(_hashable).tolist() if c in sites.columns else [None] * len(sites)
+
+
 def _hashable(v):
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return None
@@ -164,16 +220,11 @@ def _swap(v, site_id: str, name: str):
 
 
 def _rename(f: Finding, site_id: str, name: str) -> Finding:
-    """``f`` with the stand-in site's id and name replaced by the site's."""
+    """A fresh copy of ``f`` with the stand-in site's id and name replaced by the site's."""
     return dataclasses.replace(
         f,
-        towns=_swap(f.towns, site_id, name),
-        message_zh=_swap(f.message_zh, site_id, name),
-        message_en=_swap(f.message_en, site_id, name),
+        towns=[_swap(t, site_id, name) if t.get("id") == STAND_IN else dict(t) for t in f.towns],
+        message_zh=f.message_zh.replace(STAND_IN, name),
+        message_en=f.message_en.replace(STAND_IN, name),
         extra=_swap(f.extra, site_id, name),
     )
-
-
-def _copy(f: Finding) -> Finding:
-    """A fresh finding (waivers mark findings in place; memoised ones are shared)."""
-    return dataclasses.replace(f, towns=[dict(t) for t in f.towns], extra=dict(f.extra))

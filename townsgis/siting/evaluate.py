@@ -5,6 +5,7 @@ nearest towns (km, boundary to boundary, metric CRS) and remaining caps per site
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ import shapely
 from townsgis.crs import WGS84
 from townsgis.dataset import Dataset
 from townsgis.findings import Finding, Severity
-from townsgis.siting.alone import field_keys, judge_alone
+from townsgis.siting.alone import field_keys
 from townsgis.siting.caps import Cap, _cap_row, caps_of
 from townsgis.siting.caused import AGGREGATE_KINDS, caused_findings
 from townsgis.siting.mix import mix_plans
@@ -104,12 +105,17 @@ class SiteReport:
         return {"sites": [s.to_dict(lang) for s in self.sites]}
 
 
-def nearest_towns(ds: Dataset, sites: gpd.GeoDataFrame, k: int = 3) -> list[list[dict]]:
-    """The ``k`` towns nearest each site, boundary to boundary, in km (metric CRS)."""
+def nearest_towns(
+    ds: Dataset, sites: gpd.GeoDataFrame, k: int = 3, *, metric=None
+) -> list[list[dict]]:
+    """The ``k`` towns nearest each site, boundary to boundary, in km (metric CRS).
+    ``metric``: the sites' geometry already in the metric CRS (else reprojected here)."""
     towns = ds.metric("towns")
     if towns.empty:
         return [[] for _ in range(len(sites))]
-    s = np.asarray(sites.to_crs(ds.metric_crs).geometry.values)
+    if metric is None:
+        metric = sites.to_crs(ds.metric_crs).geometry.values
+    s = np.asarray(metric, dtype=object)
     t = np.asarray(towns.geometry.values)
     k = min(k, len(towns))
     si, ti, d = _nearest_pairs(s, t, k)
@@ -128,27 +134,38 @@ def nearest_towns(ds: Dataset, sites: gpd.GeoDataFrame, k: int = 3) -> list[list
 
 
 def _nearest_pairs(s: np.ndarray, t: np.ndarray, k: int):
-    """(site, town, distance m) pairs holding at least each site's ``k`` nearest towns: every
-    pair for a small layout, else the towns within a radius (STRtree) doubled until ``k``."""
+    """(site, town, distance m) pairs holding at least each site's ``k`` nearest towns and
+    every town as near as the k-th. Exact distances are computed only for the towns that can
+    be among them: with c a site's centroid and R its farthest vertex from c, the distance
+    to a town lies within d(c, town) ± R, so a town farther than the k-th town's d(c) + 2R
+    cannot be nearer than the k-th."""
+    c = shapely.centroid(s)
+    xy, idx = shapely.get_coordinates(s, return_index=True)
+    reach = np.zeros(len(s))
+    np.maximum.at(reach, idx, np.hypot(*(xy - shapely.get_coordinates(c)[idx]).T))
     if len(s) * len(t) <= 2_000_000:
         si, ti = np.divmod(np.arange(len(s) * len(t)), len(t))
-        return si, ti, shapely.distance(s[si], t[ti])
-    tree = shapely.STRtree(t)
-    _, first = tree.query_nearest(s, return_distance=True, all_matches=False)
-    radius = np.maximum(first, 1.0) * 2
-    parts = []
-    todo = np.arange(len(s))
-    while len(todo):
-        qi, ti = tree.query(s[todo], predicate="dwithin", distance=radius[todo])
-        si = todo[qi]
-        count = np.bincount(qi, minlength=len(todo))
-        done = count >= k  # every town closer than the radius is in: the k nearest are too
-        keep = done[qi]
-        parts.append((si[keep], ti[keep]))
-        todo = todo[~done]
-        radius[todo] *= 2
-    si = np.concatenate([p[0] for p in parts])
-    ti = np.concatenate([p[1] for p in parts])
+        dc = shapely.distance(c[si], t[ti]).reshape(len(s), len(t))
+        kth = np.partition(dc, k - 1, axis=1)[:, k - 1]
+        near = dc <= (kth + 2 * reach + 1e-3)[:, None]
+        si, ti = np.nonzero(near)
+    else:
+        tree = shapely.STRtree(t)
+        _, first = tree.query_nearest(c, return_distance=True, all_matches=False)
+        radius = np.maximum(first, 1.0) * 2
+        kth = np.empty(len(s))
+        todo = np.arange(len(s))
+        while len(todo):  # every town within the radius is in: the k-th of them is the k-th
+            qi, qt = tree.query(c[todo], predicate="dwithin", distance=radius[todo])
+            dc = shapely.distance(c[todo][qi], t[qt])
+            order = np.lexsort((dc, qi))
+            count = np.bincount(qi, minlength=len(todo))
+            done = count >= k
+            at = np.searchsorted(qi[order], np.flatnonzero(done)) + k - 1
+            kth[todo[done]] = dc[order][at]
+            todo = todo[~done]
+            radius[todo] *= 2
+        si, ti = tree.query(c, predicate="dwithin", distance=kth + 2 * reach + 1e-3)
     return si, ti, shapely.distance(s[si], t[ti])
 
 
@@ -170,6 +187,109 @@ def _site_capacity(caps: list[Cap], towns: pd.DataFrame, after: pd.DataFrame, un
     }
 
 
+#: Sites judged alone are taken this many at a time (bounds the memory of one pass).
+SITE_CHUNK = 2000
+#: The town fields the category mix and the caps read (``mix_plans``, ``Cap.count``).
+MIX_FIELDS = ("unit_id", "level", "category")
+
+
+class _Setup:
+    """What judging sites against one layout needs once: the rule set without the paperwork
+    kinds, waivers, the aggregate findings before, caps and units."""
+
+    def __init__(self, ds: Dataset, ruleset, fail_on: str, today) -> None:
+        from townsgis.engine import run_rules
+        from townsgis.waivers import checked_project_waivers
+
+        self.waivers = checked_project_waivers(ds, ruleset)
+        self.rs = rs = site_ruleset(ruleset)
+        self.kinds = {r.id: r.kind for r in rs.rules}
+        self.skipped = [r.id for r in ruleset.rules if r.kind in SITE_SKIPPED_KINDS]
+        self.threshold = Severity(fail_on).rank
+        # Only aggregate findings are compared with the layout before; town-level ones are
+        # caused exactly when they name a site, so the baseline runs the aggregate rules alone.
+        base_rs = dataclasses.replace(
+            rs, rules=tuple(r for r in rs.rules if r.kind in AGGREGATE_KINDS)
+        )
+        self.before = run_rules(ds, base_rs, today=today, waivers=self.waivers).findings
+        self.caps = caps_of(rs, ds.units)
+        self.unit_ids = ds.units["unit_id"].astype(str).tolist()
+
+    def mine(self, caused: list[Finding], site_id: str, unit_id: str) -> list[Finding]:
+        """The caused findings that concern the site: naming it, or aggregate in its unit or
+        city-wide."""
+        kinds = self.kinds
+        return [
+            f
+            for f in caused
+            if site_id in f.town_ids
+            or (kinds.get(f.rule) in AGGREGATE_KINDS and f.unit in (None, unit_id))
+        ]
+
+    def fails(self, findings: list[Finding]) -> bool:
+        return any(not f.waived and _sev_rank(f.severity) >= self.threshold for f in findings)
+
+
+def iter_sites_alone(
+    ds: Dataset,
+    ruleset,
+    sites: gpd.GeoDataFrame,
+    *,
+    fail_on: str = "error",
+    today=None,
+    chunk: int = SITE_CHUNK,
+) -> Iterator[SiteResult]:
+    """Each site judged alone against the current layout, in order, ``chunk`` sites at a time
+    (``siting.alone``): what ``evaluate_sites`` gives, without holding every result at once."""
+    from townsgis.siting.alone import AloneJudge
+
+    setup = _Setup(ds, ruleset, fail_on, today)
+    judge = AloneJudge(ds, setup.rs, waivers=setup.waivers, today=today)
+    shared: dict = {}  # the mix and the caps depend on the site's MIX_FIELDS only
+    layout = pd.DataFrame(ds.towns[[c for c in MIX_FIELDS if c in ds.towns.columns]])
+    for a in range(0, len(sites), chunk):
+        part = sites.iloc[a : a + chunk]
+        rows = _town_rows(part)
+        metric = rows.geometry.to_crs(judge.crs).values
+        if judge.crs == ds.metric_crs:
+            nearest = nearest_towns(ds, part, metric=metric)
+        else:
+            nearest = nearest_towns(ds, part)
+        alone = judge(rows, metric)
+        keys = field_keys(rows, MIX_FIELDS)
+        site_id = part["site_id"].tolist()
+        name = part["name"].astype(str).tolist()
+        lon, lat = part["lon"].astype(float).tolist(), part["lat"].astype(float).tolist()
+        unit = part["unit_id"].astype(str).tolist()
+        for i in range(len(part)):
+            if keys[i] not in shared:
+                towns_after = pd.concat(
+                    [layout, rows.iloc[[i]][list(MIX_FIELDS)]], ignore_index=True
+                )
+                mix = [
+                    _mix_row(m)
+                    for m in mix_plans(setup.rs, towns_after, setup.caps, setup.unit_ids)
+                ]
+                shared[keys[i]] = (towns_after, mix, {})
+            towns_after, mix, capacity = shared[keys[i]]
+            caused = caused_findings(setup.before, alone[i], {site_id[i]}, setup.kinds)
+            mine = setup.mine(caused, site_id[i], unit[i])
+            if unit[i] not in capacity:
+                capacity[unit[i]] = _site_capacity(setup.caps, ds.towns, towns_after, unit[i])
+            yield SiteResult(
+                site_id=site_id[i],
+                name=name[i],
+                lon=lon[i],
+                lat=lat[i],
+                unit_id=unit[i],
+                verdict="fail" if setup.fails(mine) else "pass",
+                findings=mine,
+                nearest=nearest[i],
+                capacity=capacity[unit[i]],
+                mix=mix,
+            )
+
+
 def evaluate_sites(
     ds: Dataset,
     ruleset,
@@ -182,65 +302,41 @@ def evaluate_sites(
 ) -> SiteReport:
     """Judge each site alone against the current layout (or all as one package when
     ``together``). A site fails when a finding it causes, not waived, reaches ``fail_on``.
-    Sites judged alone are judged in one pass (``siting.alone``); ``batch=False`` runs the
-    whole rule set once per site instead (the same findings, slower: the reference)."""
+    Sites judged alone are judged in one pass (``iter_sites_alone``); ``batch=False`` runs
+    the whole rule set once per site instead (the same findings, slower: the reference)."""
     from townsgis.engine import run_rules
-    from townsgis.waivers import checked_project_waivers
 
-    waivers = checked_project_waivers(ds, ruleset)
-    rs = site_ruleset(ruleset)
-    kinds = {r.id: r.kind for r in rs.rules}
     skipped = [r.id for r in ruleset.rules if r.kind in SITE_SKIPPED_KINDS]
-    threshold = Severity(fail_on).rank
-    # Only aggregate findings are compared with the layout before; town-level ones are caused
-    # exactly when they name a site, so the baseline runs the aggregate rules alone.
-    base_rs = dataclasses.replace(rs, rules=tuple(r for r in rs.rules if r.kind in AGGREGATE_KINDS))
-    before = run_rules(ds, base_rs, today=today, waivers=waivers).findings
-    caps = caps_of(rs, ds.units)
-    unit_ids = ds.units["unit_id"].astype(str).tolist()
+    if batch and not together:
+        results = list(iter_sites_alone(ds, ruleset, sites, fail_on=fail_on, today=today))
+        return SiteReport(ruleset, results, together, skipped, ds.metric_crs)
+    setup = _Setup(ds, ruleset, fail_on, today)
+    rs = setup.rs
     nearest = nearest_towns(ds, sites)
     groups = [list(range(len(sites)))] if together else [[i] for i in range(len(sites))]
     results: list[SiteResult] = [None] * len(sites)  # type: ignore[list-item]
     rows = _town_rows(sites)
-    # Judged alone: every site's findings in one pass (the same findings, see siting.alone);
-    # the mix and the caps depend on the site's fields only, so equal fields share them.
-    one_pass = batch and not together
-    alone = judge_alone(ds, rs, rows, waivers=waivers, today=today) if one_pass else None
-    keys = field_keys(rows) if one_pass else [None] * len(groups)
-    shared: dict = {}
     site_id = sites["site_id"].tolist()
     name = sites["name"].astype(str).tolist()
     lon, lat = sites["lon"].astype(float).tolist(), sites["lat"].astype(float).tolist()
     unit = sites["unit_id"].astype(str).tolist()
-    for g, idx in enumerate(groups):
-        key = keys[g]
-        if key is None or key not in shared:
-            towns_after = _with_sites(ds, rows.iloc[idx])
-            mix = [_mix_row(m) for m in mix_plans(rs, towns_after, caps, unit_ids)]
-            shared[key] = (towns_after, mix, {})
-        towns_after, mix, capacity = shared[key]
-        if alone is None:
-            after = run_rules(ds, rs, towns=towns_after, today=today, waivers=waivers).findings
-        else:
-            after = alone[g]
-        caused = caused_findings(before, after, {site_id[i] for i in idx}, kinds)
+    for idx in groups:
+        towns_after = _with_sites(ds, rows.iloc[idx])
+        mix = [_mix_row(m) for m in mix_plans(rs, towns_after, setup.caps, setup.unit_ids)]
+        after = run_rules(ds, rs, towns=towns_after, today=today, waivers=setup.waivers).findings
+        caused = caused_findings(setup.before, after, {site_id[i] for i in idx}, setup.kinds)
+        capacity: dict = {}
         for i in idx:
-            mine = [
-                f
-                for f in caused
-                if site_id[i] in f.town_ids
-                or (kinds.get(f.rule) in AGGREGATE_KINDS and f.unit in (None, unit[i]))
-            ]
-            fails = any(not f.waived and _sev_rank(f.severity) >= threshold for f in mine)
+            mine = setup.mine(caused, site_id[i], unit[i])
             if unit[i] not in capacity:
-                capacity[unit[i]] = _site_capacity(caps, ds.towns, towns_after, unit[i])
+                capacity[unit[i]] = _site_capacity(setup.caps, ds.towns, towns_after, unit[i])
             results[i] = SiteResult(
                 site_id=site_id[i],
                 name=name[i],
                 lon=lon[i],
                 lat=lat[i],
                 unit_id=unit[i],
-                verdict="fail" if fails else "pass",
+                verdict="fail" if setup.fails(mine) else "pass",
                 findings=mine,
                 nearest=nearest[i],
                 capacity=capacity[unit[i]],
