@@ -77,3 +77,111 @@ def test_one_pass_equals_one_site_at_a_time(project_copy):
     kinds = {r.kind for r in rs.rules if r.id in rules}
     assert {"no-overlap", "min-gap", "min-spacing", "within-unit", "unit-cap"} <= kinds
     assert {"category-share", "clustering"} <= kinds
+
+
+PLACE_RULES = """
+[[rule]]
+id = "CLUSTER"
+clause = "§3.1.2b"
+title_zh = "聚集"
+title_en = "clustering"
+severity = "warning"
+kind = "clustering"
+min_towns = 3
+
+[[rule]]
+id = "CONCENTRATION"
+clause = "§3.1.2b"
+title_zh = "集中"
+title_en = "concentration"
+severity = "warning"
+kind = "concentration"
+min_m = 2000
+max_m = 12000
+steps = 6
+min_towns = 5
+"""
+
+
+def test_one_pass_equals_one_site_at_a_time_multi_unit_edges(make_fixture):
+    """A synthetic project of three units (a district, a county, a zone carved out of the
+    district), caps that one more town reaches exactly or passes, and sites on the edges:
+    centroids exactly at the 5 km spacing and 1 m inside it, a boundary exactly 1 km from a
+    town, on a town, across a unit border, across the city's edge, in the zone (cap 1, no
+    town yet), plus clustering and concentration rules. Both paths agree on every site."""
+    from siting_fixture import HALF, lonlat, m
+
+    fx = make_fixture(cap_all=5, cap_prov=5)
+    path = fx.root / "rules" / "fixture.toml"
+    path.write_text(path.read_text(encoding="utf-8") + PLACE_RULES, encoding="utf-8")
+    ds, rs = fx.dataset(), fx.ruleset()
+    t1 = m(15, 15)  # T1's centre; T2 is 7 km east of it, T3 9 km north
+    points = [
+        (t1[0], t1[1] - 5000.0),  # centroid exactly 5 km from T1's: passes spacing
+        (t1[0], t1[1] - 4999.0),  # 1 m inside: a spacing warning
+        (t1[0] + 3500.0, t1[1]),  # between T1 and T2: overlap-free but gap and spacing
+        t1,  # on T1: overlap
+        m(30, 20),  # across the A/B border: within-unit fails
+        m(59.5, 10),  # across the city's east edge
+        m(5, 5),  # in the zone Z (cap 1, no town yet): exactly at the cap
+        m(45, 25),  # in B, far from everything
+        m(25, 5),
+        m(40, 5),
+    ]
+    geoms = [shapely.Point(*lonlat(x, y)) for x, y in points]
+    # a square site whose boundary is exactly 1 km from T1's (min-gap: exactly the limit passes)
+    x0 = t1[0] + HALF + 1000.0
+    square = shapely.box(x0, t1[1] - 4000, x0 + 1500, t1[1] - 2500)
+    geoms.append(gpd.GeoSeries([square], crs="EPSG:4549").to_crs(4326).iloc[0])
+    levels = ["provincial_creation", "municipal", "provincial_cultivation"]
+    attrs = [
+        {
+            "name": f"边界{k}",
+            "category": CATEGORIES[k % 3],
+            "level": levels[k % 3],
+            "area_km2": 1.0 if k % 2 else 3.0,
+        }
+        for k in range(len(geoms))
+    ]
+    sites = make_sites(ds, gpd.GeoSeries(geoms, crs=4326), attrs)
+    fast = evaluate_sites(ds, rs, sites)
+    slow = evaluate_sites(ds, rs, sites, batch=False)
+    assert _as_compared(fast) == _as_compared(slow)
+    by_name = {s.name: {f.rule for f in s.findings} for s in fast.sites}
+    assert "SPACING" not in by_name["边界0"]
+    assert "SPACING" in by_name["边界1"]
+    assert "OVERLAP" in by_name["边界3"]
+    assert "WITHIN" in by_name["边界4"]
+    assert "GAP" not in by_name["边界10"]
+    assert "CAP-UNIT" not in by_name["边界6"]  # the zone's one slot: exactly at its cap
+    assert "CAP-UNIT" in by_name["边界0"]  # A already holds its 3 provincial towns
+    assert all("CAP-ALL" not in r for r in by_name.values())  # 4 + 1 = 5: at the cap
+
+
+def test_a_site_outside_the_city_is_refused_whole(fx):
+    """A file with one site outside every unit is bad input: nothing is judged."""
+    import pytest
+    from siting_fixture import lonlat, m
+
+    from townsgis.errors import SchemaError
+
+    ds = fx.dataset()
+    geoms = [shapely.Point(*lonlat(*m(10, 10))), shapely.Point(*lonlat(*m(70, 10)))]
+    attrs = [{"name": n, "category": "manufacturing", "level": "municipal"} for n in "甲乙"]
+    for a in attrs:
+        a["area_km2"] = 3.0
+    with pytest.raises(SchemaError, match="乙"):
+        make_sites(ds, gpd.GeoSeries(geoms, crs=4326), attrs)
+
+
+def test_groups_of_sites_give_what_one_group_gives(project_copy):
+    """Judged in groups (chunks) or all at once: the same results, in the same order."""
+    from townsgis.siting.evaluate import iter_sites_alone
+
+    proj = Project.open(project_copy)
+    ds = load_dataset(proj, layout_only=True)
+    rs = proj.load_ruleset()
+    sites = _sites(ds, 30, seed=5)
+    one = [s.to_dict() for s in iter_sites_alone(ds, rs, sites, chunk=1000)]
+    many = [s.to_dict() for s in iter_sites_alone(ds, rs, sites, chunk=7)]
+    assert one == many

@@ -1,0 +1,74 @@
+"""The clustering and concentration statistics of a layout plus each of many points, computed
+at once from the layout's own part, are exactly those of the rule on the layout plus that
+point (the same floats, not merely close), on both sides of each kind's dense/STRtree switch;
+and the sites they flag are those the rule flags."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+
+from townsgis.checks import clustering as cl
+from townsgis.checks import concentration as co
+from townsgis.checks.registry import RuleContext
+from townsgis.dataset import load_dataset
+from townsgis.engine import build_context
+from townsgis.project import Project
+
+
+def _points(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.uniform(0, 100_000, size=(n, 2))
+
+
+@pytest.mark.parametrize("n", [1, 20, 398, 399, 450])
+def test_mean_nn_with_each_is_the_mean_nn_of_the_points_plus_one(n):
+    xy, extra = _points(n, 1), _points(40, 2)
+    extra[0] = xy[0]  # a point on a town: distance 0
+    got = cl.mean_nn_with_each(xy, extra)
+    want = [cl.mean_nn_distance(np.vstack([xy, e])) for e in extra]
+    assert got.tolist() == want
+
+
+@pytest.mark.parametrize("n", [4, 120, co.DENSE_MAX_N - 1, co.DENSE_MAX_N, 340])
+def test_pair_counts_plus_one_are_ripleys(n):
+    xy, extra = _points(n, 3), _points(25, 4)
+    d = np.linspace(2000.0, 20000.0, 7)
+    extra[1] = xy[2] + [d[3], 0.0]  # exactly at one of the distances
+    dense = n + 1 <= co.DENSE_MAX_N
+    tree = None if dense else shapely.STRtree(shapely.points(xy))
+    counts = co._own_counts(xy, d, dense)[None, :] + co._added_counts(xy, extra, d, tree)
+    n1, area = n + 1, 1e10
+    got = np.sqrt(area * counts.astype(float) / (n1 * (n1 - 1)) / np.pi)
+    want = np.array([co.ripley_l(np.vstack([xy, e])[None], d, area)[0] for e in extra])
+    assert got.tolist() == want.tolist()
+
+
+@pytest.mark.parametrize(("kind", "crowd"), [("clustering", 3), ("concentration", 1)])
+def test_flagged_sites_are_those_the_rule_flags(project_copy, kind, crowd):
+    """Huzhou's towns plus ``crowd`` towns piled near the first: a layout on the edge of the
+    test, where some added points tip it and others do not."""
+    proj = Project.open(project_copy)
+    ds = load_dataset(proj, layout_only=True)
+    rs = proj.load_ruleset()
+    spec = next(r for r in rs.rules if r.kind == kind)
+    base = build_context(ds, rs)
+    rng = np.random.default_rng(3)
+    xy = shapely.get_coordinates(shapely.centroid(base.towns.geometry.to_numpy()))
+    xy = np.vstack([xy, xy[0] + rng.normal(0, 2500, (crowd, 2))])
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    extra = np.vstack([xy + rng.normal(0, 2000, xy.shape), rng.uniform(lo, hi, (40, 2))])
+
+    def layout(points: np.ndarray) -> RuleContext:
+        ctx = RuleContext(base.towns, base.units, base.city, base.metric_crs)
+        ctx.cache["centroids"] = shapely.points(points)
+        ctx.cache["refs"] = ([f"T{k}" for k in range(len(points))],) * 2
+        return ctx
+
+    mod = cl if kind == "clustering" else co
+    flagged = mod.flagged_with_each(layout(xy), spec, extra)
+    fn = cl.clustering if kind == "clustering" else co.concentration
+    want = [bool(fn(layout(np.vstack([xy, e])), spec)) for e in extra]
+    assert flagged.tolist() == want
+    assert 0 < sum(want) < len(want)  # both outcomes are exercised
