@@ -211,8 +211,9 @@ def mean_nn_with_each(xy: np.ndarray, extra: np.ndarray) -> np.ndarray:
             nn = np.concatenate([np.minimum(own[None, :], t), t.min(axis=1, keepdims=True)], 1)
             out[a : a + step] = np.sqrt(nn).mean(axis=1)
         return out
-    # its STRtree path (GEOS point distances): a new point is the nearest neighbour of the
-    # towns closer to it than their own nearest one, found through their boxes of that size
+    # its STRtree path (GEOS point distances, equal points left out): a new point is the
+    # nearest neighbour of the towns closer to it than their own nearest one, found through
+    # their boxes of that size
     pts = shapely.points(xy)
     tree = shapely.STRtree(pts)
     _, own = tree.query_nearest(pts, exclusive=True, return_distance=True, all_matches=False)
@@ -220,10 +221,10 @@ def mean_nn_with_each(xy: np.ndarray, extra: np.ndarray) -> np.ndarray:
     reach = shapely.STRtree(shapely.box(x - own, y - own, x + own, y + own))
     for a in range(0, len(extra), step):
         new = shapely.points(extra[a : a + step])
-        _, first = tree.query_nearest(new, return_distance=True, all_matches=False)
+        _, first = tree.query_nearest(new, exclusive=True, return_distance=True, all_matches=False)
         k, i = reach.query(new, predicate="intersects")
         d = shapely.distance(pts[i], new[k])
-        closer = d < own[i]
+        closer = (d < own[i]) & (d > 0)  # the query leaves out equal points (exclusive)
         nn = np.tile(own, (len(new), 1))
         nn[k[closer], i[closer]] = d[closer]
         out[a : a + step] = np.concatenate([nn, first[:, None]], axis=1).mean(axis=1)
