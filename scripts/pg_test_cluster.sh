@@ -48,8 +48,13 @@ start)
     exit 1
   fi
   psql=("$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p 5432 -U postgres)
-  "${psql[@]}" -d postgres -c "CREATE DATABASE townsgis_test" >&2
-  "${psql[@]}" -d townsgis_test -c "CREATE EXTENSION postgis" >&2
+  # a server that started but cannot serve PostGIS is stopped, not left running
+  if ! { "${psql[@]}" -d postgres -c "CREATE DATABASE townsgis_test" &&
+    "${psql[@]}" -d townsgis_test -c "CREATE EXTENSION postgis"; } >&2; then
+    "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null || true
+    echo "$0: PostGIS is not available to this server (apt-get install postgresql-postgis)" >&2
+    exit 1
+  fi
   echo "postgresql://postgres@/townsgis_test?host=$dir&port=5432"
   ;;
 stop)

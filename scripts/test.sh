@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install townsgis with its test and boundaries extras into .venv and run the whole test suite.
 # The browser, PDF and database tests need Debian's chromium, poppler-utils, a CJK font
-# (fonts-noto-cjk, for screenshots of Chinese pages) and PostgreSQL with PostGIS; this script
-# installs them with apt-get when they are missing (as root, or through sudo). The database
+# (fonts-noto-cjk, for screenshots of Chinese pages) and PostgreSQL with PostGIS (the server
+# extension, postgresql-postgis); this script installs them with apt-get when they are
+# missing (as root, or through sudo). The database
 # tests start a throwaway PostgreSQL cluster on a Unix socket for the session
 # (scripts/pg_test_cluster.sh, through tests/pgserver.py), or use the server named by
 # TOWNSGIS_TEST_PG_DSN=postgresql://...; without a server they fail, they are not skipped.
@@ -15,7 +16,8 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || need+=(postgresql)
-ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need+=(postgis)
+# the server extension: Debian's `postgis` package only recommends it, and recommends are off
+ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need+=(postgresql-postgis)
 if ((${#need[@]})); then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
