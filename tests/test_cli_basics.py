@@ -31,7 +31,7 @@ def test_version():
 def test_every_command_has_help(command):
     r = run(command, "--help")
     assert r.returncode == 0, r.stderr
-    assert "Usage" in r.stdout
+    assert "用法：" in r.stdout
 
 
 def test_layers_json_counts():

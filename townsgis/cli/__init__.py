@@ -12,13 +12,23 @@ import warnings
 import typer
 
 from townsgis import __version__
+from townsgis.cli.help import Group, lang_of, text
+from townsgis.cli.options import Lang, LangOpt
 from townsgis.errors import EXIT_BAD_INPUT, TownsgisError
 from townsgis.i18n import set_lang
 from townsgis.messages import msg
 
 app = typer.Typer(
     name="townsgis",
-    help="Plan and check the layout of characteristic towns (特色小镇) against rule sets.",
+    cls=Group,
+    help=text(
+        "townsgis",
+        "townsgis：对照规则规划和检查特色小镇的布局——布局规则、选址判断、地图和建设进度。"
+        "\n\n每个命令加 --help 查看用法和示例；加 --lang en 显示英文。",
+        "townsgis: plan and check the layout of characteristic towns (特色小镇) against rule "
+        "sets: layout rules, site checks, maps and progress.\n\nEvery command takes --help "
+        "(usage and examples); --lang en gives English, --lang zh Chinese.",
+    ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -34,11 +44,21 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        False,
+        "--version",
+        callback=_version,
+        is_eager=True,
+        help=text("opt.version", "显示版本号并退出。", "Show the version and exit."),
     ),
-    debug: bool = typer.Option(False, "--debug", help="Show a traceback on errors."),
+    debug: bool = typer.Option(
+        False,
+        "--debug",
+        help=text("opt.debug", "出错时显示调用栈。", "Show a traceback on errors."),
+    ),
+    lang: LangOpt = Lang.zh,
 ) -> None:
-    """townsgis: layout rules, site checks, maps and progress for characteristic towns."""
+    # the options every command line may start with; the help is the Typer's, above
+    pass
 
 
 # Each command lives in its own module and registers itself on `app` when imported.
@@ -111,13 +131,4 @@ def quiet_library_warnings() -> None:
     warnings.filterwarnings("ignore", category=RuntimeWarning)
 
 
-def lang_of(args: list[str]) -> str:
-    """The language asked for with ``--lang X`` / ``--lang=X`` anywhere in ``args`` (the last
-    one wins); ``zh`` without one."""
-    lang = "zh"
-    for i, a in enumerate(args):
-        if a == "--lang" and i + 1 < len(args):
-            lang = args[i + 1]
-        elif a.startswith("--lang="):
-            lang = a.split("=", 1)[1]
-    return "en" if lang == "en" else "zh"
+__all__ = ["app", "lang_of", "main", "quiet_library_warnings"]

@@ -7,6 +7,7 @@ import json
 import typer
 
 from townsgis.cli import app
+from townsgis.cli.help import command
 from townsgis.cli.options import (
     Lang,
     LangOpt,
@@ -14,13 +15,19 @@ from townsgis.cli.options import (
     RulesetOpt,
     TextFormat,
     TextFormatOpt,
-    examples,
     open_project,
 )
 
 
-@app.command(
-    "capacity", epilog=examples("townsgis capacity", "townsgis capacity --format json --lang en")
+@command(
+    app,
+    "capacity",
+    zh="各县区和全市剩余的名额，以及类别结构达标最少需增减几个小镇。\n\n"
+    "名额分省级和总数；类别结构不达标时，给出在名额内最少需新增、或最少需撤销的小镇数。",
+    en="Remaining slots per unit and city-wide, and what the category mix needs.\n\n"
+    "Remaining provincial and total slots per unit and city-wide, and the fewest additions "
+    "(within the caps) or removals that bring the category mix within its shares.",
+    examples=["townsgis capacity", "townsgis capacity --format json --lang en"],
 )
 def capacity(
     fmt: TextFormatOpt = TextFormat.text,
@@ -28,8 +35,6 @@ def capacity(
     ruleset: RulesetOpt = None,
     project: ProjectOpt = None,
 ) -> None:
-    """Remaining provincial and total slots per unit and city-wide, and the fewest additions
-    (within the caps) or removals that bring the category mix within its shares."""
     from townsgis.engine import load_inputs
     from townsgis.siting import capacity as compute
 

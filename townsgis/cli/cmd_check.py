@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from townsgis.cli import app
+from townsgis.cli.help import command, text
 from townsgis.cli.options import (
+    FORMAT_HELP,
     FailOn,
     FailOnOpt,
     Lang,
@@ -16,7 +18,6 @@ from townsgis.cli.options import (
     OutputOpt,
     ProjectOpt,
     RulesetOpt,
-    examples,
     open_project,
 )
 from townsgis.messages import msg
@@ -33,15 +34,22 @@ class CheckFormat(StrEnum):
 _SUFFIX = {"text": "txt", "json": "json", "geojson": "geojson", "markdown": "md", "gpkg": "gpkg"}
 
 
-@app.command(
+@command(
+    app,
     "check",
-    epilog=examples(
-        "townsgis check", "townsgis check --format markdown --lang en -o maps/check.md"
-    ),
+    zh="对照规则集（默认 huzhou-2018）检查全部小镇，列出发现的问题。\n\n"
+    "--format gpkg 写出 GeoPackage（默认 maps/check.gpkg），含问题、小镇和县区图层，"
+    "样式与网页地图相同，可在 QGIS 中打开。退出码：没有未豁免的问题达到 --fail-on 时为 0，"
+    "否则为 1；输入有误为 2。",
+    en="Check the towns against a rule set (default huzhou-2018).\n\n"
+    "--format gpkg writes a GeoPackage (default maps/check.gpkg) with the findings, towns and "
+    "units styled for QGIS as on the web map. Exit 0 when no unwaived finding reaches "
+    "--fail-on, 1 otherwise, 2 on bad input.",
+    examples=["townsgis check", "townsgis check --format markdown --lang en -o maps/check.md"],
 )
 def check(
     ruleset: RulesetOpt = None,
-    fmt: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,
+    fmt: Annotated[CheckFormat, typer.Option("--format", help=FORMAT_HELP)] = CheckFormat.text,
     output: OutputOpt = None,
     fail_on: FailOnOpt = FailOn.error,
     lang: LangOpt = Lang.zh,
@@ -50,24 +58,28 @@ def check(
         str | None,
         typer.Option(
             "--since",
-            help="Say which findings are new, resolved or persisting since 'last' (the last "
-            "recorded run of this rule set; this run is then recorded) or since a FILE "
-            "written by `check --format json`.",
+            help=text(
+                "check.since",
+                "标出自某次运行以来新出现、已解决和仍存在的问题：last 为本规则集上次记录的"
+                "运行（本次运行随后被记录），或 `check --format json` 写出的文件。",
+                "Say which findings are new, resolved or persisting since 'last' (the last "
+                "recorded run of this rule set; this run is then recorded) or since a FILE "
+                "written by `check --format json`.",
+            ),
         ),
     ] = None,
     record: Annotated[
-        bool, typer.Option("--record", help="Record this run in the project (for --since).")
+        bool,
+        typer.Option(
+            "--record",
+            help=text(
+                "check.record",
+                "在项目中记录本次运行（供 --since 比较）。",
+                "Record this run in the project (for --since).",
+            ),
+        ),
     ] = False,
 ) -> None:
-    """Check the towns against a rule set (default huzhou-2018).
-
-    --format gpkg writes a GeoPackage (default maps/check.gpkg) with the findings, towns and
-    units styled for QGIS as on the web map. Exit 0 when no unwaived finding reaches
-    --fail-on, 1 otherwise, 2 on bad input.
-
-    Examples: townsgis check --lang en ; townsgis check --format gpkg -o maps/check.gpkg ;
-    townsgis check --since last --project DIR
-    """
     from townsgis.engine import load_inputs, run_rules
     from townsgis.layers import write_text_atomic
     from townsgis.outputs import output_path

@@ -9,6 +9,7 @@ import typer
 
 from townsgis.choices import Orientation, Paper, PrintFormat
 from townsgis.cli import app
+from townsgis.cli.help import command, group, text
 from townsgis.cli.options import (
     DEFAULT_AREA_KM2,
     DEFAULT_LEVEL,
@@ -26,35 +27,71 @@ from townsgis.cli.options import (
     TownAreaOpt,
     UnitOpt,
     area_check,
-    examples,
     number_check,
     open_project,
 )
 from townsgis.errors import EXIT_OK, TownsgisError
 
-export_app = typer.Typer(
-    help="Print-ready static maps (PNG/PDF/SVG, A4/A3) with Chinese text, legend, scale bar, "
-    "north arrow, degree ticks, locator inset and the 审图号 field.",
-    no_args_is_help=True,
+export_app = group(
+    app,
+    "export",
+    zh="可直接打印的静态地图（PNG/PDF/SVG，A4/A3）：中文注记、图例、比例尺、指北针、经纬度刻度、"
+    "位置示意图和审图号。",
+    en="Print-ready static maps (PNG/PDF/SVG, A4/A3) with Chinese text, legend, scale bar, "
+    "north arrow, degree ticks, locator inset and the map review number (审图号).",
 )
-app.add_typer(export_app, name="export")
 
 
-FmtOpt = Annotated[PrintFormat, typer.Option("--format", help="File format.")]
-PaperOpt = Annotated[Paper, typer.Option("--paper", help="Paper size (ISO 216).")]
-OrientOpt = Annotated[Orientation, typer.Option("--orientation", help="Page orientation.")]
+FmtOpt = Annotated[
+    PrintFormat,
+    typer.Option("--format", help=text("export.format", "文件格式。", "File format.")),
+]
+PaperOpt = Annotated[
+    Paper,
+    typer.Option(
+        "--paper", help=text("export.paper", "纸张大小（ISO 216）。", "Paper size (ISO 216).")
+    ),
+]
+OrientOpt = Annotated[
+    Orientation,
+    typer.Option(
+        "--orientation",
+        help=text(
+            "export.orientation",
+            "页面方向：landscape 横向，portrait 纵向。",
+            "Page orientation: landscape or portrait.",
+        ),
+    ),
+]
 DpiOpt = Annotated[
     float,
     typer.Option(
         "--dpi",
-        help="Raster resolution (PNG); A4 landscape 300 dpi = 3508×2480.",
+        help=text(
+            "export.dpi",
+            "栅格分辨率（PNG）；A4 横向 300 dpi 即 3508×2480 像素。",
+            "Raster resolution (PNG); A4 landscape 300 dpi = 3508×2480.",
+        ),
         callback=number_check(minimum=10, maximum=1200),
     ),
 ]
-TitleOpt = Annotated[str | None, typer.Option("--title", help="Map title (default per kind).")]
+TitleOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--title",
+        help=text("export.title", "地图标题（默认按图的种类）。", "Map title (default per kind)."),
+    ),
+]
 ReviewOpt = Annotated[
     str | None,
-    typer.Option("--review-number", help="Map review number (审图号) printed on the map."),
+    typer.Option(
+        "--review-number",
+        help=text(
+            "export.review_number",
+            "印在图上的审图号。",
+            "Map review number (审图号) printed on the map.",
+        ),
+    ),
 ]
 
 
@@ -97,12 +134,16 @@ def _run(
 # options (--format ... --project) come last and are the same in every command.
 
 
-@export_app.command(
-    "layout",
-    epilog=examples(
+@command(
+    export_app,
+    "export layout",
+    zh="布局图：县区、按类别着色的小镇，突出显示规则集发现的问题。默认写出 maps/layout.<格式>。",
+    en="The layout map: units, towns by category, the rule set's findings highlighted. "
+    "Default output maps/layout.<format>.",
+    examples=[
         "townsgis export layout --format pdf --paper A3",
         "townsgis export layout --format svg --lang en",
-    ),
+    ],
 )
 def export_layout(
     fmt: FmtOpt = PrintFormat.png,
@@ -116,17 +157,29 @@ def export_layout(
     ruleset: RulesetOpt = None,
     project: ProjectOpt = None,
 ) -> int:
-    """The layout map: units, towns by category, the rule set's findings highlighted.
-    Default output maps/layout.<format>."""
     return _run("layout", **locals())
 
 
-@export_app.command(
-    "progress", epilog=examples("townsgis export progress --quarter 2019Q4 --format pdf")
+@command(
+    export_app,
+    "export progress",
+    zh="进度图：某季度各小镇按已完成投资占计划投资的比例着色（示例数据为虚构）。"
+    "默认写出 maps/progress.<格式>。",
+    en="Towns coloured by invested / planned investment at a quarter (sample data are "
+    "synthetic). Default output maps/progress.<format>.",
+    examples=["townsgis export progress --quarter 2019Q4 --format pdf"],
 )
 def export_progress(
     quarter: Annotated[
-        str | None, typer.Option("--quarter", help="Quarter, e.g. 2019Q4 (default: latest).")
+        str | None,
+        typer.Option(
+            "--quarter",
+            help=text(
+                "export.quarter",
+                "季度，如 2019Q4（默认：最新一季）。",
+                "Quarter, e.g. 2019Q4 (default: latest).",
+            ),
+        ),
     ] = None,
     fmt: FmtOpt = PrintFormat.png,
     paper: PaperOpt = Paper.A4,
@@ -139,14 +192,17 @@ def export_progress(
     ruleset: RulesetOpt = None,
     project: ProjectOpt = None,
 ) -> int:
-    """Towns coloured by invested / planned investment at a quarter (sample data are
-    synthetic). Default output maps/progress.<format>."""
     return _run("progress", **locals())
 
 
-@export_app.command(
-    "site",
-    epilog=examples("townsgis export site --lon 120.35 --lat 30.75 --category 制造业 --format pdf"),
+@command(
+    export_app,
+    "export site",
+    zh="选址图：拟选址及其间距缓冲区和它引发的问题（与 townsgis site 相同）。"
+    "默认写出 maps/site.<格式>。",
+    en="A proposed site with its gap and spacing buffers and the findings it causes (as "
+    "`townsgis site`). Default output maps/site.<format>.",
+    examples=["townsgis export site --lon 120.35 --lat 30.75 --category 制造业 --format pdf"],
 )
 def export_site(
     lon: LonOpt,
@@ -157,7 +213,13 @@ def export_site(
     area_km2: Annotated[
         float,
         typer.Option(
-            "--area-km2", help="Footprint: a circle of this area, km².", callback=area_check()
+            "--area-km2",
+            help=text(
+                "export.site_area",
+                "占地：此面积的圆，平方公里。",
+                "Footprint: a circle of this area, km².",
+            ),
+            callback=area_check(),
         ),
     ] = DEFAULT_AREA_KM2,
     name: NameOpt = None,
@@ -172,15 +234,18 @@ def export_site(
     ruleset: RulesetOpt = None,
     project: ProjectOpt = None,
 ) -> int:
-    """A proposed site with its gap and spacing buffers and the findings it causes (as
-    `townsgis site`). Default output maps/site.<format>."""
     crs = crs or "wgs84"
     return _run("site", **locals())
 
 
-@export_app.command(
-    "feasible",
-    epilog=examples("townsgis export feasible --category 制造业 --unit 南浔区 --format pdf"),
+@command(
+    export_app,
+    "export feasible",
+    zh="可选区域图：再增加一个小镇时，其中心满足全部空间规则的区域（与 townsgis feasible 相同）。"
+    "默认写出 maps/feasible.<格式>。",
+    en="Where one more town's centre passes every spatial rule (as `townsgis feasible`). "
+    "Default output maps/feasible.<format>.",
+    examples=["townsgis export feasible --category 制造业 --unit 南浔区 --format pdf"],
 )
 def export_feasible(
     category: CategoryOpt,
@@ -198,6 +263,4 @@ def export_feasible(
     ruleset: RulesetOpt = None,
     project: ProjectOpt = None,
 ) -> int:
-    """Where one more town's centre passes every spatial rule (as `townsgis feasible`).
-    Default output maps/feasible.<format>."""
     return _run("feasible", **locals())

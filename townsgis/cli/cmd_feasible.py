@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 
 from townsgis.cli import app
+from townsgis.cli.help import command, text
 from townsgis.cli.options import (
     DEFAULT_AREA_KM2,
     DEFAULT_LEVEL,
-    LEVELS_HELP,
     CategoryOpt,
     FailOn,
     Lang,
@@ -24,37 +24,58 @@ from townsgis.cli.options import (
     TextFormat,
     TownAreaOpt,
     UnitOpt,
-    examples,
+    accepted_words,
     open_project,
 )
 
 
-@app.command(
+@command(
+    app,
     "feasible",
-    epilog=examples(
+    zh="写出再增加一个小镇时其中心可以落在的区域（图层），并报告其面积。\n\n"
+    "在这个区域内，新小镇在 --fail-on 级别（默认 error；warning 得到更严格的区域）通过 site "
+    "检查；写成 GeoJSON/GPKG（WGS84；默认 maps/feasible-<类别>.geojson），面积以平方公里计。",
+    en="Write the area where one more town's centroid could go, as a layer, and print its "
+    "area.\n\nInside it the new town passes `site` at --fail-on (default error; warning "
+    "gives the stricter area); written as GeoJSON/GPKG (WGS84; default "
+    "maps/feasible-<category>.geojson); area in km².",
+    examples=[
         "townsgis feasible --category 制造业",
         "townsgis feasible --category 旅游 --unit 安吉县 --level 市级",
-    ),
+    ],
 )
 def feasible(
     category: CategoryOpt,
     unit: UnitOpt = None,
     level: Annotated[
-        str, typer.Option("--level", help=f"Level of the new town: {LEVELS_HELP}")
+        str,
+        typer.Option(
+            "--level",
+            help=text(
+                "feasible.level",
+                "新增小镇的级别：{words}；也接受常用说法和英文代码。",
+                "Level of the new town: {words}; common Chinese words and the codes are "
+                "accepted too.",
+                words=accepted_words("level"),
+            ),
+        ),
     ] = DEFAULT_LEVEL,
     area_km2: TownAreaOpt = DEFAULT_AREA_KM2,
     output: OutputOpt = None,
     fmt: Annotated[
-        TextFormat, typer.Option("--format", help="Format of the summary on stdout.")
+        TextFormat,
+        typer.Option(
+            "--format",
+            help=text(
+                "feasible.format", "屏幕输出摘要的格式。", "Format of the summary on stdout."
+            ),
+        ),
     ] = TextFormat.text,
     fail_on: SiteFailOnOpt = FailOn.error,
     lang: LangOpt = Lang.zh,
     ruleset: RulesetOpt = None,
     project: ProjectOpt = None,
 ) -> None:
-    """Write the area where one more town's centroid passes `site` at --fail-on (default
-    error; warning gives the stricter area) as a layer (GeoJSON/GPKG, WGS84; default
-    maps/feasible-<category>.geojson) and print its area in km²."""
     from townsgis.engine import load_inputs
     from townsgis.layers import write_layer
     from townsgis.outputs import output_path

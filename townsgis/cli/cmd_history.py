@@ -8,13 +8,13 @@ import json
 import typer
 
 from townsgis.cli import app
+from townsgis.cli.help import command, text
 from townsgis.cli.options import (
     Lang,
     LangOpt,
     ProjectOpt,
     TextFormat,
     TextFormatOpt,
-    examples,
     open_project,
 )
 from townsgis.messages import msg, register
@@ -41,18 +41,28 @@ register(
 )
 
 
-@app.command("history", epilog=examples("townsgis history towns"))
+@command(
+    app,
+    "history",
+    zh="列出项目各图层保留的历史版本（每次导入或恢复都会保留被替换的版本），从旧到新。",
+    en="List the kept versions of the project's layers (each import or restore keeps the one "
+    "it replaces), oldest first.",
+    examples=["townsgis history towns"],
+)
 def history_cmd(
     layer: str = typer.Argument(
-        None, help="Only this layer or document (towns, units, waivers, …); default: all."
+        None,
+        metavar="LAYER",
+        help=text(
+            "history.layer",
+            "只列此图层或文档（towns、units、waivers……）；默认：全部。",
+            "Only this layer or document (towns, units, waivers, …); default: all.",
+        ),
     ),
     project: ProjectOpt = None,
     fmt: TextFormatOpt = TextFormat.text,
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """List the kept versions of the project's layers (each import or restore keeps the one
-    it replaces), oldest first.
-    """
     proj = open_project(project)
     versions = proj.store.history(layer)
     if fmt == TextFormat.json:
@@ -70,16 +80,36 @@ def history_cmd(
         typer.echo(msg("history.row", **row))
 
 
-@app.command("restore", epilog=examples("townsgis restore towns", "townsgis restore towns 2"))
+@command(
+    app,
+    "restore",
+    zh="逐字节恢复某图层保留的版本。当前版本会先被保留，所以恢复也可以用同样方式撤销。",
+    en="Bring back a kept version of a layer, byte for byte. The current one is kept first, "
+    "so a restore can be undone the same way.",
+    examples=["townsgis restore towns", "townsgis restore towns 2"],
+)
 def restore_cmd(
-    layer: str = typer.Argument(..., help="Layer or document to restore (towns, waivers, …)."),
-    version: int = typer.Argument(None, help="Version number (default: the newest kept)."),
+    layer: str = typer.Argument(
+        ...,
+        metavar="LAYER",
+        help=text(
+            "restore.layer",
+            "要恢复的图层或文档（towns、waivers……）。",
+            "Layer or document to restore (towns, waivers, …).",
+        ),
+    ),
+    version: int = typer.Argument(
+        None,
+        metavar="VERSION",
+        help=text(
+            "restore.version",
+            "版本号（默认：保留的最新版本）。",
+            "Version number (default: the newest kept).",
+        ),
+    ),
     project: ProjectOpt = None,
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """Bring back a kept version of a layer, byte for byte. The current one is kept first,
-    so a restore can be undone the same way.
-    """
     proj = open_project(project)
     v = proj.store.restore(layer, version)
     typer.echo(

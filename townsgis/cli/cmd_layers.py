@@ -7,24 +7,29 @@ import json
 import typer
 
 from townsgis.cli import app
+from townsgis.cli.help import command
 from townsgis.cli.options import (
     Lang,
     LangOpt,
     ProjectOpt,
     TextFormat,
     TextFormatOpt,
-    examples,
     open_project,
 )
 
 
-@app.command("layers", epilog=examples("townsgis layers", "townsgis layers --format json"))
+@command(
+    app,
+    "layers",
+    zh="列出项目的每个图层：种类、要素数、坐标系、范围和来源。",
+    en="List every layer of the project: kind, feature count, CRS, bounds and source.",
+    examples=["townsgis layers", "townsgis layers --format json"],
+)
 def layers_cmd(
     project: ProjectOpt = None,
     fmt: TextFormatOpt = TextFormat.text,
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """List every layer of the project: kind, feature count, CRS, bounds and source."""
     from townsgis.inventory import list_layers
     from townsgis.messages import msg
 

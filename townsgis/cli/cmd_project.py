@@ -7,38 +7,51 @@ import json
 import typer
 
 from townsgis.cli import app
-from townsgis.cli.options import Lang, LangOpt, TextFormat, TextFormatOpt, examples
+from townsgis.cli.help import command, group, text
+from townsgis.cli.options import Lang, LangOpt, TextFormat, TextFormatOpt
 
-project_app = typer.Typer(
-    help="Whole projects: copy between a folder and a PostGIS database.",
-    no_args_is_help=True,
+project_app = group(
+    app,
+    "project",
+    zh="整个项目：在文件夹和 PostGIS 数据库之间复制。",
+    en="Whole projects: copy between a folder and a PostGIS database.",
 )
-app.add_typer(project_app, name="project")
 
 SAMPLE = "sample"
 
 
-@project_app.command(
-    "copy",
-    epilog=examples(
+@command(
+    project_app,
+    "project copy",
+    zh="把 SRC 的所有图层、规则集、豁免、表格和设置复制到新项目 DST。",
+    en="Copy every layer, rule set, waiver, table and setting of SRC into a new project DST.",
+    examples=[
         "townsgis project copy sample 湖州副本",
         "townsgis project copy sample postgresql://planner@localhost/gis?schema=towns",
-    ),
+    ],
 )
 def copy_cmd(
     source: str = typer.Argument(
-        ..., help=f"Project to copy: a folder, postgresql://…, or '{SAMPLE}' (the bundled one)."
+        ...,
+        metavar="SRC",
+        help=text(
+            "project.source",
+            f"要复制的项目：文件夹、postgresql://…，或 {SAMPLE}（随附的示例项目）。",
+            f"Project to copy: a folder, postgresql://…, or '{SAMPLE}' (the bundled one).",
+        ),
     ),
     target: str = typer.Argument(
-        ..., help="New project: a folder, or postgresql://USER@HOST/DB?schema=NAME."
+        ...,
+        metavar="DST",
+        help=text(
+            "project.target",
+            "新项目：文件夹，或 postgresql://USER@HOST/DB?schema=NAME。",
+            "New project: a folder, or postgresql://USER@HOST/DB?schema=NAME.",
+        ),
     ),
     fmt: TextFormatOpt = TextFormat.text,
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """Copy every layer, rule set, waiver, table and setting of SRC into a new project DST.
-
-    Example: townsgis project copy sample postgresql://planner@gis.local/onemap?schema=towns
-    """
     from townsgis.project import bundled_root
     from townsgis.store.copy import copy_project
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from townsgis.cli import app
+from townsgis.cli.help import command, group, text
 from townsgis.cli.options import (
     Lang,
     LangOpt,
@@ -16,7 +17,6 @@ from townsgis.cli.options import (
     RulesetOpt,
     TextFormat,
     TextFormatOpt,
-    examples,
     open_project,
 )
 from townsgis.messages import msg, register
@@ -31,26 +31,54 @@ register(
     }
 )
 
-review_app = typer.Typer(
-    help="Review trail of proposals: submitted → under review → approved/rejected/withdrawn.",
-    no_args_is_help=True,
+review_app = group(
+    app,
+    "review",
+    zh="拟选址的审查记录：已提交 → 审查中 → 已批准/已驳回/已撤回。",
+    en="Review trail of proposals: submitted → under review → approved/rejected/withdrawn.",
 )
-app.add_typer(review_app, name="review")
 
-IdArg = Annotated[str, typer.Argument(help="Proposal id (proposal_id in the proposals layer).")]
-ByOpt = Annotated[
-    str | None, typer.Option("--by", help="Who acts (default: the operating-system user).")
+IdArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="PROPOSAL_ID",
+        help=text(
+            "review.id",
+            "拟选址编号（proposals 图层中的 proposal_id）。",
+            "Proposal id (proposal_id in the proposals layer).",
+        ),
+    ),
 ]
-ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded in the trail).")]
+ByOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help=text(
+            "review.by",
+            "操作人（默认：当前操作系统用户）。",
+            "Who acts (default: the operating-system user).",
+        ),
+    ),
+]
+ReasonOpt = Annotated[
+    str,
+    typer.Option(
+        "--reason",
+        help=text("review.reason", "理由（记入审查记录）。", "Why (recorded in the trail)."),
+    ),
+]
 
 
-@review_app.command(
-    "list", epilog=examples("townsgis review list", "townsgis review list --format json")
+@command(
+    review_app,
+    "review list",
+    zh="列出项目的每个拟选址及其审查状态和最近一步。",
+    en="Every proposal of the project with its review state and last step.",
+    examples=["townsgis review list", "townsgis review list --format json"],
 )
 def list_cmd(
     project: ProjectOpt = None, fmt: TextFormatOpt = TextFormat.text, lang: LangOpt = Lang.zh
 ) -> None:
-    """Every proposal of the project with its review state and last step."""
     from townsgis.review import Step, list_json, state_label
 
     doc = list_json(open_project(project))
@@ -63,15 +91,21 @@ def list_cmd(
         typer.echo(f"{row['proposal_id']:<10} {state_label(row['state'], lang.value)}{tail}")
 
 
-@review_app.command("show", epilog=examples("townsgis review show PR-01"))
+@command(
+    review_app,
+    "review show",
+    zh="一个拟选址的完整审查记录：每一步的操作人、时间、理由和当时的结论"
+    "（规则集、通过/不通过、发现指纹）。",
+    en="The full trail of one proposal: each step with who, when, why and the verdict then "
+    "(rule set, pass/fail, findings fingerprint).",
+    examples=["townsgis review show PR-01"],
+)
 def show_cmd(
     proposal_id: IdArg,
     project: ProjectOpt = None,
     fmt: TextFormatOpt = TextFormat.text,
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """The full trail of one proposal: each step with who, when, why and the verdict then
-    (rule set, pass/fail, findings fingerprint)."""
     from townsgis.review import state_label, trail, trail_json
 
     proj = open_project(project)
@@ -102,8 +136,8 @@ def _verdict_words(v, lang: str) -> dict:
     }
 
 
-def _action(state: str, doc: str):
-    def command(
+def _action(state: str):
+    def action(
         proposal_id: IdArg,
         by: ByOpt = None,
         reason: ReasonOpt = "",
@@ -121,24 +155,30 @@ def _action(state: str, doc: str):
             f"{step.at}; {step.verdict.short()})"
         )
 
-    command.__doc__ = doc
-    return command
+    return action
 
 
-for _name, _state, _doc in (
-    ("submit", "submitted", "Submit a proposal for review."),
+for _name, _state, _zh, _en in (
+    ("submit", "submitted", "提交一个拟选址供审查。", "Submit a proposal for review."),
     (
         "start",
         "under_review",
+        "开始审查一个拟选址，并记录此刻的结论（再次运行可重新检查）。",
         "Take a proposal under review, recording its verdict now (run it again for a fresh check).",
     ),
     (
         "approve",
         "approved",
+        "批准一个审查中的拟选址；若结论自审查以来已改变则拒绝批准。",
         "Approve a proposal under review; refused when its verdict has changed since review.",
     ),
-    ("reject", "rejected", "Reject a proposal under review."),
-    ("withdraw", "withdrawn", "Withdraw a submitted proposal or one under review."),
+    ("reject", "rejected", "驳回一个审查中的拟选址。", "Reject a proposal under review."),
+    (
+        "withdraw",
+        "withdrawn",
+        "撤回一个已提交或审查中的拟选址。",
+        "Withdraw a submitted proposal or one under review.",
+    ),
 ):
     _example = f"townsgis review {_name} PR-01 --reason 县政府论证同意"
-    review_app.command(_name, epilog=examples(_example))(_action(_state, _doc))
+    command(review_app, f"review {_name}", zh=_zh, en=_en, examples=[_example])(_action(_state))

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from townsgis.cli import app
+from townsgis.cli.help import command, text
 from townsgis.cli.options import (
     DEFAULT_AREA_KM2,
     CrsOpt,
@@ -26,18 +27,25 @@ from townsgis.cli.options import (
     SiteFailOnOpt,
     TextFormat,
     TextFormatOpt,
-    examples,
     open_project,
 )
 from townsgis.errors import EXIT_FINDINGS, EXIT_OK, TownsgisError
 
 
-@app.command(
+@command(
+    app,
     "site",
-    epilog=examples(
+    zh="对照现有布局判断拟选址：结论、每个选址引发的问题、最近的 3 个小镇（边界距离，公里）"
+    "和剩余名额。\n\n给出 --category/--level/--area-km2 时覆盖文件中的字段。"
+    "退出码：全部通过为 0，有不通过为 1，输入有误为 2。",
+    en="Judge proposed sites against the current layout: verdict, the findings each site "
+    "causes, the 3 nearest towns (boundary distance, km) and the remaining caps.\n\n"
+    "--category/--level/--area-km2, when given, override a file's fields. Exit 0 all pass, "
+    "1 any fails, 2 bad input.",
+    examples=[
         "townsgis site --lon 120.35 --lat 30.75 --category 制造业 --level 省级培育",
         "townsgis site --file 选址.xlsx --crs gcj02",
-    ),
+    ],
 )
 def site(
     lon: OptionalLonOpt = None,
@@ -48,20 +56,46 @@ def site(
     level: OptionalLevelOpt = None,
     name: NameOpt = None,
     boundary: Annotated[
-        Path | None, typer.Option("--boundary", help="A polygon file: the site's boundary.")
+        Path | None,
+        typer.Option(
+            "--boundary",
+            help=text(
+                "site.boundary",
+                "面要素文件：选址的边界。",
+                "A polygon file: the site's boundary.",
+            ),
+        ),
     ] = None,
     file: Annotated[
         Path | None,
-        typer.Option("--file", help="Many sites: points (circles of area_km2) or polygons."),
+        typer.Option(
+            "--file",
+            help=text(
+                "site.file",
+                "多个选址：点（按占地面积画圆）或面。",
+                "Many sites: points (circles of their area) or polygons.",
+            ),
+        ),
     ] = None,
     fix_geometry: Annotated[
         bool,
         typer.Option(
-            "--fix-geometry", help="Repair invalid polygons with make_valid (as `import`)."
+            "--fix-geometry",
+            help=text(
+                "site.fix_geometry",
+                "用 make_valid 修复无效的面（与 import 相同）。",
+                "Repair invalid polygons with make_valid (as `import`).",
+            ),
         ),
     ] = False,
     together: Annotated[
-        bool, typer.Option("--together", help="Judge all sites as one package.")
+        bool,
+        typer.Option(
+            "--together",
+            help=text(
+                "site.together", "把所有选址作为一个整体评估。", "Judge all sites as one package."
+            ),
+        ),
     ] = False,
     fail_on: SiteFailOnOpt = FailOn.error,
     fmt: TextFormatOpt = TextFormat.text,
@@ -69,10 +103,6 @@ def site(
     ruleset: RulesetOpt = None,
     project: ProjectOpt = None,
 ) -> None:
-    """Judge proposed sites against the current layout: verdict, the findings each site
-    causes, the 3 nearest towns (boundary distance, km) and the remaining caps.
-    --category/--level/--area-km2, when given, override a file's fields.
-    Exit 0 all pass, 1 any fails, 2 bad input."""
     from townsgis.engine import load_inputs
     from townsgis.siting import evaluate_sites, sites_from_file, sites_from_point
 
