@@ -113,3 +113,39 @@ def test_malformed_history_raises_naming_the_feature_and_column(bad):
     msg = str(exc.value)
     assert "projects.geojson" in msg and "feature 3" in msg and "P3" in msg
     assert "stage_history" in msg
+
+
+def test_stage_table_equals_stage_at_and_stalled_at_every_quarter():
+    """The all-quarters table the progress map uses gives, quarter by quarter, the stage of
+    ``stage_at`` and the stalled projects of ``stalled`` (histories out of order, repeated
+    stages, a project entering late, one jumping straight to operation)."""
+    import numpy as np
+    import pandas as pd
+
+    from townsgis.progress import parse_history, stage_at, stage_table, stalled
+    from townsgis.vocab import STAGES
+
+    projects = pd.DataFrame(
+        {
+            "project_id": ["a", "b", "c", "d"],
+            "town_id": ["T", "T", "U", "U"],
+            "name_zh": ["甲", "乙", "丙", "丁"],
+            "stage_history": [
+                "2018Q1:reserve;2018Q1:reserve;2019Q2:approval;2018Q3:reserve",
+                "2019Q4:approval;2020Q1:operation",
+                "2018Q2:reserve;2018Q4:construction;2020Q2:construction",
+                "2018Q1:operation",
+            ],
+        },
+        index=[5, 6, 7, 8],
+    )
+    hist = parse_history(projects)
+    quarters = list(range(int(hist["quarter"].min()), int(hist["quarter"].max()) + 3))
+    ranks, since = stage_table(projects, quarters, hist)
+    names = np.array([*STAGES, None], dtype=object)
+    for j, q in enumerate(quarters):
+        assert names[ranks[:, j]].tolist() == stage_at(projects, q, hist).tolist()
+        stuck = (ranks[:, j] >= 0) & (ranks[:, j] != len(STAGES) - 1) & (q - since[:, j] >= 4)
+        want = set(stalled(projects, q, 4, hist)["project_id"])
+        assert set(projects["project_id"][stuck]) == want
+    assert ranks[:, -1].tolist() == [1, 3, 2, 3]

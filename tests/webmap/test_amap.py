@@ -55,8 +55,7 @@ def test_project_point_lands_on_its_gcj02_position(browser, amap_pages, bundled)
     visit = open_offline(browser, amap_pages / "progress.html", ready_js=ready)
     try:
         got = visit.page.evaluate(
-            "(() => { const ll = window.townsgisProgress.layer.getLayers()[0].getLatLng();"
-            " return [ll.lng, ll.lat]; })()"
+            "(() => { const ll = window.townsgisProgress.latLng(0); return [ll.lng, ll.lat]; })()"
         )
     finally:
         visit.page.close()

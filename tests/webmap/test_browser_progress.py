@@ -107,19 +107,35 @@ def test_unit_popup_summarises_the_unit(visit):
     assert "项目数" in text and "已完成投资" in text and "%" in text
 
 
-def test_project_popup_names_stage_and_investment(visit):
-    text = visit.page.evaluate(
-        """() => {
-            const p = window.townsgisProgress;
-            p.setQuarter(p.quarters.length - 1);
-            const child = p.layer.getLayers()[0];
-            child.fire('click', {latlng: child.getLatLng()}, true);
-            const t = p.layer.getPopup().getElement().innerText;
-            window.townsgisMap.map.closePopup();
-            return t;
-        }"""
+def test_clicking_a_project_opens_its_popup(visit, data):
+    """A real click on a project's circle (drawn on a canvas that takes no clicks) opens
+    that project's popup, built from the page's data."""
+    ds, _ = data
+    page = visit.page
+    page.evaluate("() => { window.townsgisMap.map.closePopup(); return 0; }")
+    page.wait_for_function("() => !document.querySelector('.leaflet-popup')", timeout=5000)
+    n_q = len(page.evaluate("window.townsgisProgress.quarters"))
+    page.locator("#tg-slider input[type=range]").fill(str(n_q - 1))
+    i = page.evaluate(
+        """() => { const p = window.townsgisProgress, s = window.townsgisMap.map.getSize();
+            for (let i = 0; i < p.count(); i++) {
+              const xy = p.point(i);
+              if (p.style(i).fill && xy.x > 50 && xy.y > 150 && xy.x < s.x - 250
+                  && xy.y < s.y - 200 && p.projectAt(p.latLng(i).lat, p.latLng(i).lng) === i)
+                return i; }
+            return -1; }"""
     )
-    assert "项目编号" in text and "总投资" in text
+    assert i >= 0
+    xy = page.evaluate(f"window.townsgisProgress.point({i})")
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5000)
+    text = popup.inner_text()
+    page.evaluate("() => { window.townsgisMap.map.closePopup(); return 0; }")
+    row = ds.projects.iloc[i]
+    assert text.startswith(row["name_zh"])
+    assert "项目编号" in text and row["project_id"] in text and "总投资" in text
 
 
 @pytest.mark.parametrize("offset", [2, 12])
@@ -138,8 +154,12 @@ def test_each_project_coloured_by_its_stage_and_stalled_ones_marked(visit, data,
         f"""() => {{
             const p = window.townsgisProgress;
             p.setQuarter({i});
-            return p.layer.getLayers().map(l => [l.feature.properties.i, l.options.fill,
-                l.options.fillColor, l.options.stroke, l.options.color]);
+            const out = [];
+            for (let i = 0; i < p.count(); i++) {{
+                const s = p.style(i);
+                out.push([i, s.fill, s.fillColor, s.stroke, s.color]);
+            }}
+            return out;
         }}"""
     )
     stage = stage_at(ds.projects, q, hist).tolist()

@@ -18,9 +18,8 @@ OPEN_ALL_POPUPS = """() => {
     const p = window.townsgisProgress;
     if (p) {
         p.setQuarter(p.quarters.length - 1);
-        const kids = p.layer.getLayers();
-        for (let i = 0; i < Math.min(kids.length, 50); i++) {
-            kids[i].fire('click', {latlng: kids[i].getLatLng()}, true);
+        for (let i = 0; i < Math.min(p.count(), 50); i++) {
+            p.openProject(i);
             opened++;
         }
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.webmap.conftest import XSS
+from tests.webmap.conftest import JINJA, XSS
 from townsgis.project import Project
 from townsgis.webmap.escape import esc, json_for_script, popup_table
 from townsgis.webmap.legend import LegendItem, LegendSection, legend_html, title_html
@@ -45,3 +45,11 @@ def test_esc_neutralises_template_braces():
     out = esc(JINJA)
     assert "{" not in out and "}" not in out
     assert out.startswith("&#123;&#123; 7*7 &#125;&#125;")
+
+
+def test_esc_all_equals_esc_on_every_kind_of_value():
+    from townsgis.webmap.escape import esc_all
+
+    values = [XSS, JINJA, "a & b 'c' \"d\"", None, float("nan"), 12, 3.5, "", "&amp;", "合成"]
+    assert esc_all(values) == [esc(v) for v in values]
+    assert esc_all([]) == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from townsgis import vocab
@@ -69,69 +70,86 @@ def _summary_rows(
     return rows
 
 
+def _sums(codes: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:
+    """Column sums of ``values`` (rows × quarters) per code 0…n-1, rows coded -1 left out
+    (pandas' compensated group sums, as ``town_progress`` and ``unit_summary`` add)."""
+    keep = codes >= 0
+    sums = pd.DataFrame(values[keep]).groupby(codes[keep]).sum()
+    return sums.reindex(range(n), fill_value=0).to_numpy(dtype=float)
+
+
 def quarter_summaries(ds, hist: pd.DataFrame, quarters: list[int], lang: str) -> dict[str, Any]:
     """Per quarter: a popup per unit and per town (in the frames' row order) and each town's
-    invested / planned share."""
+    invested / planned share. Every quarter's figures in one pass (``stage_table``,
+    ``investment_paths``); the same numbers ``town_progress``, ``stage_at`` and ``stalled``
+    give one quarter at a time."""
     from townsgis.progress import (
         DEFAULT_STALL_QUARTERS,
         format_quarter,
-        stage_at,
-        stalled,
-        town_progress,
+        investment_paths,
+        stage_table,
     )
 
     units, towns, projects = ds.units, ds.towns, ds.projects
-    unit_of_town = dict(
-        zip(towns["town_id"], towns.get("unit_id", [None] * len(towns)), strict=True)
+    town_units = towns["unit_id"] if "unit_id" in towns else pd.Series([None] * len(towns))
+    t_code = pd.Index(towns["town_id"]).get_indexer(projects["town_id"])
+    u_of_t = pd.Index(units["unit_id"]).get_indexer(town_units)
+    nt, nu, nq, ns = len(towns), len(units), len(quarters), len(vocab.STAGES)
+    ranks, since = stage_table(projects, quarters, hist)
+    present = ranks >= 0
+    stuck = (
+        present
+        & (ranks != ns - 1)
+        & (np.asarray(quarters)[None, :] - since >= DEFAULT_STALL_QUARTERS)
     )
-    p_town = projects["town_id"].to_numpy()
-    p_unit = projects["town_id"].map(unit_of_town).to_numpy()
+    invested = investment_paths(projects, quarters, hist)["fai"].to_numpy()
+    total = projects["total_investment"].astype(float).to_numpy()
+    t_stats = {
+        "projects": _sums(t_code, nt, present.astype(float)),
+        "stalled": _sums(t_code, nt, stuck.astype(float)),
+        "invested_to_date": _sums(t_code, nt, invested),
+        "total_investment": _sums(t_code, nt, total[:, None]).repeat(nq, axis=1),
+    }
+    t_stage = np.stack([_sums(t_code, nt, (ranks == k).astype(float)) for k in range(ns)], 2)
+    u_stats = {k: _sums(u_of_t, nu, v) for k, v in t_stats.items()}
+    u_stage = np.stack([_sums(u_of_t, nu, t_stage[:, :, k]) for k in range(ns)], 2)
+    u_towns = np.bincount(u_of_t[u_of_t >= 0], minlength=nu)
+
+    def share(st: dict[str, np.ndarray]) -> np.ndarray:
+        tot = st["total_investment"]
+        return np.where(tot > 0, st["invested_to_date"] / np.where(tot > 0, tot, 1.0), 0.0)
+
+    t_share, u_share = share(t_stats), share(u_stats)
     unit_names = [feature_name(r, lang) for r in units.drop(columns="geometry").to_dict("records")]
     town_names = [feature_name(r, lang) for r in towns.drop(columns="geometry").to_dict("records")]
-    towns_per_unit = pd.Series(list(unit_of_town.values())).value_counts()
     out: dict[str, Any] = {"units": [], "towns": [], "share": []}
-    for q in quarters:
+
+    def popups(names, st, stage, shares, n_towns, j, qs):
+        return [
+            popup(
+                name,
+                _summary_rows(
+                    lang,
+                    qs,
+                    None if n_towns is None else int(n_towns[i]),
+                    [int(v) for v in stage[i, j]],
+                    int(st["stalled"][i, j]),
+                    {
+                        "projects": st["projects"][i, j],
+                        "total_investment": st["total_investment"][i, j],
+                        "invested_to_date": st["invested_to_date"][i, j],
+                        "share": shares[i, j],
+                    },
+                ),
+            )
+            for i, name in enumerate(names)
+        ]
+
+    for j, q in enumerate(quarters):
         qs = format_quarter(q)
-        st = stage_at(projects, q, hist)
-        stuck = stalled(projects, q, DEFAULT_STALL_QUARTERS, hist)
-        tp = town_progress(ds, q, hist).set_index("town_id")
-        counts = pd.DataFrame({"town": p_town, "unit": p_unit, "stage": st.to_numpy()})
-        by_unit = counts.groupby(["unit", "stage"]).size()
-        by_town = counts.groupby(["town", "stage"]).size()
-        stalled_town = stuck.groupby("town_id").size()
-        stalled_unit = stuck["town_id"].map(unit_of_town).value_counts()
-        tp["unit_id"] = tp.index.map(unit_of_town)
-        usum = tp.groupby("unit_id")[["projects", "total_investment", "invested_to_date"]].sum()
-        u_popups, t_popups, shares = [], [], []
-        for uid, name in zip(units["unit_id"], unit_names, strict=True):
-            s = (
-                usum.loc[uid]
-                if uid in usum.index
-                else pd.Series({"projects": 0, "total_investment": 0.0, "invested_to_date": 0.0})
-            )
-            s = s.copy()
-            s["share"] = (
-                s["invested_to_date"] / s["total_investment"] if s["total_investment"] > 0 else 0.0
-            )
-            stages = [int(by_unit.get((uid, k), 0)) for k in vocab.STAGES]
-            rows = _summary_rows(
-                lang,
-                qs,
-                int(towns_per_unit.get(uid, 0)),
-                stages,
-                int(stalled_unit.get(uid, 0)),
-                s,
-            )
-            u_popups.append(popup(name, rows))
-        for tid, name in zip(towns["town_id"], town_names, strict=True):
-            s = tp.loc[tid]
-            stages = [int(by_town.get((tid, k), 0)) for k in vocab.STAGES]
-            rows = _summary_rows(lang, qs, None, stages, int(stalled_town.get(tid, 0)), s)
-            t_popups.append(popup(name, rows))
-            shares.append(float(s["share"]))
-        out["units"].append(u_popups)
-        out["towns"].append(t_popups)
-        out["share"].append(shares)
+        out["units"].append(popups(unit_names, u_stats, u_stage, u_share, u_towns, j, qs))
+        out["towns"].append(popups(town_names, t_stats, t_stage, t_share, None, j, qs))
+        out["share"].append(t_share[:, j].tolist())
     return out
 
 

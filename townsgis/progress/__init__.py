@@ -70,6 +70,7 @@ from townsgis.progress.stages import (
     pipeline,
     stage_at,
     stage_ranks,
+    stage_table,
     stalled,
 )
 from townsgis.progress.summaries import culture_growth, shares, town_progress, unit_summary
@@ -123,6 +124,7 @@ __all__ = [
     "shares",
     "stage_at",
     "stage_ranks",
+    "stage_table",
     "stalled",
     "town_progress",
     "unit_summary",

@@ -27,23 +27,21 @@ def parse_history(projects: pd.DataFrame, source: str = "projects") -> pd.DataFr
     string), ``quarter`` (int), ``stage``, ``rank`` (0 reserve … 3 operation). Raises
     DataError naming every malformed entry; order problems are left to ``history_findings``.
     """
-    rows, raws = [], []
     labels = projects.index
-    for label, h in zip(labels, projects["stage_history"].tolist(), strict=True):
-        if isinstance(h, str):
-            for part in h.split(";"):
-                part = part.strip()
-                if part:
-                    rows.append(label)
-                    raws.append(part)
-    split = [r.partition(":") for r in raws]
-    stage = pd.Series([b.strip().lower() for _, _, b in split], dtype=object)
+    text = pd.Series(
+        [h if isinstance(h, str) else "" for h in projects["stage_history"].tolist()],
+        dtype=object,
+    )
+    parts = text.str.split(";").explode().str.strip()
+    parts = parts[parts.notna() & (parts != "")]
+    raws = parts.to_numpy(dtype=object)
+    split = parts.str.partition(":").reindex(columns=[0, 1, 2]).astype(object)
     long = pd.DataFrame(
         {
-            "row": pd.Index(rows, dtype=labels.dtype) if rows else pd.Index([], dtype=labels.dtype),
-            "quarter": quarter_index(pd.Series([a for a, _, _ in split], dtype=object)).to_numpy(),
-            "stage": stage.to_numpy(),
-            "raw": np.asarray(raws, dtype=object),
+            "row": labels[parts.index.to_numpy(dtype=np.int64)],
+            "quarter": quarter_index(split[0]).to_numpy(),
+            "stage": split[2].str.strip().str.lower().to_numpy(dtype=object),
+            "raw": raws,
         }
     )
     long["seq"] = long.groupby("row").cumcount()
@@ -109,6 +107,33 @@ def stage_ranks(projects: pd.DataFrame, quarters: list[int], hist: pd.DataFrame)
     idx = np.maximum.accumulate(idx, axis=1)
     ranks = np.append(h["rank"].to_numpy(), -1)
     return ranks[np.where(idx >= 0, idx, -1)]
+
+
+def stage_table(
+    projects: pd.DataFrame, quarters: list[int], hist: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    """Stage rank (as ``stage_ranks``) and quarter of the last stage change (-1 before the
+    project entered the library) of every project (rows) at the end of every quarter
+    (columns), in one vectorised pass: what ``stage_at`` and ``stalled`` give one quarter at
+    a time (a project is stalled at q when its rank is 0–2 and q - since >= n)."""
+    qs = np.asarray(quarters)
+    h = _in_order(hist)
+    pos = projects.index.get_indexer(h["row"])
+    col = np.searchsorted(qs, h["quarter"].to_numpy(), side="left")
+    rank = h["rank"].to_numpy()
+    row = h["row"].to_numpy()
+    changed = np.ones(len(h), dtype=bool)
+    changed[1:] = (row[1:] != row[:-1]) | (rank[1:] != rank[:-1])
+    keep = col < len(qs)
+    entry = np.arange(len(h))
+    out = []
+    for sel in (keep, keep & changed):
+        idx = np.full((len(projects), len(qs)), -1, dtype=np.int64)
+        np.maximum.at(idx, (pos[sel], col[sel]), entry[sel])
+        out.append(np.maximum.accumulate(idx, axis=1))
+    ranks = np.append(rank, -1)[np.where(out[0] >= 0, out[0], -1)]
+    since = np.append(h["quarter"].to_numpy(), -1)[np.where(out[1] >= 0, out[1], -1)]
+    return ranks, since
 
 
 def stage_at(

@@ -24,6 +24,29 @@ def esc(value: Any) -> str:
     return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
+_ESCAPES = (
+    ("&", "&amp;"),
+    ("<", "&lt;"),
+    (">", "&gt;"),
+    ('"', "&quot;"),
+    ("'", "&#x27;"),
+    ("{", "&#123;"),
+    ("}", "&#125;"),
+)
+
+
+def esc_all(values: Iterable[Any]) -> list[str]:
+    """``esc`` of every value, vectorised (pandas string methods) for columns of 100,000s."""
+    import pandas as pd
+
+    s = pd.Series(list(values), dtype=object)
+    missing = s.isna().to_numpy()
+    text = s.where(~missing, "").astype(str)
+    for raw, ref in _ESCAPES:
+        text = text.str.replace(raw, ref, regex=False)
+    return text.tolist()
+
+
 def json_for_script(obj: Any) -> str:
     """JSON text that cannot close the surrounding ``<script>`` element or open a comment."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

@@ -19,12 +19,13 @@ from townsgis.mapmodel.text import t
 from townsgis.webmap.assets import RawHTML
 from townsgis.webmap.common import js_snippet
 from townsgis.webmap.display import display_frame
-from townsgis.webmap.escape import esc, json_for_script, popup_table
+from townsgis.webmap.escape import esc, esc_all, json_for_script, popup_table
 from townsgis.webmap.legend import add_html
 from townsgis.webmap.render import draw, finish, title_lines
 
 PROJECT_DECIMALS = 5  # ≈ 1 m: plenty for a point drawn as a circle
 STAGE_CODES = "raco"  # reserve, approval, construction, operation
+DATA_ID = "tg-progress-data"
 _JS = Path(__file__).with_name("static") / "progress.js"
 # Room (x, y pixels) the fitted map leaves for the title block (top left), the legend
 # (right) and the quarter slider (bottom left), so none of them covers land.
@@ -48,22 +49,31 @@ def encode_histories(hist: pd.DataFrame, rows: pd.Index, q0: int) -> list[str]:
 def progress_payload(
     projects, hist: pd.DataFrame, quarters: list[int], initial: int, town_names: dict, lang: str
 ) -> dict[str, Any]:
-    """The compact arrays the browser builds the project layer from (display CRS)."""
+    """The compact columnar arrays the browser draws the projects from (display CRS,
+    lon/lat as integers of 1e-``PROJECT_DECIMALS``° from ``x0``/``y0``; towns as indices
+    into one list of names); every text HTML-escaped."""
     from townsgis.progress import DEFAULT_STALL_QUARTERS, format_quarter
 
     q0 = quarters[0]
-    x = np.round(projects.geometry.x.to_numpy(), PROJECT_DECIMALS)
-    y = np.round(projects.geometry.y.to_numpy(), PROJECT_DECIMALS)
+    unit = 10**PROJECT_DECIMALS
+    gx = np.round(projects.geometry.x.to_numpy() * unit).astype(np.int64)
+    gy = np.round(projects.geometry.y.to_numpy() * unit).astype(np.int64)
+    x0, y0 = (int(a.min()) if len(a) else 0 for a in (gx, gy))
     names = projects["name_zh"] if "name_zh" in projects else projects["project_id"]
+    town_code, town_ids = pd.factorize(projects["town_id"])
     return {
-        "x": x.tolist(),
-        "y": y.tolist(),
+        "decimals": PROJECT_DECIMALS,
+        "x0": x0,
+        "y0": y0,
+        "dx": (gx - x0).tolist(),
+        "dy": (gy - y0).tolist(),
         "v": np.round(projects["total_investment"].astype(float).to_numpy(), 2).tolist(),
         "inv": np.round(projects["invested_to_date"].astype(float).to_numpy(), 2).tolist(),
         "h": encode_histories(hist, projects.index, q0),
-        "name": [esc(v) for v in names],
-        "id": [esc(v) for v in projects["project_id"]],
-        "town": [esc(town_names.get(v, v)) for v in projects["town_id"]],
+        "name": esc_all(names),
+        "id": esc_all(projects["project_id"]),
+        "t": town_code.tolist(),
+        "towns": esc_all(town_names.get(v, v) for v in town_ids),
         "quarters": [format_quarter(q) for q in quarters],
         "initial": initial - q0,
         "stall_quarters": DEFAULT_STALL_QUARTERS,
@@ -123,10 +133,16 @@ def build_progress_map(model: MapModel, *, tiles: str = "none"):
     )
     units_js = exposed["units"].get_name() if "units" in exposed else "null"
     towns_js = exposed["towns"].get_name() if "towns" in exposed else "null"
+    # the data as a JSON element (JSON.parse reads megabytes faster than a script literal)
+    m.get_root().html.add_child(
+        RawHTML(f'<script type="application/json" id="{DATA_ID}">{json_for_script(data)}</script>'),
+        name="tg_progress_data",
+    )
     g_proj.add_child(
         js_snippet(
-            f"window.townsgisProgress = townsgisProgress({m.get_name()}, "
-            f"{g_proj.get_name()}, {json_for_script(data)}, {units_js}, {towns_js});"
+            f"window.townsgisProgress = townsgisProgress({m.get_name()}, {g_proj.get_name()}, "
+            f"JSON.parse(document.getElementById({DATA_ID!r}).textContent), "
+            f"{units_js}, {towns_js});"
         )
     )
     finish(m, model.kind, exposed)
