@@ -60,7 +60,7 @@ def test_layout_draws_a_feasible_layer_when_present(cli, project_copy, tmp_path)
     from townsgis import vocab
 
     word = vocab.label("category", "tourism", "zh")
-    tip = json.dumps(f"可选址范围（{word}）")  # as written in the page's GeoJSON
+    tip = json.dumps(f"可选址区域（{word}）")  # as written in the page's GeoJSON
     assert "tg-feasible" in html and tip in html
 
 

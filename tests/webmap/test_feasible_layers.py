@@ -85,10 +85,10 @@ def test_layout_map_draws_only_the_current_area_with_its_category(project_copy):
     _write(project_copy, "oth", {"ruleset": ["other-2020"], "category": ["services"]})
     html = layout_html(Project.open(project_copy), lang="zh")
     word = vocab.labels("category", "zh")
-    assert _js(f"可选址范围（{word['manufacturing']}）") in html
-    assert _js(f"可选址范围（{word['tourism']}）") not in html
-    assert _js(f"可选址范围（{word['services']}）") not in html
-    assert "未显示 2 个可选址范围文件" in html  # the title block says what was left out
+    assert _js(f"可选址区域（{word['manufacturing']}）") in html
+    assert _js(f"可选址区域（{word['tourism']}）") not in html
+    assert _js(f"可选址区域（{word['services']}）") not in html
+    assert "未显示 2 个可选址区域文件" in html  # the title block says what was left out
     assert "feasible-old.geojson, feasible-oth.geojson" in html
 
 
@@ -98,7 +98,7 @@ def test_layout_map_draws_only_the_current_area_with_its_category(project_copy):
 def test_feasible_tooltip_names_the_category(category, lang):
     frame = gpd.GeoDataFrame({"category": [category]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:4549")
     tip = feasible_layer(frame, lang).features[0].tip
-    base = "可选址范围" if lang == "zh" else "Feasible area"
+    base = "可选址区域" if lang == "zh" else "Feasible area"
     if category is None:
         assert tip == base
     else:

@@ -112,7 +112,7 @@ def render_text(res, path: Path, lang: str) -> str:
         cat = vocab.label("category", res.category, "zh")
         lvl = vocab.label("level", res.level, "zh")
         lines = [
-            f"可选区域（{cat}，{lvl}，面积 {res.footprint_km2:g} km²，"
+            f"可选址区域（{cat}，{lvl}，面积 {res.footprint_km2:g} km²，"
             f"半径 {res.radius_m:.0f} m）：{res.area_km2:.2f} km²",
             f"  条件：距现有小镇边界 ≥ {lim['min_gap_m']:.0f} m + 半径，"
             f"距小镇中心 ≥ {lim['min_spacing_m']:.0f} m，范围完全在单元内，单元未满额",

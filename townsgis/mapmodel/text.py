@@ -16,8 +16,9 @@ TEXT: dict[str, dict[str, str]] = {
         "buffers": "间距缓冲区（最小间距的一半）",
         "buffer_spacing": "质心间距 ≥ {d} km：以质心为圆心、半径 {r} km 的圆，两圆相交即间距不足",
         "buffer_gap": "边界间距 ≥ {d} km：小镇外扩 {r} km，两区相交即间距不足",
-        "feasible": "可选址范围",
-        "feasible_skipped": "未显示 {n} 个可选址范围文件（早于小镇图层或规则集，或属其他规则集，"
+        "feasible": "可选址区域",
+        "feasible_centre": "可选址区域（小镇中心，{km2} km²）",
+        "feasible_skipped": "未显示 {n} 个可选址区域文件（早于小镇图层或规则集，或属其他规则集，"
         "请重新运行 townsgis feasible）：{files}",
         "proposals": "候选选址",
         "projects": "项目（四个一批）",
@@ -87,6 +88,7 @@ TEXT: dict[str, dict[str, str]] = {
         "buffer_gap": "boundaries ≥ {d} km apart: town grown by {r} km; "
         "areas that meet are too close",
         "feasible": "Feasible area",
+        "feasible_centre": "Feasible area for the centre ({km2} km²)",
         "feasible_skipped": "{n} feasible-area file(s) not shown (older than the towns layer or "
         "the rule set, or of another rule set; rerun townsgis feasible): {files}",
         "proposals": "Proposed sites",

@@ -5,13 +5,14 @@ analysis CRS (CGCS2000 3° GK, EPSG:4549 for Huzhou)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING
 
 from townsgis import vocab
 from townsgis.mapmodel import context
 from townsgis.mapmodel.findings import ordered, place_findings
-from townsgis.mapmodel.layers import neighbours_layer, units_layer, water_layer
+from townsgis.mapmodel.layers import FEASIBLE_STYLE, neighbours_layer, units_layer, water_layer
 from townsgis.mapmodel.model import Layer, LegendEntry, MapFeature, MapModel, Style
 from townsgis.mapmodel.text import paren, t
 
@@ -31,7 +32,7 @@ TITLES = {
         "layout": "Characteristic towns of {city}: layout",
         "progress": "Characteristic towns of {city}: investment progress ({quarter})",
         "site": "Characteristic towns of {city}: site check, {name}",
-        "feasible": "Characteristic towns of {city}: where a {category} town can go",
+        "feasible": "Characteristic towns of {city}: feasible area ({category})",
     },
 }
 SITE_FRAME_M = 12_000.0  # the site map shows at least this much round the site (metres)
@@ -276,11 +277,9 @@ def feasible_scene(
     metric = ds.metric_crs
     units, towns = ds.metric("units"), ds.metric("towns")
     area = res.layer.to_crs(metric)
-    word = (
-        f"可选址区域（小镇中心，{res.area_km2:,.1f} km²）" if lang == "zh"
-        else f"Feasible area for the centre ({res.area_km2:,.1f} km²)"
-    )  # fmt: skip
-    style = Style(stroke="#1a9641", weight=1.0, fill="#a6d96a", fill_opacity=0.75)
+    word = t(lang, "feasible_centre", km2=f"{res.area_km2:,.1f}")
+    # the web map's style; more opaque here, where the area is the sheet's subject
+    style = dataclasses.replace(FEASIBLE_STYLE, fill_opacity=0.75)
     feats = [MapFeature(geometry=g, style=style) for g in area.geometry]
     layers = [
         units_layer(units, lang),

@@ -39,7 +39,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "upload_help": "GeoJSON、KML/KMZ、Shapefile（zip）、CSV 或 XLSX"
         "（表头：名称,经度,纬度,类别,级别）",
         "upload_button": "评估文件",
-        "feasible_show": "显示可选区域",
+        "feasible_show": "显示可选址区域",
         "verdict": "评估结论",
         "site_unit": "所在单元",
         "causes_nothing": "未引发新的问题",
@@ -59,7 +59,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "downloads": "下载",
         "download_layout": "布局图",
         "download_site": "选址图",
-        "download_feasible": "可选区域图",
+        "download_feasible": "可选址区域图",
         "download_findings": "问题清单",
         "progress_title": "建设进展",
         "scorecard": "目标完成情况",
