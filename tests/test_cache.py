@@ -127,3 +127,55 @@ def test_import_can_keep_a_layer_as_geoparquet(cli, project_copy, monkeypatch):
     assert r.code == 0, r.text
     assert sorted(p.name for p in (project_copy / "layers").glob("towns.*")) == ["towns.gpkg"]
     assert _check(project_copy) == want
+
+
+def _entries(root: Path, slot: str) -> list[Path]:
+    return sorted((root / ".cache" / slot).glob("*.npz"))
+
+
+@pytest.fixture
+def no_memo(monkeypatch):
+    """Simulations are also kept in memory per process: start each test without them."""
+    from townsgis.checks import concentration
+
+    monkeypatch.setattr(concentration, "_SIMULATED", {})
+
+
+def test_rule_intermediates_are_kept_and_follow_the_towns(project_copy, monkeypatch, no_memo):
+    """The within-unit shares and the concentration simulations are kept in the cache; a
+    changed towns layer gives a new entry and the same findings as an uncached run."""
+    before = _check(project_copy)
+    assert len(_entries(project_copy, "within-unit")) == 1
+    assert len(_entries(project_copy, "sim-concentration")) == 1
+    assert _check(project_copy) == before
+    path = project_copy / "layers" / "towns.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    units = gpd.read_file(project_copy / "data" / "boundaries" / "units.geojson")
+    first = data["features"][0]["properties"]
+    other = next(u for u in units["unit_id"] if u != first["unit_id"])
+    first["unit_id"] = other  # now declares a unit it does not lie in
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    after = _check(project_copy)
+    rules = {f["rule"] for f in after["findings"]} - {f["rule"] for f in before["findings"]}
+    assert "HZ-WITHIN-UNIT" in rules
+    assert after == _uncached(project_copy, monkeypatch)
+    assert len(_entries(project_copy, "within-unit")) == 2  # the newest few are kept
+
+
+@pytest.mark.parametrize("damage", [b"", b"PK\x03\x04 not a zip", None])
+def test_a_damaged_rule_entry_is_rebuilt(project_copy, monkeypatch, damage, no_memo):
+    cold = _check(project_copy)
+    monkeypatch.setattr("townsgis.checks.concentration._SIMULATED", {})
+    for slot in ("within-unit", "sim-concentration"):
+        (entry,) = _entries(project_copy, slot)
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) // 2] if damage is None else damage)  # truncated
+    assert _check(project_copy) == cold
+    monkeypatch.setattr("townsgis.checks.concentration._SIMULATED", {})
+    assert _uncached(project_copy, monkeypatch) == cold
+    import numpy as np
+
+    for slot in ("within-unit", "sim-concentration"):
+        (entry,) = _entries(project_copy, slot)
+        with np.load(entry) as z:  # rewritten whole
+            assert len(z.files) >= 1

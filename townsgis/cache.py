@@ -1,12 +1,14 @@
 """A project's cache of derived data (``<project>/.cache/``): the city polygon, layers
-reprojected to the analysis CRS, layers read and schema-checked.
+reprojected to the analysis CRS, layers read and schema-checked, and what rule kinds derive
+from them (arrays: ``get_arrays``/``put_arrays``, e.g. the within-unit share of every town).
 
 Every entry is keyed by a hash of what it was derived from (the input files' bytes, the CRS,
 townsgis's version and ``FORMAT``), so a changed input gives a new key and the old entry is
 never served: there is nothing to invalidate. Entries are GeoParquet files (pyarrow) written
 atomically; a cache that cannot be read or written (read-only project, no pyarrow, a frame
 GeoParquet cannot hold) is skipped silently, and the data is derived as if there were none.
-Set ``TOWNSGIS_NO_CACHE=1`` to bypass it. Only the newest entry per slot is kept.
+Set ``TOWNSGIS_NO_CACHE=1`` to bypass it. Only the newest entry per slot is kept (the
+newest few for arrays). A truncated or corrupted entry reads as missing and is rebuilt.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import numpy as np
 
 FORMAT = "1"  # bump when what is cached, or how, changes
 CACHE_DIR = ".cache"
@@ -64,8 +67,57 @@ class Cache:
     def __init__(self, root: str | Path | None):
         self.dir = Path(root) / CACHE_DIR if root is not None and enabled() else None
 
-    def _path(self, slot: str, k: str) -> Path | None:
-        return None if self.dir is None else self.dir / slot / f"{k}.parquet"
+    def _path(self, slot: str, k: str, suffix: str = ".parquet") -> Path | None:
+        return None if self.dir is None else self.dir / slot / f"{k}{suffix}"
+
+    def get_arrays(self, slot: str, k: str) -> dict[str, np.ndarray] | None:
+        """The numeric arrays kept under ``slot``/``k`` (no pickled objects), or None."""
+        path = self._path(slot, k, ".npz")
+        if path is None or not path.is_file():
+            return None
+        try:
+            import numpy as np
+
+            with np.load(path, allow_pickle=False) as z:
+                return {name: z[name] for name in z.files}
+        except Exception:
+            return None
+
+    def put_arrays(self, slot: str, k: str, arrays: dict[str, np.ndarray], keep: int = 4) -> None:
+        """Keep numeric ``arrays`` under ``slot``/``k`` with the ``keep - 1`` newest other
+        entries of the slot (a rule set may hold several rules of one kind). Failures are
+        ignored."""
+        path = self._path(slot, k, ".npz")
+        if path is None:
+            return
+        tmp = None
+        try:
+            import numpy as np
+
+            self._prepare(path.parent)
+            olds = sorted(
+                (p for p in path.parent.glob("*.npz") if p.stem != k),
+                key=lambda p: p.stat().st_mtime_ns,
+            )
+            for old in olds[: max(0, len(olds) - (keep - 1))]:
+                old.unlink(missing_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{k}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, **arrays)
+            os.replace(tmp, path)
+            tmp = None
+        except Exception:
+            pass
+        finally:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+
+    def _prepare(self, folder: Path) -> None:
+        """Create ``folder`` and the cache's ``.gitignore`` (the cache is never committed)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = self.dir / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
 
     def get(self, slot: str, k: str) -> gpd.GeoDataFrame | None:
         """The frame cached under ``slot``/``k``, or None. ``attrs`` come back too."""
@@ -90,10 +142,7 @@ class Cache:
             return
         tmp = []
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.dir / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("*\n", encoding="utf-8")
+            self._prepare(path.parent)
             for old in path.parent.iterdir():  # one entry per slot: the newest
                 if old.stem != k:
                     old.unlink(missing_ok=True)

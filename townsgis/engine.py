@@ -10,7 +10,7 @@ import geopandas as gpd
 from pyproj import CRS
 
 from townsgis.checks import KINDS, RuleContext
-from townsgis.dataset import Dataset, assign_units, load_dataset
+from townsgis.dataset import Dataset, assign_units, load_dataset, project_cache_root
 from townsgis.findings import Finding, Severity
 from townsgis.fingerprint import Changes
 from townsgis.project import Project
@@ -106,8 +106,19 @@ def build_context(
     else:
         units = ds.units.to_crs(crs).reset_index(drop=True)
     city = ds.city_in(crs)
+    from townsgis import cache
+
+    store = cache.Cache(project_cache_root(ds.project))
+    inputs = (ds.source_key("units"), ds.source_key("towns"), crs.to_wkt())
+    inputs_key = cache.key("context", *inputs) if towns is None and None not in inputs else None
     return RuleContext(
-        towns=t.to_crs(crs), units=units, city=city, metric_crs=crs, rules=ruleset.rules
+        towns=t.to_crs(crs),
+        units=units,
+        city=city,
+        metric_crs=crs,
+        rules=ruleset.rules,
+        store=store if store.dir is not None else None,
+        inputs_key=inputs_key,
     )
 
 

@@ -16,6 +16,7 @@ from townsgis.errors import RulesetError
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import numpy as np
     from pyproj import CRS
     from shapely.geometry.base import BaseGeometry
 
@@ -183,6 +184,30 @@ class RuleContext:
     #: sites after it): pair kinds may skip the pairs among them and town kinds skip them.
     #: Findings naming a town from here on are the same as with 0.
     judged_from: int = 0
+    #: The project's cache of derived data (``townsgis.cache.Cache``), or None: not kept.
+    store: Any = None
+    #: A hash of the inputs ``towns`` and ``units`` were derived from (layers, CRS), set only
+    #: while they are those layers unchanged; None when they cannot be named (a replaced
+    #: frame, a site judged with the towns): derived data is then not kept.
+    inputs_key: str | None = None
+
+    def remember(
+        self, slot: str, parts: tuple, make: Callable[[], dict[str, np.ndarray]]
+    ) -> dict[str, np.ndarray]:
+        """``make()`` (a dict of numeric arrays), or what it gave for the same ``parts``
+        kept in the project's cache under ``slot``. ``parts`` must name everything the
+        arrays depend on (a None among them: not kept)."""
+        if self.store is None or any(p is None for p in parts):
+            return make()
+        from townsgis import cache
+
+        k = cache.key(slot, *parts)
+        hit = self.store.get_arrays(slot, k)
+        if hit is not None:
+            return hit
+        out = make()
+        self.store.put_arrays(slot, k, out)
+        return out
 
     def town_refs(self, idx) -> list[dict[str, str]]:
         """``[{id, name_zh}]`` for the towns at positional indexes ``idx``."""

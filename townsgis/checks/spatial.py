@@ -223,6 +223,52 @@ def _parents(units) -> dict[str, str]:
     }
 
 
+def unit_positions(ctx: RuleContext) -> np.ndarray:
+    """Position in ``ctx.units`` of the unit each town declares (-1: unknown unit)."""
+    uid_to_pos = {u: k for k, u in enumerate(ctx.units["unit_id"].astype(str))}
+    declared = ctx.towns["unit_id"].astype(str).to_numpy()
+    return np.array([uid_to_pos.get(u, -1) for u in declared], dtype=int)
+
+
+def unit_shares(ctx: RuleContext) -> dict[str, np.ndarray]:
+    """Per town: ``share`` of its area in the own area of the unit it declares (0 for an
+    unknown unit), and the unit holding most of it (``best_unit``, position in
+    ``ctx.units``, a functional zone first on ties; -1 when none) with that overlap in m²
+    (``best_overlap``; only for towns not wholly in their unit). Metric CRS."""
+    g = _geoms(ctx)
+    area = shapely.area(g)
+    pos = unit_positions(ctx)
+    ugeom = own_areas(ctx)
+    # 1. towns wholly inside their declared unit (prepared containment, cheap): share 1
+    share = np.zeros(len(g))
+    first = ctx.judged_from  # towns before it are not judged here (RuleContext): share 0
+    known = np.flatnonzero(pos >= 0)
+    known = known[known >= first]
+    share[known[shapely.contains(ugeom[pos[known]], g[known])]] = 1.0
+    # 2. the others: overlap with every unit they touch (STRtree), unit clipped to the town's
+    #    box first so huge county outlines stay cheap
+    cand = np.flatnonzero(share < 1.0)
+    cand = cand[cand >= first]
+    ti, ui = shapely.STRtree(ugeom).query(g[cand], predicate="intersects")
+    tpos = cand[ti]
+    bounds = shapely.bounds(g[tpos])
+    clipped = np.array(
+        [shapely.clip_by_rect(ugeom[u], *b) for u, b in zip(ui, bounds, strict=True)], dtype=object
+    )
+    ov = shapely.area(shapely.intersection(g[tpos], clipped)) if len(tpos) else np.zeros(0)
+    mine = ui == pos[tpos]
+    share[tpos[mine]] = np.where(area[tpos[mine]] > 0, ov[mine] / area[tpos[mine]], 1.0)
+    # where the towns not wholly in their unit lie: largest overlap, a zone first on ties
+    is_zone = ctx.units["kind"].to_numpy()[ui] == FUNCTIONAL_ZONE
+    order = np.lexsort((~is_zone, -ov, tpos))
+    top = order[np.unique(tpos[order], return_index=True)[1]]
+    best_ov = np.full(len(g), np.nan)
+    best_ui = np.full(len(g), -1, dtype=np.int64)
+    best_ov[tpos[top]] = ov[top]
+    best_ui[tpos[top]] = ui[top]
+    return {"share": share, "best_overlap": best_ov, "best_unit": best_ui}
+
+
 @rule_kind(
     "within-unit",
     params={
@@ -241,43 +287,21 @@ def within_unit(ctx: RuleContext, spec) -> list[Finding]:
     (§3.1.1c caps the zones on their own). The finding names the declared unit and the unit
     holding most of the town."""
     share_min = float(spec.params["min_share"])
-    towns, units = ctx.towns, ctx.units
+    units = ctx.units
     g = _geoms(ctx)
     area = shapely.area(g)
-    uid_to_pos = {u: k for k, u in enumerate(units["unit_id"].astype(str))}
-    declared = towns["unit_id"].astype(str).to_numpy()
-    pos = np.array([uid_to_pos.get(u, -1) for u in declared], dtype=int)
-    ugeom = own_areas(ctx)
-    # 1. towns wholly inside their declared unit (prepared containment, cheap): share 1
-    share = np.zeros(len(g))
+    declared = ctx.towns["unit_id"].astype(str).to_numpy()
+    pos = unit_positions(ctx)
     first = ctx.judged_from  # towns before it are not judged here (RuleContext)
-    known = np.flatnonzero(pos >= 0)
-    known = known[known >= first]
-    share[known[shapely.contains(ugeom[pos[known]], g[known])]] = 1.0
-    # 2. the others: overlap with every unit they touch (STRtree), unit clipped to the town's
-    #    box first so huge county outlines stay cheap
-    cand = np.flatnonzero(share < 1.0)
-    cand = cand[cand >= first]
-    ti, ui = shapely.STRtree(ugeom).query(g[cand], predicate="intersects")
-    tpos = cand[ti]
-    bounds = shapely.bounds(g[tpos])
-    clipped = np.array(
-        [shapely.clip_by_rect(ugeom[u], *b) for u, b in zip(ui, bounds, strict=True)], dtype=object
-    )
-    ov = shapely.area(shapely.intersection(g[tpos], clipped)) if len(tpos) else np.zeros(0)
-    mine = ui == pos[tpos]
-    share[tpos[mine]] = np.where(area[tpos[mine]] > 0, ov[mine] / area[tpos[mine]], 1.0)
+    got = ctx.remember("within-unit", (ctx.inputs_key, first), lambda: unit_shares(ctx))
+    share, best_ov, best_ui = got["share"], got["best_overlap"], got["best_unit"]
     bad = np.flatnonzero(share < share_min - 1e-9)
     bad = bad[bad >= first]
     if not len(bad):
         return []
-    # where the failing towns actually lie: largest overlap, a functional zone first on ties
     kinds = units["kind"].to_numpy()
     parents = _parents(units)
-    is_zone = kinds[ui] == FUNCTIONAL_ZONE
-    order = np.lexsort((~is_zone, -ov, tpos))
-    first = order[np.unique(tpos[order], return_index=True)[1]]
-    best = {int(tpos[k]): (float(ov[k]), int(ui[k])) for k in first}
+    best = {int(t): (float(best_ov[t]), int(best_ui[t])) for t in bad if best_ui[t] >= 0}
     out = []
     for t in bad:
         refs = ctx.town_refs([t])
