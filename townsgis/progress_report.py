@@ -103,6 +103,30 @@ def _lab(key: str, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
+def target_titles(sc: pd.DataFrame, lang: str = "zh") -> list[str]:
+    """Each scorecard row's title as every output shows it: "every year" targets (§2.2,
+    §3.4.2) with their worst year, stretch goals (力争) marked, average-growth targets with
+    their years."""
+    zh = lang == "zh"
+    titles = list(sc["title_zh"] if zh else sc["title_en"])
+    rows = _rows(sc)
+    if "per_year" in sc:
+        titles = [
+            _per_year_title(t, r, zh) if r["per_year"] else t
+            for t, r in zip(titles, rows, strict=True)
+        ]
+    if "state" in sc:
+        titles = [
+            (f"{t}（力争）" if zh else f"{t} (stretch goal)") if r["stretch"] else t
+            for t, r in zip(titles, rows, strict=True)
+        ]
+        titles = [
+            _average_title(t, r, zh) if r["judged_by"] == "average_annual" else t
+            for t, r in zip(titles, rows, strict=True)
+        ]
+    return titles
+
+
 def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame]:
     """The report as ordered tables with display headers in ``lang``; numbers stay numbers
     (percentages in %), yes/no as text."""
@@ -113,26 +137,13 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
         return None if v is None or (isinstance(v, float) and math.isnan(v)) else (yes if v else no)
 
     sc = r.scorecard.copy()
-    sc["title"] = sc["title_zh"] if zh else sc["title_en"]
-    if "per_year" in sc:  # "every year" targets (§2.2, §3.4.2): say so, with the worst year
-        sc["title"] = [
-            _per_year_title(t, r, zh) if r["per_year"] else t
-            for t, r in zip(sc["title"], sc.to_dict(orient="records"), strict=True)
-        ]
+    sc["title"] = target_titles(sc, lang)
     sc["share_done"] = sc["share_done"].map(lambda v: None if v is None else 100 * v)
     stretch_missed = vocab.label("target_state", "stretch_missed", lang)
     if "state" in sc:
         sc["met"] = [
             stretch_missed if st == "stretch_missed" else yn(m)
             for m, st in zip(sc["met"], sc["state"], strict=True)
-        ]
-        sc["title"] = [
-            (f"{t}（力争）" if zh else f"{t} (stretch goal)") if s else t
-            for t, s in zip(sc["title"], sc["stretch"], strict=True)
-        ]
-        sc["title"] = [
-            _average_title(t, r, zh) if r["judged_by"] == "average_annual" else t
-            for t, r in zip(sc["title"], _rows(sc), strict=True)
         ]
     else:
         sc["met"] = sc["met"].map(yn)

@@ -180,6 +180,11 @@ def test_progress_is_the_cli_json(client, cli):
     titles = d.pop("titles")
     assert d == json.loads(out.out)
     assert titles["T-FAI"] and not titles["T-FAI"].startswith("T-")
+    # the titles the text report prints: the worst year of an every-year target, 力争 marked
+    text = cli("progress")
+    for tid in ("T-PASS-RATE", "T-NAMED-2018-STRETCH", "T-CULTURE-GROWTH"):
+        assert titles[tid] in text.out, tid
+    assert "最差 2019年" in titles["T-PASS-RATE"] and "（力争）" in titles["T-PASS-RATE"]
     assert client.get("/api/progress", params={"quarter": "2019Q9"}).status_code == 422
     r = client.get("/api/progress", params={"quarter": "1990Q1"})
     assert r.status_code == 400 and r.json()["error"]["message"]

@@ -166,7 +166,7 @@ def progress(
 ) -> dict:
     """As ``townsgis progress --format json``, plus ``titles``: each target's words."""
     from townsgis.indicators import load_progress
-    from townsgis.progress_report import to_dict
+    from townsgis.progress_report import target_titles, to_dict
 
     lg = deps.lang_of(request)
     s = deps.settings(request)
@@ -177,9 +177,10 @@ def progress(
                 s.project, ruleset=ruleset, quarter=quarter, n_stall=stall_quarters
             )
             d = to_dict(report, lg)
-            sc, col = report.scorecard, f"title_{lg}"
-            if col in sc:  # each target's words, so no target id reaches the page
-                d["titles"] = dict(zip(sc["id"].astype(str), sc[col].astype(str), strict=True))
+            sc = report.scorecard
+            if f"title_{lg}" in sc:  # each target's words as the report says them
+                titles = target_titles(sc, lg)
+                d["titles"] = dict(zip(sc["id"].astype(str), titles, strict=True))
             return d
 
     return _memo(
