@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from townsgis.dataset import load_dataset
@@ -185,3 +186,46 @@ def test_groups_of_sites_give_what_one_group_gives(project_copy):
     one = [s.to_dict() for s in iter_sites_alone(ds, rs, sites, chunk=1000)]
     many = [s.to_dict() for s in iter_sites_alone(ds, rs, sites, chunk=7)]
     assert one == many
+
+
+def test_site_by_site_output_is_the_whole_reports(project_copy):
+    """`site --file` writes each site as it is judged: the same JSON and text as rendering the
+    whole report at once (none, one and several sites)."""
+    import json
+
+    from townsgis.cli.cmd_site import json_parts, render_text, text_parts
+
+    proj = Project.open(project_copy)
+    ds = load_dataset(proj, layout_only=True)
+    rs = proj.load_ruleset()
+    sites = _sites(ds, 24, seed=3)
+    for n in (0, 1, 5):
+        report = evaluate_sites(ds, rs, sites.iloc[:n])
+        whole = json.dumps(report.to_dict("en"), ensure_ascii=False, indent=2)
+        assert "".join(json_parts(iter(report.sites), "en")) == whole
+        names = {"330502": "吴兴区"}
+        parts = text_parts(
+            iter(report.sites), "zh", names, False, report.skipped_rules, report.metric_crs
+        )
+        assert "".join(parts) == render_text(report, "zh", names)
+
+
+def test_a_plan_builds_the_sites_make_sites_builds(project_copy):
+    """Sites checked first and outlined a group at a time are make_sites' sites."""
+    from townsgis.siting import plan_sites
+
+    ds = load_dataset(Project.open(project_copy), layout_only=True)
+    sites = _sites(ds, 30, seed=4)
+    geoms = gpd.GeoSeries(
+        [shapely.Point(x, y) for x, y in zip(sites["lon"], sites["lat"], strict=True)], crs=4326
+    )
+    geoms.iloc[21] = sites.geometry.iloc[21]  # a polygon
+    attrs = sites[["name", "category", "level", "area_km2"]].to_dict("records")
+    plan = plan_sites(ds, geoms, attrs)
+    whole = make_sites(ds, geoms, attrs)
+    parts = pd.concat([plan.sites(a, a + 7) for a in range(0, 30, 7)])
+    assert parts.drop(columns="geometry").equals(whole.drop(columns="geometry"))
+    assert (
+        shapely.to_wkb(parts.geometry.values).tolist()
+        == shapely.to_wkb(whole.geometry.values).tolist()
+    )

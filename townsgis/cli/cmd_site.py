@@ -104,7 +104,7 @@ def site(
     project: ProjectOpt = None,
 ) -> None:
     from townsgis.engine import load_inputs
-    from townsgis.siting import evaluate_sites, sites_from_file, sites_from_point
+    from townsgis.siting import evaluate_sites, plan_from_file, sites_from_point
 
     modes = [lon is not None or lat is not None, boundary is not None, file is not None]
     if sum(modes) != 1:
@@ -129,7 +129,8 @@ def site(
     else:
         # Options given on the command line win over the file's fields; unset ones are None.
         given = {"category": category, "level": level, "area_km2": area_km2}
-        sites = sites_from_file(
+        # checked whole (bad input refuses the file), outlines built a group at a time
+        sites = plan_from_file(
             ds,
             boundary or file,
             crs=crs,
@@ -139,17 +140,50 @@ def site(
             fix_geometry=fix_geometry,
         )
         if boundary is not None and name:
-            sites["name"] = (
+            sites.frame["name"] = (
                 name if len(sites) == 1 else [f"{name} {i + 1}" for i in range(len(sites))]
             )
-    report = evaluate_sites(ds, rs, sites, together=together, fail_on=fail_on.value)
+        if together:
+            sites = sites.sites()
+    if together:
+        report = evaluate_sites(ds, rs, sites, together=True, fail_on=fail_on.value)
+        results, skipped = iter(report.sites), report.skipped_rules
+    else:  # each site alone: written as judged, never all held at once
+        from townsgis.siting import SITE_SKIPPED_KINDS, iter_sites_alone
+
+        results = iter_sites_alone(ds, rs, sites, fail_on=fail_on.value)
+        skipped = [r.id for r in rs.rules if r.kind in SITE_SKIPPED_KINDS]
+    failed = False
+
+    def judged():
+        nonlocal failed
+        for r in results:
+            failed = failed or r.verdict != "pass"
+            yield r
+
     if fmt == TextFormat.json:
-        typer.echo(json.dumps(report.to_dict(lang.value), ensure_ascii=False, indent=2))
+        parts = json_parts(judged(), lang.value)
     else:
         units = ds.units.set_index(ds.units["unit_id"].astype(str))
         names = units["name_zh" if lang.value == "zh" else "name_en"].astype(str).to_dict()
-        typer.echo(render_text(report, lang.value, names))
-    raise typer.Exit(EXIT_OK if report.passed else EXIT_FINDINGS)
+        parts = text_parts(judged(), lang.value, names, together, skipped, ds.metric_crs)
+    out = typer.get_text_stream("stdout")
+    for part in parts:
+        out.write(part)
+    out.write("\n")
+    out.flush()
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def json_parts(results, lang: str):
+    """``json.dumps(report.to_dict(lang), ensure_ascii=False, indent=2)`` written site by
+    site (the same text)."""
+    head = '{\n  "sites": ['  # written with the first site: an error before it leaves no output
+    for s in results:
+        body = json.dumps(s.to_dict(lang), ensure_ascii=False, indent=2)
+        yield head + "\n    " + body.replace("\n", "\n    ")
+        head = ","
+    yield head + "]\n}" if head != "," else "\n  ]\n}"
 
 
 _T = {
@@ -188,14 +222,29 @@ _T = {
 def render_text(report, lang: str, unit_names: dict[str, str] | None = None) -> str:
     """Human-readable verdicts, one block per site; units by name (``unit_names``: id → name
     in ``lang``), severities in the vocabulary's words."""
+    return "".join(
+        text_parts(
+            report.sites,
+            lang,
+            unit_names,
+            report.together,
+            report.skipped_rules,
+            report.metric_crs,
+        )
+    )
+
+
+def text_parts(results, lang: str, unit_names, together: bool, skipped, metric_crs):
+    """:func:`render_text`'s text, site by site, for results given one at a time."""
     from townsgis import vocab
 
     names = unit_names or {}
     t = _T[lang]
-    lines = []
-    for s in report.sites:
+    sep = ""
+    for s in results:
+        lines = []
         verdict = t["pass"] if s.verdict == "pass" else t["fail"]
-        extra = t["together"] if report.together else ""
+        extra = t["together"] if together else ""
         lines.append(
             f"{t['site']} {s.name} ({s.lon:.6f}, {s.lat:.6f} WGS84) "
             f"{t['unit']} {names.get(str(s.unit_id), s.unit_id)}: {verdict}{extra}"
@@ -216,8 +265,11 @@ def render_text(report, lang: str, unit_names: dict[str, str] | None = None) -> 
                 f"    {row['rule']} {row['clause']} {scope}: {row['used']}/{row['limit']}"
                 f" → {row['remaining_after']}"
             )
-    if report.skipped_rules:
-        lines.append(f"{t['skipped']}: {', '.join(report.skipped_rules)}")
-    crs = report.metric_crs.to_string() if report.metric_crs is not None else "?"
-    lines.append(t["note"].format(crs=crs))
-    return "\n".join(lines)
+        yield sep + "\n".join(lines)
+        sep = "\n"
+    tail = []
+    if skipped:
+        tail.append(f"{t['skipped']}: {', '.join(skipped)}")
+    crs = metric_crs.to_string() if metric_crs is not None else "?"
+    tail.append(t["note"].format(crs=crs))
+    yield sep + "\n".join(tail)

@@ -21,6 +21,7 @@ from townsgis.siting.alone import field_keys
 from townsgis.siting.caps import Cap, _cap_row, caps_of
 from townsgis.siting.caused import AGGREGATE_KINDS, caused_findings
 from townsgis.siting.mix import mix_plans
+from townsgis.siting.sites import SitePlan
 
 # Per-town paperwork (scenic grade, the investor and its company form, §3.5.1, land-use
 # figures) a proposed site cannot have yet: not judged.
@@ -233,14 +234,15 @@ class _Setup:
 def iter_sites_alone(
     ds: Dataset,
     ruleset,
-    sites: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame | SitePlan,
     *,
     fail_on: str = "error",
     today=None,
     chunk: int = SITE_CHUNK,
 ) -> Iterator[SiteResult]:
     """Each site judged alone against the current layout, in order, ``chunk`` sites at a time
-    (``siting.alone``): what ``evaluate_sites`` gives, without holding every result at once."""
+    (``siting.alone``): what ``evaluate_sites`` gives, without holding every result at once
+    (nor, given a :class:`SitePlan`, every site's outline)."""
     from townsgis.siting.alone import AloneJudge
 
     setup = _Setup(ds, ruleset, fail_on, today)
@@ -248,7 +250,9 @@ def iter_sites_alone(
     shared: dict = {}  # the mix and the caps depend on the site's MIX_FIELDS only
     layout = pd.DataFrame(ds.towns[[c for c in MIX_FIELDS if c in ds.towns.columns]])
     for a in range(0, len(sites), chunk):
-        part = sites.iloc[a : a + chunk]
+        part = (
+            sites.sites(a, a + chunk) if isinstance(sites, SitePlan) else sites.iloc[a : a + chunk]
+        )
         rows = _town_rows(part)
         metric = rows.geometry.to_crs(judge.crs).values
         if judge.crs == ds.metric_crs:

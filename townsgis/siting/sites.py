@@ -7,6 +7,7 @@ metric analysis CRS (EPSG:4549 for Huzhou): radii in metres, areas in km².
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,28 +56,66 @@ def _site_frame(rows: list[dict], geoms_wgs84: list, source: str) -> gpd.GeoData
     return gdf
 
 
+@dataclass
+class SitePlan:
+    """Sites checked and numbered, their outlines not built yet: ``frame`` has the columns of
+    :func:`make_sites` with the input geometry (WGS84 point or polygon); ``outlines`` builds
+    the circles a group at a time, so that many sites need not all be held as polygons."""
+
+    frame: gpd.GeoDataFrame
+    metric: np.ndarray  # the input geometry in the metric CRS
+    radius: np.ndarray  # circle radius (m) of a point site; NaN for a polygon
+    metric_crs: Any
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def outlines(self, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """The WGS84 outlines of sites ``start:stop``: points become circles of their area in
+        the metric CRS, polygons are kept."""
+        g = self.metric[start:stop].copy()
+        r = self.radius[start:stop]
+        point = ~np.isnan(r)
+        g[point] = shapely.buffer(g[point], r[point], quad_segs=CIRCLE_QUAD_SEGS)
+        return gpd.GeoSeries(g, crs=self.metric_crs).to_crs(WGS84).values
+
+    def sites(self, start: int = 0, stop: int | None = None) -> gpd.GeoDataFrame:
+        """Sites ``start:stop`` as :func:`make_sites` returns them."""
+        part = self.frame.iloc[start:stop]
+        return part.set_geometry(gpd.GeoSeries(self.outlines(start, stop), index=part.index))
+
+
 def make_sites(
     ds: Dataset, geoms: gpd.GeoSeries, attrs: list[dict], *, source: str = "site"
 ) -> gpd.GeoDataFrame:
     """Sites from WGS84 geometries: points become circles of ``area_km2`` in the metric CRS,
     polygons are kept (their area replaces ``area_km2``). Columns: site_id, name, category,
     level, area_km2, lon, lat (WGS84 of the point or polygon centroid), unit_id, geometry."""
+    return plan_sites(ds, geoms, attrs, source=source).sites()
+
+
+def plan_sites(
+    ds: Dataset, geoms: gpd.GeoSeries, attrs: list[dict], *, source: str = "site"
+) -> SitePlan:
+    """The checks and numbering of :func:`make_sites` (raising the same SchemaError), the
+    outlines left to :meth:`SitePlan.outlines`."""
     geoms = gpd.GeoSeries(list(geoms), crs=geoms.crs).to_crs(WGS84)
     metric = geoms.to_crs(ds.metric_crs)
     problems = []
-    out_geoms = []
+    radius = np.full(len(metric), np.nan)
+    centre_m = []
     rows = []
     for i, (g, a) in enumerate(zip(metric, attrs, strict=True)):
         a = dict(a)
         a.setdefault("name", f"site {i + 1}")
         if g is None or g.is_empty:
             problems.append(f"feature {i + 1} ({a['name']!r}): empty geometry")
-            out_geoms.append(None)
+            centre_m.append(None)
         elif g.geom_type == "Point":
             area = a.get("area_km2")
             ok = isinstance(area, int | float) and math.isfinite(area) and 0 < area <= 1e4
-            r = circle_radius_m(area) if ok else 1.0
-            out_geoms.append(g.buffer(r, quad_segs=CIRCLE_QUAD_SEGS))
+            radius[i] = circle_radius_m(area) if ok else 1.0
+            centre_m.append(g)
         elif g.geom_type in ("Polygon", "MultiPolygon"):
             if not g.is_valid:
                 problems.append(
@@ -84,31 +123,26 @@ def make_sites(
                     f"{_invalid_reason(geoms.iloc[i], g)}"
                 )
             a["area_km2"] = g.area / 1e6
-            out_geoms.append(g)
+            centre_m.append(g.centroid)
         else:
             problems.append(f"feature {i + 1} ({a['name']!r}): {g.geom_type}; need point/polygon")
-            out_geoms.append(None)
+            centre_m.append(None)
         rows.append(a)
     if problems:
         raise SchemaError(source, problems)
-    poly_m = gpd.GeoSeries(out_geoms, crs=ds.metric_crs)
-    centre_m = gpd.GeoSeries(
-        [
-            g.centroid if g.geom_type == "Point" else c.centroid
-            for g, c in zip(metric, poly_m, strict=True)
-        ],
-        crs=ds.metric_crs,
-    )
     taken = set(ds.towns["town_id"].astype(str))
     if any(str(r.get("site_id")) in taken for r in rows):
         for r in rows:
             r.pop("site_id", None)
-    gdf = _site_frame(rows, list(poly_m.to_crs(WGS84)), source)
-    centre = centre_m.to_crs(WGS84)
+    gdf = _site_frame(rows, list(geoms), source)
+    centre = gpd.GeoSeries(centre_m, crs=ds.metric_crs).to_crs(WGS84)
     # A point's own WGS84 coordinates (no round trip through the metric CRS).
-    pts = [g if g.geom_type == "Point" else c for g, c in zip(geoms, centre, strict=True)]
-    gdf["lon"] = [p.x for p in pts]
-    gdf["lat"] = [p.y for p in pts]
+    types = shapely.get_type_id(geoms.values)
+    pts = np.where(
+        types == 0, np.asarray(geoms.values, dtype=object), np.asarray(centre.values, dtype=object)
+    )
+    gdf["lon"] = shapely.get_x(pts)
+    gdf["lat"] = shapely.get_y(pts)
     units = assign_units(gpd.GeoSeries(pts, crs=WGS84), ds.units)
     out = [k for k, u in enumerate(units) if u is None]
     if out:
@@ -122,7 +156,7 @@ def make_sites(
             ],
         )
     gdf["unit_id"] = units
-    return gdf
+    return SitePlan(gdf, np.asarray(metric.values, dtype=object), radius, ds.metric_crs)
 
 
 def _invalid_reason(g_wgs84, g_metric) -> str:
@@ -202,6 +236,13 @@ def sites_from_file(
     return _sites_of(ds, gdf, str(path))
 
 
+def plan_from_file(ds: Dataset, path: str | Path, **options) -> SitePlan:
+    """:func:`sites_from_file` with the outlines left to :meth:`SitePlan.outlines` (a file of
+    many sites judged a group at a time); the same checks and messages."""
+    gdf = read_site_file(ds, path, **options)
+    return plan_sites(ds, gdf.geometry, _attrs_of(gdf), source=str(path))
+
+
 def sites_from_frame(
     ds: Dataset, gdf: gpd.GeoDataFrame, source: str, **options
 ) -> gpd.GeoDataFrame:
@@ -211,6 +252,10 @@ def sites_from_frame(
 
 
 def _sites_of(ds: Dataset, gdf: gpd.GeoDataFrame, source: str) -> gpd.GeoDataFrame:
+    return make_sites(ds, gdf.geometry, _attrs_of(gdf), source=source)
+
+
+def _attrs_of(gdf: gpd.GeoDataFrame) -> list[dict]:
     attrs = []
     for row in gdf.drop(columns="geometry").to_dict("records"):
         a = {"name": str(row["name_zh"])}
@@ -219,7 +264,7 @@ def _sites_of(ds: Dataset, gdf: gpd.GeoDataFrame, source: str) -> gpd.GeoDataFra
         for key in ("category", "level", "area_km2"):
             a[key] = row.get(key)
         attrs.append(a)
-    return make_sites(ds, gdf.geometry, attrs, source=source)
+    return attrs
 
 
 def read_site_file(
