@@ -53,3 +53,14 @@ def test_esc_all_equals_esc_on_every_kind_of_value():
     values = [XSS, JINJA, "a & b 'c' \"d\"", None, float("nan"), 12, 3.5, "", "&amp;", "合成"]
     assert esc_all(values) == [esc(v) for v in values]
     assert esc_all([]) == []
+
+
+def test_esc_all_takes_string_columns_whole():
+    import pandas as pd
+
+    from townsgis.webmap.escape import esc, esc_all
+
+    values = [XSS, None, "a & b", "合成 {x}"]
+    for dtype in ("str", "string", object):
+        col = pd.Series(values, dtype=dtype)
+        assert esc_all(col) == [esc(v) for v in values]

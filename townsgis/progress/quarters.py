@@ -38,6 +38,16 @@ def quarter_index(series: pd.Series) -> pd.Series:
     return pd.Series([lookup[v] for v in values], index=series.index, dtype=float)
 
 
+def quarter_codes(texts) -> np.ndarray:
+    """``quarter_index`` of a pyarrow string array, as a float array (NaN where malformed)."""
+    import pyarrow.compute as pc
+
+    codes = pc.dictionary_encode(texts)
+    lookup = np.array([_quarter_or_nan(u) for u in codes.dictionary.to_pylist()] + [np.nan])
+    idx = codes.indices.fill_null(len(lookup) - 1).to_numpy(zero_copy_only=False)
+    return lookup[idx.astype(np.int64)]
+
+
 def _quarter_or_nan(v) -> float:
     m = _Q_RE.match(str(v).strip().upper())
     return int(m.group(1)) * 4 + int(m.group(2)) - 1 if m else np.nan

@@ -10,7 +10,7 @@ import pandas as pd
 from townsgis import vocab
 from townsgis.errors import DataError
 from townsgis.progress._helpers import _pos, _problem_text
-from townsgis.progress.quarters import format_quarter, parse_quarter, quarter_index
+from townsgis.progress.quarters import format_quarter, parse_quarter, quarter_codes
 
 STAGES = vocab.STAGES
 STAGE_ZH = vocab.labels("stage", "zh")
@@ -27,31 +27,39 @@ def parse_history(projects: pd.DataFrame, source: str = "projects") -> pd.DataFr
     string), ``quarter`` (int), ``stage``, ``rank`` (0 reserve … 3 operation). Raises
     DataError naming every malformed entry; order problems are left to ``history_findings``.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     labels = projects.index
-    text = pd.Series(
+    text = pa.array(
         [h if isinstance(h, str) else "" for h in projects["stage_history"].tolist()],
-        dtype=object,
+        type=pa.large_string(),
     )
-    parts = text.str.split(";").explode().str.strip()
-    parts = parts[parts.notna() & (parts != "")]
-    raws = parts.to_numpy(dtype=object)
-    split = parts.str.partition(":").reindex(columns=[0, 1, 2]).astype(object)
+    lists = pc.split_pattern(text, ";")
+    parts = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+    keep = pc.not_equal(parts, "")
+    parts, parent = parts.filter(keep), pc.list_parent_indices(lists).filter(keep)
+    # "QUARTER:STAGE" split at the first colon (an entry without one has no stage)
+    quarter_text = pc.replace_substring_regex(parts, "(?s):.*$", "")
+    stage_text = pc.replace_substring_regex(parts, "^[^:]*:?", "")
+    stage = pc.utf8_lower(pc.utf8_trim_whitespace(stage_text))
     long = pd.DataFrame(
         {
-            "row": labels[parts.index.to_numpy(dtype=np.int64)],
-            "quarter": quarter_index(split[0]).to_numpy(),
-            "stage": split[2].str.strip().str.lower().to_numpy(dtype=object),
-            "raw": raws,
+            "row": labels[parent.to_numpy(zero_copy_only=False).astype(np.int64)],
+            "quarter": quarter_codes(quarter_text),
+            "stage": stage.to_numpy(zero_copy_only=False).astype(object),
+            "raw": np.arange(len(parts)),  # position in ``parts``, for the error message
         }
     )
     long["seq"] = long.groupby("row").cumcount()
     problems = []
     ids = projects["project_id"] if "project_id" in projects else pd.Series(projects.index)
     bad = long[long["quarter"].isna() | ~long["stage"].isin(STAGES)]
-    for r in bad.itertuples():
+    raws = parts.take(pa.array(bad["raw"].to_numpy(), type=pa.int64())).to_pylist()
+    for r, raw in zip(bad.itertuples(), raws, strict=True):
         problems.append(
             f"feature {_pos(projects, r.row)} (project_id {ids.loc[r.row]}), column "
-            f"stage_history: entry {r.raw!r} is not QUARTER:STAGE with STAGE one of "
+            f"stage_history: entry {raw!r} is not QUARTER:STAGE with STAGE one of "
             f"{', '.join(STAGES)}"
         )
     empty = projects.index.difference(long["row"].unique())
