@@ -112,6 +112,38 @@ def test_layout_page_lists_and_filters_findings(browser, live, artifacts, lang):
     page.close()
 
 
+VISIBLE_LABEL_BOXES = """() => { window.townsgisDeclutter();
+    return Array.from(document.querySelectorAll('.leaflet-tooltip.tg-label'))
+        .filter(e => getComputedStyle(e).visibility !== 'hidden')
+        .map(e => { const r = e.getBoundingClientRect();
+                    return [r.left, r.top, r.right, r.bottom, e.innerText]; }); }"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_layout_page_labels_never_overlap(browser, live, lang):
+    """At the default zoom and zoomed in on the development zone (where its name, its town's
+    name and the resort's crowd), visible labels keep apart; the lake is named."""
+    page = open_page(browser, live.url, "/layout", lang)
+    for zoom in (None, 12, 13):
+        if zoom:
+            page.evaluate(f"() => TG.map.setView([30.86, 120.03], {zoom}, {{animate: false}})")
+        page.wait_for_timeout(300)
+        boxes = page.evaluate(VISIBLE_LABEL_BOXES)
+        assert boxes, zoom
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                overlap = a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]
+                assert not overlap, (zoom, a[4], b[4])
+    page.evaluate("() => TG.map.setView([31.0, 120.1], 10, {animate: false})")
+    page.wait_for_timeout(300)
+    lake = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.tg-water-label')).map(e => e.innerText)"
+    )
+    assert ("太湖" if lang == "zh" else "Taihu Lake") in lake
+    assert not page.errors
+    page.close()
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_progress_page(browser, live, artifacts, lang):
     page = open_page(browser, live.url, "/progress", lang)

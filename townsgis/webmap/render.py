@@ -4,6 +4,7 @@ and a metric scale bar. Every model text is escaped here."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from townsgis.mapmodel.model import Layer, MapModel, Style
@@ -23,56 +24,9 @@ LABEL_CLASS = {
     "water": ("tg-water-label", "center"),
 }
 
-# Keeps permanent labels apart at every zoom: in priority order (towns, distances, units,
-# neighbours, lakes) each label takes the first of its candidate positions (as placed, left of its
-# anchor, above, below) that overlaps no label already kept; a label with no free position
-# is hidden. Runs at load and after every zoom, pan or layer toggle.
-DECLUTTER_JS = """
-(function (map) {
-  var ORDER = ['tg-town-label', 'tg-dist-label', 'tg-unit-label', 'tg-neighbour-label',
-               'tg-water-label'];
-  function rank(el) {
-    for (var i = 0; i < ORDER.length; i++) if (el.classList.contains(ORDER[i])) return i;
-    return ORDER.length;
-  }
-  function candidates(el, w, h) {
-    if (el.classList.contains('leaflet-tooltip-right')) {
-      return [[0, 0], [-(w + 18), 0], [-(w / 2) - 6, -(h / 2) - 8], [-(w / 2) - 6, h / 2 + 8]];
-    }
-    return [[0, 0], [0, -(h + 2)], [0, h + 2], [w / 2 + 8, 0], [-(w / 2) - 8, 0]];
-  }
-  function declutter() {
-    var els = Array.prototype.slice.call(
-      map.getContainer().querySelectorAll('.leaflet-tooltip.tg-label'));
-    els.forEach(function (el) {
-      el.style.visibility = ''; el.style.marginLeft = '0px'; el.style.marginTop = '0px';
-      el.classList.remove('tg-hidden');
-    });
-    els.sort(function (a, b) { return rank(a) - rank(b); });
-    var kept = [];
-    els.forEach(function (el) {
-      var r0 = el.getBoundingClientRect(), w = r0.width, h = r0.height;
-      var cands = candidates(el, w, h);
-      for (var c = 0; c < cands.length; c++) {
-        var r = {left: r0.left + cands[c][0], right: r0.right + cands[c][0],
-                 top: r0.top + cands[c][1], bottom: r0.bottom + cands[c][1]};
-        var hit = kept.some(function (k) {
-          return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top;
-        });
-        if (!hit) {
-          el.style.marginLeft = cands[c][0] + 'px'; el.style.marginTop = cands[c][1] + 'px';
-          kept.push(r);
-          return;
-        }
-      }
-      el.style.visibility = 'hidden'; el.classList.add('tg-hidden');
-    });
-  }
-  map.on('zoomend moveend overlayadd overlayremove', function () { setTimeout(declutter, 0); });
-  map.whenReady(function () { setTimeout(declutter, 0); });
-  window.townsgisDeclutter = declutter;
-})(%s);
-"""
+# Keeps permanent labels apart (web/static/declutter.js, served to the workbench too; inlined
+# here so that a map file opens offline).
+DECLUTTER_JS = Path(__file__).resolve().parent.parent / "web" / "static" / "declutter.js"
 
 
 def leaflet_style(s: Style) -> dict[str, Any]:
@@ -182,7 +136,8 @@ def finish(m, kind: str, exposed: dict[str, Any]) -> None:
 
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     expose(m, kind, exposed)
-    m.add_child(js_snippet(DECLUTTER_JS % m.get_name()))
+    code = DECLUTTER_JS.read_text(encoding="utf-8")
+    m.add_child(js_snippet(f"{code}\ntgDeclutter({m.get_name()});"))
 
 
 def add_title(m, model: MapModel, tiles: str, extra: list[str] | None = None) -> None:

@@ -36,7 +36,7 @@
 
   const byRef = {}; // layer id -> ref -> Leaflet layers
   const overlays = {};
-  const townLabels = L.layerGroup(); // shown when zoomed in, where they no longer overlap
+  const townLabels = L.layerGroup(); // shown when zoomed in; tgDeclutter keeps all labels apart
   const LABEL_ZOOM = 11;
   for (const ly of model.layers) {
     const index = (byRef[ly.id] = {});
@@ -55,12 +55,12 @@
     });
     for (const f of ly.geojson.features) {
       const p = f.properties;
-      if (!p.label || !["unit", "town"].includes(ly.label_kind)) continue;
+      if (!p.label || !["unit", "town", "neighbour", "water"].includes(ly.label_kind)) continue;
       const at = L.geoJSON(f).getBounds().getCenter();
-      const tip = L.tooltip({ permanent: true, direction: "center", className: `tg-label tg-label-${ly.label_kind}` })
+      const tip = L.tooltip({ permanent: true, direction: "center", className: `tg-label tg-${ly.label_kind}-label` })
         .setLatLng(at)
         .setContent(el("span", {}, p.label));
-      (ly.label_kind === "unit" ? group : townLabels).addLayer(tip);
+      (ly.label_kind === "town" ? townLabels : group).addLayer(tip);
     }
     if (ly.show) group.addTo(map);
     overlays[esc(ly.title)] = group;
@@ -72,6 +72,7 @@
   };
   map.on("zoomend", toggleLabels);
   toggleLabels();
+  tgDeclutter(map);
 
   const items = model.findings;
   const uniq = (xs) => [...new Set(xs)];
