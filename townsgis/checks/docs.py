@@ -45,6 +45,35 @@ value found and what is allowed (exit code 2).
   a warning because of 原则上) and the clustering and concentration tests (§3.1.2b) are this
   rule set's interpretation, stated as parameters.
 
+## Where one more town can go (`feasible`)
+
+`townsgis feasible` gives the area where the centroid of one more town (the circle of
+`--area-km2` that `site` builds) passes `site` at `--fail-on` (default `error`; `warning`
+applies the warning rules too, such as the 5 km spacing, so its area is smaller). Unit by
+unit, with the rules of that severity or above:
+
+- Caps and category shares do not depend on where in the unit the town lies: `site`'s own
+  rule functions judge them once per unit, and a unit they fail is left out
+  (`excluded_units`).
+- No overlap and the minimum gap: the centre stays farther than gap + r from every town's
+  outline; the minimum spacing: farther than the spacing from every town's centroid.
+- Within the unit: at least `min_share` of the footprint inside the unit's own area (a
+  district without its functional zones). With S(x) the share of the disc of radius r
+  centred at x inside that area, the allowed centres are the level set S ≥ `min_share`. S is
+  computed exactly (disc ∩ polygon from the unit's edges within r) on a grid refined from
+  400 m to 25 m cells only where the level can cross (|∇S| ≤ 2/(πr) and the distance to the
+  unit's edge rule the rest out); the grid's contour gives the pieces, holes and necks (only
+  a feature inside one 25 m cell where S stays within 0.012 of the level, for a 3 km²
+  footprint, could be missed); each contour vertex is then moved onto the exact level (to
+  0.01 m) and edges are split until the level is within 0.25 m of them.
+- Clustering and concentration (§3.1.2b) are patterns of all the towns, not places:
+  `feasible` leaves them out and says so; check a chosen point with `site`.
+
+Tolerance: every point more than 1 m from the boundary of the area gets the same verdict
+from `site` (pass inside, fail outside). A test checks it on the Huzhou project with a grid
+over the city and points 1.5 m either side of the boundary, for every category at
+`--fail-on error` and for manufacturing at `--fail-on warning`.
+
 ## Readings of open clauses
 
 Where the text of the notice allows more than one reading, the rule set says which one it
