@@ -1,0 +1,227 @@
+"""Growth curves at national scale: towns (check, rules) and points (the join to towns and
+counties), with time and peak memory per size. Not a test; prints one line per measurement.
+
+    python benchmarks/bench_curves.py [--towns 2000,20000,100000]
+                                      [--points 100000,1000000,10000000]
+                                      [--points-project .bench-data/national-20000]
+                                      [--max-gb 7.5] [--only towns,points]
+
+Every measurement runs in its own child process, so its peak RSS is its own: wall seconds,
+CPU seconds (user + sys: what load from other jobs inflates least) and peak RSS from
+``wait4``. A watchdog reads the child's RSS four times a second and stops it above
+``--max-gb``; the line then says where it stopped and at what memory.
+
+- towns N (project ``.bench-data/national-N`` from ``benchmarks/national.py``, made when
+  missing with N×5 projects, at most 100,000): ``townsgis check`` as a process cold (the
+  project's ``.cache/`` removed) and warm (unchanged), then ``run_rules`` in a process of its
+  own with the project loaded (cache warm), timed alone.
+- points M: M WGS84 points (95% inside random towns, 5% anywhere in the towns' box) assigned
+  to the towns (``dataset.points_in_polygons``) and to the 2,875 counties
+  (``dataset.assign_units``) of ``--points-project``; RSS before the join is printed beside
+  the peak, so the join's own memory shows.
+
+The load average is printed at the start and the end of every line's run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import national  # noqa: E402
+
+
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def _rss_gb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024**2
+    except OSError:
+        pass
+    return 0.0
+
+
+def run(cmd: list[str], max_gb: float) -> dict:
+    """Run ``cmd``; wall, CPU and peak RSS (GB), its JSON output line if any, and whether the
+    watchdog stopped it (``stopped_gb``)."""
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out:  # a pipe would fill with check's findings
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, text=True)
+        stopped = None
+        while True:
+            pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                break
+            rss = _rss_gb(p.pid)
+            if stopped is None and rss > max_gb:
+                stopped = rss
+                p.kill()
+            time.sleep(0.25)
+        out.seek(0)
+        text = out.read()
+    res = {
+        "wall": time.perf_counter() - t0,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_gb": usage.ru_maxrss / 1024**2,
+        "stopped_gb": stopped,
+        "exit": os.waitstatus_to_exitcode(status),
+    }
+    for line in text.splitlines():
+        if line.startswith('{"'):
+            res.update(json.loads(line))
+    return res
+
+
+def _cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _rss_now_gb() -> float:
+    return _rss_gb(os.getpid())
+
+
+def child_rules(project: Path) -> None:
+    from townsgis.engine import load_inputs, run_rules
+    from townsgis.project import Project
+
+    ds, rs = load_inputs(Project.open(project))
+    before = _rss_now_gb()
+    t, c = time.perf_counter(), _cpu()
+    res = run_rules(ds, rs)
+    out = {"rules_wall": time.perf_counter() - t, "rules_cpu": _cpu() - c}
+    out |= {"rss_before_gb": before, "findings": len(res.findings), "towns": len(ds.towns)}
+    print(json.dumps(out), flush=True)
+
+
+def child_join(project: Path, n: int) -> None:
+    import geopandas as gpd
+    from bench_national import make_points
+
+    from townsgis.dataset import assign_units, load_dataset, points_in_polygons
+    from townsgis.project import Project
+
+    ds = load_dataset(Project.open(project), layout_only=True)
+    pts = make_points(ds.towns, n)
+    series = gpd.GeoSeries(pts, crs=4326)
+    before = _rss_now_gb()
+    t, c = time.perf_counter(), _cpu()
+    pt, _ = points_in_polygons(pts, ds.towns.geometry.values)
+    towns_wall, towns_cpu = time.perf_counter() - t, _cpu() - c
+    t, c = time.perf_counter(), _cpu()
+    units = assign_units(series, ds.units)
+    out = {
+        "towns_wall": towns_wall,
+        "towns_cpu": towns_cpu,
+        "units_wall": time.perf_counter() - t,
+        "units_cpu": _cpu() - c,
+        "rss_before_gb": before,
+        "pairs": len(pt),
+        "in_a_unit": sum(u is not None for u in units),
+    }
+    print(json.dumps(out), flush=True)
+
+
+def towns_curve(sizes: list[int], max_gb: float) -> None:
+    py = sys.executable
+    tg = str(Path(py).parent / "townsgis")
+    for n in sizes:
+        project = national.DATA / f"national-{n}"
+        if not (project / "townsgis.toml").exists():
+            print(f"generating {project} …", flush=True)
+            national.write_project(project, towns=n, points=min(5 * n, 100_000))
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        for label, cmd in (
+            ("check cold", [tg, "check", "--project", str(project)]),
+            ("check warm", [tg, "check", "--project", str(project)]),
+            ("run_rules ", [py, __file__, "--child", "rules", str(project)]),
+        ):
+            l0 = load()
+            r = run(cmd, max_gb)
+            line = (
+                f"towns {n:>7,} {label}: wall {r['wall']:7.2f} s  CPU {r['cpu']:7.2f} s  "
+                f"peak {r['peak_gb']:.2f} GB  load {l0} → {load()}"
+            )
+            if "rules_cpu" in r:
+                line += (
+                    f"  | run_rules alone: wall {r['rules_wall']:.2f} s CPU "
+                    f"{r['rules_cpu']:.2f} s (RSS before {r['rss_before_gb']:.2f} GB, "
+                    f"{r['findings']:,} findings)"
+                )
+            if r["stopped_gb"]:
+                line += f"  STOPPED at {r['stopped_gb']:.2f} GB (limit {max_gb} GB)"
+            elif r["exit"] not in (0, 1):
+                line += f"  exit {r['exit']}"
+            print(line, flush=True)
+
+
+def points_curve(sizes: list[int], project: Path, max_gb: float) -> None:
+    py = sys.executable
+    for n in sizes:
+        l0 = load()
+        r = run([py, __file__, "--child", "join", str(project), str(n)], max_gb)
+        if "towns_cpu" in r:
+            print(
+                f"points {n:>11,}: towns wall {r['towns_wall']:.2f} s CPU {r['towns_cpu']:.2f} s"
+                f"; counties wall {r['units_wall']:.2f} s CPU {r['units_cpu']:.2f} s; "
+                f"RSS before join {r['rss_before_gb']:.2f} GB, peak {r['peak_gb']:.2f} GB; "
+                f"process CPU {r['cpu']:.1f} s; {r['pairs']:,} (point, town) pairs, "
+                f"{r['in_a_unit']:,} in a county; load {l0} → {load()}",
+                flush=True,
+            )
+        else:
+            why = (
+                f"STOPPED at {r['stopped_gb']:.2f} GB (limit {max_gb} GB)"
+                if r["stopped_gb"]
+                else f"exit {r['exit']}"
+            )
+            print(
+                f"points {n:>11,}: {why} after {r['wall']:.0f} s wall, {r['cpu']:.0f} s CPU; "
+                f"load {l0} → {load()}",
+                flush=True,
+            )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--towns", default="2000,20000,100000")
+    ap.add_argument("--points", default="100000,1000000,10000000")
+    ap.add_argument("--points-project", type=Path, default=national.DATA / "national-20000")
+    ap.add_argument("--max-gb", type=float, default=7.5)
+    ap.add_argument("--only", default="towns,points")
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child:
+        kind, project, *rest = a.child
+        if kind == "rules":
+            child_rules(Path(project))
+        else:
+            child_join(Path(project), int(rest[0]))
+        return
+    print(f"load average {load()} on {os.cpu_count()} cores", flush=True)
+    only = set(a.only.split(","))
+    if "towns" in only:
+        towns_curve([int(x) for x in a.towns.split(",")], a.max_gb)
+    if "points" in only:
+        points_curve([int(x) for x in a.points.split(",")], a.points_project, a.max_gb)
+    print(f"load average {load()} at the end", flush=True)
+
+
+if __name__ == "__main__":
+    main()
