@@ -76,6 +76,14 @@ def test_init_writes_real_boundaries_and_settings(hz2):
     union = shapely.union_all(units.to_crs(4549).geometry.values)
     assert city.to_crs(4549).geometry.iloc[0].symmetric_difference(union).area / 1e6 < 1.0
     assert p.store.read_layer("province")["name_zh"].tolist() == ["浙江省"]
+    # English names: pinyin, said to be a romanisation, on every boundary layer
+    assert cfg["name_en"] == "Hangzhou"
+    en = dict(zip(units["name_zh"], units["name_en"], strict=True))
+    assert en["西湖区"] == "Xihu District" and en["淳安县"] == "Chun'an County"
+    assert en["建德市"] == "Jiande City"
+    assert units["source"].str.contains("Hanyu Pinyin romanisation").all()
+    assert p.store.read_layer("neighbours")["name_en"].str.match(r"^[A-Z][a-z']+ \w").all()
+    assert p.store.read_layer("province")["name_en"].tolist() == ["Zhejiang"]
 
 
 def test_init_rule_set_names_no_unit_the_project_lacks(hz2):

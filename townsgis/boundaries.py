@@ -176,13 +176,15 @@ def clean(geom: shapely.Geometry) -> shapely.Geometry:
 
 
 def _row(area: Area, kind: str, parent: str, source: str, geom) -> dict:
+    from townsgis.placenames import SOURCE_NOTE, english_name
+
     return dict(
         unit_id=area.code,
         name_zh=area.name_zh,
-        name_en=None,
+        name_en=english_name(area.name_zh, suffix=kind not in ("city", "province")),
         kind=kind,
         parent_id=parent,
-        source=source,
+        source=f"{source}; {SOURCE_NOTE}",
         approximate=False,
         geometry=geom,
     )

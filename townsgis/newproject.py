@@ -113,6 +113,10 @@ def _init(root: Path, city, name, name_en, sample: bool) -> Project:
     crs = f"EPSG:{analysis_crs(layers['city']).to_epsg()}"
     c = found.city
     zh = name or c.name_zh
+    if name_en is None and name is None:
+        from townsgis.placenames import english_name
+
+        name_en = english_name(c.name_zh, suffix=False)  # 杭州市 → Hangzhou
     en = name_en or zh
     ruleset_id = f"{c.code}-2018"
     info = {
