@@ -6,9 +6,12 @@
 The project is made by ``benchmarks/national.py`` (2,875 real county units, synthetic towns;
 default ``.bench-data/national-20000``, built when missing). Sections:
 
+- ``startup``: a cold `townsgis site` (one point, bundled Huzhou project) against
+  `python -c "import geopandas"` (the anchor), interleaved run by run.
 - ``check``: `townsgis check` as a process, cold (the project's .cache/ removed first) and warm
-  (nothing changed since the last run), against `python -c "import geopandas"` measured in the
-  same run; wall time and the child's peak RSS.
+  (nothing changed since the last run), with the project's rule set and without the rules of
+  ``--without`` kinds (default: concentration, whose Monte Carlo dominates a cold run),
+  against the anchor measured in the same run; wall, CPU seconds and the child's peak RSS.
 - ``join``: N points (inside random towns, plus 5% anywhere in China's box) assigned to towns
   and to counties: today's way (the spatial index on the polygons, queried point by point;
   ``gpd.sjoin`` for counties) against ``dataset.points_in_polygons`` (the index on the points,
@@ -68,31 +71,76 @@ def median(xs) -> float:
     return statistics.median(xs)
 
 
-def section_check(project: Path, repeats: int) -> None:
-    py = sys.executable
-    tg = str(Path(py).parent / "townsgis")
-    site = [tg, "site", "--lon", "120.35", "--lat", "30.75", "--category", "manufacturing"]
-    site += ["--level", "municipal"]
-    anchor, cold, warm, one = [], [], [], []
-    for _ in range(repeats):
-        anchor.append((*run_process([py, "-c", "import geopandas"]), CPU[-1]))
-        one.append((*run_process(site), CPU[-1]))
-        shutil.rmtree(project / ".cache", ignore_errors=True)
-        cold.append((*run_process([tg, "check", "--project", str(project)]), CPU[-1]))
-        warm.append((*run_process([tg, "check", "--project", str(project)]), CPU[-1]))
-    a, ac = median(r[0] for r in anchor), median(r[2] for r in anchor)
-    rows = [
-        ("import geopandas (anchor)", anchor),
-        ("townsgis site, one point (Huzhou)", one),
-        ("townsgis check, cold (no .cache)", cold),
-        ("townsgis check, warm (unchanged)", warm),
+def anchor_runs(repeats: int) -> list[tuple[float, float, float]]:
+    """``python -c "import geopandas"``: the anchor every process figure is compared with."""
+    return [
+        (*run_process([sys.executable, "-c", "import geopandas"]), CPU[-1]) for _ in range(repeats)
     ]
+
+
+def report_rows(rows: list[tuple[str, list]], anchor: list) -> None:
+    """Median wall and CPU seconds, peak RSS (largest run) and ratios to the anchor."""
+    a, ac = median(r[0] for r in anchor), median(r[2] for r in anchor)
     for name, runs in rows:
         w, m, c = median(r[0] for r in runs), max(r[1] for r in runs), median(r[2] for r in runs)
         print(
-            f"{name:<36} wall {w:6.2f} s ({w / a:4.1f}x anchor)  CPU {c:6.2f} s "
-            f"({c / ac:4.1f}x anchor)  {m:5.0f} MB"
+            f"{name:<44} wall {w:7.2f} s ({w / a:5.1f}x anchor)  CPU {c:7.2f} s "
+            f"({c / ac:5.2f}x anchor)  {m:5.0f} MB  [{len(runs)} runs]",
+            flush=True,
         )
+
+
+def without_kinds(project: Path, kinds: set[str]) -> str:
+    """Write the project's default rule set minus rules of ``kinds`` as rules/<id>-without.toml
+    (the figure of the rest of `check`); returns its id."""
+    import tomllib
+
+    import tomli_w
+
+    from townsgis.project import Project
+
+    proj = Project.open(project)
+    src = tomllib.loads(proj.ruleset_path().read_text(encoding="utf-8"))
+    src["rule"] = [r for r in src["rule"] if r["kind"] not in kinds]
+    name = f"{src['ruleset']['id']}-without"
+    src["ruleset"]["id"] = name
+    (project / "rules" / f"{name}.toml").write_text(tomli_w.dumps(src), encoding="utf-8")
+    return name
+
+
+def section_startup(repeats: int) -> None:
+    """Cold `townsgis site` (one point, bundled Huzhou project) against the anchor."""
+    tg = str(Path(sys.executable).parent / "townsgis")
+    site = [tg, "site", "--lon", "120.35", "--lat", "30.75", "--category", "manufacturing"]
+    site += ["--level", "municipal"]
+    anchor, one = [], []
+    for _ in range(repeats):  # interleaved: both see the same load
+        anchor += anchor_runs(1)
+        one.append((*run_process(site), CPU[-1]))
+    report_rows(
+        [("import geopandas (anchor)", anchor), ("townsgis site, one point (Huzhou)", one)], anchor
+    )
+
+
+def section_check(project: Path, repeats: int, without: set[str]) -> None:
+    """`townsgis check` cold (no .cache/) and warm (nothing changed), with the project's rule
+    set and without the rules of kinds ``without`` (e.g. the concentration Monte Carlo)."""
+    tg = str(Path(sys.executable).parent / "townsgis")
+    variants = [(None, "")]
+    if without:
+        variants.append((without_kinds(project, without), f" without {','.join(sorted(without))}"))
+    anchor, rows = [], []
+    for ruleset, label in variants:
+        cmd = [tg, "check", "--project", str(project)]
+        cmd += ["--ruleset", ruleset] if ruleset else []
+        cold, warm = [], []
+        for _ in range(repeats):
+            anchor += anchor_runs(1)
+            shutil.rmtree(project / ".cache", ignore_errors=True)
+            cold.append((*run_process(cmd), CPU[-1]))
+            warm.append((*run_process(cmd), CPU[-1]))
+        rows += [(f"check{label}, cold (no .cache)", cold), (f"check{label}, warm", warm)]
+    report_rows([("import geopandas (anchor)", anchor), *rows], anchor)
 
 
 def make_points(towns: gpd.GeoDataFrame, n: int, seed: int = 7) -> np.ndarray:
@@ -404,25 +452,37 @@ def section_sites(sizes: list[int], repeats: int) -> None:
 
 
 def section_feasible(project: Path, unit: str, repeats: int) -> None:
-    """`feasible --unit` on the national project: in process (data loaded) and as a process."""
+    """`feasible --unit` on the national project: in process (data loaded; the first call
+    also reads the metric units from the cache) and as a process, against the anchor."""
     from townsgis.engine import load_inputs
     from townsgis.project import Project
     from townsgis.siting import feasible_area
 
     ds, rs = load_inputs(Project.open(project), layout_only=True)
-    res, t = timed(lambda: feasible_area(ds, rs, category="manufacturing", unit=unit), repeats)
+
+    def run():
+        return feasible_area(ds, rs, category="manufacturing", unit=unit)
+
+    t, c = time.perf_counter(), time.process_time()
+    res = run()
+    first = (time.perf_counter() - t, time.process_time() - c)
+    res, t = timed(run, repeats)
     print(
-        f"feasible --unit {unit}: in process {t:.2f} s (CPU {CPU[-1]:.2f} s), "
-        f"{res.area_km2:.3f} km²"
+        f"feasible --unit {unit}: in process {t:.2f} s wall, CPU {CPU[-1]:.2f} s "
+        f"(median of {repeats}; first call {first[0]:.2f} s wall, CPU {first[1]:.2f} s), "
+        f"{res.area_km2:.3f} km²",
+        flush=True,
     )
     tg = str(Path(sys.executable).parent / "townsgis")
+    anchor, runs = [], []
     with __import__("tempfile").TemporaryDirectory() as tmp:
         cmd = [tg, "feasible", "--category", "manufacturing", "--unit", unit]
         cmd += ["--project", str(project), "-o", f"{tmp}/f.geojson"]
-        runs = [(*run_process(cmd), CPU[-1]) for _ in range(repeats)]
-    print(
-        f"feasible --unit {unit}: as a process {median(r[0] for r in runs):.2f} s "
-        f"(CPU {median(r[2] for r in runs):.2f} s) {max(r[1] for r in runs):.0f} MB"
+        for _ in range(repeats):
+            anchor += anchor_runs(1)
+            runs.append((*run_process(cmd), CPU[-1]))
+    report_rows(
+        [("import geopandas (anchor)", anchor), (f"townsgis feasible --unit {unit}", runs)], anchor
     )
 
 
@@ -431,7 +491,12 @@ def main() -> None:
     ap.add_argument("--project", type=Path, default=national.DATA / "national-20000")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--points", type=int, default=1_000_000)
-    ap.add_argument("--only", default="check,join,postgis,feasible,sites")
+    ap.add_argument("--only", default="startup,check,join,postgis,feasible,sites")
+    ap.add_argument(
+        "--without",
+        default="concentration",
+        help="rule kinds left out of the second `check` figure (comma-separated; '' for none)",
+    )
     ap.add_argument("--sites", default="10000,100000", help="proposal counts for `sites`")
     ap.add_argument("--unit", default="330503", help="the unit of `feasible`")
     ap.add_argument("--no-postgis", action="store_true")
@@ -443,8 +508,10 @@ def main() -> None:
         national.write_project(a.project, towns=20_000, points=100_000)
     only = set(a.only.split(","))
     print(f"load average {load()} on {os.cpu_count()} cores; project {a.project}")
+    if "startup" in only:
+        section_startup(a.repeats)
     if "check" in only:
-        section_check(a.project, a.repeats)
+        section_check(a.project, a.repeats, {k for k in a.without.split(",") if k})
     if "join" in only:
         section_join(a.project, a.points, a.repeats, old=a.points <= a.old_max)
     if "postgis" in only and not a.no_postgis:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from townsgis.checks.common import LEVELS, UNIT_KINDS, level_mask, levels_text, make_finding
 from townsgis.checks.registry import Param, RuleContext, check_unit_ids, rule_kind
@@ -76,21 +75,21 @@ def unit_cap(ctx: RuleContext, spec) -> list[Finding]:
     if p["units"]:
         sel &= units["unit_id"].astype(str).isin(p["units"]).to_numpy()
     units = units[sel]
-    towns = ctx.towns[level_mask(ctx.towns, p["levels"])]
-    counts = towns["unit_id"].astype(str).value_counts()
-    members = pd.Series(np.flatnonzero(level_mask(ctx.towns, p["levels"]))).groupby(
-        towns["unit_id"].astype(str).to_numpy()
-    )
-    groups = {k: v.to_numpy() for k, v in members} if len(towns) else {}
+    # the towns of each unit, in layer order: one stable sort, not a group per unit
+    rows = np.flatnonzero(level_mask(ctx.towns, p["levels"]))
+    declared = ctx.towns["unit_id"].astype(str).to_numpy()[rows]
+    order = np.argsort(declared, kind="stable")
+    keys, start, count = np.unique(declared[order], return_index=True, return_counts=True)
+    group = {k: (int(a), int(c)) for k, a, c in zip(keys.tolist(), start, count, strict=True)}
     overrides = p["overrides"] or {}
     out = []
     lv_zh, lv_en = levels_text(p["levels"], "zh"), levels_text(p["levels"], "en")
     for uid, geom in zip(units["unit_id"].astype(str), units.geometry, strict=True):
-        n = int(counts.get(uid, 0))
+        a, n = group.get(uid, (0, 0))
         cap = int(overrides.get(uid, p["max"]))
         if n <= cap:
             continue
-        idx = groups[uid]
+        idx = rows[order[a : a + n]]
         out.append(
             make_finding(
                 spec,
