@@ -179,3 +179,47 @@ def test_a_damaged_rule_entry_is_rebuilt(project_copy, monkeypatch, damage, no_m
         (entry,) = _entries(project_copy, slot)
         with np.load(entry) as z:  # rewritten whole
             assert len(z.files) >= 1
+
+
+def test_input_hashes_are_remembered_but_never_hide_a_change(tmp_path, monkeypatch):
+    """A file's hash is reused across processes only while its size, mtime and ctime are
+    the ones it was hashed with: rewriting the same number of bytes and putting the mtime
+    back still gives the new bytes' hash (the ctime moved)."""
+    import hashlib
+    import os
+    import time
+
+    from townsgis import cache
+
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)  # test files are seconds old, not settled
+    memo = tmp_path / "memo"
+    f = tmp_path / "towns.parquet"
+    f.write_bytes(b"a" * 1000)
+
+    def truth() -> str:
+        return hashlib.blake2b(f.read_bytes(), digest_size=20).hexdigest()
+
+    def fresh() -> str:  # a new process: nothing memoised in memory
+        monkeypatch.setattr(cache, "_HASHES", {})
+        return cache.file_hash(f, memo)
+
+    assert fresh() == truth()
+    (record,) = memo.glob("*.json")
+    assert fresh() == truth()
+    st = f.stat()
+    time.sleep(0.05)  # past the clock tick of the first write
+    f.write_bytes(b"b" * 1000)
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert fresh() == truth() == hashlib.blake2b(b"b" * 1000, digest_size=20).hexdigest()
+    record.write_text("{not json", encoding="utf-8")  # damaged: hashed again, rewritten
+    assert fresh() == truth()
+    assert json.loads(record.read_text(encoding="utf-8"))["hash"] == truth()
+
+
+def test_a_fresh_file_is_not_remembered_on_disk(tmp_path):
+    from townsgis import cache
+
+    f = tmp_path / "units.parquet"
+    f.write_bytes(b"x")
+    cache.file_hash(f, tmp_path / "memo")
+    assert not list((tmp_path / "memo").glob("*.json"))  # written just now: could be racy

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,18 +40,58 @@ def enabled() -> bool:
     return True
 
 
-def file_hash(path: str | Path) -> str:
-    """BLAKE2b of a file's bytes (memoised per path, size and mtime within one process)."""
+#: A file's hash is remembered on disk only once its mtime and ctime are this old (ns): a
+#: later write then moves its ctime past them, so a remembered stat never hides a change.
+SETTLED_NS = 2_000_000_000
+
+
+def file_hash(path: str | Path, memo: Path | None = None) -> str:
+    """BLAKE2b of a file's bytes (memoised per path and stat within one process; with
+    ``memo``, a folder, also across processes: reused while the file's size, mtime, ctime,
+    inode and device are those it was hashed with, as git's index does)."""
     path = Path(path)
     st = path.stat()
-    memo = (str(path.resolve()), st.st_size, st.st_mtime_ns)
-    if memo not in _HASHES:
-        h = hashlib.blake2b(digest_size=20)
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 22), b""):
-                h.update(block)
-        _HASHES[memo] = h.hexdigest()
-    return _HASHES[memo]
+    stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+    where = str(path.resolve())
+    memo_key = (where, *stamp)
+    if memo_key in _HASHES:
+        return _HASHES[memo_key]
+    record = None
+    if memo is not None:
+        name = hashlib.blake2b(where.encode("utf-8"), digest_size=16).hexdigest()
+        record = memo / f"{name}.json"
+        try:
+            saved = json.loads(record.read_text(encoding="utf-8"))
+            if saved["stat"] == stamp and saved["path"] == where:
+                _HASHES[memo_key] = str(saved["hash"])
+                return _HASHES[memo_key]
+        except Exception:
+            pass
+    h = hashlib.blake2b(digest_size=20)
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            h.update(block)
+    _HASHES[memo_key] = h.hexdigest()
+    if record is not None and time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) >= SETTLED_NS:
+        _write_json(record, {"path": where, "stat": stamp, "hash": _HASHES[memo_key]})
+    return _HASHES[memo_key]
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """Write ``data`` to ``path`` atomically; failures are ignored (an optimisation only)."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh)
+        os.replace(tmp, path)
+        tmp = None
+    except Exception:
+        pass
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def key(*parts: object) -> str:
@@ -111,6 +152,16 @@ class Cache:
         finally:
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
+
+    def hashes_dir(self) -> Path | None:
+        """Where input files' hashes are remembered (``file_hash``), or None: no cache."""
+        if self.dir is None:
+            return None
+        try:
+            self._prepare(self.dir / "hashes")
+        except OSError:
+            return None
+        return self.dir / "hashes"
 
     def _prepare(self, folder: Path) -> None:
         """Create ``folder`` and the cache's ``.gitignore`` (the cache is never committed)."""

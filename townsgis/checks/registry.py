@@ -226,10 +226,12 @@ class RuleContext:
             return "?"
         names = self.cache.get("unit_names")
         if names is None:
-            u = self.units
+            u = self.units  # columns as lists: itertuples also builds every geometry row
+            zh = u["name_zh"].tolist()
+            en = u["name_en"].tolist() if "name_en" in u.columns else zh
             names = {
-                str(r.unit_id): (str(r.name_zh), str(getattr(r, "name_en", r.name_zh)))
-                for r in u.itertuples()
+                str(k): (str(a), str(b))
+                for k, a, b in zip(u["unit_id"].tolist(), zh, en, strict=True)
             }
             self.cache["unit_names"] = names
         zh, en = names.get(str(unit_id), (str(unit_id), str(unit_id)))

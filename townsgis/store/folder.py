@@ -65,11 +65,13 @@ class FolderStore:
     def layer_key(self, kind: str) -> str | None:
         """A hash of the layer's stored bytes (keys the project's cache of derived data);
         None when the layer does not exist."""
-        from townsgis.cache import file_hash
+        from townsgis.cache import Cache, file_hash
 
         path = self.layer_path(kind)
+        cache = None if self.read_only else Cache(self.root)
+        memo = cache.hashes_dir() if cache is not None else None
         try:
-            return f"{path.name}:{file_hash(path)}"
+            return f"{path.name}:{file_hash(path, memo)}"
         except OSError:
             return None
 
