@@ -4,7 +4,7 @@ counties), with time and peak memory per size. Not a test; prints one line per m
     python benchmarks/bench_curves.py [--towns 2000,20000,100000]
                                       [--points 100000,1000000,10000000]
                                       [--points-project .bench-data/national-20000]
-                                      [--max-gb 7.5] [--only towns,points]
+                                      [--max-gb 7.5] [--only towns,points,dask]
 
 Every measurement runs in its own child process, so its peak RSS is its own: wall seconds,
 CPU seconds (user + sys: what load from other jobs inflates least) and peak RSS from
@@ -19,6 +19,11 @@ CPU seconds (user + sys: what load from other jobs inflates least) and peak RSS 
   to the towns (``dataset.points_in_polygons``) and to the 2,875 counties
   (``dataset.assign_units``) of ``--points-project``; RSS before the join is printed beside
   the peak, so the join's own memory shows.
+
+- dask (needs ``pip install dask-geopandas``, not a townsgis dependency): the same points
+  join partitioned, as the plan past one machine would run it: points written as GeoParquet
+  files of ``--partition`` points, joined per partition by dask-geopandas on ``--workers``
+  threads, results written as GeoParquet; peak RSS is bounded by the partition, not by M.
 
 The load average is printed at the start and the end of every line's run.
 """
@@ -138,6 +143,88 @@ def child_join(project: Path, n: int) -> None:
     print(json.dumps(out), flush=True)
 
 
+def child_dask(project: Path, n: int, part: int, workers: int) -> None:
+    """The same join, partitioned: the points written as GeoParquet files of ``part`` points
+    (never all in memory), read by dask-geopandas one partition per file, joined per
+    partition against the towns and counties (held once, shared by the threads) and written
+    back as GeoParquet; threads scheduler with ``workers`` threads (shapely releases the GIL)."""
+    import dask
+    import dask_geopandas
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    from bench_national import make_points
+
+    from townsgis.dataset import assign_units, load_dataset, points_in_polygons
+    from townsgis.project import Project
+
+    ds = load_dataset(Project.open(project), layout_only=True)
+    towns, units = ds.towns.geometry.values, ds.units
+    work = Path(tempfile.mkdtemp(dir=national.DATA, prefix="dask-"))
+    try:
+        t, c = time.perf_counter(), _cpu()
+        for k in range(0, n, part):
+            pts = make_points(ds.towns, min(part, n - k), seed=7 + k // part)
+            frame = gpd.GeoDataFrame(geometry=pts, crs=4326)
+            frame.to_parquet(work / f"points-{k // part:05d}.parquet")
+        write_wall, write_cpu = time.perf_counter() - t, _cpu() - c
+        before = _rss_now_gb()
+
+        def join(df: gpd.GeoDataFrame) -> pd.DataFrame:
+            pt, _ = points_in_polygons(df.geometry.values, towns)
+            return pd.DataFrame(
+                {
+                    "towns": np.bincount(pt, minlength=len(df)),
+                    "unit_id": pd.Series(
+                        assign_units(df.geometry, units), dtype="str", index=df.index
+                    ),
+                },
+                index=df.index,
+            )
+
+        t, c = time.perf_counter(), _cpu()
+        ddf = dask_geopandas.read_parquet(sorted(work.glob("points-*.parquet")))
+        meta = pd.DataFrame({"towns": pd.Series(dtype="int64"), "unit_id": pd.Series(dtype="str")})
+        out = ddf.map_partitions(join, meta=meta)
+        with dask.config.set(scheduler="threads", num_workers=workers):
+            out.to_parquet(work / "joined")
+        join_wall, join_cpu = time.perf_counter() - t, _cpu() - c
+        joined = pd.read_parquet(work / "joined", columns=["towns"])
+        res = {
+            "write_wall": write_wall,
+            "write_cpu": write_cpu,
+            "join_wall": join_wall,
+            "join_cpu": join_cpu,
+            "rss_before_gb": before,
+            "partitions": ddf.npartitions,
+            "pairs": int(joined["towns"].sum()),
+        }
+        print(json.dumps(res), flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def dask_curve(sizes: list[int], project: Path, part: int, workers: int, max_gb: float) -> None:
+    py = sys.executable
+    for n in sizes:
+        l0 = load()
+        cmd = [py, __file__, "--child", "dask", str(project), str(n), str(part), str(workers)]
+        r = run(cmd, max_gb)
+        if "join_cpu" in r:
+            print(
+                f"dask {n:>11,} points in {r['partitions']} partitions of {part:,}, "
+                f"{workers} threads: writing the points wall {r['write_wall']:.1f} s CPU "
+                f"{r['write_cpu']:.1f} s; join wall {r['join_wall']:.1f} s CPU "
+                f"{r['join_cpu']:.1f} s; peak {r['peak_gb']:.2f} GB (RSS before join "
+                f"{r['rss_before_gb']:.2f} GB); {r['pairs']:,} (point, town) pairs; "
+                f"load {l0} → {load()}",
+                flush=True,
+            )
+        else:
+            why = f"STOPPED at {r['stopped_gb']:.2f} GB" if r["stopped_gb"] else f"exit {r['exit']}"
+            print(f"dask {n:>11,}: {why} after {r['wall']:.0f} s; load {l0} → {load()}")
+
+
 def towns_curve(sizes: list[int], max_gb: float) -> None:
     py = sys.executable
     tg = str(Path(py).parent / "townsgis")
@@ -205,12 +292,17 @@ def main() -> None:
     ap.add_argument("--points-project", type=Path, default=national.DATA / "national-20000")
     ap.add_argument("--max-gb", type=float, default=7.5)
     ap.add_argument("--only", default="towns,points")
+    ap.add_argument("--dask-points", default="3000000,10000000")
+    ap.add_argument("--partition", type=int, default=1_000_000, help="points per partition")
+    ap.add_argument("--workers", type=int, default=2, help="dask threads")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
         kind, project, *rest = a.child
         if kind == "rules":
             child_rules(Path(project))
+        elif kind == "dask":
+            child_dask(Path(project), *(int(x) for x in rest))
         else:
             child_join(Path(project), int(rest[0]))
         return
@@ -220,6 +312,9 @@ def main() -> None:
         towns_curve([int(x) for x in a.towns.split(",")], a.max_gb)
     if "points" in only:
         points_curve([int(x) for x in a.points.split(",")], a.points_project, a.max_gb)
+    if "dask" in only:
+        sizes = [int(x) for x in a.dask_points.split(",")]
+        dask_curve(sizes, a.points_project, a.partition, a.workers, a.max_gb)
     print(f"load average {load()} at the end", flush=True)
 
 
