@@ -9,6 +9,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.affinity
+import shapely.geometry
 
 from townsgis.dataset import load_dataset
 from townsgis.project import Project
@@ -229,3 +231,33 @@ def test_a_plan_builds_the_sites_make_sites_builds(project_copy):
         shapely.to_wkb(parts.geometry.values).tolist()
         == shapely.to_wkb(whole.geometry.values).tolist()
     )
+
+
+def test_one_pass_on_a_crowded_layout(project_copy):
+    """Huzhou plus towns piled near one town: the layout is already flagged as clustered or
+    concentrated, so a site's place finding is caused only when it is further from the limit
+    (the one pass does not even build the others). Both paths agree."""
+    import json
+
+    path = project_copy / "layers" / "towns.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    first = data["features"][0]
+    for k, (dx, dy) in enumerate([(0.03, 0.0), (0.0, 0.03), (-0.03, 0.0), (0.0, -0.03)]):
+        g = shapely.affinity.translate(shapely.geometry.shape(first["geometry"]), dx, dy)
+        props = {**first["properties"], "town_id": f"HZ-X{k}", "name_zh": f"堆积小镇{k}"}
+        props["level"] = "municipal"
+        data["features"].append(
+            {"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(g)}
+        )
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    proj = Project.open(project_copy)
+    ds = load_dataset(proj, layout_only=True)
+    rs = proj.load_ruleset()
+    from townsgis.engine import run_rules
+
+    flagged = {f.rule for f in run_rules(ds, rs).findings}
+    assert {"HZ-CLUSTER", "HZ-CONCENTRATION"} & flagged
+    sites = _sites(ds, 40, seed=8)
+    fast = evaluate_sites(ds, rs, sites)
+    slow = evaluate_sites(ds, rs, sites, batch=False)
+    assert _as_compared(fast) == _as_compared(slow)

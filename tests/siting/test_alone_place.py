@@ -67,8 +67,10 @@ def test_flagged_sites_are_those_the_rule_flags(project_copy, kind, crowd):
         return ctx
 
     mod = cl if kind == "clustering" else co
-    flagged = mod.flagged_with_each(layout(xy), spec, extra)
+    measured, limit = mod.measured_with_each(layout(xy), spec, extra)
     fn = cl.clustering if kind == "clustering" else co.concentration
-    want = [bool(fn(layout(np.vstack([xy, e])), spec)) for e in extra]
-    assert flagged.tolist() == want
-    assert 0 < sum(want) < len(want)  # both outcomes are exercised
+    found = [fn(layout(np.vstack([xy, e])), spec) for e in extra]
+    want = [f[0].measured if f else None for f in found]
+    assert [None if np.isnan(v) else float(v) for v in measured] == want
+    assert {f[0].limit for f in found if f} == {limit}
+    assert 0 < sum(w is not None for w in want) < len(want)  # both outcomes are exercised

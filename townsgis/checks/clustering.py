@@ -231,17 +231,18 @@ def mean_nn_with_each(xy: np.ndarray, extra: np.ndarray) -> np.ndarray:
     return out
 
 
-def flagged_with_each(ctx: RuleContext, spec, extra: np.ndarray) -> np.ndarray:
-    """For each point of ``extra`` (m×2, metres), whether :func:`clustering` flags the towns'
-    centroids plus that point alone (the same numbers and the same test, for many points at
-    once; used to judge many proposed sites, each alone)."""
+def measured_with_each(ctx: RuleContext, spec, extra: np.ndarray) -> tuple[np.ndarray, float]:
+    """For each point of ``extra`` (m×2, metres), the ``measured`` value of the finding
+    :func:`clustering` gives on the towns' centroids plus that point alone (NaN: none), and
+    the findings' ``limit``: the same numbers and test, for many points at once (used to
+    judge many proposed sites, each alone)."""
     from townsgis.checks.spatial import centroids
 
     p = spec.params
     xy = shapely.get_coordinates(centroids(ctx))
     n = len(xy) + 1
     if n < p["min_towns"] or ctx.city is None or ctx.city.is_empty or not len(extra):
-        return np.zeros(len(extra), dtype=bool)
+        return np.full(len(extra), np.nan), p["max_r"]
     area = float(ctx.city.area)
     expected = 0.5 / math.sqrt(n / area)
     r_obs = mean_nn_with_each(xy, extra) / expected
@@ -253,4 +254,7 @@ def flagged_with_each(ctx: RuleContext, spec, extra: np.ndarray) -> np.ndarray:
         perimeter = float(ctx.city.length)
         p_value = np.array([donnelly_p(r * expected, n, area, perimeter) for r in r_obs])
         r_expected = donnelly_mean(n, area, perimeter) / expected
-    return (r_obs / r_expected < p["max_r"]) & (p_value < p["alpha"])
+    ratio = r_obs / r_expected
+    flagged = (ratio < p["max_r"]) & (p_value < p["alpha"])
+    measured = [round(float(r), 4) if f else np.nan for r, f in zip(ratio, flagged, strict=True)]
+    return np.array(measured, dtype=float), p["max_r"]

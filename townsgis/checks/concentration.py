@@ -208,32 +208,34 @@ def _added_counts(xy: np.ndarray, extra: np.ndarray, d: np.ndarray, tree) -> np.
     return added
 
 
-def flagged_with_each(ctx: RuleContext, spec, extra: np.ndarray) -> np.ndarray:
-    """For each point of ``extra`` (m×2, metres), whether :func:`concentration` flags the
-    towns' centroids plus that point alone (the same counts, envelope and test, for many
-    points at once; used to judge many proposed sites, each alone)."""
+def measured_with_each(ctx: RuleContext, spec, extra: np.ndarray) -> tuple[np.ndarray, float]:
+    """For each point of ``extra`` (m×2, metres), the ``measured`` value (the p-value) of
+    the finding :func:`concentration` gives on the towns' centroids plus that point alone
+    (NaN: none), and the findings' ``limit``: the same counts, envelope and test, for many
+    points at once (used to judge many proposed sites, each alone)."""
     from townsgis.checks.spatial import centroids
 
     p = spec.params
     xy = shapely.get_coordinates(centroids(ctx))
     n = len(xy) + 1
     if n < p["min_towns"] or ctx.city is None or ctx.city.is_empty or not len(extra):
-        return np.zeros(len(extra), dtype=bool)
+        return np.full(len(extra), np.nan), p["alpha"]
     area = float(ctx.city.area)
     d = distances_of(p)
-    sims = simulated_l(ctx.city, n, p["sims"], p["seed"], d)
+    sims = simulated_l(ctx.city, n, p["sims"], p["seed"], d, ctx)
     mean, sd = sims.mean(axis=0), sims.std(axis=0, ddof=1)
     sd = np.where(sd > 0, sd, np.inf)
     t_sim = np.sort(((sims - mean) / sd).max(axis=1))
     dense = n <= DENSE_MAX_N
     own = _own_counts(xy, d, dense)
     tree = None if dense else shapely.STRtree(shapely.points(xy))
-    out = np.zeros(len(extra), dtype=bool)
+    out = np.full(len(extra), np.nan)
     step = max(1, int(2e6 // (n * len(d)))) if dense else 2000
     for a in range(0, len(extra), step):
         counts = (own[None, :] + _added_counts(xy, extra[a : a + step], d, tree)).astype(float)
         obs = np.sqrt(area * counts / (n * (n - 1)) / np.pi)
         t_obs = ((obs - mean) / sd).max(axis=1)
         above = p["sims"] - np.searchsorted(t_sim, t_obs - 1e-12, side="left")
-        out[a : a + step] = (1 + above) / (p["sims"] + 1) < p["alpha"]
-    return out
+        p_value = (1 + above) / (p["sims"] + 1)
+        out[a : a + step] = [round(float(v), 4) if v < p["alpha"] else np.nan for v in p_value]
+    return out, p["alpha"]

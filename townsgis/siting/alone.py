@@ -35,6 +35,7 @@ from townsgis.checks import KINDS, RuleContext
 from townsgis.checks import clustering as _clustering
 from townsgis.checks import concentration as _concentration
 from townsgis.findings import Finding, Severity
+from townsgis.siting.caused import aggregate_caused, baseline
 from townsgis.waivers import apply_waivers
 
 PAIR_KINDS = frozenset({"no-overlap", "min-gap", "min-spacing"})
@@ -52,8 +53,8 @@ FIELD_READS = {
 
 
 SCREENS = {
-    "clustering": _clustering.flagged_with_each,
-    "concentration": _concentration.flagged_with_each,
+    "clustering": _clustering.measured_with_each,
+    "concentration": _concentration.measured_with_each,
 }
 
 
@@ -62,7 +63,7 @@ class AloneJudge:
     on the sites, the layout's context and the field kinds' findings per distinct fields, is
     kept between groups)."""
 
-    def __init__(self, ds, ruleset, *, waivers, today=None) -> None:
+    def __init__(self, ds, ruleset, *, waivers, today=None, before=None) -> None:
         from townsgis.engine import build_context
 
         self.ruleset = ruleset
@@ -72,6 +73,9 @@ class AloneJudge:
         self.rule_ids = {r.id for r in ruleset.rules}
         self.order = {r.id: k for k, r in enumerate(ruleset.rules)}
         self.field_memo: dict[tuple, list[Finding]] = {}
+        # given the aggregate findings before, a place finding that would not be caused
+        # (not new, no further from its limit) is not built (siting.caused)
+        self.before = None if before is None else baseline(before)
 
     @property
     def crs(self):
@@ -136,7 +140,14 @@ class AloneJudge:
             elif spec.kind in PLACE_KINDS:
                 if site_c is None:
                     site_c = shapely.centroid(site_m.geometry.to_numpy())
-                flagged = SCREENS[spec.kind](base, spec, shapely.get_coordinates(site_c))
+                measured, limit = SCREENS[spec.kind](base, spec, shapely.get_coordinates(site_c))
+                flagged = ~np.isnan(measured)
+                if self.before is not None:
+                    for k in np.flatnonzero(flagged):
+                        probe = Finding(
+                            spec.id, spec.clause, spec.severity, [], "", "", measured[k], limit
+                        )
+                        flagged[k] = aggregate_caused(self.before, probe)
                 if flagged.any():
                     cent = shapely.centroid(base.towns.geometry.to_numpy())
                     ids = base.towns["town_id"].astype(str).tolist()
@@ -182,6 +193,7 @@ def _context(base: RuleContext, towns: gpd.GeoDataFrame) -> RuleContext:
         city=base.city,
         metric_crs=base.metric_crs,
         rules=base.rules,
+        store=base.store,
     )
     if "own_areas" in base.cache:
         ctx.cache["own_areas"] = base.cache["own_areas"]

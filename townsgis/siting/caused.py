@@ -23,28 +23,36 @@ def _key(f: Finding) -> tuple:
     return (f.rule, f.unit, str(f.limit), str(f.extra.get("category", "")))
 
 
+def baseline(before: list[Finding]) -> dict[tuple, Finding]:
+    """The aggregate findings before, by what an aggregate finding after is compared on."""
+    base: dict[tuple, Finding] = {}
+    for f in before:
+        base.setdefault(_key(f), f)
+    return base
+
+
+def aggregate_caused(base: dict[tuple, Finding], f: Finding) -> bool:
+    """Whether the aggregate finding ``f`` is caused: new against ``base`` (see
+    :func:`baseline`), or further from its limit than before."""
+    prev = base.get(_key(f))
+    if prev is None:
+        return True
+    g1, g0 = _gap(f), _gap(prev)
+    if g1 is not None and g0 is not None:
+        return g1 > g0 + 1e-12
+    return str(f.measured) != str(prev.measured)
+
+
 def caused_findings(
     before: list[Finding], after: list[Finding], site_ids: set[str], kinds: dict[str, str]
 ) -> list[Finding]:
     """Findings in ``after`` that the sites cause: a town-level finding naming a site, or an
     aggregate finding (cap, share, clustering) that is new or further from its limit."""
-    base: dict[tuple, Finding] = {}
-    for f in before:
-        base.setdefault(_key(f), f)
+    base = baseline(before)
     out = []
     for f in after:
         if kinds.get(f.rule) in AGGREGATE_KINDS:
-            prev = base.get(_key(f))
-            if prev is None:
-                out.append(f)
-                continue
-            g1, g0 = _gap(f), _gap(prev)
-            worse = (
-                (g1 > g0 + 1e-12)
-                if (g1 is not None and g0 is not None)
-                else (str(f.measured) != str(prev.measured))
-            )
-            if worse:
+            if aggregate_caused(base, f):
                 out.append(f)
         elif site_ids & set(f.town_ids):
             out.append(f)

@@ -246,7 +246,7 @@ def iter_sites_alone(
     from townsgis.siting.alone import AloneJudge
 
     setup = _Setup(ds, ruleset, fail_on, today)
-    judge = AloneJudge(ds, setup.rs, waivers=setup.waivers, today=today)
+    judge = AloneJudge(ds, setup.rs, waivers=setup.waivers, today=today, before=setup.before)
     shared: dict = {}  # the mix and the caps depend on the site's MIX_FIELDS only
     layout = pd.DataFrame(ds.towns[[c for c in MIX_FIELDS if c in ds.towns.columns]])
     for a in range(0, len(sites), chunk):
