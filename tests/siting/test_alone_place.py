@@ -74,3 +74,33 @@ def test_flagged_sites_are_those_the_rule_flags(project_copy, kind, crowd):
     assert [None if np.isnan(v) else float(v) for v in measured] == want
     assert {f[0].limit for f in found if f} == {limit}
     assert 0 < sum(w is not None for w in want) < len(want)  # both outcomes are exercised
+
+
+def test_added_count_thresholds_are_where_concentration_flags(project_copy):
+    """`feasible` reads the rule as 'flagged when, for some distance d_k, at least m_k towns
+    lie within d_k of the added one': on a layout at the edge of the test, that reading
+    gives the rule's own verdict on the layout plus each point."""
+    proj = Project.open(project_copy)
+    ds = load_dataset(proj, layout_only=True)
+    rs = proj.load_ruleset()
+    spec = next(r for r in rs.rules if r.kind == "concentration")
+    base = build_context(ds, rs)
+    rng = np.random.default_rng(3)
+    xy = shapely.get_coordinates(shapely.centroid(base.towns.geometry.to_numpy()))
+    xy = np.vstack([xy, xy[0] + rng.normal(0, 2500, (1, 2))])
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    extra = np.vstack([xy + rng.normal(0, 2000, xy.shape), rng.uniform(lo, hi, (200, 2))])
+
+    def layout(points: np.ndarray) -> RuleContext:
+        ctx = RuleContext(base.towns, base.units, base.city, base.metric_crs)
+        ctx.cache["centroids"] = shapely.points(points)
+        ctx.cache["refs"] = ([f"T{k}" for k in range(len(points))],) * 2
+        return ctx
+
+    d, m = co.added_count_thresholds(layout(xy), spec)
+    near = np.hypot(*(extra[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    counts = (near[:, :, None] <= d[None, None, :]).sum(axis=1)
+    got = (counts >= m[None, :]).any(axis=1)
+    want = [bool(co.concentration(layout(np.vstack([xy, e])), spec)) for e in extra]
+    assert got.tolist() == want
+    assert 0 < sum(want) < len(want)

@@ -208,24 +208,43 @@ def _added_counts(xy: np.ndarray, extra: np.ndarray, d: np.ndarray, tree) -> np.
     return added
 
 
-def measured_with_each(ctx: RuleContext, spec, extra: np.ndarray) -> tuple[np.ndarray, float]:
-    """For each point of ``extra`` (m×2, metres), the ``measured`` value (the p-value) of
-    the finding :func:`concentration` gives on the towns' centroids plus that point alone
-    (NaN: none), and the findings' ``limit``: the same counts, envelope and test, for many
-    points at once (used to judge many proposed sites, each alone)."""
-    from townsgis.checks.spatial import centroids
-
+def _test_parts(ctx: RuleContext, spec):
+    """What the test of the layout plus one added town needs: the layout's centroids (m), n
+    (with the added town), the distances, the envelope (mean and sd of the simulated L) and
+    the simulated patterns' sorted T. None when the rule does not run."""
     p = spec.params
-    xy = shapely.get_coordinates(centroids(ctx))
+    xy = centroids_xy(ctx)
     n = len(xy) + 1
-    if n < p["min_towns"] or ctx.city is None or ctx.city.is_empty or not len(extra):
-        return np.full(len(extra), np.nan), p["alpha"]
-    area = float(ctx.city.area)
+    if n < p["min_towns"] or ctx.city is None or ctx.city.is_empty:
+        return None
     d = distances_of(p)
     sims = simulated_l(ctx.city, n, p["sims"], p["seed"], d, ctx)
     mean, sd = sims.mean(axis=0), sims.std(axis=0, ddof=1)
     sd = np.where(sd > 0, sd, np.inf)
     t_sim = np.sort(((sims - mean) / sd).max(axis=1))
+    return xy, n, d, mean, sd, t_sim
+
+
+def _p_values(counts: np.ndarray, area: float, parts, sims: int) -> np.ndarray:
+    """The global test's p-value for each row of pair ``counts`` (…×len(d))."""
+    _, n, _, mean, sd, t_sim = parts
+    obs = np.sqrt(area * counts / (n * (n - 1)) / np.pi)
+    t_obs = ((obs - mean) / sd).max(axis=-1)
+    above = sims - np.searchsorted(t_sim, t_obs - 1e-12, side="left")
+    return (1 + above) / (sims + 1)
+
+
+def measured_with_each(ctx: RuleContext, spec, extra: np.ndarray) -> tuple[np.ndarray, float]:
+    """For each point of ``extra`` (m×2, metres), the ``measured`` value (the p-value) of
+    the finding :func:`concentration` gives on the towns' centroids plus that point alone
+    (NaN: none), and the findings' ``limit``: the same counts, envelope and test, for many
+    points at once (used to judge many proposed sites, each alone)."""
+    p = spec.params
+    parts = _test_parts(ctx, spec) if len(extra) else None
+    if parts is None:
+        return np.full(len(extra), np.nan), p["alpha"]
+    xy, n, d = parts[:3]
+    area = float(ctx.city.area)
     dense = n <= DENSE_MAX_N
     own = _own_counts(xy, d, dense)
     tree = None if dense else shapely.STRtree(shapely.points(xy))
@@ -233,9 +252,36 @@ def measured_with_each(ctx: RuleContext, spec, extra: np.ndarray) -> tuple[np.nd
     step = max(1, int(2e6 // (n * len(d)))) if dense else 2000
     for a in range(0, len(extra), step):
         counts = (own[None, :] + _added_counts(xy, extra[a : a + step], d, tree)).astype(float)
-        obs = np.sqrt(area * counts / (n * (n - 1)) / np.pi)
-        t_obs = ((obs - mean) / sd).max(axis=1)
-        above = p["sims"] - np.searchsorted(t_sim, t_obs - 1e-12, side="left")
-        p_value = (1 + above) / (p["sims"] + 1)
+        p_value = _p_values(counts, area, parts, p["sims"])
         out[a : a + step] = [round(float(v), 4) if v < p["alpha"] else np.nan for v in p_value]
     return out, p["alpha"]
+
+
+def added_count_thresholds(
+    ctx: RuleContext, spec, p_max: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where one added town makes :func:`concentration` flag with a p-value below ``p_max``
+    (default ``alpha``): the distances d (m) and, for each d_k, the least number m_k of the
+    layout's centroids within d_k of the added town that does it (``len(layout) + 1``, more
+    than there are, when none does). The test's T is a maximum over d of terms each rising
+    with its own count, so the rule flags exactly when some d_k has at least m_k centroids
+    within it: the same counts, envelope and test as :func:`measured_with_each`."""
+    p = spec.params
+    parts = _test_parts(ctx, spec)
+    d = distances_of(p)
+    if parts is None:
+        return d, np.full(len(d), len(centroids_xy(ctx)) + 1)
+    xy, n = parts[:2]
+    own = _own_counts(xy, d, n <= DENSE_MAX_N).astype(float)
+    c = np.arange(n, dtype=float)  # 0 … n − 1 centroids within d_k of the added town
+    counts = own[None, None, :] + 2 * c[None, :, None] * np.eye(len(d))[:, None, :]
+    p_value = _p_values(counts, float(ctx.city.area), parts, p["sims"])
+    flag = p_value < (p["alpha"] if p_max is None else p_max)
+    return d, np.where(flag.any(axis=1), flag.argmax(axis=1), n)
+
+
+def centroids_xy(ctx: RuleContext) -> np.ndarray:
+    """The layout's town centroids (m×2, metres), as the rule measures them."""
+    from townsgis.checks.spatial import centroids
+
+    return shapely.get_coordinates(centroids(ctx))

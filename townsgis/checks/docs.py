@@ -66,8 +66,16 @@ unit, with the rules of that severity or above:
   a feature inside one 25 m cell where S stays within 0.012 of the level, for a 3 km²
   footprint, could be missed); each contour vertex is then moved onto the exact level (to
   0.01 m) and edges are split until the level is within 0.25 m of them.
-- Clustering and concentration (§3.1.2b) are patterns of all the towns, not places:
-  `feasible` leaves them out and says so; check a chosen point with `site`.
+- Concentration (§3.1.2b), when it reaches `--fail-on` (in `huzhou-2018` a warning): the
+  test flags one more town exactly when, for some distance d_k, at least m_k towns lie
+  within d_k of it (its statistic is a maximum over the distances of terms that each rise
+  with their own count); the rule's own envelope and test give m_k, and the area leaves out
+  the faces of the arrangement of circles of radius d_k around the towns' centroids covered
+  m_k times or more. When the layout is already flagged, only a lower p-value counts (as
+  `site` counts it).
+- Clustering (Clark–Evans, §3.1.2b) is left out: its statistic moves with every
+  nearest-neighbour distance, so `feasible` says so and a chosen point is checked with
+  `site` (on Huzhou, a 1 km grid at `--fail-on warning` found no point it fails).
 
 Tolerance: every point more than 1 m from the boundary of the area gets the same verdict
 from `site` (pass inside, fail outside). A test checks it on the Huzhou project with a grid

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import numpy as np
 import shapely
 
 from townsgis import vocab
@@ -150,6 +151,54 @@ def unit_region(
     return shapely.make_valid(out) if not out.is_valid else out
 
 
+def crowding_limits(ds: Dataset, ruleset, fail_on: str) -> list[tuple]:
+    """For each concentration rule (§3.1.2b) that makes `site` fail at ``fail_on``: the
+    layout's town centroids (metric CRS, m), the distances d (m) and, per d_k, the least
+    number m_k of centroids within d_k of one more town that makes the rule flag it (from
+    :func:`~townsgis.checks.concentration.added_count_thresholds`, the rule's own test). A
+    layout the rule already flags counts as caused only when the p-value falls further."""
+    from townsgis.checks import concentration as conc
+    from townsgis.engine import build_context
+
+    rank = Severity(fail_on).rank
+    specs = [r for r in ruleset.rules if r.kind == "concentration" and r.severity.rank >= rank]
+    if not specs:
+        return []
+    ctx = build_context(ds, ruleset)
+    out = []
+    for spec in specs:
+        p_max = float(spec.params["alpha"])
+        for f in conc.concentration(ctx, spec):
+            p_max = min(p_max, float(f.extra["p_value"]))
+        d, m = conc.added_count_thresholds(ctx, spec, p_max)
+        out.append((conc.centroids_xy(ctx), d, m))
+    return out
+
+
+def crowded_region(xy: np.ndarray, d: np.ndarray, m: np.ndarray, own: BaseGeometry):
+    """Centres in ``own`` with, for some k, at least ``m[k]`` of the points ``xy`` within
+    ``d[k]`` metres: for each k the faces of the arrangement of the circles of radius d[k]
+    (1024-gons, within 0.1 m of a 20 km circle) covered m[k] times or more."""
+    parts = []
+    pts = shapely.points(xy)
+    for dk, mk in zip(d, m, strict=True):
+        if mk <= 0:
+            return own
+        near = xy[shapely.dwithin(pts, own, dk)] if len(xy) else xy
+        if len(near) < mk:
+            continue
+        discs = shapely.buffer(shapely.points(near), dk, quad_segs=256)
+        if mk == 1:
+            parts.append(shapely.union_all(discs))
+            continue
+        lines = shapely.get_parts(shapely.union_all(shapely.boundary(discs)))
+        faces = shapely.get_parts(shapely.polygonize(lines))
+        rep = shapely.get_coordinates(shapely.point_on_surface(faces))
+        gap = np.hypot(rep[:, None, 0] - near[None, :, 0], rep[:, None, 1] - near[None, :, 1])
+        parts.append(shapely.union_all(faces[(gap <= dk).sum(axis=1) >= mk]))
+    return shapely.union_all(parts).intersection(own) if parts else shapely.Polygon()
+
+
 def towns_in_reach(towns: gpd.GeoDataFrame, own: BaseGeometry, lim: dict, r: float):
     """The towns (metric CRS) that can constrain a footprint of radius ``r`` centred in
     ``own``: within min-gap + 2r of it, or with a centroid within min-spacing."""
@@ -194,9 +243,10 @@ def feasible_area(
     """The area where the centroid of one more town (the circle of ``area_km2`` that `site`
     builds) passes `site` at ``fail_on``: the spatial rules of that severity or above
     (:func:`unit_region`, per unit) and, per unit, the caps and category shares
-    (:func:`unit_admits`, the rule functions themselves). Clustering is a pattern over all
-    towns, not a place: it is left to `site`, and the notes say so. Metric CRS inside;
-    the layer is WGS84."""
+    (:func:`unit_admits`, the rule functions themselves) and, when concentration reaches
+    ``fail_on``, not where one more town tips its test (:func:`crowded_region`). Clustering
+    (Clark–Evans) is left to `site`, and the notes say so. Metric CRS inside; the layer is
+    WGS84."""
     category = vocab.parse("category", category, what="--category")
     level = vocab.parse("level", level, what="--level")
     if not (area_km2 > 0):
@@ -211,6 +261,7 @@ def feasible_area(
     lim = spatial_limits(ruleset, fail_on)
     own_all = own_unit_areas(units)
     towns_m = ds.metric("towns")
+    crowd = crowding_limits(ds, ruleset, fail_on)
     excluded = []
     rows, geoms = [], []
     for i, u in enumerate(ids):
@@ -227,6 +278,8 @@ def feasible_area(
             excluded.append({"unit_id": u, "caps_full": failing})
             continue
         g = unit_region(own, towns_in_reach(towns_m, own, lim, r), lim, r)
+        for xy, d, m in crowd:
+            g = g.difference(crowded_region(xy, d, m, own))
         if g.is_empty or g.area <= 0:
             continue
         rows.append(u)
