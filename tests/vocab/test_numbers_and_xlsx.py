@@ -50,7 +50,9 @@ def workbook(tmp_path_factory):
     from townsgis.cli import app
 
     out = tmp_path_factory.mktemp("x") / "progress.xlsx"
-    r = CliRunner().invoke(app, ["progress", "--quarter", "2019Q4", "--format", "xlsx", "-o", str(out)])
+    r = CliRunner().invoke(
+        app, ["progress", "--quarter", "2019Q4", "--format", "xlsx", "-o", str(out)]
+    )
     assert r.exit_code == 0, r.output
     return load_workbook(io.BytesIO(out.read_bytes()))
 
