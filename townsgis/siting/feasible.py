@@ -215,7 +215,8 @@ def unit_admits(ds: Dataset, ruleset, unit_id: str, point, *, category, level, a
     from townsgis.siting.evaluate import evaluate_sites
     from townsgis.siting.sites import make_sites
 
-    keep = tuple(r for r in ruleset.rules if r.kind in LOCATION_FREE_KINDS)
+    keep = tuple(_only_unit(r, unit_id) for r in ruleset.rules if r.kind in LOCATION_FREE_KINDS)
+    keep = tuple(r for r in keep if r is not None)
     if not keep:
         return []
     rs = dataclasses.replace(ruleset, rules=keep)
@@ -228,6 +229,19 @@ def unit_admits(ds: Dataset, ruleset, unit_id: str, point, *, category, level, a
     (res,) = evaluate_sites(ds, rs, s, fail_on=fail_on).sites
     rank = Severity(fail_on).rank
     return sorted({f.rule for f in res.findings if not f.waived and f.severity.rank >= rank})
+
+
+def _only_unit(rule, unit_id: str):
+    """``rule`` narrowed to what one more town in ``unit_id`` can change: a unit cap counts
+    towns by the unit they declare, so only ``unit_id``'s count moves; the cap is judged for
+    that unit alone (the others' findings exist with or without the town). None when the cap
+    does not cover the unit at all. Other rules are returned as they are."""
+    if rule.kind != "unit-cap":
+        return rule
+    listed = rule.params.get("units")
+    if listed and unit_id not in [str(u) for u in listed]:
+        return None
+    return dataclasses.replace(rule, params={**rule.params, "units": [unit_id]})
 
 
 def feasible_area(
