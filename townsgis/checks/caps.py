@@ -75,29 +75,32 @@ def unit_cap(ctx: RuleContext, spec) -> list[Finding]:
     if p["units"]:
         sel &= units["unit_id"].astype(str).isin(p["units"]).to_numpy()
     units = units[sel]
-    # the towns of each unit, in layer order: one stable sort, not a group per unit
+    # the towns of each unit, in layer order: one stable sort and a search per unit
     rows = np.flatnonzero(level_mask(ctx.towns, p["levels"]))
     declared = ctx.towns["unit_id"].astype(str).to_numpy()[rows]
     order = np.argsort(declared, kind="stable")
     keys, start, count = np.unique(declared[order], return_index=True, return_counts=True)
-    group = {k: (int(a), int(c)) for k, a, c in zip(keys.tolist(), start, count, strict=True)}
+    ids = units["unit_id"].astype(str).to_numpy()
+    at = np.minimum(np.searchsorted(keys, ids), max(len(keys) - 1, 0))
+    found = keys[at] == ids if len(keys) else np.zeros(len(ids), bool)
     overrides = p["overrides"] or {}
+    cap = np.array([int(overrides.get(u, p["max"])) for u in ids], dtype=np.int64)
+    n_in = np.where(found, count[at] if len(keys) else 0, 0)
     out = []
     lv_zh, lv_en = levels_text(p["levels"], "zh"), levels_text(p["levels"], "en")
-    for uid, geom in zip(units["unit_id"].astype(str), units.geometry, strict=True):
-        a, n = group.get(uid, (0, 0))
-        cap = int(overrides.get(uid, p["max"]))
-        if n <= cap:
-            continue
+    geoms = units.geometry.to_numpy()
+    for k in np.flatnonzero(n_in > cap):
+        uid, geom, n, a = ids[k], geoms[k], int(n_in[k]), int(start[at[k]])
+        cap_k = int(cap[k])
         idx = rows[order[a : a + n]]
         out.append(
             make_finding(
                 spec,
                 ctx.town_refs(idx),
-                f"{ctx.unit_name(uid, 'zh')}{lv_zh}小镇 {n} 个，超过上限 {cap} 个",
-                f"{ctx.unit_name(uid, 'en')}: {n} {lv_en} towns > cap {cap}",
+                f"{ctx.unit_name(uid, 'zh')}{lv_zh}小镇 {n} 个，超过上限 {cap_k} 个",
+                f"{ctx.unit_name(uid, 'en')}: {n} {lv_en} towns > cap {cap_k}",
                 measured=n,
-                limit=cap,
+                limit=cap_k,
                 unit=uid,
                 geometry=geom,
             )
