@@ -194,7 +194,6 @@ class _Level:
         b = a + np.column_stack([~on_v & on_h, on_v]).astype(float)
         ny, nx = z.shape
         ok = (on_v | on_h) & (a[:, 0] >= 0) & (a[:, 1] >= 0) & (b[:, 0] < nx) & (b[:, 1] < ny)
-        ok &= ~(on_v & on_h)
         pa = np.column_stack([self.x0 + a[:, 0] * self.h, self.y0 + a[:, 1] * self.h])
         pb = np.column_stack([self.x0 + b[:, 0] * self.h, self.y0 + b[:, 1] * self.h])
         ok &= ~self.skipped(ring)
@@ -209,7 +208,7 @@ class _Level:
             return np.zeros(len(xy), bool)
         return shapely.contains_xy(self.skip, xy[:, 0], xy[:, 1])
 
-    def root(self, p: np.ndarray, d: np.ndarray, fp=None, fq=None) -> np.ndarray:
+    def root(self, p: np.ndarray, d: np.ndarray) -> np.ndarray:
         """The point p + t·d, t in [0, 1], where the share equals the level, for rows whose
         ends are on either side of it (else the nearer end); bracketed Illinois iteration
         until the bracket is < ROOT_TOL_M long."""
@@ -225,8 +224,7 @@ class _Level:
 
         every = np.arange(len(p))
         ta, tb = np.zeros(len(p)), np.ones(len(p))
-        fa = f(ta, every) if fp is None else fp
-        fb = f(tb, every) if fq is None else fq
+        fa, fb = f(ta, every), f(tb, every)
         t = np.where(np.abs(fa) <= np.abs(fb), ta, tb)
         length = np.hypot(d[:, 0], d[:, 1])
         todo = np.flatnonzero((np.sign(fa) != np.sign(fb)) & (fa != 0) & (fb != 0))
