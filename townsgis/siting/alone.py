@@ -35,13 +35,17 @@ from townsgis.checks import KINDS, RuleContext
 from townsgis.checks import clustering as _clustering
 from townsgis.checks import concentration as _concentration
 from townsgis.findings import Finding, Severity
-from townsgis.siting.caused import aggregate_caused, baseline
+from townsgis.siting.caused import AGGREGATE_KINDS, aggregate_caused, baseline
 from townsgis.waivers import apply_waivers
 
 PAIR_KINDS = frozenset({"no-overlap", "min-gap", "min-spacing"})
 SINGLE_KINDS = frozenset({"within-unit", "area-range", "attribute", "company"})
 FIELD_KINDS = frozenset({"count-cap", "unit-cap", "category-share", "field-share"})
 PLACE_KINDS = frozenset({"clustering", "concentration"})
+#: Kinds whose findings are each about one value of a town field (unit-cap: one unit) and
+#: count only the towns with that value: a site can change only the finding of its own value,
+#: so the layout is cut to the towns sharing it (when only caused findings are wanted).
+FIELD_SCOPE = {"unit-cap": "unit_id"}
 STAND_IN = "\ue000site\ue000"  # private-use characters: never a real id or name
 #: The site fields a count or share kind reads (the rest of its findings is the layout's):
 #: sites equal in these get the same findings. Kinds not listed are keyed by every field.
@@ -76,6 +80,7 @@ class AloneJudge:
         # given the aggregate findings before, a place finding that would not be caused
         # (not new, no further from its limit) is not built (siting.caused)
         self.before = None if before is None else baseline(before)
+        self.scope_values: dict[str, np.ndarray] = {}  # FIELD_SCOPE fields of the layout
 
     @property
     def crs(self):
@@ -135,7 +140,7 @@ class AloneJudge:
                     if key not in self.field_memo:
                         row = site_m.iloc[[k]]
                         stand_in = row.assign(town_id=STAND_IN, name_zh=STAND_IN, name_en=STAND_IN)
-                        self.field_memo[key] = _alone(base, stand_in, fn, spec)
+                        self.field_memo[key] = self._field_findings(stand_in, fn, spec)
                     per_site[k] += [_rename(f, site_ids[k], names[k]) for f in self.field_memo[key]]
             elif spec.kind in PLACE_KINDS:
                 if site_c is None:
@@ -169,6 +174,23 @@ class AloneJudge:
             findings.sort(key=lambda f: (rank[Severity(f.severity)], self.order.get(f.rule, 0)))
         return per_site
 
+    def _field_findings(self, stand_in: gpd.GeoDataFrame, fn, spec) -> list[Finding]:
+        """A count or share rule on the layout plus the stand-in site. Given the findings
+        before, only those the site causes (new or further from their limit, siting.caused),
+        and for a kind in FIELD_SCOPE on the layout's towns that share the site's value."""
+        if self.before is None:
+            return _alone(self.base, stand_in, fn, spec)
+        towns = self.base.towns
+        scope = FIELD_SCOPE.get(spec.kind)
+        if scope is not None:
+            if scope not in self.scope_values:
+                self.scope_values[scope] = towns[scope].astype(str).to_numpy()
+            towns = towns[self.scope_values[scope] == str(stand_in[scope].iat[0])]
+        out = _alone(self.base, stand_in, fn, spec, towns)
+        if spec.kind in AGGREGATE_KINDS:
+            out = [f for f in out if aggregate_caused(self.before, f)]
+        return out
+
 
 def judge_alone(ds, ruleset, rows: gpd.GeoDataFrame, *, waivers, today=None) -> list[list]:
     """For each row of ``rows`` (sites in the towns schema, WGS84), the findings of
@@ -200,9 +222,11 @@ def _context(base: RuleContext, towns: gpd.GeoDataFrame) -> RuleContext:
     return ctx
 
 
-def _alone(base: RuleContext, site_row: gpd.GeoDataFrame, fn, spec) -> list[Finding]:
-    """The rule on the layout plus one site (metric CRS), as ``run_rules`` would run it."""
-    ctx = _context(base, pd.concat([base.towns, site_row], ignore_index=True))
+def _alone(base: RuleContext, site_row: gpd.GeoDataFrame, fn, spec, towns=None) -> list[Finding]:
+    """The rule on the layout (or ``towns`` of it) plus one site (metric CRS), as
+    ``run_rules`` would run it."""
+    layout = base.towns if towns is None else towns
+    ctx = _context(base, pd.concat([layout, site_row], ignore_index=True))
     out = fn(ctx, spec)
     if "own_areas" in ctx.cache:
         base.cache.setdefault("own_areas", ctx.cache["own_areas"])
