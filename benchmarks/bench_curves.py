@@ -85,9 +85,11 @@ def run(cmd: list[str], max_gb: float) -> dict:
         "stopped_gb": stopped,
         "exit": os.waitstatus_to_exitcode(status),
     }
-    for line in text.splitlines():
-        if line.startswith('{"'):
-            res.update(json.loads(line))
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith('{"')]
+    merged: dict = {}
+    for line in lines:
+        merged.update(line)
+    res = merged | res | {"lines": lines}  # the process's own figures win
     return res
 
 
@@ -113,6 +115,27 @@ def child_rules(project: Path) -> None:
     out = {"rules_wall": time.perf_counter() - t, "rules_cpu": _cpu() - c}
     out |= {"rss_before_gb": before, "findings": len(res.findings), "towns": len(ds.towns)}
     print(json.dumps(out), flush=True)
+
+
+def child_rules_by_kind(project: Path) -> None:
+    """CPU seconds and RSS after loading, building the context and each rule, one JSON line
+    each as it finishes (so a run stopped by the watchdog still says how far it got)."""
+    from townsgis.checks import KINDS
+    from townsgis.engine import build_context, load_inputs
+    from townsgis.project import Project
+
+    def step(name: str, c0: float) -> float:
+        print(json.dumps({"step": name, "cpu": _cpu() - c0, "rss_gb": _rss_now_gb()}), flush=True)
+        return _cpu()
+
+    c = _cpu()
+    ds, rs = load_inputs(Project.open(project))
+    c = step("load_inputs", c)
+    ctx = build_context(ds, rs)
+    c = step("build_context", c)
+    for spec in rs.rules:
+        KINDS[spec.kind].fn(ctx, spec)
+        c = step(f"{spec.id} ({spec.kind})", c)
 
 
 def child_join(project: Path, n: int) -> None:
@@ -258,6 +281,27 @@ def towns_curve(sizes: list[int], max_gb: float) -> None:
             print(line, flush=True)
 
 
+def kinds_curve(sizes: list[int], max_gb: float) -> None:
+    """Each rule's CPU seconds and the RSS after it, per towns size (cache as left)."""
+    py = sys.executable
+    for n in sizes:
+        project = national.DATA / f"national-{n}"
+        l0 = load()
+        r = run([py, __file__, "--child", "rules-by-kind", str(project)], max_gb)
+        for line in r["lines"]:
+            print(
+                f"towns {n:>7,} {line['step']:<40} CPU {line['cpu']:7.2f} s  "
+                f"RSS {line['rss_gb']:.2f} GB",
+                flush=True,
+            )
+        end = f"STOPPED at {r['stopped_gb']:.2f} GB" if r["stopped_gb"] else f"exit {r['exit']}"
+        print(
+            f"towns {n:>7,} rules by kind: {end}; process CPU {r['cpu']:.1f} s, peak "
+            f"{r['peak_gb']:.2f} GB; load {l0} → {load()}",
+            flush=True,
+        )
+
+
 def points_curve(sizes: list[int], project: Path, max_gb: float) -> None:
     py = sys.executable
     for n in sizes:
@@ -301,6 +345,8 @@ def main() -> None:
         kind, project, *rest = a.child
         if kind == "rules":
             child_rules(Path(project))
+        elif kind == "rules-by-kind":
+            child_rules_by_kind(Path(project))
         elif kind == "dask":
             child_dask(Path(project), *(int(x) for x in rest))
         else:
@@ -310,6 +356,8 @@ def main() -> None:
     only = set(a.only.split(","))
     if "towns" in only:
         towns_curve([int(x) for x in a.towns.split(",")], a.max_gb)
+    if "kinds" in only:
+        kinds_curve([int(x) for x in a.towns.split(",")], a.max_gb)
     if "points" in only:
         points_curve([int(x) for x in a.points.split(",")], a.points_project, a.max_gb)
     if "dask" in only:
