@@ -26,6 +26,26 @@ def _chinese_by_default():
     set_lang("zh")
 
 
+@pytest.fixture
+def english():
+    """Run a test in English: it asserts on the English wording of library messages (their
+    Chinese wording is covered by tests/vocab and tests/hardening/test_bad_input_lang.py)."""
+    from townsgis.i18n import set_lang
+
+    set_lang("en")
+    yield
+    set_lang("zh")
+
+
+@pytest.fixture
+def chinese(english):
+    """Run a test in Chinese inside a module that reads English messages (``english``)."""
+    from townsgis.i18n import set_lang
+
+    set_lang("zh")
+    yield
+
+
 def _sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 

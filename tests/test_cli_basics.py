@@ -57,7 +57,7 @@ def test_layers_text_shows_every_layer():
 def test_bad_project_exits_2_without_traceback(tmp_path):
     r = run("layers", "--project", str(tmp_path))
     assert r.returncode == 2
-    assert "not a townsgis project" in r.stderr
+    assert "不是 townsgis 项目" in r.stderr
     assert "Traceback" not in r.stderr
 
 

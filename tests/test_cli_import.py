@@ -147,7 +147,7 @@ def test_importing_a_layer_onto_itself_is_refused(cli, project_copy, sha256):
     target = Project.open(project_copy).layer_path("towns")
     before = sha256(target)
     r = cli("import", "towns", target, "--project", project_copy)
-    assert r.code == 2 and "onto itself" in r.err
+    assert r.code == 2 and "导入到它自己会覆盖输入" in r.err
     assert sha256(target) == before
     assert cli("import", "towns", target, "--check-only", "--project", project_copy).code == 0
 

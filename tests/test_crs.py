@@ -23,6 +23,9 @@ from townsgis.crs import (
 )
 from townsgis.errors import CRSError
 
+# these tests read the English wording of library messages
+pytestmark = pytest.mark.usefixtures("english")
+
 GEOD = Geod(ellps="WGS84")
 
 

@@ -16,6 +16,9 @@ from townsgis.crs import bd09_to_wgs84, wgs84_to_bd09, wgs84_to_gcj02
 from townsgis.errors import CRSError, LayerIOError, SchemaError
 from townsgis.layers import read_layer, shapefile_encoding, write_layer
 
+# these tests read the English wording of library messages
+pytestmark = pytest.mark.usefixtures("english")
+
 NAMES = ["湖州丝绸小镇", "吴兴美妆小镇", "南浔善琏湖笔小镇"]
 GEOD = Geod(ellps="WGS84")
 
@@ -132,6 +135,7 @@ def test_bd09_xlsx_with_chinese_headers(tmp_path):
     assert np.allclose(bd09_to_wgs84(lon, lat)[0], gdf.geometry.x)
 
 
+@pytest.mark.usefixtures("chinese")
 @pytest.mark.parametrize("headers", [("LON", "LAT"), ("Longitude", "Latitude"), ("经度", "纬度")])
 def test_csv_column_detection_case_insensitive(tmp_path, headers):
     path = tmp_path / "p.csv"

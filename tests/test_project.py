@@ -11,6 +11,9 @@ from townsgis import Project, TownsgisError, init_project
 from townsgis.errors import ProjectError
 from townsgis.project import bundled_root
 
+# these tests read the English wording of library messages
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_default_project_is_bundled_huzhou():
     p = Project.open()
@@ -26,6 +29,7 @@ def test_missing_project_is_a_townsgis_error(tmp_path):
     assert issubclass(ProjectError, TownsgisError)
 
 
+@pytest.mark.usefixtures("chinese")
 def test_init_creates_layout_and_its_own_rule_set(tmp_path):
     root = tmp_path / "ningbo"
     p = init_project(root, name="宁波市")

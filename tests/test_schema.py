@@ -163,7 +163,7 @@ def test_a_part_may_equal_but_not_exceed_its_whole(part, whole):
     p[part] = [1.0, 1.01]  # equal is fine, above is not
     probs = problems(p, "projects")
     assert len(probs) == 1
-    one(probs, "feature 2 (P2 项目2)", f"{part} 1.01 亿元 exceeds {whole} 1 亿元")
+    one(probs, "feature 2 (P2 项目2)", f"{part} 1.01 (100M yuan) exceeds {whole} 1 (100M yuan)")
 
 
 def test_quarter_pattern():

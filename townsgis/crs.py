@@ -17,6 +17,45 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError as ProjCRSError
 
 from townsgis.errors import CRSError
+from townsgis.messages import msg, register
+
+_SUGGEST = "EPSG:4549 (CGCS2000 3° GK CM 120°E)"
+register(
+    {
+        "crs.unknown": (
+            "未知的坐标系 {name}；可用：{choices}",
+            "unknown CRS {name}; expected {choices}",
+        ),
+        "crs.none": ("图层没有坐标系；请用 --crs 指定", "layer has no CRS; name one with --crs"),
+        "crs.outside_gk": (
+            "经度 {lon} 不在中国的 3° 高斯-克吕格分带内（东经 75–135°）",
+            "longitude {lon} is outside China's 3° Gauss-Krüger zones (75–135°E)",
+        ),
+        "crs.pseudo": (
+            "不是投影（米制）坐标系（GCJ-02/BD-09 是偏移后的经纬度）",
+            "is not a projected (metric) CRS (GCJ-02/BD-09 are offset lon/lat)",
+        ),
+        "crs.not_projected": (
+            "不是投影（米制）坐标系；请改用如 {suggest}",
+            "is not a projected (metric) CRS; use e.g. {suggest}",
+        ),
+        "crs.not_metres": (
+            "单位不是米（轴单位：{units}）；请改用如 {suggest}",
+            "is not in metres (axis units: {units}); use e.g. {suggest}",
+        ),
+        "crs.mercator": (
+            "是墨卡托投影（{method}）：比例误差为 1/cos(纬度)，在北纬 30° 约 +15%，"
+            "距离和面积会算错；请改用如 {suggest}",
+            "is a Mercator projection ({method}): its scale error is 1/cos(lat), about +15% "
+            "at 30°N, so distances and areas would be wrong; use e.g. {suggest}",
+        ),
+        "crs.analysis": ("分析坐标系 {crs} {problem}", "analysis CRS {crs} {problem}"),
+        "crs.empty": (
+            "图层为空，无法选择分析坐标系",
+            "cannot choose an analysis CRS for an empty layer",
+        ),
+    }
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -169,7 +208,7 @@ def parse_crs(name: str) -> str | CRS:
     try:
         return CRS.from_user_input(alias or key)
     except ProjCRSError:
-        raise CRSError(f"unknown CRS {name!r}; expected {CRS_CHOICES}") from None
+        raise CRSError.of("crs.unknown", name=repr(name), choices=CRS_CHOICES) from None
 
 
 def transform_xy(lon, lat, src: str | CRS, dst: str | CRS = WGS84):
@@ -212,7 +251,7 @@ def reproject(gdf: gpd.GeoDataFrame, src: str | CRS | None, dst: str | CRS) -> g
 
     src_r = parse_crs(src) if isinstance(src, str) else (src if src is not None else gdf.crs)
     if src_r is None:
-        raise CRSError("layer has no CRS; name one with --crs")
+        raise CRSError.of("crs.none")
     dst_r = parse_crs(dst) if isinstance(dst, str) else dst
     if src_r not in PSEUDO_CRS and dst_r not in PSEUDO_CRS:
         out = gdf.set_crs(src_r, allow_override=True) if src is not None else gdf
@@ -234,7 +273,7 @@ def gauss_kruger_3deg_epsg(lon: float) -> int:
     """
     cm = 3 * round(lon / 3.0)
     if not 75 <= cm <= 135:
-        raise CRSError(f"longitude {lon:.4f} is outside China's 3° Gauss-Krüger zones (75–135°E)")
+        raise CRSError.of("crs.outside_gk", lon=f"{lon:.4f}")
     return 4534 + (cm - 75) // 3
 
 
@@ -242,25 +281,18 @@ def metric_crs_problem(crs: str | CRS) -> str | None:
     """Why ``crs`` cannot be an analysis CRS (None when it can): it must be projected, in
     metres, and not a (Web) Mercator, whose scale error is 1/cos(lat) ≈ +15% at 30°N."""
     if isinstance(crs, str) and crs in PSEUDO_CRS:
-        return "is not a projected (metric) CRS (GCJ-02/BD-09 are offset lon/lat)"
+        return msg("crs.pseudo")
     if not isinstance(crs, CRS):
         crs = CRS.from_user_input(crs)
     if not crs.is_projected:
-        return "is not a projected (metric) CRS; use e.g. EPSG:4549 (CGCS2000 3° GK CM 120°E)"
+        return msg("crs.not_projected", suggest=_SUGGEST)
     units = {a.unit_name for a in crs.axis_info}
     if units - {"metre", "meter"}:
-        return (
-            f"is not in metres (axis units: {', '.join(sorted(units))}); "
-            "use e.g. EPSG:4549 (CGCS2000 3° GK CM 120°E)"
-        )
+        return msg("crs.not_metres", units=", ".join(sorted(units)), suggest=_SUGGEST)
     op = crs.coordinate_operation
     method = (op.method_name if op is not None else "") or ""
     if "Mercator" in method and "Transverse" not in method and "Oblique" not in method:
-        return (
-            f"is a Mercator projection ({method}): its scale error is 1/cos(lat), about +15% "
-            "at 30°N, so distances and areas would be wrong; use e.g. EPSG:4549 "
-            "(CGCS2000 3° GK CM 120°E)"
-        )
+        return msg("crs.mercator", method=method, suggest=_SUGGEST)
     return None
 
 
@@ -274,9 +306,9 @@ def analysis_crs(gdf_wgs84: gpd.GeoDataFrame | None = None, *, override: str | N
         crs = parse_crs(override)
         problem = metric_crs_problem(crs)
         if problem:
-            raise CRSError(f"analysis CRS {override!r} {problem}")
+            raise CRSError.of("crs.analysis", crs=repr(override), problem=problem)
         return crs
     if gdf_wgs84 is None or gdf_wgs84.empty:
-        raise CRSError("cannot choose an analysis CRS for an empty layer")
+        raise CRSError.of("crs.empty")
     minx, miny, maxx, maxy = gdf_wgs84.to_crs(WGS84).total_bounds
     return CRS.from_epsg(gauss_kruger_3deg_epsg((minx + maxx) / 2.0))

@@ -82,5 +82,9 @@ class RulesetError(TownsgisError, ValueError):
     """A rule set file is not valid TOML or breaks the rule set schema."""
 
 
+class RulesetProblems(ProblemList, RulesetError):
+    """Every problem found in one rule set file (a RulesetError)."""
+
+
 class DataError(TownsgisError, ValueError):
     """Tabular data (indicators, assessments, waivers) that cannot be used as given."""

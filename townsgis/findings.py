@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from townsgis.i18n import pick
+
 if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
@@ -48,7 +50,7 @@ class Finding:
         return tuple(sorted(t["id"] for t in self.towns))
 
     def message(self, lang: str = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
+        return pick(self.message_zh, self.message_en, lang)
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """JSON-ready dict with the keys other tools read."""

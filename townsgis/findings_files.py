@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from townsgis import vocab
 from townsgis.findings import findings_to_geodataframe
+from townsgis.messages import msg
 
 if TYPE_CHECKING:
     from townsgis.engine import CheckResult
@@ -43,9 +44,9 @@ def findings_xlsx(result: CheckResult, lang: str = "zh") -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "findings" if lang == "en" else "问题清单"
+    ws.title = msg("findings.sheet", lang)
     ws.append([vocab.field_label(c, lang) for c in COLUMNS])
-    yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+    yes, no = msg("yes", lang), msg("no", lang)
     for f in result.findings:
         row = [
             f.rule,

@@ -28,6 +28,13 @@ def set_lang(lang: str | None) -> str:
     return value
 
 
+def pick(zh, en, lang: str | None = None):
+    """The one of a datum's two language variants (a name, a title, a finding's message) in
+    ``lang`` (default: the current language). Fixed texts belong in the message catalogue;
+    this is for values that come in a zh and an en field."""
+    return en if (lang or get_lang()) == "en" else zh
+
+
 @contextlib.contextmanager
 def using(lang: str | None) -> Iterator[str]:
     """``with using("en"): …`` runs a block in another language."""

@@ -21,6 +21,29 @@ from townsgis.waivers import project_waivers
 register(
     {
         "import.in_file": ("{path}：{text}", "{path}: {text}"),
+        "import.unknown_kind": (
+            "未知的图层种类 {kind}；可用：{kinds}",
+            "unknown layer kind {kind}; expected one of {kinds}",
+        ),
+        "import.onto_itself": (
+            "{path}：是本项目自己的 {kind} 图层；导入到它自己会覆盖输入（只检查请加 --check-only）",
+            "{path}: is the project's own {kind} layer; importing it onto itself would "
+            "overwrite the input (use --check-only to check it)",
+        ),
+        "import.no_crs": ("缺失", "missing"),
+        "import.no_region": (
+            "{root}：townsgis.toml 中没有 region_bbox；未检查范围",
+            "{root}: no region_bbox in townsgis.toml; region not checked",
+        ),
+        "import.no_reference": (
+            "项目没有 {kind} 图层（{source}）；{what}",
+            "the project has no {kind} layer ({source}); {what}",
+        ),
+        "import.units_not_checked": ("未检查 unit_id", "unit_id not checked"),
+        "import.towns_not_checked": ("未检查 town_id 和位置", "town_id and locations not checked"),
+        "import.mode.replace": ("替换", "replace"),
+        "import.mode.append": ("追加", "append"),
+        "import.mode.update": ("更新", "update"),
         "import.breaks": (
             "{path}：以 --mode {mode} 导入 {kind} 会破坏 {n} 处引用：\n{lines}\n"
             "请先修正，或加 --force 强制导入",
@@ -131,7 +154,9 @@ def import_layer(
     """
     check_mode(mode)
     if kind not in KINDS:
-        raise SchemaError(str(path), [f"unknown layer kind {kind!r}; expected one of {KINDS}"])
+        raise SchemaError(
+            str(path), [msg("import.unknown_kind", kind=repr(kind), kinds=", ".join(KINDS))]
+        )
     store = project.store
     path = Path(path)
     if not check_only and store.read_only:
@@ -139,27 +164,24 @@ def import_layer(
     target = store.layer_source(kind)
     same = path.exists() and Path(target).exists() and path.resolve() == Path(target).resolve()
     if not check_only and same:
-        raise LayerIOError(
-            f"{path}: is the project's own {kind} layer; importing it onto itself would "
-            "overwrite the input (use --check-only to check it)"
-        )
+        raise LayerIOError.of("import.onto_itself", path=str(path), kind=kind)
     gdf = read_layer(path, crs=crs, encoding=encoding, require_crs=False)
     notes = list(gdf.attrs.get("notes", []))
     # read_layer has already reprojected to WGS84: report the CRS the file declared.
-    crs_in = crs or gdf.attrs.get("declared_crs") or "missing"
+    crs_in = crs or gdf.attrs.get("declared_crs") or msg("import.no_crs")
 
     if kind == "towns":
         gdf = points_to_circles(gdf, str(path), notes)
     refs: dict = {}
     if kind in ("towns", "proposals"):
-        refs["units"] = _reference(project, "units", notes, "unit_id not checked")
+        refs["units"] = _reference(project, "units", notes, msg("import.units_not_checked"))
     if kind == "projects":
-        refs["towns"] = _reference(project, "towns", notes, "town_id and locations not checked")
+        refs["towns"] = _reference(project, "towns", notes, msg("import.towns_not_checked"))
     clean, fixes = validate_layer(
         gdf, kind, source=str(path), project=project, fix_geometry=fix_geometry, **refs
     )
     if project.region_bbox is None:
-        notes.append(f"{project.root}: no region_bbox in townsgis.toml; region not checked")
+        notes.append(msg("import.no_region", root=project.root))
     old = store.read_layer(kind) if store.has_layer(kind) else None
     try:
         merged = merge_layers(old, clean, mode, kind)
@@ -295,7 +317,9 @@ def check_zones(units) -> list[str]:
 def _reference(project: Project, kind: str, notes: list[str], what: str):
     store = project.store
     if not store.has_layer(kind):
-        notes.append(f"the project has no {kind} layer ({store.layer_source(kind)}); {what}")
+        notes.append(
+            msg("import.no_reference", kind=kind, source=store.layer_source(kind), what=what)
+        )
         return None
     return store.read_layer(kind)
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from townsgis.errors import DataError
+from townsgis.messages import msg, register
 from townsgis.progress import (
     FLOW_COLUMNS,
     GRADE_ALIASES,
@@ -24,8 +25,80 @@ from townsgis.progress import (
     STOCK_COLUMNS,
     quarter_index,
 )
-from townsgis.progress._helpers import _problem_text
+from townsgis.progress._helpers import _cell, _problem_text
 from townsgis.validate import show
+
+register(
+    {
+        "table.cannot_read_suffix": (
+            "{label}：无法读取 {suffix}；请用 .csv 或 .xlsx",
+            "{label}: cannot read {suffix}; use .csv or .xlsx",
+        ),
+        "table.not_utf8": (
+            "{label}：不是 UTF-8 文本；请把 CSV 存为 UTF-8",
+            "{label}: not UTF-8 text; save the CSV as UTF-8",
+        ),
+        "table.cannot_read": ("{label}：无法读取：“{reason}”", "{label}: cannot read: {reason}"),
+        "table.extra_cells": (
+            "第 {row} 行：{cells} 个单元格，表头只有 {n} 个",
+            "row {row}: {cells} cells, the header has {n}",
+        ),
+        "table.more_rows": ("……另有 {n} 行", "… and {n} more rows"),
+        "table.unknown_town": ("{where}：未知的小镇 {town}", "{where}: unknown town {town}"),
+        "table.not_quarter": (
+            "{where}：{value} 不是 YYYYQn 形式",
+            "{where}: {value} is not YYYYQn",
+        ),
+        "table.exceeds_fai": (
+            "{where}：{value} 超过了固定资产投资 fai {fai}（它是固定资产投资的一部分）",
+            "{where}: {value} exceeds fai {fai} (it is a part of the fixed-asset investment)",
+        ),
+        "table.duplicated": (
+            "{where}：小镇 {town} 的 {quarter} 重复",
+            "{where}: {quarter} for town {town} is duplicated",
+        ),
+        "table.out_of_order": (
+            "{where}：小镇 {town} 的 {quarter} 顺序颠倒（同一小镇的行须按时间先后排列）",
+            "{where}: {quarter} for town {town} is out of order (rows of a town must run "
+            "forward in time)",
+        ),
+        "table.gap": (
+            "{where}：小镇 {town} 的 {quarter} 与上一季度之间有空缺",
+            "{where}: {quarter} for town {town} leaves a gap after the town's previous quarter",
+        ),
+        "table.no_rows": ("没有数据行", "no rows"),
+        "table.not_found": ("{path}：文件不存在", "{path}: file not found"),
+        "table.not_year": ("{where}：{value} 不是年份", "{where}: {value} is not a year"),
+        "table.bad_grade": (
+            "{where}：{value}；可用：{allowed}（降格按降级读取）",
+            "{where}: {value}; allowed: {allowed} (降格 is read as 降级)",
+        ),
+        "table.assessed_twice": (
+            "{where}：小镇 {town} 在 {year} 年被考核两次",
+            "{where}: town {town} is assessed twice in {year}",
+        ),
+        "table.missing_column": ("缺少列 {col}", "missing column {col}"),
+        "table.not_number": ("{where}：{value} 不是数字", "{where}: {value} is not a number"),
+        "table.not_finite": (
+            "{where}：{value} 不是有限的数",
+            "{where}: {value} is not a finite number",
+        ),
+        "table.negative": ("{where}：{value} 是负数", "{where}: {value} is negative"),
+        "table.not_whole": ("{where}：{value} 不是整数", "{where}: {value} is not a whole number"),
+        "table.not_bool": (
+            "{where}：{value} 不是 true/false",
+            "{where}: {value} is not true/false",
+        ),
+        "table.no_targets": (
+            "{path}：没有 [[target]] 表；`townsgis progress` 需要它们",
+            "{path}: no [[target]] tables; `townsgis progress` needs them",
+        ),
+        "table.no_projects": (
+            "{path}：文件不存在（项目库）",
+            "{path}: file not found (the project library)",
+        ),
+    }
+)
 
 INDICATOR_COLUMNS = ("town_id", "quarter", *FLOW_COLUMNS, *STOCK_COLUMNS)
 INVESTMENT_PARTS = ("specialty_investment", "nongov_investment", "tech_investment")
@@ -86,13 +159,13 @@ def read_table(path: str | Path, data: bytes | None = None) -> pd.DataFrame:
                 io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig"
             )
         else:
-            raise DataError(f"{label}: cannot read {path.suffix!r}; use .csv or .xlsx")
+            raise DataError.of("table.cannot_read_suffix", label=label, suffix=repr(path.suffix))
     except DataError:
         raise
     except UnicodeDecodeError:
-        raise DataError(f"{label}: not UTF-8 text; save the CSV as UTF-8") from None
+        raise DataError.of("table.not_utf8", label=label) from None
     except Exception as exc:
-        raise DataError(f"{label}: cannot read: {exc}") from None
+        raise DataError.of("table.cannot_read", label=label, reason=exc) from None
     df.columns = [str(c).strip() for c in df.columns]
     df.index = range(2, len(df) + 2)  # spreadsheet row numbers
     return df
@@ -114,12 +187,13 @@ def _check_row_lengths(raw: bytes, label: str) -> None:
     try:
         for number, row in enumerate(rows, start=2):
             if len(row) > n and any(c.strip() for c in row[n:]):
-                extra.append(f"row {number}: {len(row)} cells, the header has {n}")
+                extra.append(msg("table.extra_cells", row=number, cells=len(row), n=n))
     except csv.Error:
         return  # pandas reports what it cannot read
 
     if extra:
-        shown = extra[:20] + ([f"… and {len(extra) - 20} more rows"] if len(extra) > 20 else [])
+        more = [msg("table.more_rows", n=len(extra) - 20)] if len(extra) > 20 else []
+        shown = extra[:20] + more
         raise DataError(_problem_text(label, shown))
 
 
@@ -136,7 +210,11 @@ def _read_with_towns(
     known = set(map(str, town_ids))
     out["town_id"] = df["town_id"].astype(str).str.strip()
     for row in out.index[~out["town_id"].isin(known)]:
-        problems.append(f"row {row}, column town_id: unknown town {show(out.at[row, 'town_id'])}")
+        problems.append(
+            msg(
+                "table.unknown_town", where=_cell(row, "town_id"), town=show(out.at[row, "town_id"])
+            )
+        )
     return df, out, problems
 
 
@@ -149,7 +227,9 @@ def load_indicators(
     df, out, problems = _read_with_towns(path, INDICATOR_COLUMNS, town_ids, data)
     q = quarter_index(df["quarter"].astype(str))
     for row in q.index[q.isna()]:
-        problems.append(f"row {row}, column quarter: {show(df.at[row, 'quarter'])} is not YYYYQn")
+        problems.append(
+            msg("table.not_quarter", where=_cell(row, "quarter"), value=show(df.at[row, "quarter"]))
+        )
     out["quarter"] = q
     for col in (*FLOW_COLUMNS, *STOCK_COLUMNS):
         if col == "guidance_station":
@@ -160,29 +240,24 @@ def load_indicators(
         over = out[col] > out["fai"] + 1e-9
         for row in out.index[over]:
             problems.append(
-                f"row {row}, column {col}: {out.at[row, col]} exceeds fai {out.at[row, 'fai']} "
-                "(it is a part of the fixed-asset investment)"
+                msg(
+                    "table.exceeds_fai",
+                    where=_cell(row, col),
+                    value=out.at[row, col],
+                    fai=out.at[row, "fai"],
+                )
             )
     ok = out["quarter"].notna()
     g = out[ok].groupby("town_id")["quarter"]
     prev = g.shift()
     for row in prev.index[prev.notna() & (out.loc[prev.index, "quarter"] == prev)]:
-        problems.append(
-            f"row {row}, column quarter: {df.at[row, 'quarter']} for town {out.at[row, 'town_id']} "
-            "is duplicated"
-        )
+        problems.append(_quarter_problem("table.duplicated", row, df, out))
     for row in prev.index[prev.notna() & (out.loc[prev.index, "quarter"] < prev)]:
-        problems.append(
-            f"row {row}, column quarter: {df.at[row, 'quarter']} for town {out.at[row, 'town_id']} "
-            "is out of order (rows of a town must run forward in time)"
-        )
+        problems.append(_quarter_problem("table.out_of_order", row, df, out))
     for row in prev.index[prev.notna() & (out.loc[prev.index, "quarter"] > prev + 1)]:
-        problems.append(
-            f"row {row}, column quarter: {df.at[row, 'quarter']} for town {out.at[row, 'town_id']} "
-            "leaves a gap after the town's previous quarter"
-        )
+        problems.append(_quarter_problem("table.gap", row, df, out))
     if df.empty:
-        problems.append("no rows")
+        problems.append(msg("table.no_rows"))
     if problems:
         raise DataError(_problem_text(str(path), problems))
     out["quarter"] = out["quarter"].astype(int)
@@ -200,13 +275,19 @@ def load_assessment(
     df, out, problems = _read_with_towns(path, ASSESSMENT_COLUMNS, town_ids, data)
     year = pd.to_numeric(df["year"].astype(str).str.strip(), errors="coerce")
     for row in year.index[year.isna() | (year % 1 != 0) | (year < 1990) | (year > 2100)]:
-        problems.append(f"row {row}, column year: {show(df.at[row, 'year'])} is not a year")
+        problems.append(
+            msg("table.not_year", where=_cell(row, "year"), value=show(df.at[row, "year"]))
+        )
     out["year"] = year
     grade = df["grade"].astype(str).str.strip().replace(GRADE_ALIASES)
     for row in grade.index[~grade.isin(GRADES)]:
         problems.append(
-            f"row {row}, column grade: {show(df.at[row, 'grade'])}; allowed: {'/'.join(GRADES)} "
-            "(降格 is read as 降级)"
+            msg(
+                "table.bad_grade",
+                where=_cell(row, "grade"),
+                value=show(df.at[row, "grade"]),
+                allowed="/".join(GRADES),
+            )
         )
     out["grade"] = grade
     out["named"] = _bool_column(df, "named", problems)
@@ -214,7 +295,12 @@ def load_assessment(
     dup = out.duplicated(["town_id", "year"], keep="first")
     for row in out.index[dup]:
         problems.append(
-            f"row {row}: town {out.at[row, 'town_id']} is assessed twice in {df.at[row, 'year']}"
+            msg(
+                "table.assessed_twice",
+                where=_cell(row),
+                town=out.at[row, "town_id"],
+                year=df.at[row, "year"],
+            )
         )
     if problems:
         raise DataError(_problem_text(str(path), problems))
@@ -226,23 +312,29 @@ def load_assessment(
 
 def _missing_columns(df: pd.DataFrame, required: tuple[str, ...]) -> list[str]:
     missing = [c for c in required if c not in df.columns]
-    return [f"missing column {c!r}" for c in missing]
+    return [msg("table.missing_column", col=repr(c)) for c in missing]
+
+
+def _quarter_problem(key: str, row, df: pd.DataFrame, out: pd.DataFrame) -> str:
+    return msg(
+        key, where=_cell(row, "quarter"), quarter=df.at[row, "quarter"], town=out.at[row, "town_id"]
+    )
 
 
 def _number_column(df: pd.DataFrame, col: str, problems: list[str], integer: bool) -> pd.Series:
     raw = df[col].map(lambda v: str(v).strip())
     num = pd.to_numeric(raw.str.replace(",", "", regex=False), errors="coerce").astype(float)
     for row in num.index[num.isna()]:
-        problems.append(f"row {row}, column {col}: {show(df.at[row, col])} is not a number")
+        problems.append(msg("table.not_number", where=_cell(row, col), value=show(df.at[row, col])))
     infinite = num.notna() & ~np.isfinite(num.to_numpy())
     for row in num.index[infinite]:
-        problems.append(f"row {row}, column {col}: {show(df.at[row, col])} is not a finite number")
+        problems.append(msg("table.not_finite", where=_cell(row, col), value=show(df.at[row, col])))
     num = num.where(~infinite)
     for row in num.index[num < 0]:
-        problems.append(f"row {row}, column {col}: {show(num.at[row])} is negative")
+        problems.append(msg("table.negative", where=_cell(row, col), value=show(num.at[row])))
     if integer:
         for row in num.index[num.notna() & (num % 1 != 0)]:
-            problems.append(f"row {row}, column {col}: {show(num.at[row])} is not a whole number")
+            problems.append(msg("table.not_whole", where=_cell(row, col), value=show(num.at[row])))
     return num
 
 
@@ -250,7 +342,7 @@ def _bool_column(df: pd.DataFrame, col: str, problems: list[str]) -> pd.Series:
     raw = df[col].map(lambda v: str(v).strip().lower())
     bad = ~raw.isin(_TRUE | _FALSE)
     for row in raw.index[bad]:
-        problems.append(f"row {row}, column {col}: {show(df.at[row, col])} is not true/false")
+        problems.append(msg("table.not_bool", where=_cell(row, col), value=show(df.at[row, col])))
     return raw.isin(_TRUE)
 
 
@@ -272,16 +364,14 @@ def load_progress(
 
     rs = project.load_ruleset(ruleset)
     if not rs.targets:
-        raise RulesetError(f"{rs.path}: no [[target]] tables; `townsgis progress` needs them")
+        raise RulesetError.of("table.no_targets", path=str(rs.path))
     from townsgis.progress import check_targets
 
     check_targets(list(rs.targets), str(rs.path))
     ds = load_dataset(project, crs_override=rs.analysis_crs)
     check_references(rs, ds.towns.columns, ds.units["unit_id"])
     if ds.projects is None:
-        raise DataError(
-            f"{project.store.layer_source('projects')}: file not found (the project library)"
-        )
+        raise DataError.of("table.no_projects", path=project.store.layer_source("projects"))
     ids = ds.towns["town_id"].astype(str).tolist()
     ind_src, ind_data = _table(project, "indicators", indicators_path)
     ass_src, ass_data = _table(project, "assessment", assessment_path)
@@ -307,5 +397,5 @@ def _table(project, name: str, given: str | Path | None) -> tuple[str | Path, by
     data = store.read_document(name)
     source = store.document_source(name)
     if data is None:
-        raise DataError(f"{source}: file not found")
+        raise DataError.of("table.not_found", path=source)
     return source, data

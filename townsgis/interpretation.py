@@ -8,6 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from townsgis.i18n import pick
+from townsgis.messages import joined, msg, register
+
+register({"interp.head": ("本规则集对通知的解读", "Readings of the notice used")})
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -22,10 +27,9 @@ class Reading:
     default: Any
 
     def text(self, value: Any, lang: str = "zh") -> str:
-        zh, en = self.values[value]
-        if lang == "zh":
-            return f"{self.clause} {self.question_zh}：{zh}"
-        return f"{self.clause} {self.question_en}: {en}"
+        question = pick(self.question_zh, self.question_en, lang)
+        answer = pick(*self.values[value], lang)
+        return f"{self.clause} {question}{msg('punct.colon', lang)}{answer}"
 
 
 READINGS: dict[str, Reading] = {
@@ -113,9 +117,14 @@ def check_interpretation(raw: Any) -> tuple[dict[str, Any], list[str]]:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        return {k: r.default for k, r in READINGS.items()}, ["[interpretation] must be a table"]
+        return {k: r.default for k, r in READINGS.items()}, [
+            msg("ruleset.must_be_table", where="[interpretation]")
+        ]
     for key in sorted(set(raw) - set(READINGS)):
-        problems.append(f"[interpretation]: unknown key {key!r}; allowed: {sorted(READINGS)}")
+        allowed = ", ".join(repr(k) for k in sorted(READINGS))
+        problems.append(
+            msg("ruleset.unknown_key", where="[interpretation]", key=repr(key), allowed=allowed)
+        )
     out = {}
     for key, r in READINGS.items():
         v = raw.get(key, r.default)
@@ -125,7 +134,13 @@ def check_interpretation(raw: Any) -> tuple[dict[str, Any], list[str]]:
                 repr(c).lower() if isinstance(c, bool) else repr(c) for c in r.values
             )
             problems.append(
-                f"[interpretation]: key {key!r} has bad value {v!r}; allowed: {allowed}"
+                msg(
+                    "ruleset.bad_value",
+                    where="[interpretation]",
+                    key=repr(key),
+                    value=repr(v),
+                    allowed=allowed,
+                )
             )
             v = r.default
         out[key] = v
@@ -160,7 +175,5 @@ def readings_line(
     used = readings(interp, command, lang, clauses)
     if not used:
         return ""
-    head = "本规则集对通知的解读" if lang == "zh" else "Readings of the notice used"
-    sep = "；" if lang == "zh" else "; "
-    colon = "：" if lang == "zh" else ": "
-    return head + colon + sep.join(x["text"] for x in used)
+    texts = joined((x["text"] for x in used), lang, sep="punct.semicolon")
+    return msg("interp.head", lang) + msg("punct.colon", lang) + texts

@@ -43,7 +43,85 @@ register(
             "百度坐标加 --crs bd09）",
             "{file}: a table has no CRS; assumed WGS84 lon/lat "
             "(pass --crs gcj02 for Amap/Tencent points, --crs bd09 for Baidu)",
-        )
+        ),
+        "layers.is_folder": (
+            "{path}：是文件夹，不是图层文件（{supported}）",
+            "{path}: is a folder, not a layer file ({supported})",
+        ),
+        "layers.empty_file": ("{path}：文件是空的", "{path}: file is empty"),
+        "layers.unsupported": (
+            "{path}：不支持的文件类型 {suffix}；请用 {supported}",
+            "{path}: unsupported file type {suffix}; use {supported}",
+        ),
+        "layers.crs_of": ("{path}：{text}", "{path}: {text}"),
+        "layers.declares": (
+            "{file}：文件声明的坐标系为 {declared}；按 {crs} 读取（--crs）",
+            "{file}: declares {declared}; read as {crs} (--crs)",
+        ),
+        "layers.missing_crs": (
+            "{path}：缺少坐标系（没有 .prj，文件中也没有）；请用 --crs 指定输入坐标系"
+            "（gcj02、bd09、wgs84、cgcs2000 或 EPSG:n）",
+            "{path}: missing CRS (no .prj or CRS in the file); name the input CRS with "
+            "--crs (gcj02, bd09, wgs84, cgcs2000 or EPSG:n)",
+        ),
+        "layers.no_cpg": (
+            "{file}：没有 .cpg 文件；识别出的文字编码为 {encoding}",
+            "{file}: no .cpg; detected text encoding {encoding}",
+        ),
+        "layers.cannot_read_as": (
+            "{path}：无法作为 {suffix} 图层读取：“{reason}”",
+            "{path}: cannot read as a {suffix} layer: {reason}",
+        ),
+        "layers.no_layer": ("{path}：不含任何图层", "{path}: contains no layer"),
+        "layers.no_features": (
+            "{path}：各文件夹 {names} 中都没有要素",
+            "{path}: no features in any of its folders {names}",
+        ),
+        "layers.many_layers": (
+            "{file}：含有图层 {names}；只读取第一个 {first}",
+            "{file}: has layers {names}; read the first, {first}",
+        ),
+        "layers.cannot_read": ("{path}：无法读取：“{reason}”", "{path}: cannot read: {reason}"),
+        "layers.no_geometry": ("{path}：没有几何列", "{path}: has no geometry column"),
+        "layers.parquet_needs_pyarrow": (
+            "{path}：读取 GeoParquet 需要 pyarrow（pip install pyarrow）",
+            "{path}: reading GeoParquet needs pyarrow (pip install pyarrow)",
+        ),
+        "layers.not_utf8": (
+            "{file}：不是 UTF-8 编码；按 {encoding} 读取",
+            "{file}: not UTF-8; read as {encoding}",
+        ),
+        "layers.cannot_decode": (
+            "{path}：无法解码文字（“{reason}”）；请用 --encoding 指定编码",
+            "{path}: cannot decode text ({reason}); pass --encoding",
+        ),
+        "layers.cannot_read_table": (
+            "{path}：无法作为表格读取：“{reason}”",
+            "{path}: cannot read as a table: {reason}",
+        ),
+        "layers.longitude": ("经度", "longitude"),
+        "layers.latitude": ("纬度", "latitude"),
+        "layers.and": ("和", " and "),
+        "layers.no_lonlat": (
+            "{path}：没有{missing}列；应为 {lon} 之一和 {lat} 之一（不区分大小写）；"
+            "文件中的列：{found}",
+            "{path}: no {missing} column; expected one of {lon} and {lat} "
+            "(case-insensitive); columns found: {found}",
+        ),
+        "layers.blank_row": ("第 {row} 行：空行", "row {row}: blank row"),
+        "layers.not_a_pair": (
+            "第 {row} 行：{lon_col}/{lat_col} = {lon}/{lat} 不是一对数字",
+            "row {row}: {lon_col}/{lat_col} = {lon}/{lat} is not a pair of numbers",
+        ),
+        "layers.cannot_write_suffix": (
+            "{path}：无法写出 {suffix}；请用 .geojson、.gpkg 或 .parquet",
+            "{path}: cannot write {suffix}; use .geojson, .gpkg or .parquet",
+        ),
+        "layers.cannot_write": ("{path}：无法写入：{reason}", "{path}: cannot write: {reason}"),
+        "layers.write_folder": (
+            "{path}：是文件夹；请给出要写入的文件名",
+            "{path}: is a folder; give a file name to write",
+        ),
     }
 )
 
@@ -80,12 +158,12 @@ def read_layer(
 
     path = Path(path)
     if path.is_dir():
-        raise LayerIOError(f"{path}: is a folder, not a layer file ({SUPPORTED})")
+        raise LayerIOError.of("layers.is_folder", path=str(path), supported=SUPPORTED)
     reason = missing_reason(path)
     if reason:
         raise LayerIOError(reason)
     if path.stat().st_size == 0:
-        raise LayerIOError(f"{path}: file is empty")
+        raise LayerIOError.of("layers.empty_file", path=str(path))
     suffix = path.suffix.lower()
     notes: list[str] = []
     if suffix in TABLE_SUFFIXES:
@@ -101,7 +179,9 @@ def read_layer(
         gdf = _read_parquet(path)
         row_word, row_base = "feature", 1
     else:
-        raise LayerIOError(f"{path}: unsupported file type {suffix or '(none)'!r}; use {SUPPORTED}")
+        raise LayerIOError.of(
+            "layers.unsupported", path=str(path), suffix=repr(suffix or "—"), supported=SUPPORTED
+        )
 
     gdf = gdf.reset_index(drop=True)
     declared_crs = gdf.crs.to_string() if gdf.crs is not None else None
@@ -112,7 +192,7 @@ def read_layer(
         try:
             src = parse_crs(crs)
         except CRSError as exc:
-            raise CRSError(f"{path}: {exc}") from None
+            raise CRSError.of("layers.crs_of", path=str(path), text=exc) from None
         declared = gdf.crs
         if (
             declared is not None
@@ -120,17 +200,16 @@ def read_layer(
             and not declared.equals(src)
             and suffix not in (".geojson", ".json", ".kml", ".kmz")
         ):
-            notes.append(f"{path.name}: declares {declared.to_string()}; read as {crs} (--crs)")
+            notes.append(
+                msg("layers.declares", file=path.name, declared=declared.to_string(), crs=crs)
+            )
         try:
             gdf = reproject(gdf, src, WGS84)
         except CRSError as exc:
-            raise CRSError(f"{path}: {exc}") from None
+            raise CRSError.of("layers.crs_of", path=str(path), text=exc) from None
     elif gdf.crs is None:
         if require_crs:
-            raise CRSError(
-                f"{path}: missing CRS (no .prj or CRS in the file); name the input CRS with "
-                "--crs (gcj02, bd09, wgs84, cgcs2000 or EPSG:n)"
-            )
+            raise CRSError.of("layers.missing_crs", path=str(path))
     elif not gdf.crs.equals(WGS84):
         gdf = gdf.to_crs(WGS84)
     if gdf.crs is not None:  # a value the conversion to lon/lat cannot place
@@ -183,7 +262,7 @@ def _read_vector(path: Path, suffix: str, encoding: str | None, notes: list[str]
     if suffix == ".shp":
         enc = encoding or shapefile_encoding(path)
         if encoding is None and not path.with_suffix(".cpg").exists():
-            notes.append(f"{path.name}: no .cpg; detected text encoding {enc}")
+            notes.append(msg("layers.no_cpg", file=path.name, encoding=enc))
         kwargs["encoding"] = enc
     elif encoding is not None:
         kwargs["encoding"] = encoding
@@ -193,34 +272,38 @@ def _read_vector(path: Path, suffix: str, encoding: str | None, notes: list[str]
             with _quiet_reader():
                 gdf = gpd.read_file(path, engine="pyogrio", **kwargs)
         except Exception as exc:
-            raise LayerIOError(
-                f"{path}: cannot read as a {suffix} layer: {_gdal_msg(exc)}"
+            raise LayerIOError.of(
+                "layers.cannot_read_as", path=str(path), suffix=suffix, reason=_gdal_msg(exc)
             ) from None
         return _check_vector(gdf, path)
     try:
         layers = pyogrio.list_layers(path)
     except Exception as exc:
-        raise LayerIOError(f"{path}: cannot read as a {suffix} layer: {_gdal_msg(exc)}") from None
+        raise LayerIOError.of(
+            "layers.cannot_read_as", path=str(path), suffix=suffix, reason=_gdal_msg(exc)
+        ) from None
     names = [str(n) for n in layers[:, 0]] if len(layers) else []
     if not names:
-        raise LayerIOError(f"{path}: contains no layer")
+        raise LayerIOError.of("layers.no_layer", path=str(path))
     try:
         if suffix in (".kml", ".kmz") and len(names) > 1:
             with _quiet_reader():
                 parts = [gpd.read_file(path, layer=n, engine="pyogrio", **kwargs) for n in names]
             parts = [p for p in parts if len(p)]
             if not parts:
-                raise LayerIOError(f"{path}: no features in any of its folders {names}")
+                raise LayerIOError.of("layers.no_features", path=str(path), names=names)
             gdf = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=WGS84)
         else:
             if len(names) > 1:
-                notes.append(f"{path.name}: has layers {names}; read the first, {names[0]!r}")
+                notes.append(
+                    msg("layers.many_layers", file=path.name, names=names, first=repr(names[0]))
+                )
             with _quiet_reader():
                 gdf = gpd.read_file(path, layer=names[0], engine="pyogrio", **kwargs)
     except LayerIOError:
         raise
     except Exception as exc:
-        raise LayerIOError(f"{path}: cannot read: {_gdal_msg(exc)}") from None
+        raise LayerIOError.of("layers.cannot_read", path=str(path), reason=_gdal_msg(exc)) from None
     if suffix in (".kml", ".kmz"):
         import shapely
 
@@ -250,7 +333,7 @@ def _quiet_reader():
 
 def _check_vector(gdf, path: Path) -> gpd.GeoDataFrame:
     if "geometry" not in gdf.columns or not isinstance(gdf, gpd.GeoDataFrame):
-        raise LayerIOError(f"{path}: has no geometry column")
+        raise LayerIOError.of("layers.no_geometry", path=str(path))
     if Path(path).suffix.lower() in (".geojson", ".json"):
         gdf = _geojson_value_types(path, gdf)
     return gdf
@@ -304,11 +387,11 @@ def _read_parquet(path: Path) -> gpd.GeoDataFrame:
     try:
         gdf = gpd.read_parquet(path)
     except ImportError:
-        raise LayerIOError(
-            f"{path}: reading GeoParquet needs pyarrow (pip install pyarrow)"
-        ) from None
+        raise LayerIOError.of("layers.parquet_needs_pyarrow", path=str(path)) from None
     except Exception as exc:
-        raise LayerIOError(f"{path}: cannot read as GeoParquet: {_gdal_msg(exc)}") from None
+        raise LayerIOError.of(
+            "layers.cannot_read_as", path=str(path), suffix="GeoParquet", reason=_gdal_msg(exc)
+        ) from None
     return gdf
 
 
@@ -408,7 +491,7 @@ def _read_table(path: Path, encoding: str | None, notes: list[str]) -> gpd.GeoDa
             raw = path.read_bytes()
             enc = encoding or _text_encoding(raw)
             if encoding is None and enc != "utf-8-sig":
-                notes.append(f"{path.name}: not UTF-8; read as {enc}")
+                notes.append(msg("layers.not_utf8", file=path.name, encoding=enc))
             import io
 
             text = raw.decode(enc)
@@ -422,22 +505,29 @@ def _read_table(path: Path, encoding: str | None, notes: list[str]) -> gpd.GeoDa
                 na_values=[""],
             )
     except (UnicodeDecodeError, LookupError) as exc:
-        raise LayerIOError(f"{path}: cannot decode text ({exc}); pass --encoding") from None
+        raise LayerIOError.of("layers.cannot_decode", path=str(path), reason=exc) from None
     except Exception as exc:
-        raise LayerIOError(f"{path}: cannot read as a table: {_gdal_msg(exc)}") from None
+        raise LayerIOError.of(
+            "layers.cannot_read_table", path=str(path), reason=_gdal_msg(exc)
+        ) from None
     df.columns = [str(c).strip() for c in df.columns]
     filled = ~df.isna().all(axis=1).to_numpy()
     df = df.iloc[: (len(df) - int(np.argmax(filled[::-1]))) if filled.any() else 0]  # trailing
     lon_col = _find_column(df.columns, LON_NAMES)
     lat_col = _find_column(df.columns, LAT_NAMES)
     if lon_col is None or lat_col is None:
-        missing = " and ".join(
-            w for w, c in (("longitude", lon_col), ("latitude", lat_col)) if c is None
+        missing = msg("layers.and").join(
+            msg(w)
+            for w, c in (("layers.longitude", lon_col), ("layers.latitude", lat_col))
+            if c is None
         )
-        raise LayerIOError(
-            f"{path}: no {missing} column; expected one of "
-            f"{'/'.join(LON_NAMES[:4])}/经度 and {'/'.join(LAT_NAMES[:2])}/纬度 "
-            f"(case-insensitive); columns found: {list(df.columns)}"
+        raise LayerIOError.of(
+            "layers.no_lonlat",
+            path=str(path),
+            missing=missing,
+            lon=f"{'/'.join(LON_NAMES[:4])}/经度",
+            lat=f"{'/'.join(LAT_NAMES[:2])}/纬度",
+            found=", ".join(map(repr, df.columns)) or msg("none"),
         )
     lon = pd.to_numeric(df[lon_col], errors="coerce")
     lat = pd.to_numeric(df[lat_col], errors="coerce")
@@ -445,10 +535,16 @@ def _read_table(path: Path, encoding: str | None, notes: list[str]) -> gpd.GeoDa
     if len(bad):
         blank = df.isna().all(axis=1).to_numpy()
         problems = [
-            f"row {i + 2}: blank row"
+            msg("layers.blank_row", row=i + 2)
             if blank[i]
-            else f"row {i + 2}: {lon_col}/{lat_col} = {show(df[lon_col].iloc[i])}/"
-            f"{show(df[lat_col].iloc[i])} is not a pair of numbers"
+            else msg(
+                "layers.not_a_pair",
+                row=i + 2,
+                lon_col=lon_col,
+                lat_col=lat_col,
+                lon=show(df[lon_col].iloc[i]),
+                lat=show(df[lat_col].iloc[i]),
+            )
             for i in bad
         ]
         raise SchemaError(str(path), problems)
@@ -498,7 +594,9 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
     suffix = path.suffix.lower()
     driver = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG"}.get(suffix)
     if driver is None and suffix not in PARQUET_SUFFIXES:
-        raise LayerIOError(f"{path}: cannot write {path.suffix!r}; use .geojson, .gpkg or .parquet")
+        raise LayerIOError.of(
+            "layers.cannot_write_suffix", path=str(path), suffix=repr(path.suffix)
+        )
     tmp = _temp_path(path)
     os.unlink(tmp)
     try:
@@ -517,7 +615,9 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
         os.replace(tmp, path)
     except Exception as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise LayerIOError(f"{path}: cannot write: {_os_msg(exc, path, tmp)}") from None
+        raise LayerIOError.of(
+            "layers.cannot_write", path=str(path), reason=_os_msg(exc, path, tmp)
+        ) from None
     return path
 
 
@@ -536,7 +636,9 @@ def write_text_atomic(text: str | bytes, path: str | Path) -> Path:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise LayerIOError(f"{path}: cannot write: {_os_msg(exc, path, tmp)}") from None
+        raise LayerIOError.of(
+            "layers.cannot_write", path=str(path), reason=_os_msg(exc, path, tmp)
+        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -551,11 +653,13 @@ def _temp_path(path: Path) -> str:
     from townsgis.fileaccess import temp_file
 
     if path.is_dir():
-        raise LayerIOError(f"{path}: is a folder; give a file name to write")
+        raise LayerIOError.of("layers.write_folder", path=str(path))
     try:
         return temp_file(path)
     except OSError as exc:
-        raise LayerIOError(f"{path}: cannot write: {_os_msg(exc, path)}") from None
+        raise LayerIOError.of(
+            "layers.cannot_write", path=str(path), reason=_os_msg(exc, path)
+        ) from None
 
 
 def _os_msg(exc: BaseException, path: Path | None = None, tmp: str | None = None) -> str:

@@ -38,6 +38,16 @@ def has(key: str) -> bool:
     return key in CATALOGUE
 
 
+def paren(text: str, inner: str, lang: str | None = None, /) -> str:
+    """``text（inner）`` in Chinese, ``text (inner)`` in English."""
+    return msg("punct.paren", lang, text=text, inner=inner)
+
+
+def joined(items, lang: str | None = None, /, sep: str = "punct.list") -> str:
+    """Items as one phrase: ``甲、乙`` / ``a, b`` (``sep`` a punctuation key)."""
+    return msg(sep, lang).join(str(i) for i in items)
+
+
 register(
     {
         # general
@@ -49,6 +59,16 @@ register(
             "a traceback)",
         ),
         "note.prefix": ("说明：{text}", "note: {text}"),
+        # punctuation that differs by language (full-width in Chinese)
+        "punct.list": ("、", ", "),
+        "punct.semicolon": ("；", "; "),
+        "punct.colon": ("：", ": "),
+        "punct.comma": ("，", ", "),
+        "punct.paren": ("{text}（{inner}）", "{text} ({inner})"),
+        "findings.sheet": ("问题清单", "findings"),
+        # maps
+        "map.page_title": ("{place}{what}", "{place}: {what}"),
+        "map.north": ("北 N", "N"),
         "yes": ("是", "yes"),
         "no": ("否", "no"),
         "none": ("无", "none"),
@@ -56,6 +76,11 @@ register(
         "schema.problem": ("{source}：{n} 个问题：", "{source}: {n} problem:"),
         "schema.problems": ("{source}：{n} 个问题：", "{source}: {n} problems:"),
         "level.all": ("各级", "all-level"),
+        # what a column holds (schema, rule parameters)
+        "dtype.str": ("文字", "text"),
+        "dtype.float": ("数字", "numbers"),
+        "dtype.int": ("整数", "whole numbers"),
+        "dtype.bool": ("true/false", "true/false"),
         # command output
         "cli.note": ("说明：{text}", "note: {text}"),
         "cli.fixed": ("已修复：{text}", "fixed: {text}"),
@@ -106,6 +131,7 @@ register(
             "无法识别的{what}“{value}”；可用的词：{accepted}",
             "unknown {what} {value!r}; accepted words: {accepted}",
         ),
+        "vocab.town_label": ("{name}小镇", "{name} towns"),
         "vocab.did_you_mean": ("；是否应为“{word}”？", "; did you mean {word!r}?"),
         "vocab.unknown_unit": (
             "无法识别的县区“{value}”；可用：{accepted}",

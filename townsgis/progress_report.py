@@ -18,11 +18,33 @@ from typing import Any
 import pandas as pd
 
 from townsgis import numbers, vocab
+from townsgis.i18n import pick
+from townsgis.messages import msg, register
 from townsgis.progress import STAGES, ProgressReport
 
 FORMATS = ("text", "json", "markdown", "xlsx", "html")
-SYNTHETIC_ZH = "示例数据（合成，非真实统计）"
-SYNTHETIC_EN = "SYNTHETIC sample data, not real statistics"
+register(
+    {
+        "report.title": ("特色小镇建设进度报告", "Characteristic towns progress report"),
+        "report.synthetic": (
+            "示例数据（合成，非真实统计）",
+            "SYNTHETIC sample data, not real statistics",
+        ),
+        "report.synthetic_what": (
+            "：项目、指标与考核均为生成的示例",
+            ": projects, indicators, assessments generated",
+        ),
+        "report.stretch": ("{title}（力争）", "{title} (stretch goal)"),
+        "report.average": ("{title}（年均）", "{title} (average a year)"),
+        "report.average_years": ("{title}（{a}—{b}年年均）", "{title} (average a year {a}–{b})"),
+        "report.every_year": ("{title}（逐年考核）", "{title} (every year)"),
+        "report.every_year_worst": (
+            "{title}（逐年考核；最差 {y}年：{v}{u}）",
+            "{title} (every year; worst {y}: {v} {u})",
+        ),
+        "report.city": ("全市", "city"),
+    }
+)
 
 _L = {  # column labels: key → (zh, en)
     "id": ("编号", "id"),
@@ -96,32 +118,34 @@ _SHEETS = {  # table key → (zh, en) title
     "findings": ("数据问题", "Data findings"),
     "notes": ("说明", "Notes"),
 }
+# the column labels and table titles are catalogue entries (report.col.*, report.sheet.*)
+register({f"report.col.{k}": v for k, v in _L.items()})
+register({f"report.sheet.{k}": v for k, v in _SHEETS.items()})
+_L_KEYS = {f"report.col.{k}" for k in _L}
 
 
 def _lab(key: str, lang: str) -> str:
-    zh, en = _L.get(key, (key, key))
-    return zh if lang == "zh" else en
+    return msg(f"report.col.{key}", lang) if f"report.col.{key}" in _L_KEYS else key
 
 
 def target_titles(sc: pd.DataFrame, lang: str = "zh") -> list[str]:
     """Each scorecard row's title as every output shows it: "every year" targets (§2.2,
     §3.4.2) with their worst year, stretch goals (力争) marked, average-growth targets with
     their years."""
-    zh = lang == "zh"
-    titles = list(sc["title_zh"] if zh else sc["title_en"])
+    titles = list(pick(sc["title_zh"], sc["title_en"], lang))
     rows = _rows(sc)
     if "per_year" in sc:
         titles = [
-            _per_year_title(t, r, zh) if r["per_year"] else t
+            _per_year_title(t, r, lang) if r["per_year"] else t
             for t, r in zip(titles, rows, strict=True)
         ]
     if "state" in sc:
         titles = [
-            (f"{t}（力争）" if zh else f"{t} (stretch goal)") if r["stretch"] else t
+            msg("report.stretch", lang, title=t) if r["stretch"] else t
             for t, r in zip(titles, rows, strict=True)
         ]
         titles = [
-            _average_title(t, r, zh) if r["judged_by"] == "average_annual" else t
+            _average_title(t, r, lang) if r["judged_by"] == "average_annual" else t
             for t, r in zip(titles, rows, strict=True)
         ]
     return titles
@@ -130,8 +154,7 @@ def target_titles(sc: pd.DataFrame, lang: str = "zh") -> list[str]:
 def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame]:
     """The report as ordered tables with display headers in ``lang``; numbers stay numbers
     (percentages in %), yes/no as text."""
-    zh = lang == "zh"
-    yes, no = ("是", "否") if zh else ("yes", "no")
+    yes, no = msg("yes", lang), msg("no", lang)
 
     def yn(v):
         return None if v is None or (isinstance(v, float) and math.isnan(v)) else (yes if v else no)
@@ -166,7 +189,7 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
     ]
 
     u = r.units.copy()
-    u["name"] = u["name_zh"] if zh or "name_en" not in u else u["name_en"]
+    u["name"] = u["name_en"] if lang == "en" and "name_en" in u else u["name_zh"]
     u["share"] = 100 * u["share"]
     u = u.sort_values(["rank", "unit_id"], na_position="last")
     ucols = [
@@ -194,7 +217,7 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
     u = u[[c for c in ucols if c in u]]
 
     t = r.towns.copy()
-    t["name"] = t["name_zh"] if zh or "name_en" not in t else t["name_en"]
+    t["name"] = t["name_en"] if lang == "en" and "name_en" in t else t["name_zh"]
     t["share"] = 100 * t["share"]
     if "category" in t:  # the category's name, as on the maps (its colour in the XLSX)
         t["category"] = [vocab.label("category", c, lang) for c in t["category"]]
@@ -215,9 +238,9 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
     sh = r.shares.copy().rename(columns={"name_zh": "name"})
     for c in [c for c in sh if c.endswith("_met")]:
         sh[c] = sh[c].map(yn)
-    if not zh:
+    if lang == "en":
         en = dict(zip(r.towns["town_id"], r.towns.get("name_en", r.towns["name_zh"]), strict=False))
-        sh["name"] = [en.get(t, "city") for t in sh["town_id"]]
+        sh["name"] = [en.get(t, msg("report.city", lang)) for t in sh["town_id"]]
 
     pl = r.pipeline.copy()
     pl = pl.rename(columns={s: vocab.label("stage", s, lang) for s in STAGES})
@@ -277,12 +300,8 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
         ],
         columns=["rule", "clause", "severity", "message"],
     )
-    tag = (
-        "：项目、指标与考核均为生成的示例"
-        if zh
-        else ": projects, indicators, assessments generated"
-    )
-    notes = ([(SYNTHETIC_ZH if zh else SYNTHETIC_EN) + tag] if r.synthetic else []) + list(r.notes)
+    tag = msg("report.synthetic", lang) + msg("report.synthetic_what", lang)
+    notes = ([tag] if r.synthetic else []) + list(r.notes)
     no = pd.DataFrame({"note": notes})
 
     raw = {
@@ -359,28 +378,25 @@ def _rows(df: pd.DataFrame) -> list[dict]:
     return df.to_dict(orient="records")
 
 
-def _average_title(title: str, row: dict, zh: bool) -> str:
+def _average_title(title: str, row: dict, lang: str) -> str:
     """The indicator title of an average-annual-growth target with its years."""
     if not row.get("years"):
-        return f"{title}（年均）" if zh else f"{title} (average a year)"
+        return msg("report.average", lang, title=title)
     a, b = row["base_year"], max(row["years"])
-    return f"{title}（{a}—{b}年年均）" if zh else f"{title} (average a year {a}–{b})"
+    return msg("report.average_years", lang, title=title, a=a, b=b)
 
 
-def _per_year_title(title: str, row: dict, zh: bool) -> str:
+def _per_year_title(title: str, row: dict, lang: str) -> str:
     """The indicator title of an "every year" target with its worst completed year."""
     if row.get("worst_year") is None:
-        return f"{title}（逐年考核）" if zh else f"{title} (every year)"
+        return msg("report.every_year", lang, title=title)
     y, v, u = int(row["worst_year"]), row["worst_value"], row["unit"]
-    if zh:
-        return f"{title}（逐年考核；最差 {y}年：{v:.1f}{u}）"
-    return f"{title} (every year; worst {y}: {v:.1f} {u})"
+    return msg("report.every_year_worst", lang, title=title, y=y, v=f"{v:.1f}", u=u)
 
 
 def title(r: ProgressReport, key: str, lang: str) -> str:
-    zh, en = _SHEETS[key]
-    base = zh if lang == "zh" else en
-    tag = (SYNTHETIC_ZH if lang == "zh" else SYNTHETIC_EN) if r.synthetic else ""
+    base = msg(f"report.sheet.{key}", lang)
+    tag = msg("report.synthetic", lang) if r.synthetic else ""
     return f"{base} · {r.quarter}" + (f" · {tag}" if tag else "")
 
 
@@ -511,7 +527,7 @@ def _text_table(df: pd.DataFrame) -> str:
 def render_text(r: ProgressReport, lang: str = "zh") -> str:
     parts = []
     if r.synthetic:
-        parts.append(f"*** {SYNTHETIC_ZH if lang == 'zh' else SYNTHETIC_EN} ***")
+        parts.append(f"*** {msg('report.synthetic', lang)} ***")
     for key, df in report_tables(r, lang).items():
         parts.append(f"\n== {title(r, key, lang)} ==\n{_text_table(df)}")
     return "\n".join(parts) + "\n"
@@ -525,10 +541,10 @@ def _md_escape(s: str) -> str:
 
 
 def render_markdown(r: ProgressReport, lang: str = "zh") -> str:
-    head = "特色小镇建设进度报告" if lang == "zh" else "Characteristic towns progress report"
+    head = msg("report.title", lang)
     parts = [f"# {head} · {r.quarter}\n"]
     if r.synthetic:
-        parts.append(f"> **{SYNTHETIC_ZH if lang == 'zh' else SYNTHETIC_EN}**\n")
+        parts.append(f"> **{msg('report.synthetic', lang)}**\n")
     for key, df in report_tables(r, lang).items():
         parts.append(f"## {_md_escape(title(r, key, lang))}\n")
         if df.empty:
@@ -547,10 +563,10 @@ def render_markdown(r: ProgressReport, lang: str = "zh") -> str:
 def render_html(r: ProgressReport, lang: str = "zh") -> str:
     """A standalone HTML page; every cell and title is escaped."""
     e = html.escape
-    head = "特色小镇建设进度报告" if lang == "zh" else "Characteristic towns progress report"
+    head = msg("report.title", lang)
     out = [
         "<!doctype html>",
-        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        f'<html lang="{pick("zh-CN", "en", lang)}"><head><meta charset="utf-8">',
         f"<title>{e(head)} · {e(r.quarter)}</title>",
         "<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;"
         "margin-bottom:1.5em}td,th{border:1px solid #ccc;padding:2px 6px}td.n{text-align:right}"
@@ -558,7 +574,7 @@ def render_html(r: ProgressReport, lang: str = "zh") -> str:
         f"<h1>{e(head)} · {e(r.quarter)}</h1>",
     ]
     if r.synthetic:
-        out.append(f'<p class="syn">{e(SYNTHETIC_ZH if lang == "zh" else SYNTHETIC_EN)}</p>')
+        out.append(f'<p class="syn">{e(msg("report.synthetic", lang))}</p>')
     for key, df in report_tables(r, lang).items():
         out.append(f"<h2>{e(title(r, key, lang))}</h2>")
         if df.empty:
@@ -590,7 +606,7 @@ def render_xlsx(r: ProgressReport, lang: str = "zh") -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     for key, df in report_tables(r, lang).items():
-        ws = wb.create_sheet(_sheet_name(_SHEETS[key][0 if lang == "zh" else 1]))
+        ws = wb.create_sheet(_sheet_name(msg(f"report.sheet.{key}", lang)))
         rows = [[_xl(v) for v in row] for row in df.itertuples(index=False)]
         kinds = df.attrs.get("kinds") or [[None] * len(df.columns)] * len(df)
         write_table(ws, [str(c) for c in df.columns], rows, kinds, title=title(r, key, lang))

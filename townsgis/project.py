@@ -7,6 +7,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from townsgis.errors import ProjectError
+from townsgis.messages import register
+
+register(
+    {
+        "project.not_project": (
+            "{path}：不是 townsgis 项目（没有 {config}）；可用 `townsgis init {path}` 建立",
+            "{path}: not a townsgis project (no {config}); create one with `townsgis init {path}`",
+        ),
+        "project.no_ruleset": (
+            "在 {where} 中找不到规则集 {name}；已有：{known}",
+            "rule set {name} not found in {where}; known: {known}",
+        ),
+        "project.no_bundled": (
+            "本次安装缺少随附的湖州项目",
+            "the bundled Huzhou project is missing from this installation",
+        ),
+    }
+)
 
 if TYPE_CHECKING:
     from townsgis.store import ProjectStore
@@ -58,10 +76,7 @@ class Project:
         path = Path(root) if root is not None else bundled_root()
         cfg_path = path / CONFIG_NAME
         if not cfg_path.is_file():
-            raise ProjectError(
-                f"{path}: not a townsgis project (no {CONFIG_NAME}); "
-                f"create one with `townsgis init {path}`"
-            )
+            raise ProjectError.of("project.not_project", path=str(path), config=CONFIG_NAME)
         from townsgis.settings import parse_settings
 
         settings = parse_settings(cfg_path.read_bytes(), str(cfg_path))
@@ -129,15 +144,15 @@ class Project:
             return load_ruleset(candidate)
         data = None if candidate.suffix == ".toml" else self.store.read_document(f"rules/{name}")
         if data is None:
-            raise ProjectError(
-                f"rule set {name!r} not found in {self.store.location}; "
-                f"known: {self.store.rulesets()}"
+            known = ", ".join(self.store.rulesets())
+            raise ProjectError.of(
+                "project.no_ruleset", name=repr(name), where=self.store.location, known=known
             )
         source = self.store.document_source(f"rules/{name}")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            raise RulesetError(f"{source}: not UTF-8 text") from None
+            raise RulesetError.of("ruleset.not_utf8", path=source) from None
         return parse_ruleset(text, source=source)
 
     def ruleset_path(self, name: str | None = None) -> Path:
@@ -149,7 +164,9 @@ class Project:
         path = self.rules_dir / f"{name}.toml"
         if not path.is_file():
             known = sorted(p.stem for p in self.rules_dir.glob("*.toml"))
-            raise ProjectError(f"rule set {name!r} not found in {self.rules_dir}; known: {known}")
+            raise ProjectError.of(
+                "project.no_ruleset", name=repr(name), where=self.rules_dir, known=", ".join(known)
+            )
         return path
 
     # --- settings ------------------------------------------------------------------
@@ -199,7 +216,7 @@ def bundled_root() -> Path:
     for candidate in (here / "_bundled", here.parent):
         if (candidate / CONFIG_NAME).is_file():
             return candidate
-    raise ProjectError("the bundled Huzhou project is missing from this installation")
+    raise ProjectError.of("project.no_bundled")
 
 
 def init_project(root: str | Path, **options) -> Project:

@@ -78,8 +78,9 @@ class ReviewError(TownsgisError):
 
 
 def state_label(state: str | None, lang: str = "zh") -> str:
-    zh, en = STATE_LABELS[state]
-    return en if lang == "en" else zh
+    from townsgis.i18n import pick
+
+    return pick(*STATE_LABELS[state], lang)
 
 
 @dataclass(frozen=True)
@@ -239,8 +240,9 @@ def act(
         last = mine[-1] if mine else None
         now = last.state if last else None
         if state not in NEXT[now]:
-            sep = ", " if get_lang() == "en" else "、"
-            allowed = sep.join(state_label(s, get_lang()) for s in NEXT[now]) or "—"
+            from townsgis.messages import joined
+
+            allowed = joined(state_label(s, get_lang()) for s in NEXT[now]) or "—"
             raise ReviewError.of(
                 "review.bad_move",
                 pid=pid,

@@ -18,8 +18,97 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from townsgis.errors import RulesetError
+from townsgis.errors import RulesetError, RulesetProblems
 from townsgis.findings import Severity
+from townsgis.i18n import pick
+from townsgis.messages import msg, register
+
+register(
+    {
+        "ruleset.cannot_read": (
+            "{path}：无法读取规则集：{reason}",
+            "{path}: cannot read rule set: {reason}",
+        ),
+        "ruleset.not_utf8": ("{path}：不是 UTF-8 文本", "{path}: not UTF-8 text"),
+        "ruleset.toml": (
+            "{source}：TOML 语法错误（{where}）：“{detail}”",
+            "{source}: TOML syntax error ({where}): {detail}",
+        ),
+        "ruleset.line_col": ("第 {line} 行第 {col} 列", "line {line}, column {col}"),
+        "ruleset.no_head": (
+            "缺少 [ruleset] 表（须有 id、version、title_zh、title_en）",
+            "missing [ruleset] table with id, version, title_zh, title_en",
+        ),
+        "ruleset.unknown_key": (
+            "{where}：未知的键 {key}；可用：{allowed}",
+            "{where}: unknown key {key}; allowed: {allowed}",
+        ),
+        "ruleset.must_be_string": (
+            "{where}：键 {key} 须为字符串，实际为 {found}",
+            "{where}: key {key} must be a string, found {found}",
+        ),
+        "ruleset.crs": (
+            "[ruleset]：analysis_crs {crs} {problem}",
+            "[ruleset]: analysis_crs {crs} {problem}",
+        ),
+        "ruleset.crs_unknown": (
+            "不是已知的坐标系（如 EPSG:4549）",
+            "is not a known CRS (e.g. EPSG:4549)",
+        ),
+        "ruleset.unknown_table": (
+            "未知的顶层表 {key}；可用：ruleset、rule、target、interpretation",
+            "unknown top-level table {key}; allowed: ruleset, rule, target, interpretation",
+        ),
+        "ruleset.not_array": (
+            "{key} 须为表数组（[[{key}]]）",
+            "{key!r} must be an array of tables ([[{key}]])",
+        ),
+        "ruleset.duplicate_rule": ("规则 {id}：规则编号重复", "rule {id}: duplicate rule id"),
+        "ruleset.rule": ("规则 {id}", "rule {id}"),
+        "ruleset.rule_n": ("第 {n} 条规则", "rule #{n}"),
+        "ruleset.target": ("目标 {id}", "target {id}"),
+        "ruleset.target_n": ("第 {n} 个目标", "target #{n}"),
+        "ruleset.must_be_table": ("{where}：须为表", "{where}: must be a table"),
+        "ruleset.required_string": (
+            "{where}：键 {key} 必填（非空字符串），实际为 {found}",
+            "{where}: key {key} is required (a non-empty string), found {found}",
+        ),
+        "ruleset.bad_severity": (
+            "{where}：键 'severity' 的值 {value} 无效；可用：{allowed}",
+            "{where}: key 'severity' has value {value}; allowed: {allowed}",
+        ),
+        "ruleset.unknown_kind": (
+            "{where}：键 'kind' 的值 {value} 未知；可用：{allowed}",
+            "{where}: key 'kind' has unknown value {value}; allowed: {allowed}",
+        ),
+        "ruleset.unknown_param": (
+            "{where}：种类 {kind} 没有键 {key}；可用：{allowed}",
+            "{where}: unknown key {key} for kind {kind}; allowed: {allowed}",
+        ),
+        "ruleset.wrong_type": (
+            "{where}：键 {key} 的值 {value} 类型不对；应为：{allowed}",
+            "{where}: key {key} has wrong type {value}; allowed: {allowed}",
+        ),
+        "ruleset.bad_value": (
+            "{where}：键 {key} 的值 {value} 无效；应为：{allowed}",
+            "{where}: key {key} has bad value {value}; allowed: {allowed}",
+        ),
+        "ruleset.param_required": (
+            "{where}：种类 {kind} 须有键 {key}：{allowed}",
+            "{where}: key {key} is required for kind {kind}: {allowed}",
+        ),
+        "ruleset.key_required": ("{where}：键 {key} 必填", "{where}: key {key} is required"),
+        "ruleset.per_year_or_average": (
+            "{where}：per_year 与 average_annual 只能给出一个",
+            "{where}: give per_year or average_annual, not both",
+        ),
+        "ruleset.base_year": (
+            "{where}：键 'base_year' 需要 average_annual = true",
+            "{where}: key 'base_year' needs average_annual = true",
+        ),
+        "ruleset.deadline": ("'YYYY' 或 'YYYYQn'", "'YYYY' or 'YYYYQn'"),
+    }
+)
 
 RULE_KEYS = {"id", "clause", "title_zh", "title_en", "severity", "kind"}
 RULESET_KEYS = {"id", "version", "title_zh", "title_en", "analysis_crs", "note"}
@@ -61,7 +150,7 @@ class RuleSpec:
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def title(self, lang: str = "zh") -> str:
-        return self.title_zh if lang == "zh" else self.title_en
+        return pick(self.title_zh, self.title_en, lang)
 
 
 @dataclass(frozen=True)
@@ -97,7 +186,7 @@ class RuleSet:
         raise KeyError(rule_id)
 
     def title(self, lang: str = "zh") -> str:
-        return self.title_zh if lang == "zh" else self.title_en
+        return pick(self.title_zh, self.title_en, lang)
 
 
 def load_ruleset(path: str | Path) -> RuleSet:
@@ -106,9 +195,11 @@ def load_ruleset(path: str | Path) -> RuleSet:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise RulesetError(f"{path}: cannot read rule set: {exc.strerror or exc}") from None
+        raise RulesetError.of(
+            "ruleset.cannot_read", path=str(path), reason=exc.strerror or exc
+        ) from None
     except UnicodeDecodeError:
-        raise RulesetError(f"{path}: not UTF-8 text") from None
+        raise RulesetError.of("ruleset.not_utf8", path=str(path)) from None
     return parse_ruleset(text, source=path)
 
 
@@ -117,17 +208,31 @@ def parse_ruleset(text: str, *, source: str | Path = "<rule set>") -> RuleSet:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RulesetError(f"{source}: TOML syntax error: {_toml_position(exc, text)}") from None
+        where, detail = _toml_position(exc, text)
+        raise RulesetError.of(
+            "ruleset.toml", source=str(source), where=where, detail=detail
+        ) from None
     problems: list[str] = []
     head = data.get("ruleset")
     if not isinstance(head, dict):
-        problems.append("missing [ruleset] table with id, version, title_zh, title_en")
+        problems.append(msg("ruleset.no_head"))
         head = {}
     for key in sorted(set(head) - RULESET_KEYS):
-        problems.append(f"[ruleset]: unknown key {key!r}; allowed: {sorted(RULESET_KEYS)}")
+        problems.append(
+            msg(
+                "ruleset.unknown_key", where="[ruleset]", key=repr(key), allowed=_list(RULESET_KEYS)
+            )
+        )
     for key in ("id", "version", "title_zh", "title_en"):
         if head and not isinstance(head.get(key), str):
-            problems.append(f"[ruleset]: key {key!r} must be a string, found {head.get(key)!r}")
+            problems.append(
+                msg(
+                    "ruleset.must_be_string",
+                    where="[ruleset]",
+                    key=repr(key),
+                    found=repr(head.get(key)),
+                )
+            )
     crs = head.get("analysis_crs")
     if crs is not None:
         from pyproj import CRS
@@ -138,13 +243,11 @@ def parse_ruleset(text: str, *, source: str | Path = "<rule set>") -> RuleSet:
         try:
             problem = metric_crs_problem(CRS.from_user_input(crs))
         except (ProjCRSError, TypeError, ValueError):
-            problem = "is not a known CRS (e.g. EPSG:4549)"
+            problem = msg("ruleset.crs_unknown")
         if problem:
-            problems.append(f"[ruleset]: analysis_crs {crs!r} {problem}")
+            problems.append(msg("ruleset.crs", crs=repr(crs), problem=problem))
     for key in sorted(set(data) - {"ruleset", "rule", "target", "interpretation"}):
-        problems.append(
-            f"unknown top-level table {key!r}; allowed: ruleset, rule, target, interpretation"
-        )
+        problems.append(msg("ruleset.unknown_table", key=repr(key)))
     from townsgis.interpretation import check_interpretation
 
     interp, bad = check_interpretation(data.get("interpretation"))
@@ -152,7 +255,7 @@ def parse_ruleset(text: str, *, source: str | Path = "<rule set>") -> RuleSet:
 
     rules = data.get("rule", [])
     if not isinstance(rules, list):
-        problems.append("'rule' must be an array of tables ([[rule]])")
+        problems.append(msg("ruleset.not_array", key="rule"))
         rules = []
     specs = []
     seen: set[str] = set()
@@ -160,21 +263,19 @@ def parse_ruleset(text: str, *, source: str | Path = "<rule set>") -> RuleSet:
         spec = _rule(raw, i, problems)
         if spec is not None:
             if spec.id in seen:
-                problems.append(f"rule {spec.id}: duplicate rule id")
+                problems.append(msg("ruleset.duplicate_rule", id=spec.id))
             seen.add(spec.id)
             specs.append(spec)
 
     targets = data.get("target", [])
     if not isinstance(targets, list):
-        problems.append("'target' must be an array of tables ([[target]])")
+        problems.append(msg("ruleset.not_array", key="target"))
         targets = []
     for i, raw in enumerate(targets, start=1):
         _target(raw, i, problems)
 
     if problems:
-        n = len(problems)
-        lines = "\n".join(f"  - {p}" for p in problems)
-        raise RulesetError(f"{source}: {n} problem{'s' if n != 1 else ''}:\n{lines}")
+        raise RulesetProblems(str(source), problems)
     return RuleSet(
         id=head["id"],
         version=head["version"],
@@ -213,24 +314,30 @@ def _rule(raw: Any, i: int, problems: list[str]) -> RuleSpec | None:
     from townsgis.checks import KINDS  # imports every kind module
 
     if not isinstance(raw, dict):
-        problems.append(f"rule #{i}: must be a table")
+        problems.append(msg("ruleset.must_be_table", where=msg("ruleset.rule_n", n=i)))
         return None
     rid = raw.get("id")
-    label = f"rule {rid}" if isinstance(rid, str) and rid else f"rule #{i}"
+    label = (
+        msg("ruleset.rule", id=rid) if isinstance(rid, str) and rid else msg("ruleset.rule_n", n=i)
+    )
     before = len(problems)
     for key in ("id", "clause", "title_zh", "title_en", "kind"):
         val = raw.get(key)
         if not isinstance(val, str) or not val.strip():
-            problems.append(f"{label}: key {key!r} is required (a non-empty string), found {val!r}")
+            problems.append(
+                msg("ruleset.required_string", where=label, key=repr(key), found=repr(val))
+            )
     sev = raw.get("severity")
     allowed_sev = [s.value for s in Severity]
     if sev not in allowed_sev:
-        problems.append(f"{label}: key 'severity' has value {sev!r}; allowed: {allowed_sev}")
+        problems.append(
+            msg("ruleset.bad_severity", where=label, value=repr(sev), allowed=_list(allowed_sev))
+        )
     kind_name = raw.get("kind")
     kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
     if isinstance(kind_name, str) and kind is None:
         problems.append(
-            f"{label}: key 'kind' has unknown value {kind_name!r}; allowed: {sorted(KINDS)}"
+            msg("ruleset.unknown_kind", where=label, value=repr(kind_name), allowed=_list(KINDS))
         )
         return None
     if kind is None:
@@ -242,25 +349,39 @@ def _rule(raw: Any, i: int, problems: list[str]) -> RuleSpec | None:
         p = kind.params.get(key)
         if p is None:
             problems.append(
-                f"{label}: unknown key {key!r} for kind {kind.name!r}; "
-                f"allowed: {sorted(RULE_KEYS | set(kind.params))}"
+                msg(
+                    "ruleset.unknown_param",
+                    where=label,
+                    key=repr(key),
+                    kind=repr(kind.name),
+                    allowed=_list(RULE_KEYS | set(kind.params)),
+                )
             )
             continue
         err = p.check(val)
         if err:
-            problems.append(f"{label}: key {key!r} has {err} {val!r}; allowed: {p.allowed()}")
+            key_ = "ruleset.wrong_type" if err == "wrong type" else "ruleset.bad_value"
+            problems.append(
+                msg(key_, where=label, key=repr(key), value=repr(val), allowed=p.allowed())
+            )
             continue
         params[key] = val
     for key, p in kind.params.items():
         if key not in raw:
             if p.required:
                 problems.append(
-                    f"{label}: key {key!r} is required for kind {kind.name!r}: {p.allowed()}"
+                    msg(
+                        "ruleset.param_required",
+                        where=label,
+                        key=repr(key),
+                        kind=repr(kind.name),
+                        allowed=p.allowed(),
+                    )
                 )
             else:
                 params[key] = p.default
     if kind.validate is not None and len(problems) == before:
-        problems.extend(f"{label}: {msg}" for msg in kind.validate(params))
+        problems.extend(f"{label}: {text}" for text in kind.validate(params))
     if len(problems) != before:
         return None
     return RuleSpec(
@@ -308,65 +429,108 @@ def check_references(rs: RuleSet, town_columns, unit_ids) -> None:
                 if str(n) not in known
             ]
     if problems:
-        n = len(problems)
-        lines = "\n".join(f"  - {p}" for p in problems)
-        raise RulesetError(f"{rs.path}: {n} problem{'s' if n != 1 else ''}:\n{lines}")
+        raise RulesetProblems(str(rs.path), problems)
+
+
+def _list(values) -> str:
+    """Allowed words for a message: ``'a', 'b'`` (sorted, quoted as in the file)."""
+    return ", ".join(repr(v) for v in sorted(values))
+
+
+def _type_words(typ) -> str:
+    from townsgis.checks.registry import type_words
+
+    return type_words({bool: "bool", int: "int", float: "number"}.get(typ, "str"))
 
 
 def _target(raw: Any, i: int, problems: list[str]) -> None:
     if not isinstance(raw, dict):
-        problems.append(f"target #{i}: must be a table")
+        problems.append(msg("ruleset.must_be_table", where=msg("ruleset.target_n", n=i)))
         return
     tid = raw.get("id")
-    label = f"target {tid}" if isinstance(tid, str) and tid else f"target #{i}"
+    label = (
+        msg("ruleset.target", id=tid)
+        if isinstance(tid, str) and tid
+        else msg("ruleset.target_n", n=i)
+    )
     for key, typ in TARGET_REQUIRED.items():
         val = raw.get(key)
         if key not in raw:
-            problems.append(f"{label}: key {key!r} is required")
+            problems.append(msg("ruleset.key_required", where=label, key=repr(key)))
         elif (
             not isinstance(val, typ)
             or isinstance(val, bool)
             or (isinstance(val, float) and not math.isfinite(val))
         ):
-            want = "a finite number" if key == "value" else "a string"
-            problems.append(f"{label}: key {key!r} has wrong type {val!r}; allowed: {want}")
+            want = _type_words(float if key == "value" else str)
+            problems.append(
+                msg("ruleset.wrong_type", where=label, key=repr(key), value=repr(val), allowed=want)
+            )
     for key, typ in TARGET_OPTIONAL.items():
         bad_int = typ is int and isinstance(raw.get(key), bool)
         if key in raw and (not isinstance(raw[key], typ) or bad_int):
-            want = {bool: "true or false", int: "an integer"}.get(typ, "a string")
-            problems.append(f"{label}: key {key!r} has wrong type {raw[key]!r}; allowed: {want}")
+            problems.append(
+                msg(
+                    "ruleset.wrong_type",
+                    where=label,
+                    key=repr(key),
+                    value=repr(raw[key]),
+                    allowed=_type_words(typ),
+                )
+            )
     for key in sorted(set(raw) - set(TARGET_REQUIRED) - set(TARGET_OPTIONAL)):
-        allowed = sorted(set(TARGET_REQUIRED) | set(TARGET_OPTIONAL))
-        problems.append(f"{label}: unknown key {key!r}; allowed: {allowed}")
+        allowed = _list(set(TARGET_REQUIRED) | set(TARGET_OPTIONAL))
+        problems.append(msg("ruleset.unknown_key", where=label, key=repr(key), allowed=allowed))
     cmp_ = raw.get("comparison")
     if isinstance(cmp_, str) and cmp_ not in COMPARISONS:
         problems.append(
-            f"{label}: key 'comparison' has bad value {cmp_!r}; allowed: {list(COMPARISONS)}"
+            msg(
+                "ruleset.bad_value",
+                where=label,
+                key="'comparison'",
+                value=repr(cmp_),
+                allowed=", ".join(repr(c) for c in COMPARISONS),
+            )
         )
     dl = raw.get("deadline")
     if isinstance(dl, str) and not _DEADLINE.match(dl):
         problems.append(
-            f"{label}: key 'deadline' has bad value {dl!r}; allowed: 'YYYY' or 'YYYYQn'"
+            msg(
+                "ruleset.bad_value",
+                where=label,
+                key="'deadline'",
+                value=repr(dl),
+                allowed=msg("ruleset.deadline"),
+            )
         )
     if raw.get("per_year") and raw.get("average_annual"):
-        problems.append(f"{label}: give per_year or average_annual, not both")
+        problems.append(msg("ruleset.per_year_or_average", where=label))
     if "base_year" in raw and not raw.get("average_annual"):
-        problems.append(f"{label}: key 'base_year' needs average_annual = true")
+        problems.append(msg("ruleset.base_year", where=label))
     scope = raw.get("scope")
     if isinstance(scope, str) and scope not in SCOPES:
-        problems.append(f"{label}: key 'scope' has bad value {scope!r}; allowed: {list(SCOPES)}")
+        problems.append(
+            msg(
+                "ruleset.bad_value",
+                where=label,
+                key="'scope'",
+                value=repr(scope),
+                allowed=", ".join(repr(s) for s in SCOPES),
+            )
+        )
 
 
-def _toml_position(exc: tomllib.TOMLDecodeError, text: str) -> str:
-    """'line L, column C: message' for a TOML error (tomllib puts it in the message)."""
-    msg = str(exc)
+def _toml_position(exc: tomllib.TOMLDecodeError, text: str) -> tuple[str, str]:
+    """(where, the parser's message) of a TOML error: ``第 3 行第 5 列`` / ``line 3, column
+    5`` (tomllib puts the position in its message; the message itself stays the parser's)."""
+    detail = str(exc)
     lineno = getattr(exc, "lineno", None)
     colno = getattr(exc, "colno", None)
     if lineno is None:
-        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", detail)
         if m:
             lineno, colno = int(m.group(1)), int(m.group(2))
-    base = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg).strip()
+    base = re.sub(r"\s*\(at line \d+, column \d+\)", "", detail).strip()
     if lineno is None:
-        return base
-    return f"line {lineno}, column {colno}: {base}"
+        return "?", base
+    return msg("ruleset.line_col", line=lineno, col=colno), base

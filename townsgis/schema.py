@@ -38,6 +38,7 @@ register(
         "schema.word.feature": ("个要素", "feature"),
         "schema.word.row": ("行", "row"),
         "schema.label": ("第 {n} {word}{tag}", "{word} {n}{tag}"),
+        "schema.name_tag": ("（{name}）", " ({name})"),
         "schema.more": (
             "……另有 {n} {word}有同样的问题（第 {first}{more}）：{text}",
             "… and {n} more {word}s with the same problem ({first}{more}): {text}",
@@ -74,7 +75,7 @@ register(
         ),
         "schema.amount_exceeds": (
             "{part} {a} 亿元超过{whole} {b} 亿元",
-            "{part} {a} 亿元 exceeds {whole} {b} 亿元",
+            "{part} {a} (100M yuan) exceeds {whole} {b} (100M yuan)",
         ),
         "schema.duplicate_id": (
             "{field} {value} 重复，见第 {where} {word}（编号必须唯一）",
@@ -486,10 +487,17 @@ def _check_columns(gdf, schema: LayerSchema, p: _Problems) -> None:
 
 
 def _describe(col: Column) -> str:
+    """What a column holds, for the "missing column" message. In Chinese: the vocabulary's
+    words or the kind of value, and the notice's clauses the column serves (the English
+    ``doc`` is not repeated)."""
+    import re
+
     from townsgis.i18n import get_lang
 
-    if col.domain and get_lang() != "en":
-        return vocab.join(col.domain, col.enum) + (f"，{col.doc}" if col.doc else "")
+    if get_lang() != "en":
+        what = vocab.join(col.domain, col.enum) if col.domain else msg(f"dtype.{col.dtype}")
+        clauses = re.findall(r"§[\d.]+[a-z]?(?:/[a-z])?", col.doc or "")
+        return what + (f"，{'、'.join(clauses)}" if clauses else "")
     what = "|".join(col.enum) if col.enum else col.dtype
     return f"{what}{', ' + col.doc if col.doc else ''}"
 

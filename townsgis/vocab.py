@@ -22,7 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from townsgis.i18n import get_lang
+from townsgis.i18n import get_lang, pick
 
 
 @dataclass(frozen=True)
@@ -280,14 +280,16 @@ def labels(domain: str, lang: str | None = None) -> dict[str, str]:
 
 def town_label(category: str, lang: str | None = None) -> str:
     """A category as a kind of town: ``制造类小镇`` / ``manufacturing towns``."""
-    name = label("category", category, lang)
-    return f"{name}小镇" if _lang(lang) == "zh" else f"{name} towns"
+    from townsgis.messages import msg
+
+    return msg("vocab.town_label", _lang(lang), name=label("category", category, lang))
 
 
 def join(domain: str, values, lang: str | None = None) -> str:
     """Several values as one phrase: ``省级创建、省级培育`` / ``provincial (creation), …``."""
-    sep = "、" if _lang(lang) == "zh" else ", "
-    return sep.join(label(domain, v, lang) for v in values)
+    from townsgis.messages import joined
+
+    return joined((label(domain, v, lang) for v in values), _lang(lang))
 
 
 def colour(domain: str, value) -> str:
@@ -384,7 +386,7 @@ def unknown_word(domain: str, text, *, what: str | None = None, lang: str | None
     from townsgis.messages import msg
 
     lang = _lang(lang)
-    name = DOMAIN_NAMES.get(domain, (domain, domain))[0 if lang == "zh" else 1]
+    name = pick(*DOMAIN_NAMES.get(domain, (domain, domain)), lang)
     where = f"{what}: " if what else ""
     out = msg("vocab.unknown", lang, what=name, value=str(text), accepted=accepted(domain, lang))
     close = difflib.get_close_matches(normalise(text), list(_index(domain)), n=1, cutoff=0.75)
@@ -462,8 +464,9 @@ def value_label(field: str, value, lang: str | None = None) -> str:
     """A field's value for people: ``value_label("scenic_grade", "none")`` → 无."""
     domain = FIELD_DOMAINS.get(field)
     if isinstance(value, list | tuple):
-        sep = "、" if _lang(lang) == "zh" else ", "
-        return sep.join(value_label(field, v, lang) for v in value)
+        from townsgis.messages import joined
+
+        return joined((value_label(field, v, lang) for v in value), _lang(lang))
     return label(domain, value, lang) if domain else str(value)
 
 
@@ -497,7 +500,7 @@ def field_label(field: str, lang: str | None = None) -> str:
     pair = FIELDS.get(field)
     if pair is None:
         return field.replace("_", " ")
-    return pair[1] if _lang(lang) == "en" else pair[0]
+    return pick(*pair, lang)
 
 
 # Header words accepted in files, per field; ``HEADERS_BY_KIND`` overrides where a word means
@@ -659,7 +662,7 @@ def parse_unit(text, units, *, what: str | None = None, lang: str | None = None)
     """The unit id ``text`` names (see :func:`match_unit`); DataError listing the units (in
     ``lang``) when it names none or several."""
     from townsgis.errors import DataError
-    from townsgis.messages import msg
+    from townsgis.messages import joined, msg, paren
 
     found = match_unit(text, units)
     if len(found) == 1:
@@ -669,10 +672,7 @@ def parse_unit(text, units, *, what: str | None = None, lang: str | None = None)
     if found:
         names = _unit_names(units)
         shown = [(names[u][1] if len(names[u]) > 1 else u, u) for u in found]
-        if lang == "zh":
-            matches = "、".join(f"{n}（{u}）" for n, u in shown)
-        else:
-            matches = ", ".join(f"{n} ({u})" for n, u in shown)
+        matches = joined((paren(n, u, lang) for n, u in shown), lang)
         raise DataError(where + msg("vocab.ambiguous_unit", lang, value=str(text), matches=matches))
     raise DataError(
         where + msg("vocab.unknown_unit", lang, value=str(text), accepted=unit_choices(units, lang))

@@ -35,6 +35,56 @@ register(
             "{waiver} 的豁免没有对应的检查问题（{date} 到期）",
             "waiver for {waiver} matches no finding (expires {date})",
         ),
+        "waiver.cannot_read": (
+            "{path}：无法读取豁免：{reason}",
+            "{path}: cannot read waivers: {reason}",
+        ),
+        "waiver.not_utf8": (
+            "{path}：第 {line} 行不是 UTF-8 文本（是否存成了 GBK？）；请把文件存为 UTF-8",
+            "{path}: line {line}: not UTF-8 text (saved as GBK?); save the file as UTF-8",
+        ),
+        "waiver.toml": ("{path}：TOML 语法错误：“{detail}”", "{path}: TOML syntax error: {detail}"),
+        "waiver.top_keys": (
+            "未知的顶层键 {keys}；请用 [[waiver]]",
+            "unknown top-level keys {keys}; use [[waiver]]",
+        ),
+        "waiver.not_array": (
+            "'waiver' 须为表数组（[[waiver]]），实际为 {found}",
+            "'waiver' must be an array of tables ([[waiver]]), found {found}",
+        ),
+        "waiver.n": ("第 {n} 条豁免", "waiver #{n}"),
+        "waiver.not_table": (
+            "{label}：须为表（含 rule、towns 等的 [[waiver]]），实际为 {found}",
+            "{label}: must be a table ([[waiver]] with rule, towns, ...), found {found}",
+        ),
+        "waiver.non_empty": (
+            "{label}：{key} 须为非空字符串，实际为 {found}",
+            "{label}: {key} must be a non-empty string, found {found}",
+        ),
+        "waiver.towns_list": (
+            "{label}：'towns' 须为小镇编号列表，实际为 {found}",
+            "{label}: 'towns' must be a list of town ids, found {found}",
+        ),
+        "waiver.unit_string": (
+            "{label}：'unit' 须为字符串，实际为 {found}",
+            "{label}: 'unit' must be a string, found {found}",
+        ),
+        "waiver.unknown_key": (
+            "{label}：未知的键 {key}；可用：{allowed}",
+            "{label}: unknown key {key}; allowed: {allowed}",
+        ),
+        "waiver.towns_or_unit": (
+            "{label}：请给出 'towns' 或 'unit'",
+            "{label}: give 'towns' or 'unit'",
+        ),
+        "waiver.expires": (
+            "{label}：'expires' 须为日期（如 2027-06-30），实际为 {found}",
+            "{label}: 'expires' must be a date like 2027-06-30, found {found}",
+        ),
+        "waiver.sample": (
+            "{label}：'sample' 须为 true 或 false，实际为 {found}",
+            "{label}: 'sample' must be true or false, found {found}",
+        ),
     }
 )
 
@@ -90,7 +140,9 @@ def load_waivers(path: str | Path) -> list[Waiver]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DataError(f"{path}: cannot read waivers: {exc.strerror or exc}") from None
+        raise DataError.of(
+            "waiver.cannot_read", path=str(path), reason=exc.strerror or exc
+        ) from None
     return parse_waivers(data, str(path))
 
 
@@ -102,44 +154,41 @@ def parse_waivers(data: bytes | None, path: str) -> list[Waiver]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise DataError(
-            f"{path}: line {line}: not UTF-8 text (saved as GBK?); save the file as UTF-8"
-        ) from None
+        raise DataError.of("waiver.not_utf8", path=path, line=line) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{path}: TOML syntax error: {exc}") from None
+        raise DataError.of("waiver.toml", path=path, detail=exc) from None
     problems: list[str] = []
     out: list[Waiver] = []
     entries = data.get("waiver", [])
     if set(data) - {"waiver"}:
-        problems.append(f"unknown top-level keys {sorted(set(data) - {'waiver'})}; use [[waiver]]")
+        problems.append(msg("waiver.top_keys", keys=sorted(set(data) - {"waiver"})))
     if not isinstance(entries, list):
-        problems.append(f"'waiver' must be an array of tables ([[waiver]]), found {entries!r}")
+        problems.append(msg("waiver.not_array", found=repr(entries)))
         entries = []
     for i, w in enumerate(entries, start=1):
-        label = f"waiver #{i}"
+        label = msg("waiver.n", n=i)
         if not isinstance(w, dict):
-            problems.append(
-                f"{label}: must be a table ([[waiver]] with rule, towns, ...), found {w!r}"
-            )
+            problems.append(msg("waiver.not_table", label=label, found=repr(w)))
             continue
         before = len(problems)
         for key in sorted(set(w) - _KEYS):
-            problems.append(f"{label}: unknown key {key!r}; allowed: {sorted(_KEYS)}")
+            allowed = ", ".join(repr(k) for k in sorted(_KEYS))
+            problems.append(msg("waiver.unknown_key", label=label, key=repr(key), allowed=allowed))
         for key in ("rule", "reason", "document"):
             if not isinstance(w.get(key), str) or not w[key].strip():
                 problems.append(
-                    f"{label}: {key!r} must be a non-empty string, found {w.get(key)!r}"
+                    msg("waiver.non_empty", label=label, key=repr(key), found=repr(w.get(key)))
                 )
         towns = w.get("towns", [])
         if not isinstance(towns, list) or not all(isinstance(t, str) for t in towns):
-            problems.append(f"{label}: 'towns' must be a list of town ids, found {towns!r}")
+            problems.append(msg("waiver.towns_list", label=label, found=repr(towns)))
         unit = w.get("unit")
         if unit is not None and not isinstance(unit, str):
-            problems.append(f"{label}: 'unit' must be a string, found {unit!r}")
+            problems.append(msg("waiver.unit_string", label=label, found=repr(unit)))
         if not towns and unit is None:
-            problems.append(f"{label}: give 'towns' or 'unit'")
+            problems.append(msg("waiver.towns_or_unit", label=label))
         exp = w.get("expires")
         if isinstance(exp, str):
             try:
@@ -149,11 +198,9 @@ def parse_waivers(data: bytes | None, path: str) -> list[Waiver]:
         if isinstance(exp, dt.datetime):
             exp = exp.date()
         if not isinstance(exp, dt.date):
-            problems.append(
-                f"{label}: 'expires' must be a date like 2027-06-30, found {w.get('expires')!r}"
-            )
+            problems.append(msg("waiver.expires", label=label, found=repr(w.get("expires"))))
         if "sample" in w and not isinstance(w["sample"], bool):
-            problems.append(f"{label}: 'sample' must be true or false, found {w['sample']!r}")
+            problems.append(msg("waiver.sample", label=label, found=repr(w["sample"])))
         if len(problems) == before:
             out.append(
                 Waiver(
@@ -169,7 +216,7 @@ def parse_waivers(data: bytes | None, path: str) -> list[Waiver]:
             )
     if problems:
         lines = "\n".join(f"  - {p}" for p in problems)
-        raise DataError(f"{path}: {len(problems)} problem(s):\n{lines}")
+        raise DataError(msg("waiver.problems", path=path, n=len(problems)) + "\n" + lines)
     return out
 
 

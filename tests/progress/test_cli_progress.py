@@ -44,13 +44,13 @@ def test_bad_indicators_exit_2_with_a_message(cli, project_copy):
     ind.write_text("\n".join(lines) + "\n", encoding="utf-8")
     r = cli("progress", "--project", project_copy)
     assert r.code == 2
-    assert "indicators.csv" in r.err and "row 2, column town_id" in r.err and "HZ-99" in r.err
+    assert "indicators.csv" in r.err and "第 2 行“town_id”列" in r.err and "HZ-99" in r.err
     assert "Traceback" not in r.err
 
 
 def test_quarter_outside_the_data_exit_2(cli, project_copy):
     r = cli("progress", "--project", project_copy, "--quarter", "2023Q1")
-    assert r.code == 2 and "outside" in r.err
+    assert r.code == 2 and "不在指标表的范围内" in r.err
     r = cli("progress", "--project", project_copy, "--quarter", "2019-4")
     assert r.code == 2 and "YYYYQn" in r.err
 

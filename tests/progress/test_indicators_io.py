@@ -10,6 +10,9 @@ import pytest
 from townsgis.errors import DataError
 from townsgis.indicators import INDICATOR_COLUMNS, load_assessment, load_indicators
 
+# these tests read the English wording of library messages
+pytestmark = pytest.mark.usefixtures("english")
+
 TOWNS = {"T1", "T2"}
 
 

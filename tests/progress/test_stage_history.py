@@ -8,6 +8,9 @@ from tests.progress.conftest import assessment_frame, flat_indicators, tiny_proj
 from townsgis.errors import DataError
 from townsgis.progress import build_report, history_findings, parse_history, stage_at, stalled
 
+# these tests read the English wording of library messages
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_stage_at_reads_the_last_entry_not_after_the_quarter():
     p = tiny_projects().set_index("project_id", drop=False)

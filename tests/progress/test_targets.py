@@ -15,6 +15,9 @@ from townsgis.errors import RulesetError
 from townsgis.progress import METRICS, Context, parse_history, parse_quarter, scorecard
 from townsgis.ruleset import load_ruleset
 
+# these tests read the English wording of library messages
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def ctx(indicators=None, assessment=None) -> Context:
     p = tiny_projects()

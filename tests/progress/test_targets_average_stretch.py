@@ -13,6 +13,9 @@ from townsgis.progress import Context, build_report, parse_history, scorecard
 from townsgis.progress_report import render
 from townsgis.ruleset import load_ruleset, parse_ruleset
 
+# these tests read the English wording of library messages
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def culture_target(value=20, **kw):
     return {

@@ -57,8 +57,12 @@ def test_broken_ruleset_exits_2_naming_file_rule_key_and_allowed(cli, tmp_path):
     bad = _ruleset(tmp_path, "min-gap", "error", min_m="far")
     r = cli("check", "--ruleset", bad)
     assert r.code == 2
-    assert str(bad) in r.err and "rule R-1" in r.err and "'min_m'" in r.err and "a number" in r.err
+    assert (
+        str(bad) in r.err and "规则 R-1" in r.err and "'min_m'" in r.err and "应为：数字" in r.err
+    )
     assert "Traceback" not in r.err
+    r = cli("check", "--ruleset", bad, "--lang", "en")
+    assert "rule R-1" in r.err and "'min_m'" in r.err and "a number" in r.err
 
 
 def test_output_file_geojson_in_wgs84(cli, tmp_path):
@@ -92,7 +96,7 @@ def test_bad_waivers_file_exits_2(cli, project_copy):
         "[[waiver]]\nrule = 1\n", encoding="utf-8"
     )
     r = cli("check", "--project", project_copy)
-    assert r.code == 2 and "waivers.toml" in r.err and "waiver #1" in r.err
+    assert r.code == 2 and "waivers.toml" in r.err and "第 1 条豁免" in r.err
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "geojson", "markdown"])
@@ -105,16 +109,16 @@ def test_inputs_unchanged(cli, project_copy, fmt):
 def test_rule_naming_a_missing_town_field_exits_2_naming_rule_and_key(cli, tmp_path):
     bad = _ruleset(tmp_path, "category-share", "error", category="x", field="nope", max_share=1)
     r = cli("check", "--ruleset", bad)
-    assert r.code == 2 and "rule R-1" in r.err and "'field'" in r.err and "'nope'" in r.err
+    assert r.code == 2 and "规则 R-1" in r.err and "'field'" in r.err and "'nope'" in r.err
     assert "Traceback" not in r.err
 
 
 @pytest.mark.parametrize(
     ("content", "expect"),
     [
-        ('[[waiver]]\nrule = "HZ-SPACING"\nreason = "理由"\n'.encode("gbk"), "not UTF-8"),
-        (b'waiver = ["x"]\n', "waiver #1: must be a table"),
-        (b'waiver = "x"\n', "must be an array of tables"),
+        ('[[waiver]]\nrule = "HZ-SPACING"\nreason = "理由"\n'.encode("gbk"), "不是 UTF-8"),
+        (b'waiver = ["x"]\n', "第 1 条豁免：须为表"),
+        (b'waiver = "x"\n', "须为表数组"),
     ],
 )
 def test_unusable_waivers_file_exits_2_naming_file_and_entry(cli, project_copy, content, expect):

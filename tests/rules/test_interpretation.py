@@ -18,6 +18,9 @@ from townsgis.progress.report import bulletin_dataset, veto_parents
 from townsgis.ruleset import load_ruleset, parse_ruleset
 from townsgis.waivers import Waiver
 
+# these tests read the English wording of library messages
+pytestmark = pytest.mark.usefixtures("english")
+
 CAP = rule(
     "unit-cap",
     rule_id="CAP-UNIT",

@@ -22,6 +22,9 @@ from townsgis.project import Project
 from townsgis.ruleset import load_ruleset, parse_ruleset
 from townsgis.siting import circle_radius_m
 
+# these tests read the English wording of library messages
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture(scope="module")
 def hz():

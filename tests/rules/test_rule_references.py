@@ -6,6 +6,9 @@ from rules_fixtures import town
 
 from townsgis.errors import RulesetError
 
+# these tests read the English wording of library messages
+pytestmark = pytest.mark.usefixtures("english")
+
 ROWS = [town("T1", 10000, 10000), town("T2", 15000, 10000, category="tourism")]
 
 

@@ -11,6 +11,9 @@ from townsgis.errors import RulesetError
 from townsgis.project import bundled_root
 from townsgis.ruleset import load_ruleset, parse_ruleset
 
+# these tests read the English wording of library messages
+pytestmark = pytest.mark.usefixtures("english")
+
 RULES = bundled_root() / "rules"
 
 

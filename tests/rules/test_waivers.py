@@ -11,6 +11,9 @@ from townsgis.i18n import using
 from townsgis.ruleset import parse_ruleset
 from townsgis.waivers import Waiver, load_waivers
 
+# these tests read the English wording of library messages
+pytestmark = pytest.mark.usefixtures("english")
+
 RS = parse_ruleset(ruleset_text("min-spacing", "warning", rule_id="HZ-SPACING", min_m=5000))
 ROWS = [town("HZ-03", 0, 0), town("HZ-11", 3000, 0), town("HZ-20", 20000, 0)]
 
@@ -53,6 +56,7 @@ def test_expired_waiver_does_not_apply_and_output_says_so(tmp_path):
     )
 
 
+@pytest.mark.usefixtures("chinese")
 def test_waiver_must_name_exactly_the_findings_towns(tmp_path):
     res = run_rules(make_ds(ROWS, tmp_path), RS, waivers=[_w(towns=("HZ-03",))])
     assert not res.findings[0].waived

@@ -58,9 +58,12 @@ def test_boundary_of_points_is_refused_naming_file_and_row(cli, fx, tmp_path):
     r = cli("site", "--project", fx.root, "--boundary", path, *args)
     assert r.code == 2 and "Traceback" not in r.text
     assert "pts.csv" in r.err
+    assert "第 2 行（'东地'）：Point；--boundary 需要面" in r.err
+    r = cli("site", "--project", fx.root, "--boundary", path, *args, "--lang", "en")
     assert "row 2 ('东地'): Point; --boundary needs a polygon" in r.err
 
 
+@pytest.mark.usefixtures("english")
 def test_boundary_with_a_polygon_and_a_point_names_the_point(fx, tmp_path):
     poly = gpd.GeoSeries([box_km(50, 20, 52, 21.5)], crs="EPSG:4549").to_crs(WGS84).iloc[0]
     path = _write(tmp_path, [{"name": "方"}, {"name": "点"}],

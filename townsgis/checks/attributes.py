@@ -24,7 +24,61 @@ from townsgis.checks.registry import (
     town_column,
 )
 from townsgis.findings import Finding
+from townsgis.messages import msg, register
 from townsgis.validate import MAX_AREA_KM2, is_number, show
+
+register(
+    {
+        "attr.share_bounds": (
+            "请给出 min_share、max_share 或两者（占比在 [0, 1] 内）",
+            "give min_share, max_share or both (shares in [0, 1])",
+        ),
+        "attr.share_order": (
+            "min_share {lo} 大于 max_share {hi}",
+            "min_share {lo} is above max_share {hi}",
+        ),
+        "attr.not_categories": (
+            "字段 {field} 存放的是{what}，不是类别",
+            "field {field} holds {what}, not categories",
+        ),
+        "attr.key": ("键 {key}：{text}", "key {key}: {text}"),
+        "attr.area_bounds": ("请给出 min_km2、max_km2 或两者", "give min_km2, max_km2 or both"),
+        "attr.no_value": ("op 'not-empty' 不带 value", "op 'not-empty' takes no value"),
+        "attr.needs_value": ("op {op} 需要 value", "op {op} needs a value"),
+        "attr.needs_list": (
+            "op {op} 需要列表形式的 value，实际为 {found}",
+            "op {op} needs a list value, found {found}",
+        ),
+        "attr.one_value": (
+            "op {op} 只和一个值比较，实际为列表 {found}；请改用 'in'",
+            "op {op} compares with one value, found the list {found}; use 'in'",
+        ),
+        "attr.not_in_order": (
+            "值 {value} 不在 order {order} 中",
+            "value {value} is not in order {order}",
+        ),
+        "attr.needs_number": (
+            "op {op} 需要数字 value 或 `order` 列表，实际为 {found}",
+            "op {op} needs a number value or an `order` list, found {found}",
+        ),
+        "attr.compares_numbers": (
+            "op {op} 比较数字，但字段 {field} 存放的是{what}；请给出 `order` 列表（由低到高）"
+            "或换一个 op",
+            "op {op} compares numbers, but field {field} holds {what}; give an `order` list "
+            "(low to high) or another op",
+        ),
+        "attr.one_of": ("以下之一：{words}", "one of {words}"),
+        "attr.order_numbers": (
+            "字段 {field} 存放的是数字；`order` 只用于文字值",
+            "field {field} holds numbers; `order` is for text values",
+        ),
+        "attr.holds": (
+            "字段 {field} 存放的是{what}，实际为 {found}",
+            "field {field} holds {what}, found {found}",
+        ),
+        "attr.field": ("字段 {field}：{text}", "field {field}: {text}"),
+    }
+)
 
 # --- category-share ------------------------------------------------------------------------
 
@@ -32,16 +86,16 @@ from townsgis.validate import MAX_AREA_KM2, is_number, show
 def _share_validate(params: dict) -> list[str]:
     lo, hi = params.get("min_share"), params.get("max_share")
     if lo is None and hi is None:
-        return ["give min_share, max_share or both (shares in [0, 1])"]
+        return [msg("attr.share_bounds")]
     if lo is not None and hi is not None and lo > hi:
-        return [f"min_share {lo} is above max_share {hi}"]
+        return [msg("attr.share_order", lo=lo, hi=hi)]
     col = _town_column_schema(params.get("field"))
     if col is not None and col.dtype != "str":
-        return [f"field {col.name!r} holds {_DTYPE_WORDS[col.dtype]}, not categories"]
+        return [msg("attr.not_categories", field=repr(col.name), what=_dtype(col.dtype))]
     if col is not None and col.domain:  # the category counted must be a word of the field
         fixed, bad = _fit_values(col, [params.get("category")])
         if bad:
-            return [f"key 'category': {b}" for b in bad]
+            return [msg("attr.key", key="'category'", text=b) for b in bad]
         params["category"] = fixed[0]
     return []
 
@@ -118,11 +172,7 @@ def category_share(ctx: RuleContext, spec) -> list[Finding]:
         ),
     },
     validate=lambda p: (
-        (
-            ["give min_km2, max_km2 or both"]
-            if p.get("min_km2") is None and p.get("max_km2") is None
-            else []
-        )
+        ([msg("attr.area_bounds")] if p.get("min_km2") is None and p.get("max_km2") is None else [])
         + (
             ["raised_max_km2 needs raised_categories"]
             if p.get("raised_max_km2") is not None and not p.get("raised_categories")
@@ -209,36 +259,33 @@ def _attr_validate(p: dict) -> list[str]:
     out: list[str] = []
     if op == "not-empty":
         if val is not None:
-            out.append("op 'not-empty' takes no value")
+            out.append(msg("attr.no_value"))
     elif val is None:
-        out.append(f"op {op!r} needs a value")
+        out.append(msg("attr.needs_value", op=repr(op)))
     elif op in ("in", "not-in"):
         if not isinstance(val, list):
-            out.append(f"op {op!r} needs a list value, found {show(val)}")
+            out.append(msg("attr.needs_list", op=repr(op), found=show(val)))
     elif isinstance(val, list):
-        out.append(f"op {op!r} compares with one value, found the list {show(val)}; use 'in'")
+        out.append(msg("attr.one_value", op=repr(op), found=show(val)))
     elif op in (">=", ">", "<=", "<"):
         if order:
             if val not in order:
-                out.append(f"value {show(val)} is not in order {show(order)}")
+                out.append(msg("attr.not_in_order", value=show(val), order=show(order)))
         elif not is_number(val):
-            out.append(f"op {op!r} needs a number value or an `order` list, found {show(val)}")
+            out.append(msg("attr.needs_number", op=repr(op), found=show(val)))
     if out:
         return out
     col = _town_column_schema(field)
     if col is not None:
         if op in (">=", ">", "<=", "<") and not order and col.dtype not in ("float", "int"):
-            out.append(
-                f"op {op!r} compares numbers, but field {field!r} holds "
-                f"{'one of ' + '|'.join(col.enum) if col.enum else _DTYPE_WORDS[col.dtype]}; "
-                "give an `order` list (low to high) or another op"
-            )
+            what = msg("attr.one_of", words="|".join(col.enum)) if col.enum else _dtype(col.dtype)
+            out.append(msg("attr.compares_numbers", op=repr(op), field=repr(field), what=what))
         elif order and col.dtype in ("float", "int"):
-            out.append(f"field {field!r} holds numbers; `order` is for text values")
+            out.append(msg("attr.order_numbers", field=repr(field)))
         elif op not in ("not-empty",) and not (order and op in (">=", ">", "<=", "<")):
             vals = val if isinstance(val, list) else [val]
             fixed, bad = _fit_values(col, vals)
-            out += [f"key 'value': {b}" for b in bad]
+            out += [msg("attr.key", key="'value'", text=b) for b in bad]
             if not bad and col.domain:
                 p["value"] = fixed if isinstance(val, list) else fixed[0]
     where = p.get("where") or {}
@@ -248,13 +295,15 @@ def _attr_validate(p: dict) -> list[str]:
             continue
         vals = v if isinstance(v, list) else [v]
         fixed, bad = _fit_values(col, vals)
-        out += [f"key 'where': {b}" for b in bad]
+        out += [msg("attr.key", key="'where'", text=b) for b in bad]
         if not bad and col.domain:
             where[key] = fixed if isinstance(v, list) else fixed[0]
     return out
 
 
-_DTYPE_WORDS = {"str": "text", "float": "numbers", "int": "whole numbers", "bool": "true/false"}
+def _dtype(dtype: str) -> str:
+    """What a column of ``dtype`` holds, in words: 文字 / text."""
+    return msg(f"dtype.{dtype}")
 
 
 def _town_column_schema(name):
@@ -270,16 +319,22 @@ def _fit_values(col, values) -> tuple[list, list[str]]:
     for v in values:
         if col.dtype in ("float", "int"):
             if not is_number(v):
-                bad.append(f"field {col.name!r} holds numbers, found {show(v)}")
+                bad.append(
+                    msg("attr.holds", field=repr(col.name), what=_dtype("float"), found=show(v))
+                )
         elif col.dtype == "bool":
             if not isinstance(v, bool):
-                bad.append(f"field {col.name!r} holds true/false, found {show(v)}")
+                bad.append(
+                    msg("attr.holds", field=repr(col.name), what=_dtype("bool"), found=show(v))
+                )
         elif not isinstance(v, str):
-            bad.append(f"field {col.name!r} holds text, found {show(v)}")
+            bad.append(msg("attr.holds", field=repr(col.name), what=_dtype("str"), found=show(v)))
         elif col.domain:
             found = vocab.lookup(col.domain, v)
             if found is None:
-                bad.append(f"field {col.name!r}: {vocab.unknown_word(col.domain, v)}")
+                bad.append(
+                    msg("attr.field", field=repr(col.name), text=vocab.unknown_word(col.domain, v))
+                )
             v = found
         fixed.append(v)
     return fixed, bad

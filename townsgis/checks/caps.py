@@ -7,6 +7,16 @@ import numpy as np
 from townsgis.checks.common import LEVELS, UNIT_KINDS, level_mask, levels_text, make_finding
 from townsgis.checks.registry import Param, RuleContext, check_unit_ids, rule_kind
 from townsgis.findings import Finding
+from townsgis.messages import msg, register
+
+register(
+    {
+        "caps.override_keys": (
+            "overrides 的键须为县区编号，实际为 {found}",
+            "overrides keys must be unit ids, found {found}",
+        )
+    }
+)
 
 _LEVELS = Param("list[str]", "Count only towns of these levels (default: all).", choices=LEVELS)
 
@@ -43,7 +53,7 @@ def count_cap(ctx: RuleContext, spec) -> list[Finding]:
 
 def _unit_cap_validate(params: dict) -> list[str]:
     bad = [k for k in params.get("overrides") or {} if not isinstance(k, str)]
-    return [f"overrides keys must be unit ids, found {bad}"] if bad else []
+    return [msg("caps.override_keys", found=bad)] if bad else []
 
 
 @rule_kind(

@@ -24,6 +24,16 @@ from townsgis.checks.clustering import csr_points
 from townsgis.checks.common import make_finding
 from townsgis.checks.registry import Param, RuleContext, rule_kind
 from townsgis.findings import Finding
+from townsgis.messages import msg, register
+
+register(
+    {
+        "concentration.range": (
+            "min_m（{lo}）须小于 max_m（{hi}）",
+            "min_m ({lo}) must be below max_m ({hi})",
+        )
+    }
+)
 
 
 def distances_of(params: dict) -> np.ndarray:
@@ -98,7 +108,7 @@ def neighbour_counts(xy: np.ndarray, dist: float) -> np.ndarray:
 
 def _validate(params: dict) -> list[str]:
     if params["min_m"] >= params["max_m"]:
-        return [f"min_m ({params['min_m']:g}) must be below max_m ({params['max_m']:g})"]
+        return [msg("concentration.range", lo=f"{params['min_m']:g}", hi=f"{params['max_m']:g}")]
     return []
 
 

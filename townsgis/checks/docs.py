@@ -191,7 +191,7 @@ def render_kinds() -> str:
         out.append("|---|---|---|---|")
         for pname, p in k.params.items():
             req = "required" if p.required else f"default `{p.default!r}`"
-            out.append(f"| `{pname}` | {p.allowed()} | {req} | {p.doc} |")
+            out.append(f"| `{pname}` | {p.allowed('en')} | {req} | {p.doc} |")
         out.append("")
     return "\n".join(out)
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from townsgis.errors import RulesetError
+from townsgis.i18n import get_lang, pick
+from townsgis.messages import msg, register
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -30,15 +32,40 @@ EPS_M = 1e-3
 EPS_REL = 1e-9
 
 _TYPES = {
-    "int": "an integer",
-    "number": "a number",
-    "str": "a string",
-    "bool": "true or false",
-    "list[str]": "a list of strings",
-    "table[int]": "a table of name = integer",
-    "table": "a table of field = value or list of values",
-    "any": "a string, number, boolean or list",
+    "int": ("整数", "an integer"),
+    "number": ("数字", "a number"),
+    "str": ("字符串", "a string"),
+    "bool": ("true 或 false", "true or false"),
+    "list[str]": ("字符串列表", "a list of strings"),
+    "table[int]": ("“名称 = 整数”的表", "a table of name = integer"),
+    "table": ("“字段 = 值（或值列表）”的表", "a table of field = value or list of values"),
+    "any": ("字符串、数字、布尔值或列表", "a string, number, boolean or list"),
 }
+
+register(
+    {
+        "param.one_of": ("（取值之一：{items}）", " (one of: {items})"),
+        "param.each_one_of": ("（每项取值之一：{items}）", " (each one of: {items})"),
+        "param.between": ("，在 [{lo}, {hi}] 内", " in [{lo}, {hi}]"),
+        "param.at_least": ("，≥ {lo}", " >= {lo}"),
+        "param.at_most": ("，≤ {hi}", " <= {hi}"),
+        "ref.town_field": ("小镇字段", "town field"),
+        "ref.unit": ("县区", "unit"),
+        "ref.unknown": (
+            "规则 {rule}：键 {key} 指向的{what} {name} 不存在{hint}；已有：{known}",
+            "rule {rule}: key {key} names {what} {name}, which does not exist{hint}; "
+            "known: {known}",
+        ),
+        "ref.did_you_mean": ("（是否应为 {word}？）", " (did you mean {word}?)"),
+        "ref.more": ("，……（另有 {n} 个）", ", … ({n} more)"),
+    }
+)
+
+
+def type_words(type_: str, lang: str | None = None) -> str:
+    """What a parameter type allows, in words: ``整数`` / ``an integer``."""
+    zh, en = _TYPES[type_]
+    return en if (lang or get_lang()) == "en" else zh
 
 
 @dataclass(frozen=True)
@@ -64,18 +91,20 @@ class Param:
         if self.ref not in (None, "field", "field-keys", "units", "unit-keys"):
             raise ValueError(f"unknown parameter reference {self.ref!r}")
 
-    def allowed(self) -> str:
-        """Human text of what is allowed, used in rule set errors and the docs."""
-        text = _TYPES[self.type]
+    def allowed(self, lang: str | None = None) -> str:
+        """Human text of what is allowed, used in rule set errors (current language) and the
+        docs (``lang="en"``)."""
+        text = type_words(self.type, lang)
         if self.choices is not None:
             items = ", ".join(str(c) for c in self.choices)
-            text += f" ({'each ' if self.type.startswith('list') else ''}one of: {items})"
+            each = "param.each_one_of" if self.type.startswith("list") else "param.one_of"
+            text += msg(each, lang, items=items)
         if self.min is not None and self.max is not None:
-            text += f" in [{self.min:g}, {self.max:g}]"
+            text += msg("param.between", lang, lo=f"{self.min:g}", hi=f"{self.max:g}")
         elif self.min is not None:
-            text += f" >= {self.min:g}"
+            text += msg("param.at_least", lang, lo=f"{self.min:g}")
         elif self.max is not None:
-            text += f" <= {self.max:g}"
+            text += msg("param.at_most", lang, hi=f"{self.max:g}")
         return text
 
     def check(self, value: Any) -> str | None:
@@ -235,7 +264,7 @@ class RuleContext:
             }
             self.cache["unit_names"] = names
         zh, en = names.get(str(unit_id), (str(unit_id), str(unit_id)))
-        return zh if lang == "zh" else en
+        return pick(zh, en, lang)
 
 
 _SHOW = 20  # names listed in an "unknown field/unit" message
@@ -249,13 +278,20 @@ def unknown_reference(spec: RuleSpec, key: str, name: str, what: str, known: Ite
 def _unknown(spec: RuleSpec, key: str, name: str, what: str, known: Iterable[str]) -> str:
     known = sorted(set(known))
     close = difflib.get_close_matches(name, known, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    hint = msg("ref.did_you_mean", word=repr(close[0])) if close else ""
     name = name if len(name) <= 40 else name[:39] + "…"
     shown = ", ".join(known[:_SHOW]) + (
-        f", … ({len(known) - _SHOW} more)" if len(known) > _SHOW else ""
+        msg("ref.more", n=len(known) - _SHOW) if len(known) > _SHOW else ""
     )
-    return f"rule {spec.id}: key {key!r} names {what} {name!r}, which does not exist{hint}; " + (
-        f"known: {shown}"
+    what = msg("ref.town_field" if what == "town field" else "ref.unit")
+    return msg(
+        "ref.unknown",
+        rule=spec.id,
+        key=repr(key),
+        what=what,
+        name=repr(name),
+        hint=hint,
+        known=shown,
     )
 
 

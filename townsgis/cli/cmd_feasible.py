@@ -27,6 +27,7 @@ from townsgis.cli.options import (
     accepted_words,
     open_project,
 )
+from townsgis.messages import msg, register
 
 
 @command(
@@ -102,44 +103,55 @@ def feasible(
         typer.echo(render_text(res, path, lang.value))
 
 
+register(
+    {
+        "feasible.summary": (
+            "可选址区域（{category}，{level}，占地 {footprint} km²，半径 {radius} m）：{area} km²",
+            "Feasible area ({category}, {level}, footprint {footprint} km², radius {radius} m): "
+            "{area} km²",
+        ),
+        "feasible.conditions": (
+            "  条件：距现有小镇边界 ≥ {gap} m + 半径，距小镇中心 ≥ {spacing} m，范围完全在单元内，"
+            "单元未满额",
+            "  rules: ≥ {gap} m + radius from town boundaries, ≥ {spacing} m from town "
+            "centroids, footprint inside its unit, unit below its cap",
+        ),
+        "feasible.excluded": (
+            "  排除（新增小镇必然违反）：{unit}（{caps}）",
+            "  excluded (one more town fails there): {unit} ({caps})",
+        ),
+    }
+)
+
+
 def render_text(res, path: Path, lang: str) -> str:
-    """Summary of a feasible-area result."""
+    """Summary of a feasible-area result in ``lang``: areas in km², distances in m."""
+    from townsgis import vocab
+
     d = res.to_dict()
     lim = d["distances_m"]
-    if lang == "zh":
-        from townsgis import vocab
-
-        cat = vocab.label("category", res.category, "zh")
-        lvl = vocab.label("level", res.level, "zh")
-        lines = [
-            f"可选址区域（{cat}，{lvl}，面积 {res.footprint_km2:g} km²，"
-            f"半径 {res.radius_m:.0f} m）：{res.area_km2:.2f} km²",
-            f"  条件：距现有小镇边界 ≥ {lim['min_gap_m']:.0f} m + 半径，"
-            f"距小镇中心 ≥ {lim['min_spacing_m']:.0f} m，范围完全在单元内，单元未满额",
-        ]
-        lines += [f"  {u['unit_id']}: {u['area_km2']:.2f} km²" for u in d["units"]]
-        lines += [
-            f"  排除（新增小镇必然违反）：{e['unit_id']}（{', '.join(e['caps_full'])}）"
-            for e in d["excluded_units"]
-        ]
-        lines.append(f"已写出 {path}")
-        lines.append(
-            "注：选址结构比例（§3.1.3）与集聚（§3.1.2b）不是位置规则，请用 townsgis site 核对；"
-            "小镇位置为近似（误差数公里），边界为示意。"
-        )
-    else:
-        lines = [
-            f"Feasible area ({res.category}, {res.level}, footprint {res.footprint_km2:g} km², "
-            f"radius {res.radius_m:.0f} m): {res.area_km2:.2f} km²",
-            f"  rules: ≥ {lim['min_gap_m']:.0f} m + radius from town boundaries, "
-            f"≥ {lim['min_spacing_m']:.0f} m from town centroids, footprint inside its unit, "
-            "unit below its cap",
-        ]
-        lines += [f"  {u['unit_id']}: {u['area_km2']:.2f} km²" for u in d["units"]]
-        lines += [
-            f"  excluded (one more town fails there): {e['unit_id']} ({', '.join(e['caps_full'])})"
-            for e in d["excluded_units"]
-        ]
-        lines.append(f"wrote {path}")
-        lines += [f"note: {n}" for n in res.notes]
+    lines = [
+        msg(
+            "feasible.summary",
+            lang,
+            category=vocab.label("category", res.category, lang),
+            level=vocab.label("level", res.level, lang),
+            footprint=f"{res.footprint_km2:g}",
+            radius=f"{res.radius_m:.0f}",
+            area=f"{res.area_km2:.2f}",
+        ),
+        msg(
+            "feasible.conditions",
+            lang,
+            gap=f"{lim['min_gap_m']:.0f}",
+            spacing=f"{lim['min_spacing_m']:.0f}",
+        ),
+    ]
+    lines += [f"  {u['unit_id']}: {u['area_km2']:.2f} km²" for u in d["units"]]
+    lines += [
+        msg("feasible.excluded", lang, unit=e["unit_id"], caps=", ".join(e["caps_full"]))
+        for e in d["excluded_units"]
+    ]
+    lines.append(msg("cli.wrote", lang, path=path))
+    lines += [msg("cli.note", lang, text=n) for n in res.notes]
     return "\n".join(lines)

@@ -184,7 +184,7 @@ def import_cmd(
             msg(
                 "import.wrote",
                 target=result.target,
-                mode=result.mode,
+                mode=msg(f"import.mode.{result.mode}"),
                 total=result.total,
                 kind=kind,
             )

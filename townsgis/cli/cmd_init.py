@@ -17,6 +17,7 @@ register(
             "请给出文件夹 DIR 或 --store URL（二者取一）",
             "give a folder DIR or --store URL (one of them)",
         ),
+        "init.store_created": ("已建立项目 {target}", "created project {target}"),
         "init.store_layers": ("图层：{layers}", "layers: {layers}"),
         "init.next_store": (
             "下一步：townsgis import towns FILE --project {target}",
@@ -99,7 +100,7 @@ def init_cmd(
         from townsgis.store.copy import init_store
 
         result = init_store(store, city=city, name=name, name_en=name_en, sample=sample)
-        typer.echo(msg("init.created", root=result.target))
+        typer.echo(msg("init.store_created", target=result.target))
         layers = ", ".join(f"{k} ({n})" for k, n in result.layers.items())
         typer.echo(msg("init.store_layers", layers=layers or msg("none")))
         typer.echo(msg("init.next_store", target=result.target))

@@ -30,6 +30,7 @@ from townsgis.cli.options import (
     open_project,
 )
 from townsgis.errors import EXIT_FINDINGS, EXIT_OK, TownsgisError
+from townsgis.i18n import pick
 
 
 @command(
@@ -165,7 +166,7 @@ def site(
         parts = json_parts(judged(), lang.value)
     else:
         units = ds.units.set_index(ds.units["unit_id"].astype(str))
-        names = units["name_zh" if lang.value == "zh" else "name_en"].astype(str).to_dict()
+        names = units[pick("name_zh", "name_en", lang.value)].astype(str).to_dict()
         parts = text_parts(judged(), lang.value, names, together, skipped, ds.metric_crs)
     out = typer.get_text_stream("stdout")
     for part in parts:

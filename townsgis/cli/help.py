@@ -73,6 +73,7 @@ def lang_of(args: Sequence[str]) -> str:
     """The language asked for with ``--lang X`` / ``--lang=X`` anywhere in ``args`` (the last
     one wins); ``zh`` without one."""
     lang = "zh"
+    args = [str(a) for a in args]
     for i, a in enumerate(args):
         if a == "--lang" and i + 1 < len(args):
             lang = args[i + 1]

@@ -8,9 +8,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from townsgis.i18n import pick
 from townsgis.mapmodel.model import Locator
 from townsgis.mapmodel.provenance import flagged, provenance, towns_source
 from townsgis.mapmodel.text import t
+from townsgis.messages import joined
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -116,7 +118,7 @@ def locator(project: Project, ds: Any, crs: Any, lang: str) -> Locator:
         city = ds.units.to_crs(crs).union_all()
     city_wgs = ds.units.to_crs(4326).union_all()
     prov = province(project, city_wgs, crs)
-    city_name = project.name_zh if lang == "zh" else project.name_en
+    city_name = pick(project.name_zh, project.name_en, lang)
     prov_name = _name(prov, lang)
     caption = (
         t(lang, "inset", city=city_name, province=prov_name)
@@ -165,8 +167,7 @@ def sources(ds: Any, project: Project, lang: str, *, water_frame: Any = None) ->
                 short = _short_source(v, bool(approx), lang)
                 if short and short not in seen:
                     seen.append(short)
-    sep = "；" if lang == "zh" else "; "
-    out = [t(lang, "boundaries") + sep.join(seen[:4])] if seen else []
+    out = [t(lang, "boundaries") + joined(seen[:4], lang, sep="punct.semicolon")] if seen else []
     out.append(towns_source(provenance(ds.units, ds.towns), lang))
     return out
 

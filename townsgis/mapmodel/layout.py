@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from townsgis import vocab
+from townsgis.i18n import pick
 from townsgis.mapmodel import layers as L
 from townsgis.mapmodel.findings import STATES, ordered, place_findings, state_style
 from townsgis.mapmodel.model import LegendEntry, LegendSection, MapModel, Style
 from townsgis.mapmodel.provenance import disclaimer, provenance
 from townsgis.mapmodel.text import t
+from townsgis.messages import msg
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -57,7 +59,7 @@ def page_title(place: str, what: str, lang: str) -> str:
     """``湖州市特色小镇布局`` / ``Huzhou: Layout of characteristic towns``."""
     if not place:
         return what
-    return f"{place}{what}" if lang == "zh" else f"{place}: {what}"
+    return msg("map.page_title", lang, place=place, what=what)
 
 
 def category_section(categories, lang: str) -> LegendSection:
@@ -102,11 +104,7 @@ def findings_section(items, lang: str) -> LegendSection | None:
         )
         line = all(it.placement == "line" for it in mine)
         if line:
-            word = (
-                f"{word}：{t(lang, 'too_close')}"
-                if lang == "zh"
-                else f"{word}: {t(lang, 'too_close')}"
-            )
+            word = word + msg("punct.colon", lang) + t(lang, "too_close")
         entries.append(LegendEntry(word, state_style(s, area=not line), "line" if line else "fill"))
     wide = [it for it in drawn if it.city_wide]
     if wide:
@@ -268,7 +266,7 @@ def load_layout_model(
         min_spacing_m=limits.get("min_spacing_m") or None,
         min_gap_m=limits.get("min_gap_m") or None,
         ruleset=f"{rs.id} {rs.version} {rs.title(lang)}",
-        title=project.name_zh if lang == "zh" else project.name_en,
+        title=pick(project.name_zh, project.name_en, lang),
         date=today,
     )
     return layout_model(inp, lang=lang)

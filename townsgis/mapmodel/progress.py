@@ -43,9 +43,12 @@ def checked_quarter(quarter: str | None, first: int, last: int, source: str) -> 
         return last
     q = parse_quarter(quarter)
     if not first <= q <= last:
-        raise DataError(
-            f"{source}: quarter {format_quarter(q)} is outside the projects' stage histories "
-            f"({format_quarter(first)}–{format_quarter(last)})"
+        raise DataError.of(
+            "progress.quarter_outside_history",
+            source=source,
+            quarter=format_quarter(q),
+            first=format_quarter(first),
+            last=format_quarter(last),
         )
     return q
 
@@ -167,7 +170,7 @@ def progress_model(
 
     source = ds.project.store.layer_source("projects")
     if ds.projects is None or ds.projects.empty:
-        raise DataError(f"{source}: no projects to map")
+        raise DataError.of("progress.no_projects", source=source)
     hist = parse_history(ds.projects, source)
     qmin, qmax = int(hist["quarter"].min()), int(hist["quarter"].max())
     q = checked_quarter(quarter, qmin, qmax, source)

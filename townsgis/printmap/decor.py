@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from townsgis.messages import msg
+
 _NICE_KM = (0.5, 1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
 
 
@@ -108,7 +110,7 @@ def draw_north_arrow(ax, *, fontsize: float, lang: str = "zh"):
     ax.text(
         cx,
         top + 0.008 * h,
-        "北 N" if lang == "zh" else "N",
+        msg("map.north", lang),
         ha="center",
         va="bottom",
         fontsize=fontsize,

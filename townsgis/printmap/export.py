@@ -9,8 +9,22 @@ from pathlib import Path
 from townsgis.errors import TownsgisError
 from townsgis.layers import write_text_atomic
 from townsgis.mapmodel.model import MapModel
+from townsgis.messages import register
 from townsgis.printmap import fonts
 from townsgis.printmap.render import render
+
+register(
+    {
+        "export.format": (
+            "未知的格式 {fmt}；可用：{allowed}",
+            "unknown format {fmt}; expected one of {allowed}",
+        ),
+        "export.no_glyph": (
+            "Noto Sans SC 字体中没有这些字：{chars}（请改名或换一个字）",
+            "no glyph in Noto Sans SC for: {chars} (rename the feature or replace the character)",
+        ),
+    }
+)
 
 FORMATS = ("png", "pdf", "svg")
 
@@ -33,14 +47,10 @@ def figure_bytes(
 
     fmt = fmt.lower()
     if fmt not in FORMATS:
-        raise TownsgisError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+        raise TownsgisError.of("export.format", fmt=repr(fmt), allowed=", ".join(FORMATS))
     missing = fonts.missing_chars(scene_text(scene))
     if missing:
-        raise TownsgisError(
-            "no glyph in Noto Sans SC for: "
-            + " ".join(sorted(missing))
-            + " (rename the feature or replace the character)"
-        )
+        raise TownsgisError.of("export.no_glyph", chars=" ".join(sorted(missing)))
     with matplotlib.rc_context(fonts.rc_params()):
         fig = render(scene, paper, orientation, dpi if fmt == "png" else None)
         buf = io.BytesIO()

@@ -3,6 +3,21 @@
 from __future__ import annotations
 
 from townsgis.errors import TownsgisError
+from townsgis.messages import register
+
+register(
+    {
+        "paper.unknown": (
+            "未知的纸张 {paper}；可用：{allowed}",
+            "unknown paper {paper}; expected one of {allowed}",
+        ),
+        "paper.orientation": (
+            "未知的页面方向 {value}；可用：{allowed}",
+            "unknown orientation {value}; expected {allowed}",
+        ),
+        "paper.dpi": ("dpi 须为正数，实际为 {dpi}", "dpi must be positive, got {dpi}"),
+    }
+)
 
 MM_PER_INCH = 25.4
 # ISO 216, landscape (width, height) in mm.
@@ -14,9 +29,13 @@ def paper_mm(paper: str, orientation: str = "landscape") -> tuple[float, float]:
     """(width, height) of ``paper`` in millimetres for ``orientation``."""
     key = paper.upper()
     if key not in PAPERS_MM:
-        raise TownsgisError(f"unknown paper {paper!r}; expected one of {sorted(PAPERS_MM)}")
+        raise TownsgisError.of(
+            "paper.unknown", paper=repr(paper), allowed=", ".join(sorted(PAPERS_MM))
+        )
     if orientation not in ORIENTATIONS:
-        raise TownsgisError(f"unknown orientation {orientation!r}; expected {ORIENTATIONS}")
+        raise TownsgisError.of(
+            "paper.orientation", value=repr(orientation), allowed=", ".join(ORIENTATIONS)
+        )
     w, h = PAPERS_MM[key]
     return (w, h) if orientation == "landscape" else (h, w)
 
@@ -24,7 +43,7 @@ def paper_mm(paper: str, orientation: str = "landscape") -> tuple[float, float]:
 def pixel_size(paper: str, orientation: str, dpi: float) -> tuple[int, int]:
     """Exact pixel size of the paper at ``dpi`` (A4 landscape at 300 dpi → 3508 × 2480)."""
     if dpi <= 0:
-        raise TownsgisError(f"dpi must be positive, got {dpi}")
+        raise TownsgisError.of("paper.dpi", dpi=dpi)
     w, h = paper_mm(paper, orientation)
     return round(w / MM_PER_INCH * dpi), round(h / MM_PER_INCH * dpi)
 

@@ -10,31 +10,50 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from townsgis import vocab
+from townsgis.i18n import pick
 from townsgis.mapmodel import context
 from townsgis.mapmodel.findings import ordered, place_findings
 from townsgis.mapmodel.layers import FEASIBLE_STYLE, neighbours_layer, units_layer, water_layer
 from townsgis.mapmodel.model import Layer, LegendEntry, MapFeature, MapModel, Style
 from townsgis.mapmodel.text import paren, t
+from townsgis.messages import msg, register
 
 if TYPE_CHECKING:
     from townsgis.project import Project
 
 KINDS = ("layout", "progress", "site", "feasible")
 
-TITLES = {
-    "zh": {
-        "layout": "{city}特色小镇布局",
-        "progress": "{city}特色小镇项目投资进度（{quarter}）",
-        "site": "{city}特色小镇选址评估：{name}",
-        "feasible": "{city}特色小镇可选址区域（{category}）",
-    },
-    "en": {
-        "layout": "Characteristic towns of {city}: layout",
-        "progress": "Characteristic towns of {city}: investment progress ({quarter})",
-        "site": "Characteristic towns of {city}: site check, {name}",
-        "feasible": "Characteristic towns of {city}: feasible area ({category})",
-    },
-}
+register(
+    {
+        # default titles of the print maps, by kind
+        "print.title.layout": ("{city}特色小镇布局", "Characteristic towns of {city}: layout"),
+        "print.title.progress": (
+            "{city}特色小镇项目投资进度（{quarter}）",
+            "Characteristic towns of {city}: investment progress ({quarter})",
+        ),
+        "print.title.site": (
+            "{city}特色小镇选址评估：{name}",
+            "Characteristic towns of {city}: site check, {name}",
+        ),
+        "print.title.feasible": (
+            "{city}特色小镇可选址区域（{category}）",
+            "Characteristic towns of {city}: feasible area ({category})",
+        ),
+        "print.spacing_ring": (
+            "中心间距 {km} km 范围（§3.1.2c）",
+            "{km} km centroid spacing (§3.1.2c)",
+        ),
+        "print.gap_ring": (
+            "边界间距 {km} km 缓冲（§3.1.2a）",
+            "{km} km boundary gap buffer (§3.1.2a)",
+        ),
+        "print.site": (
+            "拟选址 {name}（{area} km²，{verdict}）",
+            "Proposed site {name} ({area} km², {verdict})",
+        ),
+        "print.verdict": ("评估结论", "verdict"),
+    }
+)
 SITE_FRAME_M = 12_000.0  # the site map shows at least this much round the site (metres)
 
 
@@ -43,8 +62,8 @@ def _lang(lang: str) -> str:
 
 
 def _title(project: Project, kind: str, lang: str, title: str | None, **fmt) -> str:
-    city = project.name_zh if lang == "zh" else project.name_en
-    return title or TITLES[lang][kind].format(city=city, **fmt)
+    city = pick(project.name_zh, project.name_en, lang)
+    return title or msg(f"print.title.{kind}", lang, city=city, **fmt)
 
 
 def _subtitle(model: MapModel) -> str:
@@ -134,7 +153,7 @@ def progress_scene(
     model.title = _title(project, "progress", lang, title, quarter=qs)
     if bool(flagged(ds.projects, "synthetic").any()):
         word = vocab.field_label("synthetic", lang)
-        inner = f"{qs}，{word}" if lang == "zh" else f"{qs}, {word}"
+        inner = qs + msg("punct.comma", lang) + word
         model.scale.title = paren(lang, model.scale.title, inner)
     else:
         model.scale.title = paren(lang, model.scale.title, qs)
@@ -195,28 +214,19 @@ def site_scene(
     overlays = []
     if lim["min_spacing_m"] > 0:
         km = lim["min_spacing_m"] / 1000
-        word = (
-            f"中心间距 {km:g} km 范围（§3.1.2c）" if lang == "zh"
-            else f"{km:g} km centroid spacing (§3.1.2c)"
-        )  # fmt: skip
+        word = msg("print.spacing_ring", lang, km=f"{km:g}")
         st = Style(stroke="#2c7fb8", weight=1.6, dash="6 3")
         overlays.append((geom.centroid.buffer(lim["min_spacing_m"]), st, word))
     if lim["min_gap_m"] > 0:
         km = lim["min_gap_m"] / 1000
-        word = (
-            f"边界间距 {km:g} km 缓冲（§3.1.2a）" if lang == "zh"
-            else f"{km:g} km boundary gap buffer (§3.1.2a)"
-        )  # fmt: skip
+        word = msg("print.gap_ring", lang, km=f"{km:g}")
         st = Style(stroke="#7b3294", weight=1.8, dash="2 2")
         overlays.append((geom.buffer(lim["min_gap_m"]), st, word))
     for g, st, word in overlays:
         layers.append(_overlay(g, st, word))
         legend[-1].entries.append(LegendEntry(word, st, "line"))
     site_style = Style(stroke="#000000", weight=2.0, fill="#ffd92f", fill_opacity=1.0)
-    word = (
-        f"拟选址 {site_name}（{area_km2:g} km²，{verdict}）" if lang == "zh"
-        else f"Proposed site {site_name} ({area_km2:g} km², {verdict})"
-    )  # fmt: skip
+    word = msg("print.site", lang, name=site_name, area=f"{area_km2:g}", verdict=verdict)
     layers.append(_overlay(geom, site_style, word, site_name))
     legend[-1].entries.append(LegendEntry(word, site_style))
     from townsgis.mapmodel.layers import findings_layer
@@ -239,12 +249,8 @@ def site_scene(
         legend=legend,
     )
     model = _sheet(model, project, ds, rs, "site", review_number)
-    word = "评估结论" if lang == "zh" else "verdict"
-    model.subtitle = (
-        f"{_subtitle(model)} · {word}：{verdict}"
-        if lang == "zh"
-        else (f"{_subtitle(model)} · {word}: {verdict}")
-    )
+    word = msg("print.verdict", lang) + msg("punct.colon", lang) + verdict
+    model.subtitle = f"{_subtitle(model)} · {word}"
     # locator: the city, the site marked in it
     loc = model.locator
     loc.province, loc.city = loc.city, geom.centroid.buffer(max(reach / 4, 1500))

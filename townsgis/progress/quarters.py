@@ -22,7 +22,9 @@ def parse_quarter(text: str | int) -> int:
         return int(m.group(1)) * 4 + int(m.group(2)) - 1
     if re.fullmatch(r"\d{4}", s):
         return int(s) * 4 + 3
-    raise DataError(f"{text!r} is not a quarter; write it as YYYYQn, e.g. 2019Q2")
+    import townsgis.progress._helpers  # noqa: F401  (registers the progress messages)
+
+    raise DataError.of("progress.not_quarter", text=repr(text))
 
 
 def format_quarter(idx: int) -> str:

@@ -101,9 +101,11 @@ def build_report(
     quarters = list(range(int(indicators["quarter"].min()), int(indicators["quarter"].max()) + 1))
     q = quarters[-1] if quarter is None else parse_quarter(quarter)
     if q not in quarters:
-        raise DataError(
-            f"quarter {format_quarter(q)} is outside the indicators table "
-            f"({format_quarter(quarters[0])}–{format_quarter(quarters[-1])})"
+        raise DataError.of(
+            "progress.quarter_outside",
+            quarter=format_quarter(q),
+            first=format_quarter(quarters[0]),
+            last=format_quarter(quarters[-1]),
         )
     towns = pd.DataFrame(ds.towns.drop(columns="geometry", errors="ignore"))
     ctx = Context(towns, projects, hist, indicators, assessment, quarters)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from townsgis import vocab
 from townsgis.errors import DataError
+from townsgis.messages import msg
 from townsgis.progress._helpers import _pos, _problem_text
 from townsgis.progress.quarters import format_quarter, parse_quarter, quarter_codes
 
@@ -58,16 +59,17 @@ def parse_history(projects: pd.DataFrame, source: str = "projects") -> pd.DataFr
     raws = parts.take(pa.array(bad["raw"].to_numpy(), type=pa.int64())).to_pylist()
     for r, raw in zip(bad.itertuples(), raws, strict=True):
         problems.append(
-            f"feature {_pos(projects, r.row)} (project_id {ids.loc[r.row]}), column "
-            f"stage_history: entry {raw!r} is not QUARTER:STAGE with STAGE one of "
-            f"{', '.join(STAGES)}"
+            msg(
+                "progress.bad_stage",
+                n=_pos(projects, r.row),
+                id=ids.loc[r.row],
+                entry=repr(raw),
+                stages=", ".join(STAGES),
+            )
         )
     empty = projects.index.difference(long["row"].unique())
     for row in empty:
-        problems.append(
-            f"feature {_pos(projects, row)} (project_id {ids.loc[row]}), column stage_history: "
-            "empty; every project needs at least its first stage, e.g. 2018Q1:reserve"
-        )
+        problems.append(msg("progress.empty_history", n=_pos(projects, row), id=ids.loc[row]))
     if problems:
         raise DataError(_problem_text(source, problems))
     long["quarter"] = long["quarter"].astype(int)
@@ -167,7 +169,7 @@ def stalled(
     library is rolled forward). Columns: project_id, town_id, name_zh, stage, since,
     quarters_stalled."""
     if n < 1:
-        raise DataError(f"--stall-quarters must be at least 1, got {n}")
+        raise DataError.of("progress.stall_min", n=n)
     q = parse_quarter(quarter)
     hist = parse_history(projects) if hist is None else hist
     stage = stage_at(projects, q, hist)

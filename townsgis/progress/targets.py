@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from townsgis.errors import RulesetError
+from townsgis.messages import msg
 from townsgis.progress._helpers import _problem_text
 from townsgis.progress.metrics import METRICS, Context, Metric
 from townsgis.progress.quarters import parse_quarter
@@ -23,18 +24,23 @@ _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt
 def check_targets(targets: list[dict], source: str = "rule set targets") -> None:
     """Raise RulesetError when a target names a metric this module cannot compute."""
     bad = [
-        f"target {t.get('id')!r}: unknown metric {t.get('metric')!r}"
+        msg("progress.unknown_metric", id=repr(t.get("id")), metric=repr(t.get("metric")))
         for t in targets
         if t.get("metric") not in METRICS
     ]
     bad += [
-        f"target {t.get('id')!r}: comparison {t.get('comparison')!r} "
-        f"is not one of {', '.join(_OPS)}"
+        msg(
+            "progress.bad_comparison",
+            id=repr(t.get("id")),
+            comparison=repr(t.get("comparison")),
+            allowed=", ".join(_OPS),
+        )
         for t in targets
         if t.get("comparison") not in _OPS
     ]
     if bad:
-        raise RulesetError(_problem_text(source, bad + [f"known metrics: {', '.join(METRICS)}"]))
+        known = msg("progress.known_metrics", metrics=", ".join(METRICS))
+        raise RulesetError(_problem_text(source, [*bad, known]))
 
 
 def _pace(s: pd.Series, q: int) -> float | None:

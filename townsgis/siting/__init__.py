@@ -32,8 +32,6 @@ from townsgis.siting.evaluate import (
     site_ruleset,
 )
 from townsgis.siting.feasible import (
-    APPROX_NOTE_EN,
-    APPROX_NOTE_ZH,
     SPATIAL_KINDS,
     FeasibleResult,
     feasible_area,
@@ -57,8 +55,6 @@ from townsgis.siting.sites import (
 
 __all__ = [
     "AGGREGATE_KINDS",
-    "APPROX_NOTE_EN",
-    "APPROX_NOTE_ZH",
     "CIRCLE_QUAD_SEGS",
     "DEFAULT_AREA_KM2",
     "SITE_PREFIX",

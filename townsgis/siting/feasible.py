@@ -24,6 +24,7 @@ from townsgis.crs import WGS84
 from townsgis.dataset import Dataset, own_unit_areas
 from townsgis.errors import TownsgisError
 from townsgis.findings import Severity
+from townsgis.messages import msg, register
 from townsgis.siting.params import _param, _rules
 from townsgis.siting.share_region import GRID_M, share_region
 from townsgis.siting.sites import CIRCLE_QUAD_SEGS, DEFAULT_AREA_KM2, circle_radius_m
@@ -35,8 +36,26 @@ if TYPE_CHECKING:
 SPATIAL_KINDS = frozenset({"no-overlap", "min-gap", "min-spacing", "within-unit"})
 # Kinds judged per unit, wherever in the unit the town goes (caps, category shares).
 LOCATION_FREE_KINDS = frozenset({"unit-cap", "count-cap", "category-share"})
-APPROX_NOTE_ZH = "小镇位置为近似（误差数公里），边界为示意"
-APPROX_NOTE_EN = "town locations are approximate (a few km); boundaries are illustrative"
+register(
+    {
+        "feasible.approx": (
+            "小镇位置为近似（误差数公里），边界为示意",
+            "town locations are approximate (a few km); boundaries are illustrative",
+        ),
+        "feasible.fail_on": (
+            "--fail-on {value}：可用 {allowed}",
+            "--fail-on {value}: allowed {allowed}",
+        ),
+        "feasible.scope": (
+            "这是在 --fail-on {fail_on} 级别 site 检查能通过的区域（该级别及以上的空间规则、名额和"
+            "类别占比）；集聚（§3.1.2b）是全部小镇的分布形态而不是某个地点：选定的点请用 "
+            "townsgis site 核对",
+            "the area where `site` passes at --fail-on {fail_on} (spatial rules, caps and "
+            "category shares of that severity or above); clustering (§3.1.2b) is a pattern over "
+            "all towns, not a place: check a chosen point with `townsgis site`",
+        ),
+    }
+)
 
 
 @dataclass
@@ -266,7 +285,8 @@ def feasible_area(
     if not (area_km2 > 0):
         raise TownsgisError.of("feasible.area", value=repr(area_km2))
     if fail_on not in [s.value for s in Severity]:
-        raise TownsgisError(f"--fail-on {fail_on!r}: allowed {[s.value for s in Severity]}")
+        allowed = ", ".join(s.value for s in Severity)
+        raise TownsgisError.of("feasible.fail_on", value=repr(fail_on), allowed=allowed)
     units = ds.metric("units")
     ids = units["unit_id"].astype(str)
     if unit is not None:  # an id, a code or a name: 330503, 南浔区, 南浔
@@ -308,17 +328,12 @@ def feasible_area(
             "ruleset": ruleset.id,
             "fail_on": fail_on,
             "approximate": True,
-            "note": APPROX_NOTE_EN,
+            "note": msg("feasible.approx"),
         },
         geometry=geoms,
         crs=units.crs,
     )
-    notes = [
-        f"the area where `site` passes at --fail-on {fail_on} (spatial rules, caps and category "
-        "shares of that severity or above); clustering (§3.1.2b) is a pattern over all towns, "
-        "not a place: check a chosen point with `townsgis site`",
-        APPROX_NOTE_EN,
-    ]
+    notes = [msg("feasible.scope", fail_on=fail_on), msg("feasible.approx")]
     return FeasibleResult(
         layer=layer.to_crs(WGS84),
         area_km2=float(layer["area_km2"].sum()),

@@ -20,6 +20,28 @@ from townsgis import vocab
 from townsgis.crs import WGS84, transform_xy
 from townsgis.dataset import Dataset, assign_units
 from townsgis.errors import SchemaError
+from townsgis.messages import msg, register
+
+register(
+    {
+        "sites.default_name": ("选址 {n}", "site {n}"),
+        "sites.label": ("第 {n} 个要素（{name}）", "feature {n} ({name})"),
+        "sites.problem": ("{label}：{text}", "{label}: {text}"),
+        "sites.area": (
+            "{label}：area_km2 {problem}（平方公里，须大于 0）",
+            "{label}: area_km2 {problem} (km², above 0)",
+        ),
+        "sites.empty": ("{label}：几何为空", "{label}: empty geometry"),
+        "sites.invalid": ("{label}：无效的面：{reason}", "{label}: invalid polygon: {reason}"),
+        "sites.kind": ("{label}：{kind}；须为点或面", "{label}: {kind}; need point/polygon"),
+        "sites.no_geometry": ("无几何", "no geometry"),
+        "sites.boundary_polygon": (
+            "{label}：{kind}；--boundary 需要面（选址的边界）；点（按 --area-km2 画圆）请用 --file",
+            "{label}: {kind}; --boundary needs a polygon (the site's outline); for points "
+            "(circles of --area-km2) use --file",
+        ),
+    }
+)
 
 DEFAULT_AREA_KM2 = 3.0
 SITE_PREFIX = "SITE-"
@@ -36,16 +58,20 @@ def _site_frame(rows: list[dict], geoms_wgs84: list, source: str) -> gpd.GeoData
 
     problems = []
     for i, r in enumerate(rows):
-        label = f"feature {i + 1} ({show(r.get('name'))})"
+        label = msg("sites.label", n=i + 1, name=show(r.get("name")))
         for domain in ("category", "level"):  # 制造业, 省级培育 … → their ids
             found = vocab.lookup(domain, r.get(domain)) if _present(r.get(domain)) else None
             if found is None:
-                problems.append(f"{label}: {vocab.unknown_word(domain, r.get(domain))}")
+                problems.append(
+                    msg(
+                        "sites.problem", label=label, text=vocab.unknown_word(domain, r.get(domain))
+                    )
+                )
             else:
                 r[domain] = found
         bad = number_problem(r.get("area_km2"), above=0.0, maximum=MAX_AREA_KM2)
         if bad:
-            problems.append(f"{label}: area_km2 {bad} (km², above 0)")
+            problems.append(msg("sites.area", label=label, problem=bad))
     if problems:
         raise SchemaError(source, problems)
     gdf = gpd.GeoDataFrame(rows, geometry=geoms_wgs84, crs=WGS84)
@@ -107,9 +133,10 @@ def plan_sites(
     rows = []
     for i, (g, a) in enumerate(zip(metric, attrs, strict=True)):
         a = dict(a)
-        a.setdefault("name", f"site {i + 1}")
+        a.setdefault("name", msg("sites.default_name", n=i + 1))
+        label = msg("sites.label", n=i + 1, name=repr(a["name"]))
         if g is None or g.is_empty:
-            problems.append(f"feature {i + 1} ({a['name']!r}): empty geometry")
+            problems.append(msg("sites.empty", label=label))
             centre_m.append(None)
         elif g.geom_type == "Point":
             area = a.get("area_km2")
@@ -118,14 +145,12 @@ def plan_sites(
             centre_m.append(g)
         elif g.geom_type in ("Polygon", "MultiPolygon"):
             if not g.is_valid:
-                problems.append(
-                    f"feature {i + 1} ({a['name']!r}): invalid polygon: "
-                    f"{_invalid_reason(geoms.iloc[i], g)}"
-                )
+                reason = _invalid_reason(geoms.iloc[i], g)
+                problems.append(msg("sites.invalid", label=label, reason=reason))
             a["area_km2"] = g.area / 1e6
             centre_m.append(g.centroid)
         else:
-            problems.append(f"feature {i + 1} ({a['name']!r}): {g.geom_type}; need point/polygon")
+            problems.append(msg("sites.kind", label=label, kind=g.geom_type))
             centre_m.append(None)
         rows.append(a)
     if problems:
@@ -351,17 +376,19 @@ def _require_polygons(gdf: gpd.GeoDataFrame, path: str | Path) -> None:
     bad = [i for i, t in enumerate(types) if t not in ("Polygon", "MultiPolygon")]
     if not bad:
         return
+    from townsgis.schema import SCHEMAS  # noqa: F401  (registers the schema.* messages)
+
     word = gdf.attrs.get("row_word", "feature")
+    word = msg(f"schema.word.{word}") if word in ("feature", "row") else word
     base = int(gdf.attrs.get("row_base", 1))
     records = gdf.drop(columns="geometry").to_dict("records")
     problems = []
     for i in bad:
         name = _row_name(records[i])
-        label = f"{word} {base + i}" + (f" ({name!r})" if name else "")
-        problems.append(
-            f"{label}: {types[i] or 'no geometry'}; --boundary needs a polygon (the site's "
-            "outline); for points (circles of --area-km2) use --file"
-        )
+        tag = msg("schema.name_tag", name=repr(name)) if name else ""
+        label = msg("schema.label", n=base + i, word=word, tag=tag)
+        kind = types[i] or msg("sites.no_geometry")
+        problems.append(msg("sites.boundary_polygon", label=label, kind=kind))
     raise SchemaError(str(path), problems)
 
 

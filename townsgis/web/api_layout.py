@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from townsgis import vocab
-from townsgis.i18n import using
+from townsgis.i18n import pick, using
 from townsgis.validate import MAX_AREA_KM2
 from townsgis.web import deps
 from townsgis.web.deps import FailOn, FailOnQ, LangQ, RulesetQ
@@ -64,7 +64,7 @@ def session(request: Request, lang: LangQ = None) -> dict:
 
     with using(lg):
         ds, rs = deps.cache(request).inputs(None, layout_only=True)
-        name_col = "name_zh" if lg == "zh" or "name_en" not in ds.units else "name_en"
+        name_col = pick("name_zh", "name_en", lg) if "name_en" in ds.units else "name_zh"
         units = dict(
             zip(ds.units["unit_id"].astype(str), ds.units[name_col].astype(str), strict=True)
         )
@@ -72,7 +72,7 @@ def session(request: Request, lang: LangQ = None) -> dict:
             "lang": lg,
             "csrf": s.csrf_token,
             "project": {
-                "name": s.project.name_zh if lg == "zh" else s.project.name_en,
+                "name": pick(s.project.name_zh, s.project.name_en, lg),
                 "sample_data": s.project.sample_data,
                 "read_only": s.read_only,
             },

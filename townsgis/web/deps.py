@@ -72,11 +72,8 @@ def parse_unit(text: str | None, units, lang: str) -> str | None:
             if len(hit):
                 return str(hit.iloc[0])
     from townsgis.errors import DataError
-    from townsgis.messages import msg
+    from townsgis.i18n import pick
+    from townsgis.messages import joined, msg
 
-    known = (
-        "、".join(units["name_zh"].astype(str))
-        if lang == "zh"
-        else ", ".join(units["unit_id"].astype(str))
-    )
+    known = joined(units[pick("name_zh", "unit_id", lang)].astype(str), lang)
     raise DataError(msg("vocab.unknown_unit", lang, value=text, accepted=known))

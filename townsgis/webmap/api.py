@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from townsgis.i18n import pick
 from townsgis.mapmodel.feasible_files import feasible_layers
 from townsgis.mapmodel.layout import proposal_verdicts
 from townsgis.project import Project
@@ -52,6 +53,6 @@ def progress_html(
 
     check_tiles(tiles)  # validate --tiles (and the Tianditu key) before any work
     ds = load_dataset(project)
-    place = project.name_zh if lang == "zh" else project.name_en
+    place = pick(project.name_zh, project.name_en, lang)
     model = progress_model(ds, quarter=quarter, lang=lang, place=place, date=today)
     return render_html(build_progress_map(model, tiles=tiles), lang)

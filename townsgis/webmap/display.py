@@ -12,6 +12,21 @@ from typing import Any
 import numpy as np
 
 from townsgis.errors import TownsgisError
+from townsgis.messages import register
+
+register(
+    {
+        "tiles.unknown": (
+            "--tiles {value}：请选 {allowed} 之一",
+            "--tiles {value}: choose one of {allowed}",
+        ),
+        "tiles.no_key": (
+            "--tiles tianditu 需要在环境变量 {env} 中提供天地图密钥（可在天地图开发者网站申请）",
+            "--tiles tianditu needs a Tianditu key in the environment variable {env} (get one at "
+            "the Tianditu developer site)",
+        ),
+    }
+)
 
 TILE_CHOICES = ("none", "osm", "tianditu", "amap")
 TIANDITU_ENV = "TIANDITU_KEY"
@@ -55,15 +70,12 @@ def check_tiles(tiles: str) -> str | None:
     """Validate a ``--tiles`` choice; returns the Tianditu key for ``tianditu``.
     Raises TownsgisError (exit 2) for an unknown choice or a missing key."""
     if tiles not in TILE_CHOICES:
-        raise TownsgisError(f"--tiles {tiles!r}: choose one of {', '.join(TILE_CHOICES)}")
+        raise TownsgisError.of("tiles.unknown", value=repr(tiles), allowed=", ".join(TILE_CHOICES))
     if tiles != "tianditu":
         return None
     key = os.environ.get(TIANDITU_ENV, "").strip()
     if not key:
-        raise TownsgisError(
-            f"--tiles tianditu needs a Tianditu key in the environment variable "
-            f"{TIANDITU_ENV} (get one at the Tianditu developer site)"
-        )
+        raise TownsgisError.of("tiles.no_key", env=TIANDITU_ENV)
     return key
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from townsgis import vocab
 from townsgis.mapmodel.model import MapModel
 from townsgis.mapmodel.progress import STALLED_COLOUR
-from townsgis.mapmodel.text import t
+from townsgis.mapmodel.text import paren, t
 from townsgis.webmap.assets import RawHTML
 from townsgis.webmap.common import js_snippet
 from townsgis.webmap.display import display_frame
@@ -105,7 +105,7 @@ def _quarter_title(model: MapModel, quarter: str, tiles: str) -> str:
     lang = model.lang
     head = esc(model.title)
     q = f'<span class="tg-q">{esc(quarter)}</span>'
-    head += f"（{q}）" if lang == "zh" else f" ({q})"
+    head = paren(lang, head, q)
     lines = [f"<div>{esc(t(lang, 'quarter'))}: {q}</div>"]
     lines += [f"<div>{esc(line)}</div>" for line in title_lines(model, tiles)]
     warn = f'<div class="tg-warn">{esc(model.warning)}</div>' if model.warning else ""
