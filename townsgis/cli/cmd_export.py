@@ -241,7 +241,7 @@ def export_site(
 @command(
     export_app,
     "export feasible",
-    zh="可选区域图：再增加一个小镇时，其中心满足全部空间规则的区域（与 townsgis feasible 相同）。"
+    zh="可选址区域图：再增加一个小镇时，其中心满足全部空间规则的区域（与 townsgis feasible 相同）。"
     "默认写出 maps/feasible.<格式>。",
     en="Where one more town's centre passes every spatial rule (as `townsgis feasible`). "
     "Default output maps/feasible.<format>.",

@@ -63,7 +63,7 @@ def _write(html: str, path: Path) -> None:
 @command(
     map_app,
     "map layout",
-    zh="布局地图：县区、小镇、check 发现的问题、间距缓冲区、可选区域和拟选址。\n\n"
+    zh="布局地图：县区、小镇、check 发现的问题、间距缓冲区、可选址区域和拟选址。\n\n"
     "未给 -o 时写出项目的 maps/layout.html。退出码 0；输入有误为 2。",
     en="Map of units, towns, findings of `check`, spacing buffers, feasible area and "
     "proposals.\n\nWrites maps/layout.html of the project unless -o is given. Exit 0, or 2 "
