@@ -223,3 +223,16 @@ def test_a_fresh_file_is_not_remembered_on_disk(tmp_path):
     f.write_bytes(b"x")
     cache.file_hash(f, tmp_path / "memo")
     assert not list((tmp_path / "memo").glob("*.json"))  # written just now: could be racy
+
+
+def test_check_and_a_layout_only_command_do_not_evict_each_other(project_copy, monkeypatch):
+    """`feasible`/`site` load units and towns only, `check` all layers: two keys per slot.
+    After one of each, neither validates again."""
+    from townsgis import schema
+
+    calls = []
+    real = schema.validate_dataset
+    monkeypatch.setattr(schema, "validate_dataset", lambda ds: calls.append(1) or real(ds))
+    for layout_only in (False, True, False, True):
+        load_dataset(Project.open(project_copy), layout_only=layout_only)
+    assert len(calls) == 2

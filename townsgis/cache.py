@@ -7,8 +7,8 @@ townsgis's version and ``FORMAT``), so a changed input gives a new key and the o
 never served: there is nothing to invalidate. Entries are GeoParquet files (pyarrow) written
 atomically; a cache that cannot be read or written (read-only project, no pyarrow, a frame
 GeoParquet cannot hold) is skipped silently, and the data is derived as if there were none.
-Set ``TOWNSGIS_NO_CACHE=1`` to bypass it. Only the newest entry per slot is kept (the
-newest few for arrays). A truncated or corrupted entry reads as missing and is rebuilt.
+Set ``TOWNSGIS_NO_CACHE=1`` to bypass it. Only the newest two entries per slot are kept
+(the newest few for arrays). A truncated or corrupted entry reads as missing and is rebuilt.
 """
 
 from __future__ import annotations
@@ -185,18 +185,28 @@ class Cache:
         gdf.attrs = attrs
         return gdf
 
-    def put(self, slot: str, k: str, gdf: gpd.GeoDataFrame) -> None:
-        """Keep ``gdf`` (and its JSON-able ``attrs``) under ``slot``/``k``; older keys of the
-        slot are removed. Failures are ignored: the cache is an optimisation only."""
+    def put(self, slot: str, k: str, gdf: gpd.GeoDataFrame, keep: int = 2) -> None:
+        """Keep ``gdf`` (and its JSON-able ``attrs``) under ``slot``/``k`` with the
+        ``keep - 1`` newest other keys of the slot (`check` and the layout-only commands
+        such as `feasible` load different sets of layers, hence keys: one entry per slot
+        made them rebuild each other's). Failures are ignored: an optimisation only."""
         path = self._path(slot, k)
         if path is None:
             return
         tmp = []
         try:
             self._prepare(path.parent)
-            for old in path.parent.iterdir():  # one entry per slot: the newest
-                if old.stem != k:
-                    old.unlink(missing_ok=True)
+            olds = sorted(
+                (p for p in path.parent.glob("*.parquet") if p.stem != k),
+                key=lambda p: p.stat().st_mtime_ns,
+            )
+            for old in olds[: max(0, len(olds) - (keep - 1))]:
+                old.with_suffix(".json").unlink(missing_ok=True)
+                old.unlink(missing_ok=True)
+            hour_ago = time.time() - 3600
+            for left in path.parent.glob(".*.tmp"):  # of writers killed mid-way
+                if left.stat().st_mtime < hour_ago:
+                    left.unlink(missing_ok=True)
             for _ in range(2):  # the attrs (.json) and the frame (.parquet)
                 fd, name = tempfile.mkstemp(prefix=f".{k}.", suffix=".tmp", dir=path.parent)
                 os.close(fd)
