@@ -609,7 +609,9 @@ def _unit_names(units) -> dict[str, list[str]]:
     ``unit_id``/``name_zh``/``name_en`` columns, e.g. a GeoDataFrame)."""
     cols = [c for c in ("name_zh", "name_en") if c in units.columns]
     out: dict[str, list[str]] = {}
-    for rec in units[["unit_id", *cols]].to_dict("records"):
+    values = [units[c].tolist() for c in ["unit_id", *cols]]  # lists: no row objects
+    for row in zip(*values, strict=True):
+        rec = dict(zip(["unit_id", *cols], row, strict=True))
         uid = str(rec["unit_id"])
         names = [uid] + [str(rec[c]) for c in cols if isinstance(rec.get(c), str) and rec[c]]
         zh = rec.get("name_zh")
