@@ -387,13 +387,14 @@ PROPOSALS = [
         "HZ-WITHIN-UNIT",
     ),
 ]
-RULE_CLAUSE = {
-    "HZ-OVERLAP": "§3.1.2a",
-    "HZ-GAP": "§3.1.2a",
-    "HZ-SPACING": "§3.1.2c",
-    "HZ-CAP-UNIT": "§3.1.1c",
-    "HZ-WITHIN-UNIT": "§3.1.1c, §4.1",
-}
+RULESET = ROOT / "rules" / "huzhou-2018.toml"
+
+
+def _rule_words() -> dict[str, str]:
+    """``{rule id: "§clause title"}`` in Chinese, from the rule set (the words a planner sees)."""
+    from townsgis.ruleset import load_ruleset
+
+    return {r.id: f"{r.clause} {r.title_zh}" for r in load_ruleset(RULESET).rules}
 
 
 def _border_point(units_m: gpd.GeoDataFrame, a: str, b: str, towns_m: gpd.GeoDataFrame):
@@ -469,22 +470,23 @@ def _verify(rec, g, towns_m, regions, units, per_unit) -> str:
         breaks.append("HZ-CAP-UNIT")
     near = towns_m.iloc[int(np.argmin(cdist.to_numpy()))]
     facts = (
-        f"nearest town {near.name_zh} {cdist.min() / 1000:.1f} km centroid-to-centroid, "
-        f"{gaps.min() / 1000:.2f} km edge-to-edge; {inside[home]:.0%} in {names[home]} "
-        f"({per_unit.get(home, 0)} provincial towns, cap {cap})"
+        f"最近小镇{near.name_zh}，中心相距 {cdist.min() / 1000:.1f} km，边界相距 "
+        f"{gaps.min() / 1000:.2f} km；{inside[home]:.0%} 位于{names[home]}"
+        f"（已有省级小镇 {per_unit.get(home, 0)} 个，上限 {cap} 个）"
     )
     want = rec["outcome"]
     if want == "pass":
         assert not breaks, (rec["proposal_id"], breaks)
         assert gaps.min() >= 1.5 * GAP_M and cdist.min() >= 1.2 * SPACING_M, rec["proposal_id"]
-        return f"meant to pass every spatial rule: {facts}"
+        return f"示例：设计为通过全部空间规则。{facts}"
+    words = _rule_words()
     implied = {"HZ-OVERLAP": {"HZ-GAP", "HZ-SPACING"}}.get(want, set())
     assert want in breaks and set(breaks) - {want} <= implied, (rec["proposal_id"], breaks)
-    also = f" (which implies {', '.join(sorted(implied))})" if implied else ""
+    also = f"（并因此违反 {'、'.join(words[r] for r in sorted(implied))}）" if implied else ""
     if want == "HZ-WITHIN-UNIT":
-        parts = ", ".join(f"{v:.0%} {names[u]}" for u, v in inside.items() if v > 0.001)
-        facts = f"straddles {parts}; {facts}"
-    return f"breaks {want} ({RULE_CLAUSE[want]}){also}: {facts}"
+        parts = "、".join(f"{names[u]} {v:.0%}" for u, v in inside.items() if v > 0.001)
+        facts = f"跨界：{parts}；{facts}"
+    return f"示例：设计为违反 {words[want]}{also}。{facts}"
 
 
 def main() -> None:

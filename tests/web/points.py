@@ -7,7 +7,7 @@ from functools import cache
 
 GAP_TOWN = "HZ-13"
 GAP_TOWN_NAME = "德清地理信息小镇"
-PASS_POINT = (120.27, 30.605)  # the sample proposal PR-01, "meant to pass every spatial rule"
+PASS_POINT = (120.27, 30.605)  # the sample proposal PR-01, "设计为通过全部空间规则"
 
 
 @cache

@@ -237,6 +237,14 @@ def progress_model(
             ],
         ),
     ]
+    # context round the city, as on the layout map: neighbouring counties and lakes
+    from townsgis.mapmodel import context
+
+    lakes = context.water(ds.project, ds.units)
+    around = [
+        L.neighbours_layer(context.boundary(ds.project, "neighbours", crs), lang),
+        L.water_layer(lakes.to_crs(crs) if lakes is not None else None, lang),
+    ]
     d = (date or _dt.date.today()).isoformat()
     return MapModel(
         kind="progress",
@@ -244,7 +252,7 @@ def progress_model(
         title=page_title(place, t(lang, "progress_title"), lang),
         crs=crs,
         extent=tuple(float(v) for v in units.total_bounds),
-        layers=[unit_layer, town_layer],
+        layers=[*(ly for ly in around if ly is not None), unit_layer, town_layer],
         legend=legend,
         info=[
             f"{t(lang, 'date')}: {d}",

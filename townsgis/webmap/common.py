@@ -68,6 +68,8 @@ def base_map(
         zoom_snap=0.25,
     )
     add_tiles(m, tiles)
+    if tiles == "none":  # the vector map alone: the city's land drawn lighter (style.py)
+        m.add_child(js_snippet(f"{m.get_name()}.getContainer().classList.add('tg-notiles');"))
     m.fit_bounds(
         [[miny, minx], [maxy, maxx]], padding_top_left=top_left, padding_bottom_right=bottom_right
     )

@@ -8,7 +8,9 @@ PAGE_CSS = """
 html, body {margin:0; padding:0; height:100%;
   font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
   "WenQuanYi Micro Hei", sans-serif;}
-.leaflet-container {background:#f4f3ef; font-family:inherit;}
+.leaflet-container.leaflet-container {background:#f4f4f4; font-family:inherit;}
+/* without tiles the city's land is lighter than its neighbours and the ground, as in print */
+.tg-notiles path.tg-unit:not(.tg-zone) {fill:#ffffff !important; fill-opacity:0.6 !important;}
 .leaflet-tooltip.tg-label {background:transparent; border:none; box-shadow:none; padding:0;
   font-size:12px; font-weight:600; color:#222;
   text-shadow:0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff;}
