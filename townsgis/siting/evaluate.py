@@ -274,12 +274,12 @@ def iter_sites_alone(
                     _mix_row(m)
                     for m in mix_plans(setup.rs, towns_after, setup.caps, setup.unit_ids)
                 ]
-                shared[keys[i]] = (towns_after, mix, {})
-            towns_after, mix, capacity = shared[keys[i]]
+                # the key holds the unit: its caps table now, the frame is not kept
+                capacity = _site_capacity(setup.caps, ds.towns, towns_after, unit[i])
+                shared[keys[i]] = (mix, capacity)
+            mix, capacity = shared[keys[i]]
             caused = caused_findings(setup.before, alone[i], {site_id[i]}, setup.kinds)
             mine = setup.mine(caused, site_id[i], unit[i])
-            if unit[i] not in capacity:
-                capacity[unit[i]] = _site_capacity(setup.caps, ds.towns, towns_after, unit[i])
             yield SiteResult(
                 site_id=site_id[i],
                 name=name[i],
@@ -289,7 +289,7 @@ def iter_sites_alone(
                 verdict="fail" if setup.fails(mine) else "pass",
                 findings=mine,
                 nearest=nearest[i],
-                capacity=capacity[unit[i]],
+                capacity=capacity,
                 mix=mix,
             )
 
