@@ -25,3 +25,14 @@ def test_one_word_for_the_feasible_area(lang, cli):
     words = TEXTS[lang]
     assert word.lower() in words["feasible_show"].lower()
     assert word.lower() in words["download_feasible"].lower().replace("-", " ")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_feasible_summary_names_units_and_rules_not_ids(lang, cli):
+    """Units by name, the excluding caps by clause and title; the within-unit share is the
+    rule's 95%, not "wholly inside"."""
+    res = cli("feasible", "--category", "tourism", "--lang", lang)
+    assert res.code == 0
+    assert "HZ-" not in res.out and "330523" not in res.out
+    assert ("安吉县" if lang == "zh" else "Anji County") in res.out
+    assert "§3.1.3" in res.out and "95%" in res.out

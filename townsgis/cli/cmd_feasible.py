@@ -100,7 +100,11 @@ def feasible(
         d["output"] = str(path)
         typer.echo(json.dumps(d, ensure_ascii=False, indent=2))
     else:
-        typer.echo(render_text(res, path, lang.value))
+        names = ds.units.set_index(ds.units["unit_id"].astype(str))
+        col = "name_en" if lang.value == "en" and "name_en" in names.columns else "name_zh"
+        unit_names = names[col].fillna(names["name_zh"]).astype(str).to_dict()
+        rules = {r.id: f"{r.clause} {r.title(lang.value)}" for r in rs.rules}
+        typer.echo(render_text(res, path, lang.value, unit_names=unit_names, rules=rules))
 
 
 register(
@@ -111,10 +115,22 @@ register(
             "{area} km²",
         ),
         "feasible.conditions": (
-            "  条件：距现有小镇边界 ≥ {gap} m + 半径，距小镇中心 ≥ {spacing} m，范围完全在单元内，"
-            "单元未满额",
-            "  rules: ≥ {gap} m + radius from town boundaries, ≥ {spacing} m from town "
-            "centroids, footprint inside its unit, unit below its cap",
+            "  条件（{severity}及以上的规则）：{parts}",
+            "  rules ({severity} and above): {parts}",
+        ),
+        "feasible.cond_gap": (
+            "占地距现有小镇边界 ≥ {m} m",
+            "footprint ≥ {m} m from town boundaries",
+        ),
+        "feasible.cond_overlap": ("占地不与现有小镇重叠", "footprint overlaps no town"),
+        "feasible.cond_spacing": ("中心距小镇中心 ≥ {m} m", "centre ≥ {m} m from town centroids"),
+        "feasible.cond_share": (
+            "占地至少 {p}% 位于所属县区或功能区",
+            "at least {p}% of the footprint in its unit",
+        ),
+        "feasible.cond_caps": (
+            "该单元的名额与类别占比允许再加一个",
+            "the unit's caps and category shares allow one more",
         ),
         "feasible.excluded": (
             "  排除（新增小镇必然违反）：{unit}（{caps}）",
@@ -124,9 +140,14 @@ register(
 )
 
 
-def render_text(res, path: Path, lang: str) -> str:
-    """Summary of a feasible-area result in ``lang``: areas in km², distances in m."""
+def render_text(
+    res, path: Path, lang: str, *, unit_names: dict | None = None, rules: dict | None = None
+) -> str:
+    """Summary of a feasible-area result in ``lang``: areas in km², distances in m; units by
+    name (``unit_names``: id → name) and rules by clause and title (``rules``: id → words)."""
     from townsgis import vocab
+
+    names, words = unit_names or {}, rules or {}
 
     d = res.to_dict()
     lim = d["distances_m"]
@@ -143,15 +164,38 @@ def render_text(res, path: Path, lang: str) -> str:
         msg(
             "feasible.conditions",
             lang,
-            gap=f"{lim['min_gap_m']:.0f}",
-            spacing=f"{lim['min_spacing_m']:.0f}",
+            severity=vocab.label("severity", res.fail_on, lang),
+            parts=("，" if lang == "zh" else ", ").join(_conditions(lim, lang)),
         ),
     ]
-    lines += [f"  {u['unit_id']}: {u['area_km2']:.2f} km²" for u in d["units"]]
+    sep = "、" if lang == "zh" else "; "
     lines += [
-        msg("feasible.excluded", lang, unit=e["unit_id"], caps=", ".join(e["caps_full"]))
+        f"  {names.get(u['unit_id'], u['unit_id'])}: {u['area_km2']:.2f} km²" for u in d["units"]
+    ]
+    lines += [
+        msg(
+            "feasible.excluded",
+            lang,
+            unit=names.get(e["unit_id"], e["unit_id"]),
+            caps=sep.join(words.get(c, c) for c in e["caps_full"]),
+        )
         for e in d["excluded_units"]
     ]
     lines.append(msg("cli.wrote", lang, path=path))
     lines += [msg("cli.note", lang, text=n) for n in res.notes]
     return "\n".join(lines)
+
+
+def _conditions(lim: dict, lang: str) -> list[str]:
+    """The spatial conditions the area was computed with (only those at the chosen severity)."""
+    out = []
+    if lim["min_gap_m"] > 0:
+        out.append(msg("feasible.cond_gap", lang, m=f"{lim['min_gap_m']:.0f}"))
+    elif lim.get("no_overlap"):
+        out.append(msg("feasible.cond_overlap", lang))
+    if lim["min_spacing_m"] > 0:
+        out.append(msg("feasible.cond_spacing", lang, m=f"{lim['min_spacing_m']:.0f}"))
+    if lim["within_unit_fraction"] > 0:
+        out.append(msg("feasible.cond_share", lang, p=f"{100 * lim['within_unit_fraction']:g}"))
+    out.append(msg("feasible.cond_caps", lang))
+    return out
