@@ -34,6 +34,7 @@ _L = {
         "approx": "注：小镇位置与边界为近似示意（误差可达数公里）。",
         "waiver": "豁免依据",
         "sample_waiver": "示例豁免（虚构文件，非真实批复）",
+        "waiver_line": "{waiver}：{tag}{document} — {reason}（有效期至 {expires}）",
         "counts": "错误 {errors} 项，警告 {warnings} 项，已豁免 {waived} 项",
     },
     "en": {
@@ -56,6 +57,7 @@ _L = {
         "(errors of a few km).",
         "waiver": "waiver",
         "sample_waiver": "sample waiver (invented document, not a real approval)",
+        "waiver_line": "{waiver}: {tag}{document} — {reason} (until {expires})",
         "counts": "{errors} errors, {warnings} warnings, {waived} waived",
     },
 }
@@ -122,16 +124,23 @@ def _groups(result: CheckResult) -> list[tuple[str, list[Finding]]]:
     return groups
 
 
-def _numbers(f: Finding, L: dict) -> str:
+def _numbers(f: Finding, L: dict, lang: str = "zh") -> str:
+    """`` （实测 3,991 m，限值 5,000 m）``: measured and limit in the unit's number format."""
+    from townsgis import numbers
+
     if (f.measured is None and f.limit is None) or isinstance(f.limit, str) or "count" in f.extra:
         return ""  # attribute conditions and shares: the message already shows the numbers
+    unit = f.extra.get("unit") or ""
+    kind = numbers.UNIT_KINDS.get(unit, "number")
+    tail = f" {unit}" if unit else ""
     parts = []
     if f.measured is not None:
-        parts.append(f"{L['measured']} {f.measured}")
+        parts.append(f"{L['measured']} {numbers.fmt(f.measured, kind)}{tail}")
     if f.limit is not None:
-        parts.append(f"{L['limit']} {f.limit}")
-    unit = f.extra.get("unit")
-    return " (" + ", ".join(parts) + (f" {unit}" if unit else "") + ")"
+        parts.append(f"{L['limit']} {numbers.fmt(f.limit, kind)}{tail}")
+    if lang == "zh":
+        return "（" + "，".join(parts) + "）"
+    return " (" + ", ".join(parts) + ")"
 
 
 def render_text(result: CheckResult, lang: str = "zh", fail_on: str = "error") -> str:
@@ -151,7 +160,7 @@ def render_text(result: CheckResult, lang: str = "zh", fail_on: str = "error") -
             continue
         lines += ["", f"== {L[name]} ({len(items)}) =="]
         for f in items:
-            lines.append(f"[{f.rule} {f.clause}] {f.message(lang)}{_numbers(f, L)}")
+            lines.append(f"[{f.rule} {f.clause}] {f.message(lang)}{_numbers(f, L, lang)}")
             if f.waived and f.waiver:
                 lines.append(f"    {_waiver_text(f.waiver, L)}")
     if result.waiver_notes:
@@ -162,9 +171,15 @@ def render_text(result: CheckResult, lang: str = "zh", fail_on: str = "error") -
 
 
 def _waiver_text(w: dict, L: dict) -> str:
-    """'waiver: [sample waiver …] document — reason (→ expires)'."""
+    """'waiver: [sample waiver …] document — reason (until expires)'."""
     tag = f"[{L['sample_waiver']}] " if w.get("sample") else ""
-    return f"{L['waiver']}: {tag}{w['document']} — {w['reason']} (→ {w['expires']})"
+    return L["waiver_line"].format(
+        waiver=L["waiver"],
+        tag=tag,
+        document=w["document"],
+        reason=w["reason"],
+        expires=w["expires"],
+    )
 
 
 def _shown(f: Finding, key: str, lang: str) -> str:
