@@ -105,7 +105,7 @@ def test_layers_may_be_geoparquet_or_geopackage(project_copy, suffix, monkeypatc
             gdf.to_parquet(src.with_suffix(suffix))
         else:
             write_layer(gdf, src.with_suffix(suffix))
-        with pytest.raises(ProjectError, match="stored twice"):
+        with pytest.raises(ProjectError, match="存了两份"):
             Project.open(project_copy).layer_path(kind)
         src.unlink()
     proj = Project.open(project_copy)

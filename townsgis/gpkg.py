@@ -25,7 +25,17 @@ import shapely
 
 from townsgis import vocab
 from townsgis.errors import LayerIOError
+from townsgis.messages import register
 from townsgis.qml import Class, categorized_qml
+
+register(
+    {
+        "gpkg.cannot_write": (
+            "{path}：无法写出 GeoPackage：“{reason}”",
+            "{path}: cannot write the GeoPackage: {reason}",
+        )
+    }
+)
 
 _SUFFIX = {
     "zh": {"polygon": "", "line": "（线）", "point": "（点）"},
@@ -169,5 +179,5 @@ def write_check_gpkg(result, ds, path: str | Path, lang: str = "zh") -> Path:
         os.replace(tmp, path)
     except Exception as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise LayerIOError(f"{path}: cannot write the GeoPackage: {exc}") from None
+        raise LayerIOError.of("gpkg.cannot_write", path=str(path), reason=exc) from None
     return path

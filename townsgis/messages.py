@@ -38,6 +38,20 @@ def has(key: str) -> bool:
     return key in CATALOGUE
 
 
+def register_table(prefix: str, table: dict[str, dict[str, str]]) -> None:
+    """Register a ``{"zh": {key: text}, "en": {key: text}}`` table as the entries
+    ``prefix.key`` (both languages must have the same keys)."""
+    if set(table["zh"]) != set(table["en"]):
+        raise ValueError(f"{prefix}: zh and en keys differ: {set(table['zh']) ^ set(table['en'])}")
+    register({f"{prefix}.{k}": (table["zh"][k], table["en"][k]) for k in table["zh"]})
+
+
+def words(prefix: str, lang: str | None = None, /) -> dict[str, str]:
+    """Every entry ``prefix.*`` in ``lang`` as ``{key: text}`` (for a module's own table)."""
+    cut = len(prefix) + 1
+    return {k[cut:]: msg(k, lang) for k in CATALOGUE if k.startswith(prefix + ".")}
+
+
 def paren(text: str, inner: str, lang: str | None = None, /) -> str:
     """``text（inner）`` in Chinese, ``text (inner)`` in English."""
     return msg("punct.paren", lang, text=text, inner=inner)

@@ -18,6 +18,21 @@ from __future__ import annotations
 import re
 
 from townsgis.errors import RulesetError
+from townsgis.messages import register
+
+register(
+    {
+        "template.units": (
+            "模板规则集仍引用本项目没有的县区：{units}",
+            "the template rule set still names units this project lacks: {units}",
+        ),
+        "template.no_key": (
+            "模板规则集 {id}：没有可设置的 {key}",
+            "template rule set {id}: no {key} to set",
+        ),
+    }
+)
+
 
 TEMPLATE_ID = "huzhou-2018"
 _ZONE_TITLES = {
@@ -82,16 +97,14 @@ def template_ruleset(
     named = _named_units(rs)
     missing = sorted(named - unit_ids)
     if missing:
-        raise RulesetError(
-            f"the template rule set still names units this project lacks: {', '.join(missing)}"
-        )
+        raise RulesetError.of("template.units", units=", ".join(missing))
     return result
 
 
 def _set(text: str, key: str, value: str) -> str:
     pattern = re.compile(rf'(?m)^{key} = ".*"$')
     if not pattern.search(text):
-        raise RulesetError(f"template rule set {TEMPLATE_ID}: no {key} to set")
+        raise RulesetError.of("template.no_key", id=TEMPLATE_ID, key=key)
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     return pattern.sub(lambda _m: f'{key} = "{escaped}"', text, count=1)
 

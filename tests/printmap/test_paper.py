@@ -40,9 +40,9 @@ def test_pixel_size_table(name, orientation, dpi):
 
 
 def test_unknown_paper_and_orientation_are_bad_input():
-    with pytest.raises(TownsgisError, match="paper"):
+    with pytest.raises(TownsgisError, match="未知的纸张 'B5'"):
         paper.paper_mm("B5")
-    with pytest.raises(TownsgisError, match="orientation"):
+    with pytest.raises(TownsgisError, match="未知的页面方向 'sideways'"):
         paper.paper_mm("A4", "sideways")
     with pytest.raises(TownsgisError, match="dpi"):
         paper.pixel_size("A4", "landscape", 0)

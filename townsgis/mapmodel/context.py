@@ -12,7 +12,7 @@ from townsgis.i18n import pick
 from townsgis.mapmodel.model import Locator
 from townsgis.mapmodel.provenance import flagged, provenance, towns_source
 from townsgis.mapmodel.text import t
-from townsgis.messages import joined
+from townsgis.messages import joined, register_table, words
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -56,6 +56,7 @@ NOTES = {
         "water": "Lakes from the GSHHG shoreline database (a few hundred metres): context only.",
     },
 }
+register_table("notes", NOTES)  # the notes come from the catalogue
 
 
 def boundary(project: Project, name: str, crs: Any = None) -> gpd.GeoDataFrame | None:
@@ -175,7 +176,7 @@ def sources(ds: Any, project: Project, lang: str, *, water_frame: Any = None) ->
 def notes(ds: Any, lang: str, kind: str, *, water_drawn: bool = False) -> list[str]:
     """The notes of a print map of ``kind``: what is approximate or synthetic, the readings
     the rule set takes, and what is not drawn."""
-    n = NOTES["en" if lang == "en" else "zh"]
+    n = words("notes", lang)
     out = []
     prov = provenance(ds.units, ds.towns, ds.projects, sample=ds.project.sample_data)
     if prov.sample:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from townsgis.messages import register_table, words
+
 MAX_SOURCES = 3  # distinct source strings shown on one line
 
 TEXT = {
@@ -39,6 +41,7 @@ TEXT = {
         "end": ".",
     },
 }
+register_table("prov", TEXT)  # the words below come from the catalogue
 
 
 def flagged(frame: Any, column: str) -> Any:
@@ -100,7 +103,7 @@ def provenance(units: Any, towns: Any, projects: Any = None, *, sample: bool = F
 def disclaimer(p: Provenance, lang: str, *, projects: bool = True) -> str:
     """One sentence naming what is approximate/synthetic; "" when the data claims nothing.
     ``projects=False`` leaves the projects out (a map that does not use them)."""
-    tx = TEXT["en" if lang == "en" else "zh"]
+    tx = words("prov", lang)
     parts = [tx["sample"]] if p.sample else []
     if p.towns_approximate:
         parts.append(tx["towns"])
@@ -118,6 +121,6 @@ def disclaimer(p: Provenance, lang: str, *, projects: bool = True) -> str:
 def towns_source(p: Provenance, lang: str) -> str:
     """The towns' source line: the layer's ``source`` values, else a generic "project towns
     layer"; says "approximate" when the towns are flagged so."""
-    tx = TEXT["en" if lang == "en" else "zh"]
+    tx = words("prov", lang)
     body = tx["sep"].join(p.towns_sources[:MAX_SOURCES]) or tx["source_generic"]
     return tx["source_head"] + body + (tx["source_approx"] if p.towns_approximate else "")

@@ -52,6 +52,10 @@ register(
             "Proposed site {name} ({area} km², {verdict})",
         ),
         "print.verdict": ("评估结论", "verdict"),
+        "print.no_projects": (
+            "{where}：没有项目图层，无法绘制进度图",
+            "{where}: no projects layer for a progress map",
+        ),
     }
 )
 SITE_FRAME_M = 12_000.0  # the site map shows at least this much round the site (metres)
@@ -146,7 +150,7 @@ def progress_scene(
     ds, rs = load_inputs(project, ruleset)
     if ds.projects is None:
         where = project.store.layer_source("projects")
-        raise DataError(f"{where}: no projects layer for a progress map")
+        raise DataError.of("print.no_projects", where=where)
     model = progress_model(ds, quarter=quarter, lang=lang)
     tl = model.timeline or {}
     qs = tl["quarter_labels"][tl["quarters"].index(tl["initial"])]

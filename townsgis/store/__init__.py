@@ -128,6 +128,27 @@ register(
             "{name}：版本 {version} 已登记，但其文件缺失",
             "{name}: version {version} is listed but its file is missing",
         ),
+        "store.bad_layer_name": (
+            "{name!r}：不是图层名称（a-z、0-9、- 和 _）",
+            "{name!r}: not a layer name (a-z, 0-9, - and _)",
+        ),
+        "store.unknown_log": (
+            "未知的项目记录 {name!r}；应为 {known} 之一",
+            "unknown project log {name!r}; expected one of {known}",
+        ),
+        "store.layer_format": (
+            "图层格式 {value!r}：请用 {known} 之一",
+            "layer format {value!r}: use one of {known}",
+        ),
+        "store.cannot_read": ("{path}：无法读取：“{reason}”", "{path}: cannot read: {reason}"),
+        "store.not_json": (
+            "{path}：第 {line} 行不是 JSON：“{reason}”",
+            "{path}: line {line}: not JSON: {reason}",
+        ),
+        "store.stored_twice": (
+            "{folder}：图层 {kind!r} 存了两份（{files}）；请只保留一份",
+            "{folder}: layer {kind!r} is stored twice ({files}); keep one",
+        ),
         "store.bad_name": (
             "{name!r}：不是图层或规则集名称（字母、数字、.、- 和 _）",
             "{name!r}: not a layer or rule set name (letters, digits, ., - and _)",
@@ -204,7 +225,7 @@ class ProjectStore(Protocol):
 
 def check_log(name: str) -> None:
     if name not in LOGS:
-        raise ProjectError(f"unknown project log {name!r}; expected one of {', '.join(LOGS)}")
+        raise ProjectError.of("store.unknown_log", name=name, known=", ".join(LOGS))
 
 
 def check_mode(mode: str) -> None:

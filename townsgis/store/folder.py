@@ -125,8 +125,8 @@ class FolderStore:
         target = path
         if layer_format is not None:
             if layer_format not in LAYER_FORMATS:
-                raise ProjectError(
-                    f"layer format {layer_format!r}: use one of {', '.join(LAYER_FORMATS)}"
+                raise ProjectError.of(
+                    "store.layer_format", value=layer_format, known=", ".join(LAYER_FORMATS)
                 )
             target = path.with_name(f"{kind}{LAYER_FORMATS[layer_format]}")
         if self.read_only:
@@ -157,7 +157,9 @@ class FolderStore:
         try:
             return path.read_bytes()
         except OSError as exc:
-            raise LayerIOError(f"{path}: cannot read: {exc.strerror or exc}") from None
+            raise LayerIOError.of(
+                "store.cannot_read", path=str(path), reason=exc.strerror or exc
+            ) from None
 
     def write_document(self, name: str, data: bytes, *, reason: str = "") -> Version | None:
         from townsgis.layers import write_text_atomic
@@ -203,11 +205,13 @@ class FolderStore:
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
-            raise LayerIOError(f"{path}: cannot read: {exc}") from None
+            raise LayerIOError.of("store.cannot_read", path=str(path), reason=exc) from None
         try:
             return [json.loads(line) for line in lines if line.strip()]
         except json.JSONDecodeError as exc:
-            raise LayerIOError(f"{path}: line {exc.lineno}: not JSON: {exc.msg}") from None
+            raise LayerIOError.of(
+                "store.not_json", path=str(path), line=exc.lineno, reason=exc.msg
+            ) from None
 
     def append_log(self, name: str, entry: dict, *, check=None) -> list[dict]:
         import fcntl
@@ -315,10 +319,8 @@ def layer_file(folder: Path, kind: str) -> Path:
     Two files for one layer are an error: which one is meant cannot be guessed."""
     found = [folder / f"{kind}{s}" for s in LAYER_SUFFIXES if (folder / f"{kind}{s}").is_file()]
     if len(found) > 1:
-        raise ProjectError(
-            f"{folder}: layer {kind!r} is stored twice ({', '.join(p.name for p in found)}); "
-            "keep one"
-        )
+        files = ", ".join(p.name for p in found)
+        raise ProjectError.of("store.stored_twice", folder=str(folder), kind=kind, files=files)
     return found[0] if found else folder / f"{kind}.geojson"
 
 

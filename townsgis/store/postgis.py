@@ -244,7 +244,7 @@ class PostgisStore:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             gdf = self._read(conn, kind)
         if gdf is None:
-            raise LayerIOError(f"{self.layer_source(kind)}: not found (the project has no {kind})")
+            raise LayerIOError.of("store.no_layer", path=self.layer_source(kind), kind=kind)
         gdf.attrs.update(source=self.layer_source(kind), notes=[], row_word="feature", row_base=1)
         return gdf
 
@@ -413,13 +413,13 @@ class PostgisStore:
         _check_name(name)
         kept = self.history(name)
         if not kept:
-            raise ProjectError(f"{name}: no kept versions in {self.location}")
+            raise ProjectError.of("store.no_versions", name=name, where=self.location)
         chosen = (
             kept[-1] if version is None else next((v for v in kept if v.version == version), None)
         )
         if chosen is None:
             known = ", ".join(str(v.version) for v in kept)
-            raise ProjectError(f"{name}: no version {version}; kept versions: {known}")
+            raise ProjectError.of("store.no_such_version", name=name, version=version, known=known)
         with self._db() as conn:
             data = bytes(
                 conn.execute(
@@ -470,16 +470,14 @@ def _check_name(name: str) -> None:
 
 def _check_layer(kind: str) -> None:
     if not _LAYER.match(kind) or kind.startswith("townsgis_") or kind in DOCUMENTS:
-        raise ProjectError(f"{kind!r}: not a layer name (a-z, 0-9, - and _)")
+        raise ProjectError.of("store.bad_layer_name", name=kind)
 
 
 def _check_document(name: str) -> None:
     head, _, rid = name.partition("/")
     if name in DOCUMENTS or (head == "rules" and _RULESET.match(rid)):
         return
-    raise ProjectError(
-        f"unknown project document {name!r}; expected one of {', '.join(DOCUMENTS)} or rules/<id>"
-    )
+    raise ProjectError.of("store.unknown_document", name=name, known=", ".join(DOCUMENTS))
 
 
 def _mirror_frame(name: str, data: bytes, source: str):
