@@ -27,7 +27,7 @@ from townsgis.cli.options import (
     accepted_words,
     open_project,
 )
-from townsgis.messages import msg, register
+from townsgis.messages import joined, msg, register
 
 
 @command(
@@ -132,6 +132,7 @@ register(
             "该单元的名额与类别占比允许再加一个",
             "the unit's caps and category shares allow one more",
         ),
+        "feasible.rule_sep": ("、", "; "),  # between rule titles, which hold commas in English
         "feasible.excluded": (
             "  排除（新增小镇必然违反）：{unit}（{caps}）",
             "  excluded (one more town fails there): {unit} ({caps})",
@@ -165,10 +166,9 @@ def render_text(
             "feasible.conditions",
             lang,
             severity=vocab.label("severity", res.fail_on, lang),
-            parts=("，" if lang == "zh" else ", ").join(_conditions(lim, lang)),
+            parts=joined(_conditions(lim, lang), lang, sep="punct.comma"),
         ),
     ]
-    sep = "、" if lang == "zh" else "; "
     lines += [
         f"  {names.get(u['unit_id'], u['unit_id'])}: {u['area_km2']:.2f} km²" for u in d["units"]
     ]
@@ -177,7 +177,7 @@ def render_text(
             "feasible.excluded",
             lang,
             unit=names.get(e["unit_id"], e["unit_id"]),
-            caps=sep.join(words.get(c, c) for c in e["caps_full"]),
+            caps=joined((words.get(c, c) for c in e["caps_full"]), lang, sep="feasible.rule_sep"),
         )
         for e in d["excluded_units"]
     ]
