@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from townsgis.findings import Finding, Severity, findings_to_geodataframe
 from townsgis.interpretation import readings_line, rule_clauses
+from townsgis.messages import joined, paren
 from townsgis.vocab import field_label
 
 if TYPE_CHECKING:
@@ -138,9 +139,7 @@ def _numbers(f: Finding, L: dict, lang: str = "zh") -> str:
         parts.append(f"{L['measured']} {numbers.fmt(f.measured, kind)}{tail}")
     if f.limit is not None:
         parts.append(f"{L['limit']} {numbers.fmt(f.limit, kind)}{tail}")
-    if lang == "zh":
-        return "（" + "，".join(parts) + "）"
-    return " (" + ", ".join(parts) + ")"
+    return paren("", joined(parts, lang, sep="punct.comma"), lang)  # （…） / " (…)"
 
 
 def render_text(result: CheckResult, lang: str = "zh", fail_on: str = "error") -> str:
