@@ -33,3 +33,19 @@ def test_every_literal_key_is_registered():
             if not has(key):
                 missing.append(f"{path.relative_to(ROOT)}: {key}")
     assert not missing, missing
+
+
+LANG_BRANCH = re.compile(r"""\blang\s*[!=]=\s*["']zh["']""")
+
+
+def test_no_lang_zh_branches():
+    """A text chosen by language comes from the catalogue (``msg``), a datum's zh/en fields
+    through ``i18n.pick``, punctuation through ``punct.*``: not from ``lang == "zh"``."""
+    found = [
+        f"{path.relative_to(ROOT)}:{i}"
+        for path in ROOT.rglob("*.py")
+        if "_vendor" not in path.parts
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if LANG_BRANCH.search(line)
+    ]
+    assert not found, found
