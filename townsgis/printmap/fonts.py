@@ -17,6 +17,20 @@ from functools import cache
 from pathlib import Path
 
 from townsgis.errors import TownsgisError
+from townsgis.messages import register as register_messages
+
+register_messages(
+    {
+        "fonts.missing_package": (
+            "缺少中文字体包：pip install pylopdf-fonts-zh-cn",
+            "the Chinese font package is missing: pip install pylopdf-fonts-zh-cn",
+        ),
+        "fonts.missing_file": (
+            "{path}：pylopdf-fonts-zh-cn 中缺少中文字体文件",
+            "{path}: Chinese font file missing from pylopdf-fonts-zh-cn",
+        ),
+    }
+)
 
 FAMILY = "Noto Sans SC"
 _ASCII = "".join(chr(c) for c in range(0x20, 0x7F))
@@ -28,12 +42,10 @@ def font_path() -> Path:
     try:
         import pylopdf_fonts_zh_cn
     except ImportError:  # pragma: no cover - it is a declared dependency
-        raise TownsgisError(
-            "the Chinese font package is missing: pip install pylopdf-fonts-zh-cn"
-        ) from None
+        raise TownsgisError.of("fonts.missing_package") from None
     path = Path(pylopdf_fonts_zh_cn.sans_path())
     if not path.is_file():  # pragma: no cover
-        raise TownsgisError(f"{path}: Chinese font file missing from pylopdf-fonts-zh-cn")
+        raise TownsgisError.of("fonts.missing_file", path=str(path))
     return path
 
 

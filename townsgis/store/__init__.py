@@ -149,6 +149,11 @@ register(
             "{folder}：图层 {kind!r} 存了两份（{files}）；请只保留一份",
             "{folder}: layer {kind!r} is stored twice ({files}); keep one",
         ),
+        "store.pg_column": (
+            "{source}：列 {name!r} 无法存入 PostGIS（保留名称、空名称或超过 {n} 字节）",
+            "{source}: column {name!r} cannot be stored in PostGIS (reserved name, empty, or "
+            "longer than {n} bytes)",
+        ),
         "store.bad_name": (
             "{name!r}：不是图层或规则集名称（字母、数字、.、- 和 _）",
             "{name!r}: not a layer or rule set name (letters, digits, ., - and _)",

@@ -42,10 +42,7 @@ def column_specs(gdf: gpd.GeoDataFrame, source: str) -> list[dict[str, str]]:
             continue
         text = str(name)
         if text in (FID, GEOM) or len(text.encode("utf-8")) > MAX_NAME_BYTES or not text:
-            raise DataError(
-                f"{source}: column {text!r} cannot be stored in PostGIS (reserved name, empty, "
-                f"or longer than {MAX_NAME_BYTES} bytes)"
-            )
+            raise DataError.of("store.pg_column", source=source, name=text, n=MAX_NAME_BYTES)
         specs.append({"name": text, "dtype": str(gdf[name].dtype), "pg": _pg_type(gdf[name])})
     return specs
 
