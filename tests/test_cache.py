@@ -236,3 +236,34 @@ def test_check_and_a_layout_only_command_do_not_evict_each_other(project_copy, m
     for layout_only in (False, True, False, True):
         load_dataset(Project.open(project_copy), layout_only=layout_only)
     assert len(calls) == 2
+
+
+def test_the_read_only_sample_is_cached_in_the_users_cache(tmp_path, monkeypatch):
+    """The bundled sample cannot hold a .cache/: its derived data go to this user's cache
+    ($XDG_CACHE_HOME/townsgis/projects/<hash of its path>), private, and give the same
+    findings; the sample's own folder is left untouched."""
+    from townsgis.dataset import project_cache_root
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    sample = Project.open(None)
+    root = project_cache_root(sample)
+    assert root is not None and root.is_relative_to(tmp_path / "xdg" / "townsgis" / "projects")
+    assert (tmp_path / "xdg" / "townsgis" / "projects").stat().st_mode & 0o077 == 0
+    cold = run_rules(*load_inputs(sample)).to_json("en")
+    assert (root / ".cache" / "city").is_dir()
+    assert not (Path(sample.root) / ".cache").exists()
+    assert run_rules(*load_inputs(Project.open(None))).to_json("en") == cold
+    with monkeypatch.context() as m:
+        m.setenv("TOWNSGIS_NO_CACHE", "1")
+        assert run_rules(*load_inputs(Project.open(None))).to_json("en") == cold
+
+
+def test_a_cache_folder_others_can_write_is_not_used(tmp_path, monkeypatch):
+    from townsgis.dataset import project_cache_root
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    planted = tmp_path / "elsewhere"
+    planted.mkdir()
+    (tmp_path / "xdg" / "townsgis").mkdir(parents=True)
+    (tmp_path / "xdg" / "townsgis" / "projects").symlink_to(planted)
+    assert project_cache_root(Project.open(None)) is None

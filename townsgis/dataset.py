@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -166,11 +167,24 @@ def assign_units(points_wgs84: gpd.GeoSeries, units: gpd.GeoDataFrame) -> list[s
 
 def project_cache_root(project: Project):
     """Where the project's cache of derived data lives: its folder, for a writable folder
-    store with ``layer_key``; None (no cache) for a read-only project or another store."""
+    store with ``layer_key``; for a read-only folder (the bundled sample) a folder of this
+    user's cache named by the project's path (``townsgis.usercache``); None (no cache) for
+    another store."""
+    import hashlib
+
     store = project.store
-    if getattr(store, "read_only", True) or not hasattr(store, "layer_key"):
+    root = getattr(store, "root", None)
+    if root is None or not hasattr(store, "layer_key"):
         return None
-    return getattr(store, "root", None)
+    if not getattr(store, "read_only", True):
+        return root
+    from townsgis.usercache import user_cache_folder
+
+    mine = user_cache_folder("projects")
+    if mine is None:
+        return None
+    where = str(Path(root).resolve()).encode("utf-8")
+    return mine / hashlib.blake2b(where, digest_size=12).hexdigest()
 
 
 def load_dataset(

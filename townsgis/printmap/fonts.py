@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -110,36 +109,12 @@ def truetype_subset(chars: str) -> Path:
 
 def cache_folder() -> Path:
     """The per-user folder of font subsets: ``$XDG_CACHE_HOME/townsgis/fonts`` (default
-    ``~/.cache/townsgis/fonts``), created with mode 0700. It is used only when it is a real
-    folder (not a link) owned by this user and writable by nobody else; otherwise a fresh
-    private folder is used for this run, so no other local user can plant a font file that
-    a PDF export would embed."""
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
-    folder = root / "townsgis" / "fonts"
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if _private(folder):
-            return folder
-    except OSError:
-        pass
-    return _run_folder()
+    ``~/.cache/townsgis/fonts``, mode 0700, used only when private to this user:
+    ``townsgis.usercache``); otherwise a fresh private folder for this run, so no other local
+    user can plant a font file that a PDF export would embed."""
+    from townsgis.usercache import user_cache_folder
 
-
-def _private(folder: Path) -> bool:
-    """True when ``folder`` is a folder (not a link) owned by us, with no access for others."""
-    import stat
-
-    st = folder.lstat()
-    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
-        return False
-    if st.st_mode & 0o077:
-        try:
-            os.chmod(folder, 0o700)  # ours: tighten it
-        except OSError:
-            return False
-        st = folder.lstat()
-    return not st.st_mode & 0o077
+    return user_cache_folder("fonts") or _run_folder()
 
 
 @cache
