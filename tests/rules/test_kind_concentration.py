@@ -169,3 +169,54 @@ def test_ripley_l_tree_path_equals_all_pairs(monkeypatch):
     tree = conc.ripley_l(batch, d, 200_000.0**2)
     monkeypatch.setattr(conc, "DENSE_MAX_N", 10**6)
     assert np.array_equal(tree, conc.ripley_l(batch, d, 200_000.0**2))
+
+
+def _csr_all_at_once(window, n, sims, rng):
+    """The sampler as it was before batching (all rounds drawn whole): the reference."""
+    minx, miny, maxx, maxy = window.bounds
+    need, got, have = n * sims, [], 0
+    frac = max(window.area / ((maxx - minx) * (maxy - miny)), 0.05)
+    while have < need:
+        m = int((need - have) / frac * 1.1) + 16
+        x, y = rng.uniform(minx, maxx, m), rng.uniform(miny, maxy, m)
+        ok = shapely.contains_xy(window, x, y)
+        got.append(np.column_stack([x[ok], y[ok]]))
+        have += len(got[-1])
+    return np.concatenate(got)[:need].reshape(sims, n, 2)
+
+
+@pytest.mark.parametrize(("n", "sims", "batch"), [(14, 999, 1), (14, 999, 64), (120, 99, 98)])
+def test_batched_patterns_are_the_patterns_drawn_at_once(monkeypatch, n, sims, batch):
+    """The patterns drawn a batch at a time (candidates read in small chunks, so a round of
+    rejection sampling spans many chunks) are the very floats drawn all at once, the seed's
+    generator ends in the same state, and no batch is larger than asked."""
+    from townsgis.checks import clustering
+
+    monkeypatch.setattr(clustering, "CANDIDATE_CHUNK", 333)
+    window = shapely.Polygon([(0, 0), (9e4, 0), (9e4, 2e4), (2e4, 2e4), (2e4, 9e4), (0, 9e4)])
+    ref_rng, rng = np.random.default_rng(7), np.random.default_rng(7)
+    ref = _csr_all_at_once(window, n, sims, ref_rng)
+    parts = list(clustering.csr_batches(window, n, sims, rng, batch))
+    assert max(len(p) for p in parts) <= batch
+    assert np.array_equal(np.concatenate(parts), ref)
+    assert rng.bit_generator.state == ref_rng.bit_generator.state
+    assert np.array_equal(csr_points(window, n, sims, np.random.default_rng(7)), ref)
+
+
+def test_simulated_l_in_batches_equals_all_patterns_at_once(hz, monkeypatch):
+    """Ripley's L of the simulated patterns is the same, bit for bit, whether the 999
+    patterns are simulated a few at a time (bounded memory) or all at once."""
+    from townsgis.checks import clustering
+    from townsgis.checks import concentration as conc
+    from townsgis.engine import build_context
+
+    city = build_context(*hz).city
+    d = np.linspace(5000, 20000, 16)
+    whole = conc.ripley_l(
+        _csr_all_at_once(city, 14, 999, np.random.default_rng(11)), d, float(city.area)
+    )
+    monkeypatch.setattr(conc, "_SIMULATED", {})
+    monkeypatch.setattr(conc, "SIM_POINTS", 14 * 37)
+    monkeypatch.setattr(clustering, "CANDIDATE_CHUNK", 1000)
+    assert conc.sim_batch(14) == 37
+    assert np.array_equal(conc.simulated_l(city, 14, 999, 11, d), whole)

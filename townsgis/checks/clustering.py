@@ -16,6 +16,7 @@ towns apart: the ``concentration`` kind (Ripley's L) covers that.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
 import shapely
@@ -76,22 +77,73 @@ def donnelly_p(mean_nn: float, n: int, area: float, perimeter: float) -> float:
 
 def csr_points(window, n: int, sims: int, rng: np.random.Generator) -> np.ndarray:
     """``sims`` patterns of ``n`` uniform random points inside ``window`` (sims×n×2), by
-    vectorised rejection sampling from its bounding box."""
+    vectorised rejection sampling from its bounding box (all of :func:`csr_batches` at once)."""
+    parts = list(csr_batches(window, n, sims, rng, batch=sims))
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+#: Candidate points drawn and tested at a time when the patterns come in batches.
+CANDIDATE_CHUNK = 1 << 20
+
+
+def csr_batches(
+    window, n: int, sims: int, rng: np.random.Generator, batch: int
+) -> Iterator[np.ndarray]:
+    """The ``sims`` patterns of :func:`csr_points`, the very same numbers, ``batch`` patterns
+    at a time (each batch×n×2, metres): memory is bounded by the batch, not by ``sims``.
+
+    Each round of rejection sampling draws m x values and then m y values from ``rng``, m
+    set by the points still needed; a batch size below ``sims`` reads a round's two blocks a
+    chunk at a time from two copies of ``rng`` (the y copy advanced by m), which gives the
+    same floats as drawing the blocks whole (a PCG64 double takes one 64-bit output). ``rng``
+    ends where drawing everything at once leaves it."""
     minx, miny, maxx, maxy = window.bounds
     shapely.prepare(window)
     need = n * sims
-    got: list[np.ndarray] = []
-    have = 0
     frac = max(window.area / ((maxx - minx) * (maxy - miny)), 0.05)
+    chunked = batch < sims and hasattr(rng.bit_generator, "advance")
+    pending: list[np.ndarray] = []
+    held = 0
+    have = 0
     while have < need:
         m = int((need - have) / frac * 1.1) + 16
-        x = rng.uniform(minx, maxx, m)
-        y = rng.uniform(miny, maxy, m)
+        if not chunked:
+            x, y = rng.uniform(minx, maxx, m), rng.uniform(miny, maxy, m)
+            ok = shapely.contains_xy(window, x, y)
+            blocks = [np.column_stack([x[ok], y[ok]])]
+        else:
+            blocks = _round_chunks(window, rng, m, (minx, miny, maxx, maxy))
+        for pts in blocks:
+            pts = pts[: need - have]
+            have += len(pts)
+            pending.append(pts)
+            held += len(pts)
+            while held >= batch * n or (have == need and held):
+                allpts = np.concatenate(pending) if len(pending) > 1 else pending[0]
+                take = min(held, batch * n)
+                yield allpts[:take].reshape(-1, n, 2)
+                pending = [allpts[take:]] if take < held else []
+                held -= take
+            if have == need:
+                break
+        if chunked:
+            rng.bit_generator.advance(2 * m)
+
+
+def _round_chunks(window, rng: np.random.Generator, m: int, bounds) -> Iterator[np.ndarray]:
+    """One rejection round of :func:`csr_batches` read in chunks: the points of ``m`` x
+    draws then ``m`` y draws from ``rng`` (left where it was) that fall in ``window``."""
+    minx, miny, maxx, maxy = bounds
+    xg = np.random.Generator(type(rng.bit_generator)())
+    xg.bit_generator.state = rng.bit_generator.state
+    yg = np.random.Generator(type(rng.bit_generator)())
+    yg.bit_generator.state = rng.bit_generator.state
+    yg.bit_generator.advance(m)
+    for a in range(0, m, CANDIDATE_CHUNK):
+        k = min(CANDIDATE_CHUNK, m - a)
+        x, y = xg.uniform(minx, maxx, k), yg.uniform(miny, maxy, k)
         ok = shapely.contains_xy(window, x, y)
-        pts = np.column_stack([x[ok], y[ok]])
-        got.append(pts)
-        have += len(pts)
-    return np.concatenate(got)[:need].reshape(sims, n, 2)
+        yield np.column_stack([x[ok], y[ok]])
 
 
 _SIMULATED: dict[tuple, np.ndarray] = {}

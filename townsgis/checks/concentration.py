@@ -20,7 +20,7 @@ import hashlib
 import numpy as np
 import shapely
 
-from townsgis.checks.clustering import csr_points
+from townsgis.checks.clustering import csr_batches
 from townsgis.checks.common import make_finding
 from townsgis.checks.registry import Param, RuleContext, rule_kind
 from townsgis.findings import Finding
@@ -66,6 +66,14 @@ def ripley_l(batch: np.ndarray, d: np.ndarray, area: float) -> np.ndarray:
 
 
 DENSE_MAX_N = 300
+#: Simulated points held at once (a batch of patterns: 16 bytes a point, ~64 MB).
+SIM_POINTS = 4_000_000
+
+
+def sim_batch(n: int) -> int:
+    """How many simulated patterns of ``n`` points are drawn and counted at a time."""
+    return max(1, SIM_POINTS // max(1, n))
+
 
 _SIMULATED: dict[tuple, np.ndarray] = {}
 
@@ -83,8 +91,10 @@ def simulated_l(
     if key not in _SIMULATED:
 
         def make() -> dict[str, np.ndarray]:
-            batch = csr_points(window, n, sims, np.random.default_rng(seed))
-            return {"l": ripley_l(batch, d, float(window.area))}
+            rng = np.random.default_rng(seed)
+            area = float(window.area)
+            batches = csr_batches(window, n, sims, rng, sim_batch(n))
+            return {"l": np.concatenate([ripley_l(b, d, area) for b in batches])}
 
         if ctx is None:
             sim = make()["l"]
