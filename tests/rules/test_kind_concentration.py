@@ -185,14 +185,17 @@ def _csr_all_at_once(window, n, sims, rng):
     return np.concatenate(got)[:need].reshape(sims, n, 2)
 
 
+@pytest.mark.parametrize("grid", [False, True])
 @pytest.mark.parametrize(("n", "sims", "batch"), [(14, 999, 1), (14, 999, 64), (120, 99, 98)])
-def test_batched_patterns_are_the_patterns_drawn_at_once(monkeypatch, n, sims, batch):
+def test_batched_patterns_are_the_patterns_drawn_at_once(monkeypatch, n, sims, batch, grid):
     """The patterns drawn a batch at a time (candidates read in small chunks, so a round of
-    rejection sampling spans many chunks) are the very floats drawn all at once, the seed's
-    generator ends in the same state, and no batch is larger than asked."""
+    rejection sampling spans many chunks), with or without the window's grid of cells, are
+    the very floats drawn all at once, the seed's generator ends in the same state, and no
+    batch is larger than asked."""
     from townsgis.checks import clustering
 
     monkeypatch.setattr(clustering, "CANDIDATE_CHUNK", 333)
+    monkeypatch.setattr(clustering, "GRID_MIN_CANDIDATES", 0 if grid else 10**12)
     window = shapely.Polygon([(0, 0), (9e4, 0), (9e4, 2e4), (2e4, 2e4), (2e4, 9e4), (0, 9e4)])
     ref_rng, rng = np.random.default_rng(7), np.random.default_rng(7)
     ref = _csr_all_at_once(window, n, sims, ref_rng)
@@ -220,3 +223,58 @@ def test_simulated_l_in_batches_equals_all_patterns_at_once(hz, monkeypatch):
     monkeypatch.setattr(clustering, "CANDIDATE_CHUNK", 1000)
     assert conc.sim_batch(14) == 37
     assert np.array_equal(conc.simulated_l(city, 14, 999, 11, d), whole)
+
+
+def _strtree_counts(xy, d):
+    """Ordered pairs within each distance through an STRtree (the way before the grid)."""
+    pts = shapely.points(xy)
+    i, j = shapely.STRtree(pts).query(pts, predicate="dwithin", distance=float(d.max()))
+    keep = i != j
+    return np.searchsorted(np.sort(np.hypot(*(xy[i[keep]] - xy[j[keep]]).T)), d, side="right")
+
+
+def test_grid_pair_counts_equal_an_strtree_on_clustered_and_tied_patterns():
+    """The grid counts every pattern of a batch as an STRtree counts it alone: random,
+    clustered (hundreds of points in one cell), and a lattice whose spacing equals the
+    distances looked at (pairs exactly at d and at max(d), on the cells' edges)."""
+    from townsgis.checks.concentration import _grid_counts
+
+    rng = np.random.default_rng(5)
+    d = np.linspace(5000, 20000, 16)
+    spread = rng.uniform(0, 300_000, (350, 2))
+    clump = rng.normal(150_000, 3_000, (350, 2))
+    ii, jj = np.meshgrid(np.arange(25), np.arange(14))
+    lattice = np.column_stack([ii.ravel() * 5000.0, jj.ravel() * 20000.0])
+    batch = np.stack([spread, clump, lattice])
+    got = _grid_counts(batch, d)
+    for pattern, row in zip(batch, got, strict=True):
+        assert np.array_equal(row, _strtree_counts(pattern, d))
+    assert got[2, 0] > 0 and got[2, -1] > got[2, -2]  # the ties are counted
+
+
+def test_inside_grid_equals_contains_xy_on_a_ragged_window_with_holes():
+    """The grid's test is ``contains_xy`` itself: random points, every vertex and edge
+    midpoint of the outline (on the boundary: outside), points just either side of edges,
+    on a two-part window with a hole and a coastline much finer than the cells."""
+    from townsgis.checks.clustering import inside_grid
+
+    rng = np.random.default_rng(9)
+    t = np.linspace(0, 2 * np.pi, 4000, endpoint=False)
+    r = 50_000 + 8_000 * np.sin(37 * t) + rng.uniform(0, 500, len(t))
+    coast = shapely.Polygon(
+        np.column_stack([r * np.cos(t), r * np.sin(t)]),
+        [shapely.box(-9e3, -9e3, 9e3, 9e3).exterior.coords],
+    )
+    window = shapely.union(coast, shapely.box(70_000, 0, 70_000 + 1e-3 * 5e4, 30_000))
+    inside = inside_grid(window, cells=64)
+    edge = shapely.get_coordinates(shapely.boundary(window))
+    mid = (edge[:-1] + edge[1:]) / 2
+    jitter = mid + rng.normal(0, 1e-6, mid.shape)
+    box = window.bounds
+    spread = np.column_stack(
+        [rng.uniform(box[0], box[2], 200_000), rng.uniform(box[1], box[3], 200_000)]
+    )
+    for xy in (spread, edge, mid, jitter):
+        assert np.array_equal(
+            inside(xy[:, 0], xy[:, 1]), shapely.contains_xy(window, xy[:, 0], xy[:, 1])
+        )

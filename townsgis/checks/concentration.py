@@ -44,8 +44,9 @@ def distances_of(params: dict) -> np.ndarray:
 def ripley_l(batch: np.ndarray, d: np.ndarray, area: float) -> np.ndarray:
     """Ripley's L (m) of each pattern in ``batch`` (s×n×2, metres) at distances ``d`` (m),
     in a window of ``area`` m², without edge correction: (s×len(d)). Up to DENSE_MAX_N points
-    all pairs are measured at once; above, an STRtree finds the pairs within max(d) (a
-    national layout has few such pairs, where all pairs grow with n²)."""
+    all pairs are measured at once; above, a grid of cells of max(d) finds the pairs within
+    max(d) for all patterns together (a national layout has few such pairs, where all pairs
+    grow with n²)."""
     s, n, _ = batch.shape
     counts = np.empty((s, len(d)))
     if n <= DENSE_MAX_N:
@@ -56,18 +57,48 @@ def ripley_l(batch: np.ndarray, d: np.ndarray, area: float) -> np.ndarray:
             pd_ = np.hypot(b[:, iu, 0] - b[:, ju, 0], b[:, iu, 1] - b[:, ju, 1])  # (c, pairs)
             counts[a : a + step] = 2 * (pd_[:, :, None] <= d[None, None, :]).sum(axis=1)
     else:
-        for a in range(s):
-            pts = shapely.points(batch[a])
-            i, j = shapely.STRtree(pts).query(pts, predicate="dwithin", distance=float(d.max()))
-            keep = i != j  # ordered pairs, each pair seen from both ends
-            dist = np.hypot(*(batch[a, i[keep]] - batch[a, j[keep]]).T)
-            counts[a] = np.searchsorted(np.sort(dist), d, side="right")
+        counts[:] = _grid_counts(batch, d)
     return np.sqrt(area * counts / (n * (n - 1)) / np.pi)
 
 
+def _grid_counts(batch: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Ordered pairs i ≠ j of each pattern in ``batch`` (s×n×2, m) within each distance of
+    ``d`` (m, ascending): (s×len(d)) integers, as the STRtree path counts them. Candidates
+    come from a grid of cells just wider than max(d), all patterns at once: a pair within
+    max(d) lies in one cell or two neighbouring ones, so each unordered pair is met once
+    (same cell, or the cell to the right / above) and counted for both orders (``hypot`` of
+    the difference is the same either way)."""
+    s, n, _ = batch.shape
+    cell = float(d.max()) * (1 + 1e-9)
+    ij = np.floor((batch - batch.min(axis=(0, 1))) / cell).astype(np.int64) + 1
+    nx, ny = int(ij[..., 0].max()) + 2, int(ij[..., 1].max()) + 2
+    key = ((np.arange(s, dtype=np.int64)[:, None] * nx + ij[..., 0]) * ny + ij[..., 1]).ravel()
+    order = np.argsort(key)
+    key = key[order]
+    xy = batch.reshape(-1, 2)[order]
+    pattern = order // n
+    nd = len(d)
+    binned = np.zeros(s * (nd + 1), dtype=np.int64)
+    idx = np.arange(len(key))
+    for step in (0, ny - 1, ny, ny + 1, 1):  # same cell, then (x+1, y-1 … y+1), (x, y+1)
+        lo = np.searchsorted(key, key + step, side="left")
+        hi = np.searchsorted(key, key + step, side="right")
+        if step == 0:
+            lo = idx + 1  # same cell: each pair once, j after i
+        cnt = np.maximum(hi - lo, 0)
+        i = np.repeat(idx, cnt)
+        j = np.repeat(lo - np.cumsum(cnt) + cnt, cnt) + np.arange(len(i))
+        dist = np.hypot(*(xy[i] - xy[j]).T)
+        near = dist <= d[-1]
+        k = np.searchsorted(d, dist[near], side="left")  # dist ≤ d[m] ⇔ k ≤ m
+        binned += np.bincount(pattern[i[near]] * (nd + 1) + k, minlength=len(binned))
+    return 2 * np.cumsum(binned.reshape(s, nd + 1)[:, :nd], axis=1)
+
+
 DENSE_MAX_N = 300
-#: Simulated points held at once (a batch of patterns: 16 bytes a point, ~64 MB).
-SIM_POINTS = 4_000_000
+#: Simulated points held at once (a batch of patterns: 16 bytes a point, ~32 MB; counting
+#: their pairs takes ~10x that for a moment).
+SIM_POINTS = 2_000_000
 
 
 def sim_batch(n: int) -> int:
@@ -202,15 +233,12 @@ def concentration(ctx: RuleContext, spec) -> list[Finding]:
 
 def _own_counts(xy: np.ndarray, d: np.ndarray, dense: bool) -> np.ndarray:
     """Ordered pairs of ``xy`` within each distance of ``d`` (m), counted as
-    :func:`ripley_l` counts them (all pairs when ``dense``, else through an STRtree)."""
+    :func:`ripley_l` counts them (all pairs when ``dense``, else through its grid)."""
     if dense:
         iu, ju = np.triu_indices(len(xy), 1)
         dist = np.hypot(xy[iu, 0] - xy[ju, 0], xy[iu, 1] - xy[ju, 1])
         return 2 * (dist[:, None] <= d[None, :]).sum(axis=0)
-    pts = shapely.points(xy)
-    i, j = shapely.STRtree(pts).query(pts, predicate="dwithin", distance=float(d.max()))
-    keep = i != j
-    return np.searchsorted(np.sort(np.hypot(*(xy[i[keep]] - xy[j[keep]]).T)), d, side="right")
+    return _grid_counts(xy[None], d)[0]
 
 
 def _added_counts(xy: np.ndarray, extra: np.ndarray, d: np.ndarray, tree) -> np.ndarray:
