@@ -93,10 +93,6 @@ register(
             "{path}：没有 [[target]] 表；`townsgis progress` 需要它们",
             "{path}: no [[target]] tables; `townsgis progress` needs them",
         ),
-        "table.no_projects": (
-            "{path}：文件不存在（项目库）",
-            "{path}: file not found (the project library)",
-        ),
     }
 )
 
@@ -371,7 +367,9 @@ def load_progress(
     ds = load_dataset(project, crs_override=rs.analysis_crs)
     check_references(rs, ds.towns.columns, ds.units["unit_id"])
     if ds.projects is None:
-        raise DataError.of("table.no_projects", path=project.store.layer_source("projects"))
+        from townsgis.store import missing_layer
+
+        raise missing_layer(project.store.layer_source("projects"), "projects")
     ids = ds.towns["town_id"].astype(str).tolist()
     ind_src, ind_data = _table(project, "indicators", indicators_path)
     ass_src, ass_data = _table(project, "assessment", assessment_path)

@@ -215,3 +215,24 @@ def test_names_are_text_on_every_page(browser, project_copy):
         assert XSS in text
         assert page.evaluate("() => window.__xss") is None
         page.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_progress_page_of_a_project_without_projects_says_so(browser, project_copy, lang):
+    """No projects layer yet: the panel and the map's frame say what is missing and how to
+    import it, in the page's language; no JSON, no uncaught script error."""
+    from tests.web.conftest import LiveServer
+    from townsgis.project import Project
+    from townsgis.web import create_app
+
+    (project_copy / "layers" / "projects.geojson").unlink()
+    with LiveServer(create_app(Project.open(project_copy))) as srv:
+        page = open_page(browser, srv.url, "/progress", lang)
+        said = page.inner_text("#progress-error")
+        assert "townsgis import projects" in said
+        assert ("项目" in said) if lang == "zh" else ("projects layer" in said)
+        frame = page.frame_locator("#progress-map")
+        shown = frame.locator("body").inner_text()
+        assert "townsgis import projects" in shown and '"error"' not in shown
+        assert not page.errors
+        page.close()

@@ -169,7 +169,11 @@ def progress_model(
     from townsgis.progress import DEFAULT_STALL_QUARTERS, format_quarter, parse_history
 
     source = ds.project.store.layer_source("projects")
-    if ds.projects is None or ds.projects.empty:
+    if ds.projects is None:
+        from townsgis.store import missing_layer
+
+        raise missing_layer(source, "projects")
+    if ds.projects.empty:
         raise DataError.of("progress.no_projects", source=source)
     hist = parse_history(ds.projects, source)
     qmin, qmax = int(hist["quarter"].min()), int(hist["quarter"].max())

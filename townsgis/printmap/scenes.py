@@ -52,10 +52,6 @@ register(
             "Proposed site {name} ({area} km², {verdict})",
         ),
         "print.verdict": ("评估结论", "verdict"),
-        "print.no_projects": (
-            "{where}：没有项目图层，无法绘制进度图",
-            "{where}: no projects layer for a progress map",
-        ),
     }
 )
 SITE_FRAME_M = 12_000.0  # the site map shows at least this much round the site (metres)
@@ -142,7 +138,6 @@ def progress_scene(
     """Towns shaded by invested-to-date / planned investment at ``quarter`` (default: the
     latest; one outside the stage histories is refused)."""
     from townsgis.engine import load_inputs
-    from townsgis.errors import DataError
     from townsgis.mapmodel.progress import progress_model
     from townsgis.mapmodel.provenance import flagged
 
@@ -150,7 +145,9 @@ def progress_scene(
     ds, rs = load_inputs(project, ruleset)
     if ds.projects is None:
         where = project.store.layer_source("projects")
-        raise DataError.of("print.no_projects", where=where)
+        from townsgis.store import missing_layer
+
+        raise missing_layer(where, "projects")
     model = progress_model(ds, quarter=quarter, lang=lang)
     tl = model.timeline or {}
     qs = tl["quarter_labels"][tl["quarters"].index(tl["initial"])]

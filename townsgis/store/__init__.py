@@ -109,8 +109,14 @@ register(
             "{scheme}:// projects are not available here ({reason})",
         ),
         "store.no_layer": (
-            "{path}：文件不存在（项目没有 {kind} 图层）",
+            "{path}：文件不存在（项目没有{kind}图层）",
             "{path}: file not found (the project has no {kind} layer)",
+        ),
+        "store.no_planning_layer": (
+            "{path}：文件不存在（项目还没有{kind}图层；请先用 `townsgis import {code} 文件 "
+            "--project 目录` 导入）",
+            "{path}: file not found (the project has no {kind} layer yet; import one with "
+            "`townsgis import {code} FILE --project DIR`)",
         ),
         "store.unknown_document": (
             "未知的项目文件 {name!r}；应为 {known} 或 rules/<编号>",
@@ -169,6 +175,20 @@ if TYPE_CHECKING:
 
 MODES = ("replace", "append", "update")
 PLANNING_KINDS = ("towns", "projects", "proposals")
+
+
+def missing_layer(path: str, kind: str) -> Exception:
+    """The error for a layer the project does not have, its kind named in the user's
+    language; a planning layer's says how to import one."""
+    from townsgis import vocab
+    from townsgis.errors import LayerIOError
+
+    name = vocab.label("layer_kind", kind)
+    if kind in PLANNING_KINDS:
+        return LayerIOError.of("store.no_planning_layer", path=path, kind=name, code=kind)
+    return LayerIOError.of("store.no_layer", path=path, kind=name)
+
+
 BOUNDARY_KINDS = ("units", "city", "province", "neighbours", "water")
 DOCUMENTS = ("waivers", "indicators", "assessment", "settings")
 LOGS = ("reviews", "runs")

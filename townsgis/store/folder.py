@@ -27,6 +27,7 @@ from townsgis.store import (
     check_log,
     check_mode,
     merge_layers,
+    missing_layer,
     now_utc,
     read_only_error,
 )
@@ -103,7 +104,7 @@ class FolderStore:
 
         path = self.layer_path(kind)
         if not path.is_file():
-            raise LayerIOError.of("store.no_layer", path=str(path), kind=kind)
+            raise missing_layer(str(path), kind)
         gdf = read_layer(path)
         return gdf if gdf.crs is not None and gdf.crs.equals(WGS84) else gdf.to_crs(WGS84)
 

@@ -31,7 +31,15 @@ from psycopg.types.json import Jsonb
 
 from townsgis.errors import ProjectError
 from townsgis.messages import register
-from townsgis.store import DOCUMENTS, Version, check_log, check_mode, merge_layers, now_utc
+from townsgis.store import (
+    DOCUMENTS,
+    Version,
+    check_log,
+    check_mode,
+    merge_layers,
+    missing_layer,
+    now_utc,
+)
 from townsgis.store import pgtables as pt
 from townsgis.store.pgconn import PgTarget, connect, db_error, parse_url
 
@@ -237,14 +245,13 @@ class PostgisStore:
             return row.fetchone() is not None
 
     def read_layer(self, kind: str) -> gpd.GeoDataFrame:
-        from townsgis.errors import LayerIOError
 
         _check_layer(kind)
         with self._db() as conn, conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             gdf = self._read(conn, kind)
         if gdf is None:
-            raise LayerIOError.of("store.no_layer", path=self.layer_source(kind), kind=kind)
+            raise missing_layer(self.layer_source(kind), kind)
         gdf.attrs.update(source=self.layer_source(kind), notes=[], row_word="feature", row_base=1)
         return gdf
 

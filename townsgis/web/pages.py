@@ -7,6 +7,7 @@ never as HTML. Every script and stylesheet is served from this application (no C
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -80,6 +81,17 @@ async def progress_map(request: Request, lang: LangQ = None):
         with using(lg):
             return progress_html(project, lang=lg)
 
+    from townsgis.errors import TownsgisError
+
     stamp = deps.cache(request).stamp(None, layout_only=False)
     memo = request.app.state.memo
-    return HTMLResponse(await run_in_threadpool(memo.get, ("progress_html", lg, stamp), work))
+    try:
+        page = await run_in_threadpool(memo.get, ("progress_html", lg, stamp), work)
+    except TownsgisError as exc:  # shown in the page's frame: a sentence, not JSON
+        text = html.escape(exc.render(lg))
+        return HTMLResponse(
+            f'<!doctype html><html lang="{lg}"><meta charset="utf-8"><body style="font-family:'
+            f'sans-serif;padding:2em;color:#a94400" data-error="1"><p>{text}</p></body></html>',
+            status_code=400,
+        )
+    return HTMLResponse(page)

@@ -4,7 +4,15 @@
 
 (async () => {
   const { S, T, el, api, label, unitName } = TG;
-  const doc = await api("/api/progress");
+  let doc;
+  try {
+    doc = await api("/api/progress");
+  } catch (e) {
+    // no projects or indicators yet: say so where the tables would be
+    document.querySelector("aside.panel").prepend(el("p", { class: "warning", id: "progress-error" }, e.message));
+    document.body.dataset.ready = "1";
+    return;
+  }
   document.getElementById("quarter").textContent = doc.quarter;
   const fmt = (v) => (v === null || v === undefined ? "–" : typeof v === "number" ? v.toLocaleString(S.lang === "zh" ? "zh-CN" : "en", { maximumFractionDigits: 2 }) : String(v));
   const sc = document.querySelector("#scorecard tbody");
