@@ -92,6 +92,9 @@ def test_slider_moves_projects_through_the_stages(visit, data, offset):
     got = visit.page.evaluate("window.townsgisProgress.counts()")
     assert got == expected_counts(ds, hist, int(hist["quarter"].min()) + i)
     assert format_quarter(int(hist["quarter"].min()) + i) in visit.page.inner_text("#tg-slider")
+    # the title's project count is the pipeline at that quarter, as the slider panel's sum
+    n = visit.page.inner_text("#tg-title .tg-n").replace(",", "")
+    assert int(n) == got["shown"] == sum(got["stages"])
 
 
 def test_unit_popup_summarises_the_unit(visit):

@@ -260,7 +260,8 @@ def progress_model(
         legend=legend,
         info=[
             f"{t(lang, 'date')}: {d}",
-            f"{t(lang, 'projects_n')}: {len(ds.projects):,}",
+            # projects in the pipeline at the quarter shown (the slider keeps it current)
+            f"{t(lang, 'projects_n')}: {int(hist.loc[hist['quarter'] <= q, 'row'].nunique()):,}",
         ],
         warning=disclaimer(
             provenance(ds.units, ds.towns, ds.projects, sample=ds.project.sample_data), lang

@@ -107,7 +107,13 @@ def _quarter_title(model: MapModel, quarter: str, tiles: str) -> str:
     q = f'<span class="tg-q">{esc(quarter)}</span>'
     head = paren(lang, head, q)
     lines = [f"<div>{esc(t(lang, 'quarter'))}: {q}</div>"]
-    lines += [f"<div>{esc(line)}</div>" for line in title_lines(model, tiles)]
+    count = f"{t(lang, 'projects_n')}: "
+    for line in title_lines(model, tiles):
+        if line.startswith(count):  # the number at the slider's quarter (progress.js)
+            n = esc(line[len(count) :])
+            lines.append(f'<div>{esc(count)}<span class="tg-n">{n}</span></div>')
+        else:
+            lines.append(f"<div>{esc(line)}</div>")
     warn = f'<div class="tg-warn">{esc(model.warning)}</div>' if model.warning else ""
     return f'<div class="tg-box tg-title" id="tg-title"><h1>{head}</h1>{"".join(lines)}{warn}</div>'
 

@@ -227,6 +227,10 @@ function townsgisProgress(map, group, D, units, towns) {
     if (label) label.innerHTML = D.labels.quarter + " <b>" + D.quarters[q] + "</b>";
     var spans = document.querySelectorAll(".tg-q");
     for (var sp = 0; sp < spans.length; sp++) spans[sp].textContent = D.quarters[q];
+    var shown = document.querySelectorAll(".tg-n");
+    for (var sn = 0; sn < shown.length; sn++) {
+      shown[sn].textContent = counts.shown.toLocaleString("en");
+    }
     if (units && D.unit_popups) {
       units.eachLayer(function (l) { l.setPopupContent(D.unit_popups[q][l.feature.id]); });
     }
