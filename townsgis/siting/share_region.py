@@ -63,6 +63,8 @@ def share_region(
 class _Level:
     """The quadtree, contour and refinement of one unit's share level set."""
 
+    upper = 2.0  # above every value of the field: the filled contour is {level ≤ field}
+
     def __init__(self, area, r, share, grid_m, skip):
         self.disc = DiscShare(area, r)
         self.area, self.r, self.share = area, float(r), float(share)
@@ -155,7 +157,7 @@ class _Level:
         xs = self.x0 + np.arange(nx) * self.h
         ys = self.y0 + np.arange(ny) * self.h
         gen = contourpy.contour_generator(xs, ys, z, fill_type=contourpy.FillType.OuterOffset)
-        points, offsets = gen.filled(self.share, 2.0)
+        points, offsets = gen.filled(self.share, self.upper)
         if not len(points):
             return shapely.Polygon()
         # every ring of every polygon in one array (closing vertex dropped), ``ring`` its id
@@ -208,10 +210,8 @@ class _Level:
             return np.zeros(len(xy), bool)
         return shapely.contains_xy(self.skip, xy[:, 0], xy[:, 1])
 
-    def root(self, p: np.ndarray, d: np.ndarray) -> np.ndarray:
-        """The point p + t·d, t in [0, 1], where the share equals the level, for rows whose
-        ends are on either side of it (else the nearer end); bracketed Illinois iteration
-        until the bracket is < ROOT_TOL_M long."""
+    def along(self, p: np.ndarray, d: np.ndarray):
+        """f(t, k): the share minus the level at p[k] + t·d[k] (rows ``k``, t in [0, 1])."""
         pairs_row, pairs_edge = self.disc.near(p + d / 2, self.r + np.hypot(*d.T).max() / 2)
         pos = np.empty(len(p), int)
 
@@ -222,6 +222,13 @@ class _Level:
             pairs = (pos[pairs_row[keep]], pairs_edge[keep])
             return self.disc(p[k] + t[:, None] * d[k], pairs) - self.share
 
+        return f
+
+    def root(self, p: np.ndarray, d: np.ndarray) -> np.ndarray:
+        """The point p + t·d, t in [0, 1], where the field equals the level, for rows whose
+        ends are on either side of it (else the nearer end); bracketed Illinois iteration
+        until the bracket is < ROOT_TOL_M long."""
+        f = self.along(p, d)
         every = np.arange(len(p))
         ta, tb = np.zeros(len(p)), np.ones(len(p))
         fa, fb = f(ta, every), f(tb, every)
@@ -310,3 +317,67 @@ def _corners(cells: np.ndarray) -> np.ndarray:
     out[:-1, 1:] |= cells
     out[1:, 1:] |= cells
     return out
+
+
+class FieldLevel(_Level):
+    """The set {x : f(x) ≥ level} of a scalar field ``f`` (m×2 metres → m values) over
+    ``bounds``, with |∇f| at most ``lip(centres, half_diagonal)`` on each cell of side 16
+    grid steps (a bound per cell): ``f`` is taken exactly at the nodes of a 16-step grid,
+    then at every ``grid_m`` node of the cells where the level can cross (the rest are
+    filled with the side they are sure of), then the contour, its vertices put on the exact
+    level and the edges split as in :class:`_Level` (steps 2 and 3). Features narrower
+    than a grid cell can be missed."""
+
+    def __init__(self, f, level: float, bounds, lip, grid_m: float = GRID_M):
+        self.f, self.lipf, self.share, self.skip = f, lip, float(level), None
+        minx, miny, maxx, maxy = bounds
+        w, hgt = maxx - minx + 2 * grid_m, maxy - miny + 2 * grid_m
+        self.h = max(grid_m, math.sqrt(w * hgt / MAX_NODES))
+        cell0 = self.h * 2**LEVELS
+        self.x0, self.y0 = minx - self.h, miny - self.h
+        self.nx0 = int(math.ceil((w + self.h) / cell0))
+        self.ny0 = int(math.ceil((hgt + self.h) / cell0))
+
+    def grid(self) -> np.ndarray:
+        k = 2**LEVELS
+        cell0 = self.h * k
+        iy, ix = np.mgrid[0 : self.ny0 + 1, 0 : self.nx0 + 1]
+        zc = self.f(self.nodes_xy(cell0, iy.ravel(), ix.ravel())).reshape(iy.shape)
+        c = np.stack([zc[:-1, :-1], zc[1:, :-1], zc[:-1, 1:], zc[1:, 1:]])
+        cy, cx = np.mgrid[0 : self.ny0, 0 : self.nx0]
+        centres = self.nodes_xy(cell0, cy.ravel() + 0.5, cx.ravel() + 0.5)
+        half_diag = cell0 / math.sqrt(2)
+        margin = self.lipf(centres, half_diag).reshape(cy.shape) * half_diag
+        above = c.min(axis=0) - margin >= self.share
+        below = c.max(axis=0) + margin < self.share
+        # only the cells that are not surely below, and one more around them, are kept
+        ry, rx = np.nonzero(~below)
+        if not len(ry):
+            ry, rx = np.array([0]), np.array([0])
+        y0, y1 = max(ry.min() - 1, 0), min(ry.max() + 2, self.ny0)
+        x0, x1 = max(rx.min() - 1, 0), min(rx.max() + 2, self.nx0)
+        above, below = above[y0:y1, x0:x1], below[y0:y1, x0:x1]
+        self.x0, self.y0 = self.x0 + x0 * cell0, self.y0 + y0 * cell0
+        z = np.repeat(np.repeat(np.where(above, 1.0, -1.0), k, 0), k, 1)
+        z = np.pad(z, ((0, 1), (0, 1)), mode="edge") + self.share
+        open_ = ~above & ~below
+        oy, ox = np.nonzero(open_)
+        if len(oy):
+            fy, fx = np.mgrid[0 : k + 1, 0 : k + 1]
+            ny_, nx_ = (
+                (oy[:, None] * k + fy.ravel()).ravel(),
+                (ox[:, None] * k + fx.ravel()).ravel(),
+            )
+            node = np.unique(ny_ * (z.shape[1]) + nx_)
+            ny_, nx_ = np.divmod(node, z.shape[1])
+            for a in range(0, len(node), 1_000_000):
+                sl = slice(a, a + 1_000_000)
+                z[ny_[sl], nx_[sl]] = self.f(self.nodes_xy(self.h, ny_[sl], nx_[sl]))
+        self.upper = float(z.max()) + 1.0
+        return z
+
+    def along(self, p: np.ndarray, d: np.ndarray):
+        def f(t, k):
+            return self.f(p[k] + t[:, None] * d[k]) - self.share
+
+        return f
