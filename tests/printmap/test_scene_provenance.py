@@ -77,7 +77,8 @@ def test_bundled_export_notes_say_sample_data():
 
 def test_feasible_sheet_note_says_what_the_area_is():
     """`feasible` is where `site` passes at the error level: caps, category shares and the
-    spatial rules; only clustering is left to `site` (the note said shares were left out)."""
+    spatial rules; the warning rules (clustering) only at --fail-on warning (the note said
+    shares were left out)."""
     from townsgis.printmap.scenes import feasible_scene
 
     scene = feasible_scene(Project.open(None), category="manufacturing", lang="zh")

@@ -2,7 +2,10 @@
 city, points OFFSET_M either side of the feasible boundary along its normal (at random
 vertices and at the places where the earlier eroded-outline method was 30–70 m wrong, at
 sharp bends and necks of county edges, and where one more town tips the concentration test),
-for every category at --fail-on error and for manufacturing at --fail-on warning.
+for every category at --fail-on error and for manufacturing at --fail-on warning; there also
+points either side of the boundary of the set where one more town makes the clustering test
+flag, on Huzhou's rules and on a variant whose clustering test (alpha 0.1, the layout's p is
+0.237) flags one more town over hundreds of km² outside every other exclusion.
 
 The tolerance is TOL_M = 1 m: only a point closer than that to the feasible boundary may get
 the other verdict from `site`. The budget behind it: the footprint `site` builds is a 256-gon,
@@ -25,6 +28,7 @@ from townsgis.dataset import load_dataset
 from townsgis.project import Project
 from townsgis.ruleset import load_ruleset
 from townsgis.siting import evaluate_sites, feasible_area, make_sites
+from townsgis.siting.feasible import clustered_region, clustering_limits
 
 TOL_M = 1.0  # a point farther than this from the feasible boundary must get site's verdict
 OFFSET_M = 1.5  # boundary probes: this far inside and outside, along the boundary's normal
@@ -63,6 +67,30 @@ def grid(city, step_m):
     return np.column_stack([xs[keep], ys[keep]])
 
 
+def ring_probes(region, n, rng):
+    """Points OFFSET_M either side of the region's boundary along its normal, at ``n``
+    random vertices (all when fewer)."""
+    if region.is_empty:
+        return np.empty((0, 2))
+    rings = shapely.get_rings(shapely.get_parts(region))
+    xy = [shapely.get_coordinates(ring)[:-1] for ring in rings]
+    prev = np.vstack([np.roll(c, 1, axis=0) for c in xy])
+    nxt = np.vstack([np.roll(c, -1, axis=0) for c in xy])
+    xy = np.vstack(xy)
+    tangent = nxt - prev
+    normal = np.column_stack([tangent[:, 1], -tangent[:, 0]])
+    normal /= np.hypot(normal[:, 0], normal[:, 1])[:, None]
+    pick = rng.choice(len(xy), min(n, len(xy)), replace=False)
+    return np.vstack([xy[pick] + OFFSET_M * normal[pick], xy[pick] - OFFSET_M * normal[pick]])
+
+
+def clustering_set(ds, rs, fail_on):
+    """Where one more town makes the clustering rule flag (metric CRS)."""
+    city = ds.metric("units").union_all()
+    lims = clustering_limits(ds, rs, fail_on)
+    return shapely.union_all([clustered_region(xy, own, t, city) for xy, own, t in lims])
+
+
 def boundary_probes(region, n, rng):
     """Points OFFSET_M either side of the region's boundary along its normal: at ``n`` random
     vertices and at the vertex nearest each WRONG_BEFORE place, plus those places."""
@@ -84,9 +112,10 @@ def boundary_probes(region, n, rng):
     )
 
 
-def disagreements(ds, rs, category, fail_on, pts, n_probes):
+def disagreements(ds, rs, category, fail_on, pts, n_probes, failing=None):
     """Points (beyond TOL_M of the feasible boundary) where `feasible` and `site` differ;
-    the number of points inside the feasible area and the number judged."""
+    the number of points inside the feasible area and the number judged. ``failing``: a
+    dict that gets, per rule id, the number of points it makes fail."""
     res = feasible_area(ds, rs, category=category, fail_on=fail_on)
     region = res.layer.to_crs(ds.metric_crs).union_all()
     city = ds.metric("units").union_all()
@@ -100,6 +129,10 @@ def disagreements(ds, rs, category, fail_on, pts, n_probes):
     verdicts = evaluate_sites(ds, rs, make_sites(ds, g, attrs), fail_on=fail_on).sites
     inside = shapely.contains_xy(region, pts[:, 0], pts[:, 1])
     passed = np.array([s.verdict == "pass" for s in verdicts])
+    if failing is not None:
+        for v in verdicts:
+            for rule in {f.rule for f in v.findings if v.verdict == "fail"}:
+                failing[rule] = failing.get(rule, 0) + 1
     if region.is_empty:
         dist = np.full(len(pts), np.inf)
     else:
@@ -117,9 +150,38 @@ def test_manufacturing_feasible_area_is_where_site_passes(hz, fail_on):
     ds, rs = hz
     city = ds.metric("units").union_all()
     step = 2000 if fail_on == "error" else 3000
-    bad, n_in, n = disagreements(ds, rs, "manufacturing", fail_on, grid(city, step), 200)
+    pts = grid(city, step)
+    if fail_on == "warning":  # one more town near the two closest towns makes HZ-CLUSTER flag
+        tipping = clustering_set(ds, rs, fail_on)
+        assert 0.3e6 < tipping.area < 1e6
+        pts = np.vstack([pts, ring_probes(tipping, 100, np.random.default_rng(3))])
+    bad, n_in, n = disagreements(ds, rs, "manufacturing", fail_on, pts, 200)
     assert n > 900 and 300 < n_in < n - 300
     assert bad == []
+
+
+def test_feasible_leaves_out_where_one_more_town_tips_clustering(hz):
+    """A variant of Huzhou's rules whose clustering test is at alpha 0.1: the layout is not
+    flagged (p = 0.237), one more town in hundreds of km² of the city makes it flag; the
+    feasible area at --fail-on warning leaves them out and agrees with `site` around them."""
+    ds, rs = hz
+    rules = tuple(
+        dataclasses.replace(r, params={**r.params, "alpha": 0.1}) if r.kind == "clustering" else r
+        for r in rs.rules
+    )
+    loose = dataclasses.replace(rs, rules=rules)
+    tipping = clustering_set(ds, loose, "warning")
+    assert tipping.area > 100e6
+    before = feasible_area(ds, rs, category="manufacturing", fail_on="warning")
+    after = feasible_area(ds, loose, category="manufacturing", fail_on="warning")
+    assert after.area_km2 < before.area_km2 - 50  # the test removes tens of km² of the area
+    city = ds.metric("units").union_all()
+    rng = np.random.default_rng(4)
+    pts = np.vstack([grid(city, 4000), ring_probes(tipping, 300, rng)])
+    failing = {}
+    bad, n_in, n = disagreements(ds, loose, "manufacturing", "warning", pts, 100, failing)
+    assert bad == []
+    assert failing.get("HZ-CLUSTER", 0) > 50 and 100 < n_in < n - 100
 
 
 @pytest.mark.parametrize("category", [c for c in CATEGORIES if c != "manufacturing"])

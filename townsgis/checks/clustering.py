@@ -355,3 +355,61 @@ def measured_with_each(ctx: RuleContext, spec, extra: np.ndarray) -> tuple[np.nd
     flagged = (ratio < p["max_r"]) & (p_value < p["alpha"])
     measured = [round(float(r), 4) if f else np.nan for r, f in zip(ratio, flagged, strict=True)]
     return np.array(measured, dtype=float), p["max_r"]
+
+
+def added_mean_nn_limit(ctx: RuleContext, spec) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """Where one added town makes :func:`clustering` flag (a finding `site` counts as caused):
+    the layout's centroids (n×2, metres), their nearest-neighbour distances d_i (m) and the
+    limit T (m) such that the rule flags the n + 1 points exactly when their mean
+    nearest-neighbour distance, S(x) / (n + 1) with S(x) = Σ min(d_i, |x − c_i|) +
+    min |x − c_i| (as :func:`mean_nn_with_each`), is below T. The test's R, ratio and
+    p-value all fall as that mean falls, so the flag is a sublevel set: T is the least of
+    max_r·E[R], the Monte Carlo critical value (the smallest simulated R that would make
+    p ≥ alpha; Donnelly's normal approximation above ``mc_max_n``) and, when the layout is
+    already flagged, the R whose rounded ratio is below the layout's (siting.caused). None
+    when no added town can make it flag."""
+    from townsgis.checks.spatial import centroids
+
+    p = spec.params
+    xy = shapely.get_coordinates(centroids(ctx))
+    n = len(xy) + 1
+    if n < p["min_towns"] or ctx.city is None or ctx.city.is_empty or n < 2:
+        return None
+    area = float(ctx.city.area)
+    expected = 0.5 / math.sqrt(n / area)
+    if n <= p["mc_max_n"]:
+        r_sim = np.sort(simulated_r(ctx.city, n, p["sims"], p["seed"]))
+        k = np.arange(p["sims"] + 1)  # #{R_sim <= R_obs}
+        ok = np.flatnonzero((1 + k) / (p["sims"] + 1) < p["alpha"])
+        if not len(ok):
+            return None
+        r_crit = float(r_sim[ok[-1]]) if ok[-1] < p["sims"] else math.inf
+        r_expected = float(r_sim.mean())
+    else:
+        perimeter = float(ctx.city.length)
+        lo, hi = 0.0, 10 * donnelly_mean(n, area, perimeter)
+        if donnelly_p(lo, n, area, perimeter) >= p["alpha"]:
+            return None
+        for _ in range(100):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if donnelly_p(mid, n, area, perimeter) < p["alpha"] else (lo, mid)
+        r_crit = lo / expected
+        r_expected = donnelly_mean(n, area, perimeter) / expected
+    r_crit = min(r_crit, p["max_r"] * r_expected)
+    for f in clustering(ctx, spec):  # already flagged: only a lower rounded ratio counts
+        r_crit = min(r_crit, (float(f.measured) - 5e-5) * r_expected)
+    return xy, own_nn_distances(xy), r_crit * expected
+
+
+def own_nn_distances(xy: np.ndarray) -> np.ndarray:
+    """Each point's nearest-neighbour distance (m) among ``xy`` (n×2, metres; inf alone)."""
+    if len(xy) < 2:
+        return np.full(len(xy), np.inf)
+    if len(xy) <= 400:
+        d2 = (xy[:, None, 0] - xy[None, :, 0]) ** 2 + (xy[:, None, 1] - xy[None, :, 1]) ** 2
+        np.fill_diagonal(d2, np.inf)
+        return np.sqrt(d2.min(axis=1))
+    pts = shapely.points(xy)
+    tree = shapely.STRtree(pts)
+    _, dist = tree.query_nearest(pts, exclusive=True, return_distance=True, all_matches=False)
+    return dist

@@ -1,6 +1,7 @@
 """The feasible area: exactly where one more town's centroid can go and pass `site` at a
-``fail_on`` severity (§3.1.1 caps, §3.1.2a no-overlap/min-gap, §3.1.2c min-spacing,
-within-unit, §3.1.3 shares), unit by unit (:func:`unit_region` takes one unit and the towns
+``fail_on`` severity (§3.1.1 caps, §3.1.2a no-overlap/min-gap, §3.1.2b clustering and
+concentration, §3.1.2c min-spacing, within-unit, §3.1.3 shares), unit by unit
+(:func:`unit_region` takes one unit and the towns
 within its reach). The within-unit edge is the level set of the footprint's exact share in
 the unit, traced on a grid and put on the exact level (:mod:`townsgis.siting.share_region`);
 the distance rules are buffers of 256-gons. The area agrees with `site` to within 1 m of its
@@ -47,12 +48,11 @@ register(
             "--fail-on {value}: allowed {allowed}",
         ),
         "feasible.scope": (
-            "这是在 --fail-on {fail_on} 级别 site 检查能通过的区域（该级别及以上的空间规则、名额和"
-            "类别占比）；集聚（§3.1.2b）是全部小镇的分布形态而不是某个地点：选定的点请用 "
-            "townsgis site 核对",
+            "这是在 --fail-on {fail_on} 级别 site 检查能通过的区域（该级别及以上的空间规则、名额、"
+            "类别占比，以及集聚与集中度 §3.1.2b：排除新增一个小镇就会使其检验报出的位置）",
             "the area where `site` passes at --fail-on {fail_on} (spatial rules, caps and "
-            "category shares of that severity or above); clustering (§3.1.2b) is a pattern over "
-            "all towns, not a place: check a chosen point with `townsgis site`",
+            "category shares of that severity or above, and clustering and concentration "
+            "§3.1.2b: the places where one more town makes their test flag are left out)",
         ),
     }
 )
@@ -218,6 +218,68 @@ def crowded_region(xy: np.ndarray, d: np.ndarray, m: np.ndarray, own: BaseGeomet
     return shapely.union_all(parts).intersection(own) if parts else shapely.Polygon()
 
 
+def clustering_limits(ds: Dataset, ruleset, fail_on: str) -> list[tuple]:
+    """For each clustering rule (§3.1.2b, Clark–Evans) that makes `site` fail at ``fail_on``
+    and that one more town can make flag: the layout's centroids c_i (metric CRS, m), their
+    nearest-neighbour distances d_i (m) and the limit T (m) on the mean nearest-neighbour
+    distance of the n + 1 towns (:func:`~townsgis.checks.clustering.added_mean_nn_limit`,
+    the rule's own test for n + 1 points)."""
+    from townsgis.checks import clustering as ce
+    from townsgis.engine import build_context
+
+    rank = Severity(fail_on).rank
+    specs = [r for r in ruleset.rules if r.kind == "clustering" and r.severity.rank >= rank]
+    if not specs:
+        return []
+    ctx = build_context(ds, ruleset)
+    return [lim for spec in specs if (lim := ce.added_mean_nn_limit(ctx, spec)) is not None]
+
+
+def nn_sum(xy: np.ndarray, own: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """S(x) = Σ_i min(d_i, |x − c_i|) + min_i |x − c_i| (m) at each of ``pts`` (m×2): the
+    sum of the nearest-neighbour distances of the towns ``xy`` (own distances ``own``) plus
+    one at x. Metres."""
+    out = np.zeros(len(pts))
+    first = np.full(len(pts), np.inf)
+    for c, d in zip(xy, own, strict=True):
+        t = np.hypot(pts[:, 0] - c[0], pts[:, 1] - c[1])
+        out += np.minimum(d, t)
+        np.minimum(first, t, out=first)
+    return out + first
+
+
+def clustered_region(xy: np.ndarray, own: np.ndarray, limit: float, area: BaseGeometry):
+    """Centres x in ``area`` where one more town makes the clustering rule flag: the sublevel
+    set S(x) < (n + 1)·``limit`` of :func:`nn_sum` (metres). It lies within δ of a town,
+    where Σ min(d_i, δ) + δ = (n + 1)·limit (S is at least that at distance δ from every
+    town); traced on a 25 m grid where the level can cross (|∇S| ≤ 1 + the number of towns
+    within their own distance d_i) and put on the exact level (share_region.FieldLevel: the
+    vertices to 0.01 m, the edges within 0.25 m)."""
+    from townsgis.siting.share_region import FieldLevel
+
+    total = (len(xy) + 1) * limit
+    if not len(xy) or not np.isfinite(total) or total <= 0:
+        return area if len(xy) and not np.isfinite(total) else shapely.Polygon()
+    lo, hi = 0.0, total
+    for _ in range(80):  # Σ min(d_i, δ) + δ rises with δ
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if np.minimum(own, mid).sum() + mid < total else (lo, mid)
+    near = shapely.buffer(shapely.points(xy), hi + 1.0, quad_segs=16)
+    domain = shapely.union_all(near).intersection(area)
+    if domain.is_empty:
+        return shapely.Polygon()
+
+    def lip(centres: np.ndarray, half_diag: float) -> np.ndarray:
+        # |∇S| ≤ 1 + the number of towns whose own distance the new one can undercut
+        out = np.ones(len(centres))
+        for c, d in zip(xy, own, strict=True):
+            out += np.hypot(centres[:, 0] - c[0], centres[:, 1] - c[1]) < d + half_diag
+        return out
+
+    region = FieldLevel(lambda p: -nn_sum(xy, own, p), -total, domain.bounds, lip).trace()
+    return region.intersection(area) if not region.is_empty else region
+
+
 def towns_in_reach(towns: gpd.GeoDataFrame, own: BaseGeometry, lim: dict, r: float):
     """The towns (metric CRS) that can constrain a footprint of radius ``r`` centred in
     ``own``: within min-gap + 2r of it, or with a centroid within min-spacing."""
@@ -277,9 +339,9 @@ def feasible_area(
     builds) passes `site` at ``fail_on``: the spatial rules of that severity or above
     (:func:`unit_region`, per unit) and, per unit, the caps and category shares
     (:func:`unit_admits`, the rule functions themselves) and, when concentration reaches
-    ``fail_on``, not where one more town tips its test (:func:`crowded_region`). Clustering
-    (Clark–Evans) is left to `site`, and the notes say so. Metric CRS inside; the layer is
-    WGS84."""
+    ``fail_on``, not where one more town tips its test (:func:`crowded_region`), nor, when
+    clustering does, where it makes Clark–Evans flag (:func:`clustered_region`). Metric CRS
+    inside; the layer is WGS84."""
     category = vocab.parse("category", category, what="--category")
     level = vocab.parse("level", level, what="--level")
     if not (area_km2 > 0):
@@ -296,6 +358,11 @@ def feasible_area(
     own_all = own_unit_areas(units)
     towns_m = ds.metric("towns")
     crowd = crowding_limits(ds, ruleset, fail_on)
+    scope = own_all if unit is None else own_all[ids == unit]
+    clustered = [
+        clustered_region(xy, nn, t, scope.union_all())
+        for xy, nn, t in clustering_limits(ds, ruleset, fail_on)
+    ]
     excluded = []
     rows, geoms = [], []
     for i, u in enumerate(ids):
@@ -314,6 +381,8 @@ def feasible_area(
         g = unit_region(own, towns_in_reach(towns_m, own, lim, r), lim, r)
         for xy, d, m in crowd:
             g = g.difference(crowded_region(xy, d, m, own))
+        for c in clustered:
+            g = g.difference(c)
         if g.is_empty or g.area <= 0:
             continue
         rows.append(u)
