@@ -151,3 +151,74 @@ def halo_text(text, width_pt: float):
         twin = ax.text(*text.get_position(), text.get_text(), transform=text.get_transform(), **kw)
     twin.set_gid("halo")
     return twin
+
+
+def inside_candidates(geom, n: int = 24) -> list:
+    """Points inside the polygon ``geom`` (data CRS) where an area's name may sit, best first:
+    the centre of its largest inscribed circle (the pole of inaccessibility) and its
+    representative point, then points of a grid over it, farthest from its edge first (so a
+    name blocked at the centre can move within the area), at most ``n`` in all."""
+    import shapely
+
+    largest = max(shapely.get_parts(geom), key=lambda g: g.area)
+    tol = max(largest.length / 2000.0, 1.0)
+    pts = [
+        shapely.get_point(shapely.maximum_inscribed_circle(largest, tol), 0),
+        largest.representative_point(),
+    ]
+    x0, y0, x1, y1 = geom.bounds
+    step = max(x1 - x0, y1 - y0) / 12.0
+    if step > 0:
+        xs, ys = np.meshgrid(np.arange(x0 + step / 2, x1, step), np.arange(y0 + step / 2, y1, step))
+        grid = shapely.points(xs.ravel(), ys.ravel())
+        grid = grid[shapely.contains(geom, grid)]
+        depth = shapely.distance(grid, geom.boundary)
+        pts += list(grid[np.argsort(-depth)][: max(n - len(pts), 0)])
+    return [p for p in pts if geom.covers(p)]
+
+
+def place_inside(
+    ax,
+    geom,
+    text: str,
+    *,
+    renderer,
+    obstacles: list[tuple[float, float, float, float]],
+    fontsizes: list[float],
+    text_kw: dict | None = None,
+    halo_pt: float = 0.0,
+    min_inside: float = 0.5,
+) -> PlacedLabel | None:
+    """Centre ``text`` on a point inside the polygon ``geom`` (data CRS of ``ax``), never
+    beside it: candidate points from ``inside_candidates``, each font size of ``fontsizes``
+    in turn (largest first). A candidate is taken when the label's box stays in the map frame,
+    overlaps no ``obstacles`` (display boxes) and has at least ``min_inside`` of its area
+    over the polygon; None (label left out) when none is."""
+    import shapely
+
+    text_kw = dict(text_kw or {})
+    frame = ax.get_window_extent(renderer)
+    boxes = np.array(obstacles or [], dtype=float).reshape(-1, 4)
+    pad = renderer.points_to_pixels(1.0)
+    inv = ax.transData.inverted()
+    cands = inside_candidates(geom)
+    for size in fontsizes:
+        for p in cands:
+            ann = ax.annotate(
+                text, (p.x, p.y), xytext=(0, 0), textcoords="offset points", ha="center",
+                va="center", fontsize=size, **text_kw,
+            )  # fmt: skip
+            bb = ann.get_window_extent(renderer)
+            box = (bb.x0, bb.y0, bb.x1, bb.y1)
+            in_frame = (
+                bb.x0 >= frame.x0 and bb.x1 <= frame.x1 and bb.y0 >= frame.y0 and bb.y1 <= frame.y1
+            )
+            (dx0, dy0), (dx1, dy1) = inv.transform([(bb.x0, bb.y0), (bb.x1, bb.y1)])
+            rect = shapely.box(dx0, dy0, dx1, dy1)
+            share = rect.intersection(geom).area / rect.area if rect.area > 0 else 0.0
+            if in_frame and share >= min_inside and not overlaps(box, boxes, pad=pad):
+                if halo_pt > 0:
+                    halo_text(ann, halo_pt)
+                return PlacedLabel(ann, box, False)
+            ann.remove()
+    return None

@@ -29,6 +29,7 @@ MARKER_COLOUR = vocab.colour("severity", "error")
 STATE_TEXT = {"error": "#b2182b", "warning": "#b35806", "info": "0.25", "waived": "0.45"}
 NO_LINE_START = "）)]】」』，。、；：！？,.;:!?%’”"  # never the first character of a line
 SKIP_LAYERS = ("city_wide",)  # listed in the panel, not drawn on paper
+UNIT_LABEL_SHRINK = (1.0, 0.85, 0.72)  # a unit's name, smaller where it does not fit
 
 
 @dataclass
@@ -40,6 +41,7 @@ class PrintInfo:
     numbers_drawn: set[int] = field(default_factory=set)
     findings_listed: int = 0
     hidden_labels: list[str] = field(default_factory=list)
+    unit_labels: list = field(default_factory=list)  # (unit feature, PlacedLabel)
 
 
 def text_width_em(s: str) -> float:
@@ -367,28 +369,26 @@ def _draw_labels(fig, ax, model: MapModel, s: float, shown: int, info: PrintInfo
     taken = obstacles + [p.box for p in placed]
     units = model.layer("units")
     if units is not None:
-        unit_anchors, unit_texts, sizes, colours = [], [], [], []
         for f in units.features:
             nums = _numbered(f.numbers, shown)
             info.numbers_drawn |= set(nums)
-            p = f.geometry.representative_point()
             zone = f.data.get("zone")
-            unit_anchors.append((p.x, p.y))
-            unit_texts.append(_with_numbers(f.label or "", nums))
-            sizes.append((7 if zone else 10) * s)
-            colours.append(
+            text = _with_numbers(f.label or "", nums)
+            size = (7 if zone else 10) * s
+            colour = (
                 MARKER_COLOUR if nums else vocab.colour("unit_kind", "functional_zone")
                 if zone else "0.35"
             )  # fmt: skip
-        for a, text, size, colour in zip(unit_anchors, unit_texts, sizes, colours, strict=True):
-            got = labels.place_labels(
-                ax, [a], [text], renderer=renderer, obstacles=taken, gap_pt=0.0,
-                text_kw={"fontsize": size, "zorder": 9, "color": colour}, halo_pt=halo,
-                centred=True, optional=True,
+            # a unit's name sits inside the unit or is left out, never beside it
+            got = labels.place_inside(
+                ax, f.geometry, text, renderer=renderer, obstacles=taken,
+                fontsizes=[size * k for k in UNIT_LABEL_SHRINK],
+                text_kw={"zorder": 9, "color": colour}, halo_pt=halo,
             )  # fmt: skip
-            if got:
-                taken.append(got[0].box)
-                info.placed_labels += got
+            if got is not None:
+                taken.append(got.box)
+                info.placed_labels.append(got)
+                info.unit_labels.append((f, got))
             else:
                 info.hidden_labels.append(text)
     import shapely
