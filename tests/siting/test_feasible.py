@@ -136,3 +136,59 @@ def test_district_area_keeps_a_footprint_off_its_zone(fx, delta_m, inside):
     assert a.contains(shapely.Point(x, y)) is inside
     if inside:
         assert verdicts(fx, [(x, y)], level="municipal") == [set()]
+
+
+def _site_verdict(ds, rs, unit_id, point_m, *, category, level, fail_on):
+    """The location-free rules' verdict through `site` itself (evaluate_sites on a site made
+    by make_sites at the point): the reference `unit_admits` must equal."""
+    import dataclasses
+
+    import geopandas as gpd
+
+    from townsgis.crs import WGS84
+    from townsgis.findings import Severity
+    from townsgis.siting.feasible import LOCATION_FREE_KINDS, _only_unit
+    from townsgis.siting.sites import make_sites
+
+    keep = tuple(_only_unit(r, unit_id) for r in rs.rules if r.kind in LOCATION_FREE_KINDS)
+    keep = tuple(r for r in keep if r is not None)
+    if not keep:
+        return []
+    point = gpd.GeoSeries([point_m], crs=ds.metric_crs).to_crs(WGS84).iloc[0]
+    spec = {"name": "feasible", "category": category, "level": level, "area_km2": 3.0}
+    s = make_sites(ds, gpd.GeoSeries([point], crs=WGS84), [spec])
+    s["unit_id"] = unit_id
+    (res,) = evaluate_sites(ds, dataclasses.replace(rs, rules=keep), s, fail_on=fail_on).sites
+    rank = Severity(fail_on).rank
+    return sorted({f.rule for f in res.findings if not f.waived and f.severity.rank >= rank})
+
+
+def test_unit_admits_gives_sites_verdict_on_sampled_huzhou_cases():
+    """`unit_admits` (the location-free rules judged without building a `site` report) fails
+    a unit for exactly the rules `site` fails it for: 36 (unit, category, level, severity)
+    cases spread over every Huzhou unit, category and level, at error and at warning; some
+    pass and some fail on caps and shares."""
+    import itertools
+
+    from townsgis import vocab
+    from townsgis.dataset import own_unit_areas
+    from townsgis.engine import load_inputs
+    from townsgis.project import Project
+    from townsgis.siting.feasible import unit_admits
+
+    ds, rs = load_inputs(Project.open(None), layout_only=True)
+    units = ds.metric("units")
+    reps = {
+        uid: own.representative_point()
+        for uid, own in zip(units["unit_id"].astype(str), own_unit_areas(units), strict=True)
+    }
+    cases = list(
+        itertools.product(reps, vocab.ids("category"), vocab.ids("level"), ("error", "warning"))
+    )
+    seen = set()
+    for uid, category, level, fail_on in cases[:: max(1, len(cases) // 36)]:
+        args = {"category": category, "level": level, "fail_on": fail_on}
+        got = unit_admits(ds, rs, uid, reps[uid], area_km2=3.0, **args)
+        assert got == _site_verdict(ds, rs, uid, reps[uid], **args), (uid, args)
+        seen.add(tuple(got))
+    assert () in seen and len(seen) > 2

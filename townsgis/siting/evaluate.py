@@ -198,7 +198,7 @@ class _Setup:
     """What judging sites against one layout needs once: the rule set without the paperwork
     kinds, waivers, the aggregate findings before, caps and units."""
 
-    def __init__(self, ds: Dataset, ruleset, fail_on: str, today) -> None:
+    def __init__(self, ds: Dataset, ruleset, fail_on: str, today, caps: bool = True) -> None:
         from townsgis.engine import run_rules
         from townsgis.waivers import checked_project_waivers
 
@@ -213,8 +213,9 @@ class _Setup:
             rs, rules=tuple(r for r in rs.rules if r.kind in AGGREGATE_KINDS)
         )
         self.before = run_rules(ds, base_rs, today=today, waivers=self.waivers).findings
-        self.caps = caps_of(rs, ds.units)
-        self.unit_ids = ds.units["unit_id"].astype(str).tolist()
+        if caps:  # for the category mix and the capacity rows
+            self.caps = caps_of(rs, ds.units)
+            self.unit_ids = ds.units["unit_id"].astype(str).tolist()
 
     def mine(self, caused: list[Finding], site_id: str, unit_id: str) -> list[Finding]:
         """The caused findings that concern the site: naming it, or aggregate in its unit or
@@ -292,6 +293,29 @@ def iter_sites_alone(
                 capacity=capacity,
                 mix=mix,
             )
+
+
+def failing_rules_alone(
+    ds: Dataset, ruleset, rows: gpd.GeoDataFrame, metric, *, fail_on: str = "error", today=None
+) -> list[list[str]]:
+    """For each site in ``rows`` (the towns schema, WGS84; ``metric``: its outline in the
+    metric CRS), judged alone: the ids of the rules whose findings, caused by the site and
+    not waived, reach ``fail_on`` (the rules of ``evaluate_sites``'s failing findings, without
+    the nearest towns, the category mix and the capacity it also reports)."""
+    from townsgis.siting.alone import AloneJudge
+
+    setup = _Setup(ds, ruleset, fail_on, today, caps=False)
+    judge = AloneJudge(ds, setup.rs, waivers=setup.waivers, today=today, before=setup.before)
+    alone = judge(rows, metric)
+    site_id = rows["town_id"].astype(str).tolist()
+    unit = rows["unit_id"].astype(str).tolist()
+    out = []
+    for i, found in enumerate(alone):
+        caused = caused_findings(setup.before, found, {site_id[i]}, setup.kinds)
+        mine = setup.mine(caused, site_id[i], unit[i])
+        rank = setup.threshold
+        out.append(sorted({f.rule for f in mine if not f.waived and f.severity.rank >= rank}))
+    return out
 
 
 def evaluate_sites(

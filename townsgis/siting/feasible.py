@@ -289,27 +289,42 @@ def towns_in_reach(towns: gpd.GeoDataFrame, own: BaseGeometry, lim: dict, r: flo
     return towns[towns.geometry.dwithin(own, reach)]
 
 
-def unit_admits(ds: Dataset, ruleset, unit_id: str, point, *, category, level, area_km2, fail_on):
+def unit_admits(
+    ds: Dataset, ruleset, unit_id: str, point, *, category, level, area_km2, fail_on
+) -> list[str]:
     """Whether one more town in ``unit_id`` passes the location-free rules (unit and city caps,
-    category shares) at ``fail_on``: `site` judged at ``point`` (WGS84, in the unit) with
-    those rules only. Returns the ids of the rules that make it fail."""
-    from townsgis.siting.evaluate import evaluate_sites
-    from townsgis.siting.sites import make_sites
+    category shares) at ``fail_on``: `site`'s judgement of a site at ``point`` (metric CRS, in
+    the unit) with those rules only (``failing_rules_alone``: the rule functions themselves,
+    without the nearest towns, mix and capacity a `site` report adds). Returns the ids of the
+    rules that make it fail."""
+    from townsgis.siting.evaluate import failing_rules_alone
 
     keep = tuple(_only_unit(r, unit_id) for r in ruleset.rules if r.kind in LOCATION_FREE_KINDS)
     keep = tuple(r for r in keep if r is not None)
     if not keep:
         return []
     rs = dataclasses.replace(ruleset, rules=keep)
-    s = make_sites(
-        ds,
-        gpd.GeoSeries([point], crs=WGS84),
-        [{"name": "feasible", "category": category, "level": level, "area_km2": area_km2}],
+    outline = shapely.buffer(point, circle_radius_m(area_km2), quad_segs=CIRCLE_QUAD_SEGS)
+    row = gpd.GeoDataFrame(
+        {
+            "town_id": [FEASIBLE_SITE],
+            "name_zh": ["feasible"],
+            "name_en": ["feasible"],
+            "unit_id": [unit_id],
+            "level": [level],
+            "category": [category],
+            "planned_area_km2": [float(area_km2)],
+            "approximate": [True],
+        },
+        geometry=[None],  # the outline is given in the metric CRS
+        crs=WGS84,
     )
-    s["unit_id"] = unit_id
-    (res,) = evaluate_sites(ds, rs, s, fail_on=fail_on).sites
-    rank = Severity(fail_on).rank
-    return sorted({f.rule for f in res.findings if not f.waived and f.severity.rank >= rank})
+    (failing,) = failing_rules_alone(ds, rs, row, [outline], fail_on=fail_on)
+    return failing
+
+
+#: The id of the one more town `feasible` judges (never a real town id).
+FEASIBLE_SITE = "\ue000feasible\ue000"
 
 
 def _only_unit(rule, unit_id: str):
@@ -371,7 +386,7 @@ def feasible_area(
         own = own_all.iloc[i]
         if own.is_empty:
             continue
-        rep = gpd.GeoSeries([own.representative_point()], crs=units.crs).to_crs(WGS84).iloc[0]
+        rep = own.representative_point()
         failing = unit_admits(
             ds, ruleset, u, rep, category=category, level=level, area_km2=area_km2, fail_on=fail_on
         )
