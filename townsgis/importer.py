@@ -177,9 +177,17 @@ def import_layer(
         refs["units"] = _reference(project, "units", notes, msg("import.units_not_checked"))
     if kind == "projects":
         refs["towns"] = _reference(project, "towns", notes, msg("import.towns_not_checked"))
-    clean, fixes = validate_layer(
-        gdf, kind, source=str(path), project=project, fix_geometry=fix_geometry, **refs
-    )
+    if kind == "proposals":  # the one reading `site --file` and the workbench share
+        from townsgis.siting.sites import proposals_frame
+
+        clean = proposals_frame(
+            project, refs["units"], gdf, str(path), fix_geometry=fix_geometry, notes=notes
+        )
+        fixes = list(clean.attrs.pop("fixes", []))
+    else:
+        clean, fixes = validate_layer(
+            gdf, kind, source=str(path), project=project, fix_geometry=fix_geometry, **refs
+        )
     if project.region_bbox is None:
         notes.append(msg("import.no_region", root=project.root))
     old = store.read_layer(kind) if store.has_layer(kind) else None

@@ -72,7 +72,7 @@ def test_site_english_messages(client):
         ({"area_km2": 0}, 422, "area_km2", "area_km2"),
         ({"category": "农业"}, 400, "无法识别的类别", "unknown category"),
         ({"level": "国家级"}, 400, "无法识别的级别", "unknown level"),
-        ({"lon": 100.0, "lat": 30.5}, 400, "outside", "outside"),
+        ({"lon": 100.0, "lat": 30.5}, 400, "之外", "outside"),
         ({"crs": "mars"}, 422, "参数 crs 无效", "Parameter crs is not valid"),
         ({"ruleset": "../../etc/passwd"}, 422, "ruleset", "ruleset"),
         ({"ruleset": "nope"}, 400, "nope", "nope"),

@@ -40,6 +40,17 @@ register(
             "{label}: {kind}; --boundary needs a polygon (the site's outline); for points "
             "(circles of --area-km2) use --file",
         ),
+        "sites.outside": (
+            "{name!r} 位于经度 {lon:.6f}、纬度 {lat:.6f}（WGS84），在{city}之外："
+            "不在任何单元内；{hint}",
+            "{name!r} at lon {lon:.6f}, lat {lat:.6f} (WGS84) is outside {city}: no unit "
+            "contains it; {hint}",
+        ),
+        "sites.default_area": (
+            "{file}：{n} 个点状选址未给面积，按默认 {area:g} 平方公里画圆（可在文件中加“面积”列）",
+            "{file}: {n} point site(s) give no area; each is drawn as a circle of the default "
+            "{area:g} km² (add an area column to the file)",
+        ),
     }
 )
 
@@ -169,17 +180,7 @@ def plan_sites(
     gdf["lon"] = shapely.get_x(pts)
     gdf["lat"] = shapely.get_y(pts)
     units = assign_units(gpd.GeoSeries(pts, crs=WGS84), ds.units)
-    out = [k for k, u in enumerate(units) if u is None]
-    if out:
-        hints = _outside_hints(ds, [pts[k] for k in out])
-        raise SchemaError(
-            source,
-            [
-                f"{rows[k]['name']!r} at lon {pts[k].x:.6f}, lat {pts[k].y:.6f} (WGS84) is "
-                f"outside {ds.project.name_zh} {ds.project.name_en}: no unit contains it; {h}"
-                for k, h in zip(out, hints, strict=True)
-            ],
-        )
+    _refuse_outside(ds.project, ds.units, [r["name"] for r in rows], pts, units, source)
     gdf["unit_id"] = units
     return SitePlan(gdf, np.asarray(metric.values, dtype=object), radius, ds.metric_crs)
 
@@ -191,12 +192,43 @@ def _invalid_reason(g_wgs84, g_metric) -> str:
     return f"{shapely.is_valid_reason(g_metric)} (metric CRS)"
 
 
+def _refuse_outside(project, units, names: list, pts, found: list, source: str) -> None:
+    """Raise one SchemaError naming every WGS84 point of ``pts`` that no unit contains
+    (``found[k]`` None), with the reading that would place it inside (``--crs gcj02`` …)."""
+    out = [k for k, u in enumerate(found) if u is None]
+    if not out:
+        return
+    from townsgis.i18n import get_lang
+
+    city = project.name_en if get_lang() == "en" and project.name_en else project.name_zh
+    hints = _outside_hints_in(units, [pts[k] for k in out])
+    raise SchemaError(
+        source,
+        [
+            msg(
+                "sites.outside",
+                name=str(names[k]),
+                lon=pts[k].x,
+                lat=pts[k].y,
+                city=city,
+                hint=h,
+            )
+            for k, h in zip(out, hints, strict=True)
+        ],
+    )
+
+
 def _outside_hints(ds: Dataset, pts: list) -> list[str]:
-    """Why each WGS84 point may lie outside the city: swapped lon/lat, a GCJ-02/BD-09 mix-up,
-    … (schema's region hints against the units' polygons)."""
+    """Why each WGS84 point may lie outside the city (see :func:`_outside_hints_in`)."""
+    return _outside_hints_in(ds.units, pts)
+
+
+def _outside_hints_in(units: gpd.GeoDataFrame, pts: list) -> list[str]:
+    """Why each WGS84 point may lie outside the units: swapped lon/lat, a GCJ-02/BD-09
+    mix-up, … (schema's region hints against the units' polygons)."""
     from townsgis.schema import region_hints
 
-    units = ds.units.to_crs(WGS84)
+    units = units.to_crs(WGS84)
     box = tuple(float(v) for v in units.total_bounds)
     x = np.array([p.x for p in pts], float)
     y = np.array([p.y for p in pts], float)
@@ -331,15 +363,55 @@ def check_site_frame(
     fix_geometry: bool = False,
 ) -> gpd.GeoDataFrame:
     """The checks and normalisation of :func:`read_site_file` on a frame already read."""
+    return proposals_frame(
+        ds.project,
+        ds.units,
+        gdf,
+        source,
+        defaults=defaults,
+        overrides=overrides,
+        polygons_only=polygons_only,
+        fix_geometry=fix_geometry,
+    )
+
+
+def proposals_frame(
+    project,
+    units: gpd.GeoDataFrame | None,
+    gdf: gpd.GeoDataFrame,
+    source: str,
+    *,
+    defaults: dict | None = None,
+    overrides: dict | None = None,
+    polygons_only: bool = False,
+    fix_geometry: bool = False,
+    notes: list[str] | None = None,
+) -> gpd.GeoDataFrame:
+    """A layer of proposed sites (WGS84) normalised and checked the one way both ``townsgis
+    import proposals`` and ``site --file`` (and the workbench's upload) use: headers mapped
+    (名称, 类别, 面积 …), ``overrides`` then ``defaults`` applied, a point without an area
+    given the default footprint (:data:`DEFAULT_AREA_KM2` km², told in ``notes``), the
+    proposals schema, and every site inside a unit of ``units`` (when given). Raises one
+    SchemaError listing every problem."""
     from townsgis.schema import validate_layer
 
     path = source
     renames = vocab.header_map([c for c in gdf.columns if c != gdf.geometry.name], "proposals")
     gdf = gdf.rename(columns=renames)  # 名称, 类别, 级别, 面积 … as in an office's sheet
+    gdf.attrs["headers"] = {b: a for a, b in renames.items()}
     if polygons_only:
         _require_polygons(gdf, path)
-    defaults = dict(defaults or {})
+    defaults = {k: v for k, v in (defaults or {}).items() if v is not None}
+    defaults.setdefault("area_km2", DEFAULT_AREA_KM2)
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    if len(gdf) and "area_km2" not in overrides:
+        given = gdf["area_km2"].astype(object).tolist() if "area_km2" in gdf else [None] * len(gdf)
+        points = (gdf.geometry.geom_type == "Point").to_numpy()
+        n = sum(1 for v, pt in zip(given, points, strict=True) if pt and not _filled(v))
+        if n and notes is not None:
+            notes.append(
+                msg("sites.default_area", file=Path(path).name, n=n, area=defaults["area_km2"])
+            )
     if len(gdf):
         if "name_zh" not in gdf.columns:
             gdf["name_zh"] = gdf["name"] if "name" in gdf.columns else None
@@ -354,14 +426,27 @@ def check_site_frame(
                 else:
                     values = gdf[key].astype(object).tolist()
                     gdf[key] = [v if _filled(v) else defaults[key] for v in values]
-    clean, _ = validate_layer(
+    clean, fixes = validate_layer(
         gdf,
         "proposals",
         source=str(path),
-        project=ds.project,
-        units=ds.units,
+        project=project,
+        units=units,
         fix_geometry=fix_geometry,
     )
+    clean.attrs["fixes"] = fixes
+    if units is not None and len(clean):
+        from townsgis.crs import analysis_crs
+
+        geoms = clean.geometry
+        centres = geoms.to_crs(analysis_crs(units)).centroid.to_crs(WGS84)
+        pts = np.where(
+            (geoms.geom_type == "Point").to_numpy(),
+            np.asarray(geoms.values, dtype=object),
+            np.asarray(centres.values, dtype=object),
+        )
+        found = assign_units(gpd.GeoSeries(pts, crs=WGS84), units)
+        _refuse_outside(project, units, clean["name_zh"].tolist(), pts, found, str(path))
     return clean
 
 
