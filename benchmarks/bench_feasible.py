@@ -6,6 +6,8 @@ Medians of CPU seconds (user + sys, steadier than wall time on a shared machine)
 - feasible city-wide, manufacturing, at --fail-on error and warning;
 - feasible --unit 330503 (南浔区);
 - the within-unit level set alone (siting.share_region) of every unit, no towns blocking;
+- the clustering set alone (siting.feasible.clustered_region, where one more town makes
+  HZ-CLUSTER flag) city-wide: on Huzhou's rules (0.45 km²) and with alpha 0.1 (~280 km²);
 - the anchor, measured in the same run: one point site judged by `site` (evaluate_sites),
   so the ratios hold under any load. The 1-minute load average is printed too.
 """
@@ -13,6 +15,7 @@ Medians of CPU seconds (user + sys, steadier than wall time on a shared machine)
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
@@ -22,6 +25,7 @@ from townsgis.dataset import load_dataset, own_unit_areas
 from townsgis.project import Project
 from townsgis.ruleset import load_ruleset
 from townsgis.siting import evaluate_sites, feasible_area, sites_from_point
+from townsgis.siting.feasible import clustered_region, clustering_limits
 from townsgis.siting.share_region import share_region
 from townsgis.siting.sites import circle_radius_m
 
@@ -58,6 +62,17 @@ def main() -> None:
     def city(fail_on):
         return lambda: feasible_area(ds, rs, category="manufacturing", fail_on=fail_on)
 
+    def clustering(alpha=None):
+        rules = tuple(
+            dataclasses.replace(x, params={**x.params, "alpha": alpha})
+            if alpha is not None and x.kind == "clustering"
+            else x
+            for x in rs.rules
+        )
+        lims = clustering_limits(ds, dataclasses.replace(rs, rules=rules), "warning")
+        city_m = ds.metric("units").union_all()
+        return lambda: [clustered_region(xy, nn, t, city_m) for xy, nn, t in lims]
+
     anchor()  # warm the caches every run shares
     out = {
         "anchor_site_1_cpu_s": median_cpu(anchor, a.repeat),
@@ -69,6 +84,8 @@ def main() -> None:
         "share_region_all_units_cpu_s": median_cpu(
             lambda: [share_region(g, r, 0.95) for g in own], a.repeat
         ),
+        "clustered_region_city_cpu_s": median_cpu(clustering(), a.repeat),
+        "clustered_region_city_alpha01_cpu_s": median_cpu(clustering(0.1), a.repeat),
     }
     base = out["anchor_site_1_cpu_s"]
     for k in list(out):

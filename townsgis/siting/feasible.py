@@ -49,10 +49,11 @@ register(
         ),
         "feasible.scope": (
             "这是在 --fail-on {fail_on} 级别 site 检查能通过的区域（该级别及以上的空间规则、名额、"
-            "类别占比，以及集聚与集中度 §3.1.2b：排除新增一个小镇就会使其检验报出的位置）",
-            "the area where `site` passes at --fail-on {fail_on} (spatial rules, caps and "
-            "category shares of that severity or above, and clustering and concentration "
-            "§3.1.2b: the places where one more town makes their test flag are left out)",
+            "类别占比和集聚、集中度规则 §3.1.2b；后两者排除新增一个小镇就会使其检验报出的位置）",
+            "the area where `site` passes at --fail-on {fail_on} (the spatial rules, caps, "
+            "category shares and clustering and concentration rules §3.1.2b of that severity "
+            "or above; for the last two, the places where one more town makes their test flag "
+            "are left out)",
         ),
     }
 )
