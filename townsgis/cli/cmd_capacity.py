@@ -126,8 +126,9 @@ def render_text(report, lang: str) -> str:
         caps = "; ".join(
             f"{c['rule']} {c['used']}/{c['limit']} {t['left']} {c['remaining']}" for c in u["caps"]
         )
+        name = u["name_en"] if lang == "en" else u["name_zh"]
         lines.append(
-            f"  {u['unit_id']} {u['name_zh']}: {t['towns']} {u['towns']}; {caps}; "
+            f"  {u['unit_id']} {name}: {t['towns']} {u['towns']}; {caps}; "
             f"{t['prov']} {_n(u['provincial_slots'])}, {t['total']} {_n(u['total_slots'])}"
         )
     for m in report.mix:

@@ -45,13 +45,16 @@ def capacity(ds: Dataset, ruleset) -> CapacityReport:
     city = [_cap_row(c, towns, None, None) for c in caps if c.scope == "city"]
     unit_rows = []
     provincial = "provincial_creation"
-    for u, name in zip(unit_ids, units["name_zh"].astype(str), strict=True):
+    en = units["name_en"] if "name_en" in units.columns else units["name_zh"]
+    names_en = en.where(en.notna() & (en.astype(str) != ""), units["name_zh"]).astype(str)
+    for u, name, name_en in zip(unit_ids, units["name_zh"].astype(str), names_en, strict=True):
         by_level = {lvl: slots_for(caps, towns, lvl, u) for lvl in LEVELS}
         finite = [v for v in by_level.values() if v is not None]
         unit_rows.append(
             {
                 "unit_id": u,
                 "name_zh": name,
+                "name_en": name_en,
                 "towns": int((towns["unit_id"].astype(str) == u).sum()),
                 "caps": [
                     _cap_row(c, towns, u, None)

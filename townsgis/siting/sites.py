@@ -25,6 +25,7 @@ from townsgis.messages import msg, register
 register(
     {
         "sites.default_name": ("选址 {n}", "site {n}"),
+        "sites.unnamed": ("（未命名）", "(unnamed)"),
         "sites.label": ("第 {n} 个要素（{name}）", "feature {n} ({name})"),
         "sites.problem": ("{label}：{text}", "{label}: {text}"),
         "sites.area": (
@@ -260,7 +261,12 @@ def sites_from_point(
     bad = coordinate_problems(geom.values, WGS84)
     if bad:
         raise SchemaError(f"site ({lon:g}, {lat:g} {crs})", [f"{bad[0]} after conversion"])
-    attrs = {"name": name or "site", "category": category, "level": level, "area_km2": area_km2}
+    attrs = {
+        "name": name or msg("sites.unnamed"),
+        "category": category,
+        "level": level,
+        "area_km2": area_km2,
+    }
     return make_sites(ds, geom, [attrs], source=f"site ({lon}, {lat} {crs})")
 
 
