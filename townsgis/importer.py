@@ -271,9 +271,11 @@ def points_to_circles(gdf, source: str, notes: list[str]):
     radius = np.sqrt(area.to_numpy() * 1e6 / np.pi)
     circles = gdf.geometry.to_crs(metric).buffer(radius, quad_segs=32).to_crs(gdf.crs)
     out = gdf.set_geometry(circles)
+    added = [c for c in ("approximate", "source") if c not in out.columns]
     out["approximate"] = True
     if "source" not in out.columns:
         out["source"] = msg("import.points_source", file=Path(source).name)
+    out.attrs["added"] = added  # not the file's columns (messages list the file's own)
     notes.append(msg("import.points_as_circles", file=Path(source).name, n=len(out)))
     return out
 

@@ -410,8 +410,9 @@ def validate_layer(
     gdf = _rename_headers(gdf, schema)
     if kind == "proposals" and "name_zh" not in gdf.columns and "name" in gdf.columns:
         gdf["name_zh"] = gdf["name"]
+    headers = gdf.attrs.get("headers", {})  # field -> the file's own header
     gdf, fixes = _restore_truncated_names(gdf, schema)
-    gdf.attrs = dict(attrs)
+    gdf.attrs = dict(attrs, headers=headers)
     p = _Problems(gdf, schema)
 
     if len(gdf) == 0:
@@ -444,7 +445,12 @@ def _rename_headers(gdf, schema: LayerSchema):
     cols = [c for c in gdf.columns if c != gdf.geometry.name]
     wanted = set(schema.names) | ({"name"} if "name_zh" in schema.names else set())
     renames = {a: b for a, b in vocab.header_map(cols, schema.kind).items() if b in wanted}
-    return gdf.rename(columns=renames) if renames else gdf
+    if not renames:
+        return gdf
+    headers = dict(gdf.attrs.get("headers", {}))
+    out = gdf.rename(columns=renames)
+    out.attrs["headers"] = {**headers, **{b: headers.get(a, a) for a, b in renames.items()}}
+    return out
 
 
 def _restore_truncated_names(gdf, schema: LayerSchema):
@@ -470,16 +476,18 @@ def _check_columns(gdf, schema: LayerSchema, p: _Problems) -> None:
                 lower = [c for c in present if c.lower() == col.name.lower()]
                 hint = lower or close
                 extra = msg("vocab.did_you_mean", word=hint[0]) if hint else ""
-                words = [col.name, *vocab.HEADERS.get(col.name, ())[:3]]
+                words = vocab.header_words(col.name, schema.kind)[:4]
+                headers, added = gdf.attrs.get("headers", {}), gdf.attrs.get("added", ())
+                found = [str(headers.get(c, c)) for c in present if c not in added]
                 p.add(
                     msg(
                         "schema.missing_column",
                         name=col.name,
                         label=vocab.field_label(col.name, "zh"),
                         what=_describe(col),
-                        words="、".join(dict.fromkeys(words)),
+                        words="、".join(words),
                         hint=extra,
-                        found=", ".join(present) or msg("none"),
+                        found=", ".join(found) or msg("none"),
                     )
                 )
             continue

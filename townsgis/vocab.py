@@ -560,7 +560,9 @@ HEADERS_BY_KIND: dict[str, dict[str, tuple[str, ...]]] = {
         "kind": ("类型", "单元类型"),
         "parent_id": ("上级单元", "上级代码"),
     },
-    "towns": {"town_id": ("编号",)},
+    # a kind's words for a field replace the general ones (所属区县 is a unit's parent, not
+    # its id); for a town's id they add to them
+    "towns": {"town_id": ("编号", *HEADERS["town_id"])},
     "projects": {
         "name_zh": ("项目名称", "名称", "项目"),
         "town_id": ("所属小镇编号", "小镇编号"),
@@ -571,6 +573,14 @@ HEADERS_BY_KIND: dict[str, dict[str, tuple[str, ...]]] = {
         "planned_area_km2": (),
     },
 }
+
+
+def header_words(field: str, kind: str | None = None) -> tuple[str, ...]:
+    """The header words accepted for ``field`` in a layer of ``kind`` (as :func:`header_map`
+    reads them), the field's own name first."""
+    special = HEADERS_BY_KIND.get(kind or "", {})
+    words = special[field] if field in special else HEADERS.get(field, ())
+    return tuple(dict.fromkeys((field, *words)))
 
 
 def header_map(columns, kind: str | None = None) -> dict[str, str]:
