@@ -35,6 +35,10 @@ register(
             "全市范围的问题（见标题栏）",
             "City-wide findings (see title)",
         ),
+        "map.city_wide_print": (
+            "全市范围的问题（城市轮廓，见规则发现）",
+            "City-wide findings (city outline; see the findings list)",
+        ),
         "map.buffers": (
             "间距缓冲区（最小间距的一半）",
             "Spacing buffers (half the minimum distance)",

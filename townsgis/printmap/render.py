@@ -8,6 +8,7 @@ is laid out first: the map draws a finding's number only when the panel lists it
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from townsgis import vocab
-from townsgis.mapmodel.model import Layer, MapModel, Style
+from townsgis.mapmodel.model import Layer, LegendSection, MapModel, Style
 from townsgis.mapmodel.text import t
 from townsgis.printmap import decor, graticule, labels
 from townsgis.printmap.paper import MM_PER_INCH, figsize_inches, paper_mm
@@ -28,7 +29,6 @@ PX_TO_PT = 0.5  # a model Style's screen pixel drawn as half a point on paper
 MARKER_COLOUR = vocab.colour("severity", "error")
 STATE_TEXT = {"error": "#b2182b", "warning": "#b35806", "info": "0.25", "waived": "0.45"}
 NO_LINE_START = "）)]】」』，。、；：！？,.;:!?%’”"  # never the first character of a line
-SKIP_LAYERS = ("city_wide",)  # listed in the panel, not drawn on paper
 UNIT_LABEL_SHRINK = (1.0, 0.85, 0.72)  # a unit's name, smaller where it does not fit
 
 
@@ -42,6 +42,7 @@ class PrintInfo:
     findings_listed: int = 0
     hidden_labels: list[str] = field(default_factory=list)
     unit_labels: list = field(default_factory=list)  # (unit feature, PlacedLabel)
+    legend: list = field(default_factory=list)  # the sections drawn (legend_in_frame)
 
 
 def text_width_em(s: str) -> float:
@@ -143,9 +144,51 @@ def render(
     _draw_map(fig, ax, model, xlim, ylim, s, panel.shown, info)
     _draw_title(fig, sheet, model, m)
     _draw_inset(fig, sheet, model, inset_box, s)
-    _draw_legend(fig, sheet, model, legend_box, s)
+    info.legend = legend_in_frame(model, xlim, ylim)
+    _draw_legend(fig, sheet, model, legend_box, s, info.legend)
     panel.draw(fig, sheet)
     return fig
+
+
+def legend_in_frame(model: MapModel, xlim, ylim) -> list[LegendSection]:
+    """``model.legend`` without the entries of areas the sheet draws none of within the map
+    frame (``xlim``, ``ylim``: map CRS metres): a town category, counties/districts,
+    functional zones, neighbouring counties, water. Other entries are kept; empty sections
+    are dropped."""
+    import shapely
+
+    frame = shapely.box(xlim[0], ylim[0], xlim[1], ylim[1])
+    lang = model.lang
+
+    def seen(layer_id: str, keep=lambda f: True) -> list:
+        layer = model.layer(layer_id)
+        if layer is None or not layer.show:
+            return []
+        return [f for f in layer.features if keep(f) and f.geometry.intersects(frame)]
+
+    units = seen("units")
+    towns = seen("towns")
+    cats = {
+        vocab.label("category", f.data["category"], lang)
+        for f in towns
+        if f.data.get("category") is not None
+    }
+    has = {
+        t(lang, "district"): any(not f.data.get("zone") for f in units),
+        t(lang, "zone"): any(f.data.get("zone") for f in units),
+        t(lang, "zone_approx"): any(f.data.get("zone") for f in units),
+        t(lang, "neighbours"): bool(seen("neighbours")),
+        t(lang, "water"): bool(seen("water")),
+    }
+    out = []
+    for sec in model.legend:
+        if sec.title == t(lang, "towns"):
+            entries = [e for e in sec.entries if e.label in cats]
+        else:
+            entries = [e for e in sec.entries if has.get(e.label, True)]
+        if entries:
+            out.append(dataclasses.replace(sec, entries=entries))
+    return out
 
 
 def _extent(model: MapModel, aspect: float, pad: float = 0.04):
@@ -203,6 +246,18 @@ def _draw_layer(ax, layer: Layer, crs, s: float, zorder: float) -> None:
                 ax.collections[-1].set_facecolor(_rgba(style.fill, style.fill_opacity))
 
 
+def _draw_outlines(ax, layer: Layer, crs, s: float, zorder: float) -> None:
+    """The outlines of a layer's areas, each in its style's stroke and dash."""
+    import geopandas as gpd
+
+    for f in layer.features:
+        st = f.style
+        gpd.GeoSeries([f.geometry], crs=crs).boundary.plot(
+            ax=ax, color=st.stroke or "0.1", linewidth=max(st.weight * PX_TO_PT, 1.2) * s,
+            linestyle=_dash(st, s), zorder=zorder,
+        )  # fmt: skip
+
+
 def _rgba(colour: str, alpha: float):
     from matplotlib.colors import to_rgba
 
@@ -230,12 +285,18 @@ def _draw_map(fig, ax, model: MapModel, xlim, ylim, s: float, shown: int, info) 
         )
     z = 1.0
     for layer in model.layers:
-        if not layer.show or layer.id in SKIP_LAYERS or not layer.features:
+        if not layer.show or not layer.features:
             continue
         if layer.id == "towns":
             z = max(z, 7.0)
         if layer.id == "units":
             z = max(z, 2.0)
+        if layer.id == "city_wide":
+            # listed in the panel; the city's outline drawn in the finding's colour, over
+            # the black city outline, as the legend shows it
+            _draw_outlines(ax, layer, model.crs, s, max(z, 2.2))
+            z += 1.0
+            continue
         _draw_layer(ax, layer, model.crs, s, z)
         if layer.id == "units" and loc is not None and model.kind != "site":
             import geopandas as gpd
@@ -511,14 +572,14 @@ def _handle(entry, s: float):
                  label=entry.label)  # fmt: skip
 
 
-def _draw_legend(fig, sheet: _Sheet, model: MapModel, box, s: float) -> None:
+def _draw_legend(fig, sheet: _Sheet, model: MapModel, box, s: float, legend) -> None:
     """The model's legend sections, each under its heading."""
     from matplotlib.lines import Line2D
 
     ax = fig.add_axes(sheet.rect(*box))
     ax.set_axis_off()
     handles, heads = [], []
-    for sec in model.legend:
+    for sec in legend:
         if not sec.entries:
             continue
         if sec.title:

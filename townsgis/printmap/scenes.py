@@ -82,17 +82,33 @@ def _sheet(model: MapModel, project: Project, ds, rs, kind: str, review_number) 
     nb = neighbours_layer(neighbours, lang)
     if nb is not None and model.layer("neighbours") is None:
         model.layers.insert(0, nb)
-        for sec in model.legend:
-            if sec.entries and sec.entries[0].label == t(lang, "district"):
-                sec.entries.append(LegendEntry(t(lang, "neighbours"), nb.features[0].style))
     lakes = context.water(project, ds.units)
     wl = water_layer(lakes.to_crs(crs) if lakes is not None else None, lang)
     if wl is not None and model.layer("water") is None:
         model.layers.insert(1 if model.layer("neighbours") is not None else 0, wl)
-        for sec in model.legend:
-            if sec.entries and sec.entries[0].label == t(lang, "district"):
-                sec.entries.append(LegendEntry(t(lang, "water"), wl.features[0].style))
+    # every kind of area the sheet draws has its legend entry (the progress model has no
+    # units section); the render keeps those with a feature in the map frame
+    sec = next(
+        (x for x in model.legend if x.entries and x.entries[0].label == t(lang, "district")), None
+    )
+    if sec is None and model.layer("units") is not None:
+        from townsgis.mapmodel.layout import units_section
+
+        sec = units_section(ds.metric("units"), lang)
+        model.legend.insert(min(1, len(model.legend)), sec)
+    for layer_id, word in (("neighbours", "neighbours"), ("water", "water")):
+        layer = model.layer(layer_id)
+        have = {e.label for e in sec.entries} if sec is not None else set()
+        if sec is not None and layer is not None and layer.features and t(lang, word) not in have:
+            sec.entries.append(LegendEntry(t(lang, word), layer.features[0].style))
     drawn = model.layer("water") is not None
+    # paper has no title bar: city-wide findings are in the findings list, the outline drawn
+    wide = t(lang, "city_wide")
+    for sec in model.legend:
+        sec.entries = [
+            dataclasses.replace(e, label=t(lang, "city_wide_print")) if e.label == wide else e
+            for e in sec.entries
+        ]
     model.locator = context.locator(project, ds, crs, lang)
     model.notes = context.notes(ds, lang, kind, water_drawn=drawn)
     model.sources = context.sources(ds, project, lang, water_frame=lakes if drawn else None)
