@@ -31,16 +31,34 @@ def test_company_form(name, kind, ok):
     assert is_company(name, kind, COMPANY_TYPES, COMPANY_MARKERS) is ok
 
 
-def test_rule_flags_a_government_body_and_an_empty_investor(run_kind):
+def test_rule_flags_a_government_body_and_reports_an_empty_investor_as_not_checked(run_kind):
     rows = [
         town("T1", 0, 0, investor="某某建设发展有限公司"),
         town("T2", 5000, 0, investor="某镇人民政府"),
         town("T3", 10_000, 0, investor=""),
         town("T4", 15_000, 0, investor="小镇管委会", investor_type="公司"),
+        town("T5", 20_000, 0, investor=None),
+        town("T6", 25_000, 0, investor="", investor_type="政府"),  # the type decides
     ]
     found = run_kind(rows, "company")
-    assert [f.town_ids for f in found] == [("T2",), ("T3",)]
-    assert "不是公司化主体" in found[0].message_zh and "not a company" in found[0].message_en
+    errors = [f for f in found if f.severity.value == "error"]
+    assert [f.town_ids for f in errors] == [("T2",), ("T6",)]
+    assert "不是公司化主体" in errors[0].message_zh and "not a company" in errors[0].message_en
+    (info,) = [f for f in found if f.severity.value == "info"]
+    assert info.town_ids == ("T3", "T5") and info.measured == 2
+    assert info.message_zh.startswith("2 个小镇缺少投资建设主体，未检查")
+    assert info.message_en.startswith("2 towns lack an investing entity; not checked")
+    assert "（空）" not in " ".join(f.message_zh for f in found)
+
+
+def test_a_towns_layer_without_an_investor_column_is_not_checked_not_flagged(run_kind):
+    rows = [town("T1", 0, 0), town("T2", 5000, 0)]
+    for r in rows:
+        r.pop("investor", None)
+    found = run_kind(rows, "company")
+    assert [f.severity.value for f in found] == ["info"]
+    assert found[0].town_ids == ("T1", "T2")
+    assert "未检查" in found[0].message_zh
 
 
 def test_bundled_rule_set_checks_company_form():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from townsgis.checks.common import make_finding
+from townsgis.checks.common import make_finding, not_checked_finding
 from townsgis.checks.registry import Param, RuleContext, check_town_fields, rule_kind, town_column
 from townsgis.findings import Finding
 
@@ -61,12 +61,17 @@ def company(ctx: RuleContext, spec) -> list[Finding]:
     kinds = town_column(ctx, p["type_field"]).to_numpy(dtype=object)
     geoms = ctx.towns.geometry.to_numpy()
     out = []
+    # neither a name nor a type: missing data, reported once as not checked (not a violation)
+    missing = [t for t in range(len(names)) if _blank(names[t]) and _blank(kinds[t])]
     for t in range(len(names)):
+        if _blank(names[t]) and _blank(kinds[t]):
+            continue
         if is_company(names[t], kinds[t], p["types"], p["markers"]):
             continue
         refs = ctx.town_refs([t])
-        name = "（空）" if _blank(names[t]) else str(names[t])
-        name_en = "(empty)" if _blank(names[t]) else str(names[t])
+        # a type without a name: the type is what is judged
+        name = "" if _blank(names[t]) else f"“{names[t]}”"
+        name_en = "" if _blank(names[t]) else f" {names[t]}"
         why_zh = (
             f"类型为“{kinds[t]}”"
             if not _blank(kinds[t])
@@ -81,11 +86,12 @@ def company(ctx: RuleContext, spec) -> list[Finding]:
             make_finding(
                 spec,
                 refs,
-                f"{refs[0]['name_zh']}：投资建设主体“{name}”不是公司化主体（{why_zh}）",
-                f"{refs[0]['id']}: the investing entity {name_en} is not a company ({why_en})",
+                f"{refs[0]['name_zh']}：投资建设主体{name}不是公司化主体（{why_zh}）",
+                f"{refs[0]['id']}: the investing entity{name_en} is not a company ({why_en})",
                 measured=None if _blank(names[t]) else str(names[t]),
                 limit="company",
                 geometry=geoms[t],
             )
         )
+    out += not_checked_finding(spec, ctx, missing, "投资建设主体", "lack an investing entity")
     return out
