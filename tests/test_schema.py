@@ -311,3 +311,27 @@ def test_dataset_errors_in_two_layers_name_both_files(project_copy):
     one(probs, "towns.geojson: feature 1", "unit_id 'nowhere'")
     one(probs, "projects.geojson: feature 1", "unknown stage 'dreaming'")
     assert np.all([p.split(":")[0].endswith(".geojson") for p in probs])
+
+
+def test_domain_words_are_mapped_once_each_as_lookup_maps_them():
+    """A domain column's words (zh, en, aliases, odd spacing, unknown words, non-text) map
+    to what ``vocab.lookup`` gives each one (unknown words kept), however often they repeat."""
+    from townsgis import vocab
+    from townsgis.schema import _canonical
+
+    words = [
+        "制造业",
+        "manufacturing",
+        " Manufacturing ",
+        "ＭＡＮＵＦＡＣＴＵＲＩＮＧ",
+        "nonsense",
+        "",
+        None,
+        3,
+    ]
+    term = _canonical("category")
+    for _ in range(3):
+        got = [term(w) for w in words]
+        want = [(vocab.lookup("category", w) or w) if isinstance(w, str) else w for w in words]
+        assert got == want
+    assert got[0] == got[1] == got[2] == got[3] == "manufacturing" and got[4] == "nonsense"
