@@ -239,3 +239,22 @@ def test_console_script_shows_no_traceback_and_debug_does(project_copy, tmp_path
     assert "t.geojson" in r.stderr and "Traceback" not in r.stderr + r.stdout
     r = subprocess.run([*cmd[:3], "--debug", *cmd[3:]], capture_output=True, text=True)
     assert r.returncode != 0 and "Traceback" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "zh", "en"),
+    [
+        (["export", "layout", "--paper", "A5"], "--paper 的取值 'A5' 无效：应为 A4、A3 之一", "A5"),
+        (["site", "--lon", "abc", "--lat", "30"], "--lon 的取值 'abc' 不是数字", "abc"),
+        (["check", "--bogus"], "没有选项 --bogus", "No such option: --bogus"),
+        (["chek"], "没有命令 'chek'；是否指 'check'？", "No such command 'chek'"),
+        (["check", "extra"], "多余的参数：extra", "extra"),
+    ],
+)
+def test_usage_errors_follow_the_language(cli, argv, zh, en):
+    """Click words usage errors in English only; in Chinese they are rebuilt, exit 2 kept."""
+    r = cli(*argv)
+    assert r.code == 2 and zh in r.err and "用法：townsgis" in r.err
+    assert "Usage" not in r.err and "Error" not in r.err and "Try '" not in r.err
+    r = cli(*argv, "--lang", "en") if argv != ["chek"] else cli("--lang", "en", *argv)
+    assert r.code == 2 and en in r.err

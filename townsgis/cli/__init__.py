@@ -15,7 +15,7 @@ from townsgis import __version__
 from townsgis.cli.help import Group, lang_of, text
 from townsgis.cli.options import Lang, LangOpt
 from townsgis.errors import EXIT_BAD_INPUT, TownsgisError
-from townsgis.i18n import set_lang
+from townsgis.i18n import get_lang, set_lang
 from townsgis.messages import msg
 
 app = typer.Typer(
@@ -95,10 +95,22 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     set_lang(lang_of(args))  # before parsing: every message, even an early one, follows --lang
+    from townsgis.cli.usage_errors import USAGE_ERRORS
+
     try:
         with warnings.catch_warnings():
             quiet_library_warnings()
-            app(args=args, prog_name="townsgis")
+            code = app(args=args, prog_name="townsgis", standalone_mode=False)
+    except typer.Abort:
+        _fail(debug, msg("error.interrupted"), EXIT_BAD_INPUT)
+    except typer.TyperException as exc:  # Click's own errors (typer's copy of Click)
+        if type(exc).__name__ in USAGE_ERRORS and get_lang() != "en":
+            from townsgis.cli.usage_errors import usage_error_zh
+
+            typer.echo(usage_error_zh(exc), err=True)  # Click words them in English only
+        else:
+            exc.show()
+        sys.exit(getattr(exc, "exit_code", EXIT_BAD_INPUT))
     except TownsgisError as exc:
         _fail(debug, msg("error.prefix", text=exc), exc.exit_code)
     except OSError as exc:
@@ -112,6 +124,7 @@ def main(argv: list[str] | None = None) -> None:
         if len(text) > 500:
             text = text[:499] + "…"
         _fail(debug, msg("error.unexpected", kind=type(exc).__name__, text=text), EXIT_BAD_INPUT)
+    sys.exit(code if isinstance(code, int) else 0)  # as Click's standalone mode ends
 
 
 def _fail(debug: bool, message: str, code: int) -> None:

@@ -10,8 +10,8 @@ localise themselves in ``format_help``), in the language of the moment: Chinese 
 The page is drawn here (:func:`format_help`), not by typer, for two reasons: typer's table
 cells cut a long run of Chinese (which has no spaces to wrap at) with an ellipsis, and its
 own words ("Usage", "Options", "[default: …]", "Show this message and exit.") are English.
-Click's usage-error sentences ("No such option", "Invalid value for") stay English: Click
-takes them from gettext, and translating them would mean patching it.
+Click's usage-error sentences ("No such option", "Invalid value for") are English only; in
+Chinese :mod:`townsgis.cli.usage_errors` rebuilds them from the exception.
 """
 
 from __future__ import annotations
