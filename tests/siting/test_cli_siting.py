@@ -32,7 +32,10 @@ def test_site_fail_exit_1_text_zh(cli, fx):
 def test_site_outside_city_exit_2_clear_message(cli, fx):
     r = cli(*point_args(fx, 90, 15, "--category", "services", "--level", "municipal"))
     assert r.code == 2
-    assert "outside" in r.err and "Traceback" not in r.text
+    assert "之外：不在任何单元内" in r.err and "Traceback" not in r.text
+    r = cli(*point_args(fx, 90, 15, "--category", "services", "--level", "municipal"), "--lang",
+            "en")  # fmt: skip
+    assert r.code == 2 and "is outside" in r.err and "no unit contains it" in r.err
 
 
 def test_site_needs_exactly_one_input(cli, fx):
