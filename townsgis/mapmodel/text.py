@@ -255,6 +255,10 @@ register(
             "比例尺 1:{n:,}（按 {paper} 纸张打印）",
             "Scale 1:{n:,} (printed on {paper})",
         ),
+        "map.findings_clipped": (
+            "（每条截为一行，全文见 townsgis check）",
+            "(each cut to one line; in full: townsgis check)",
+        ),
         "map.more": (
             "……另有 {n} 条未列出，地图上不编号，见 townsgis check",
             "… {n} more not listed nor numbered on the map: see townsgis check",

@@ -29,6 +29,8 @@ PX_TO_PT = 0.5  # a model Style's screen pixel drawn as half a point on paper
 MARKER_COLOUR = vocab.colour("severity", "error")
 STATE_TEXT = {"error": "#b2182b", "warning": "#b35806", "info": "0.25", "waived": "0.45"}
 NO_LINE_START = "）)]】」』，。、；：！？,.;:!?%’”"  # never the first character of a line
+# the findings panel's tries, in order: (type size factor, each finding cut to one line)
+PANEL_FITS = ((1.0, False), (0.9, False), (0.8, False), (0.9, True), (0.8, True))
 UNIT_LABEL_SHRINK = (1.0, 0.85, 0.72)  # a unit's name, smaller where it does not fit
 
 
@@ -626,8 +628,9 @@ class _Panel:
 
 def _panel(model: MapModel, sheet: _Sheet, box, denom: int, paper: str) -> _Panel:
     """The findings list, sources, notes (CRS, scale) and 审图号, fitted to ``box``: the
-    findings' type shrinks (down to 80 %) before the list is cut; a cut list says how many
-    more there are, and the map numbers only what is listed."""
+    findings' type shrinks (down to 80 %), then each finding is cut to one line (the list
+    says so), before the list is cut; a cut list says how many more there are, and the map
+    numbers only what is listed. A finding keeps its number (the web map's) either way."""
     lang = model.lang
     s = sheet.s
     x0, y0, x1, y1 = box
@@ -642,7 +645,7 @@ def _panel(model: MapModel, sheet: _Sheet, box, denom: int, paper: str) -> _Pane
         t(lang, "review", v=model.review_number) if model.review_number else t(lang, "review_blank")
     )
     best = None
-    for k in (1.0, 0.9, 0.8):
+    for k, clipped in PANEL_FITS:
         fs = 6.2 * s * k
         line_mm = fs / PT_PER_MM * 1.4
         width_em = (x1 - x0) / (fs / PT_PER_MM) - 0.5
@@ -659,9 +662,11 @@ def _panel(model: MapModel, sheet: _Sheet, box, denom: int, paper: str) -> _Pane
             lines.append((t(lang, "findings_short"), "0.05", fs * 1.08))
             if not model.findings:
                 lines.append((t(lang, "no_findings"), "0.2", fs))
+            if clipped:
+                lines += [(w, "0.2", fs) for w in wrap(t(lang, "findings_clipped"), width_em)]
             room = total - len(fixed)
             for i, it in enumerate(model.findings):
-                rows = wrap(it.line(), width_em)
+                rows = [clip(it.line(), width_em)] if clipped else wrap(it.line(), width_em)
                 more = 1 if i + 1 < len(model.findings) else 0
                 if len(lines) + len(rows) + more > room:
                     break
@@ -671,10 +676,24 @@ def _panel(model: MapModel, sheet: _Sheet, box, denom: int, paper: str) -> _Pane
             if shown < len(model.findings):
                 more = t(lang, "more", n=len(model.findings) - shown)
                 lines += [(w, "0.2", fs) for w in wrap(more, width_em)]
-        best = _Panel(lines + fixed, review_lines, shown, box, line_mm, fs)
+        panel = _Panel(lines + fixed, review_lines, shown, box, line_mm, fs)
+        if best is None or panel.shown > best.shown:
+            best = panel
         if shown == len(model.findings):
             break
     return best
+
+
+def clip(s: str, width_em: float) -> str:
+    """``s`` cut to one line ``width_em`` wide, ending in an ellipsis when cut."""
+    if text_width_em(s) <= width_em:
+        return s
+    out = ""
+    for c in s:
+        if text_width_em(out + c) > width_em - 1.0:
+            break
+        out += c
+    return out.rstrip() + "…"
 
 
 def _central_meridian(crs) -> str:
