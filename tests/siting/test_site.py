@@ -128,7 +128,7 @@ def test_gcj02_input_is_reported_in_wgs84(fx):
 def test_point_outside_the_city_is_bad_input(fx):
     ds = fx.dataset()
     lon, lat = lonlat(*m(80, 15))
-    with pytest.raises(SchemaError, match="outside"):
+    with pytest.raises(SchemaError, match="测试市之外：不在任何单元内"):
         sites_from_point(ds, lon, lat, category="manufacturing", level="municipal")
 
 
