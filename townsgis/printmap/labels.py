@@ -52,6 +52,7 @@ def place_labels(
     halo_pt: float = 0.0,
     centred: bool = False,
     optional: bool = False,
+    rings: tuple[float, ...] = _RINGS,
 ) -> list[PlacedLabel]:
     """Place ``texts`` at data-coordinate ``anchors`` of ``ax`` without overlaps.
 
@@ -60,7 +61,8 @@ def place_labels(
     that fits nowhere takes the first candidate inside the frame; ``moved`` flags a leader line.
     ``halo_pt`` > 0 adds a white outline drawn as a separate path, so the label stays text.
     ``centred``: first try the label centred on its anchor (area names); ``optional``: a
-    label that fits nowhere is left out instead of overlapping.
+    label that fits nowhere is left out instead of overlapping. ``rings``: the distances
+    tried, in multiples of the gap.
     """
     gaps = list(gap_pt) if isinstance(gap_pt, list | tuple) else [gap_pt] * len(texts)
     text_kw = dict(text_kw or {})
@@ -72,7 +74,7 @@ def place_labels(
         ann = ax.annotate(label, (x, y), xytext=(0, 0), textcoords="offset points", **text_kw)
         best = None
         dirs = (((0, 0),) if centred else ()) + _DIRS
-        for ring in _RINGS:
+        for ring in rings:
             for dx, dy in dirs:
                 ha, va = _ha_va(dx, dy)
                 step = gap if gap > 0 else ann.get_window_extent(renderer).height / scale

@@ -18,6 +18,7 @@ import numpy as np
 from townsgis import vocab
 from townsgis.mapmodel.model import Layer, LegendSection, MapModel, Style
 from townsgis.mapmodel.text import t
+from townsgis.messages import msg
 from townsgis.printmap import decor, graticule, labels
 from townsgis.printmap.paper import MM_PER_INCH, figsize_inches, paper_mm
 
@@ -337,38 +338,61 @@ def _with_numbers(text: str, numbers: list[int]) -> str:
     return f"{text} [{','.join(str(n) for n in numbers)}]" if numbers else text
 
 
-def _finding_markers(ax, model: MapModel, s: float, shown: int) -> list:
-    """Boxed finding numbers at the areas, lines and points the panel lists; markers closer
-    than ~4 mm on paper merge ("2,5")."""
+def _marker_kw(s: float) -> dict:
+    return {
+        "fontsize": 6 * s,
+        "color": MARKER_COLOUR,
+        "zorder": 13,
+        "bbox": {"boxstyle": "round,pad=0.15", "fc": "white", "ec": MARKER_COLOUR, "lw": 0.5},
+    }
+
+
+def _finding_markers(ax, model: MapModel, s: float, shown: int, obstacles: list, renderer) -> list:
+    """Boxed finding numbers at the areas and points the panel lists (markers closer than
+    ~4 mm on paper merge: "2,5"); a spacing line's number, with its distance ("10：3.99 km"),
+    beside the line, off the line and off ``obstacles`` (display boxes: the town symbols).
+    Returns (text artist, numbers) pairs."""
     layer = model.layer("findings")
     if layer is None:
         return []
     merge_m = 4.0 / 1000.0 * _metres_per_paper_metre(ax)
     seen: dict[tuple, list[int]] = {}
+    lines = []
     for f in layer.features:
         nums = _numbered(f.numbers, shown)
         if not nums:
             continue
         g = f.geometry
-        line = g.geom_type in ("LineString", "MultiLineString")
-        p = g.interpolate(0.5, normalized=True) if line else g.representative_point()
+        if g.geom_type in ("LineString", "MultiLineString"):
+            lines.append((f, nums))
+            continue
+        p = g.representative_point()
         near = [k for k in seen if (k[0] - p.x) ** 2 + (k[1] - p.y) ** 2 < merge_m**2]
         seen.setdefault(near[0] if near else (p.x, p.y), []).extend(nums)
-    markers = []
-    for (x, y), ns in seen.items():
-        markers.append(
-            ax.text(
-                x,
-                y,
-                ",".join(str(n) for n in ns),
-                ha="center",
-                va="center",
-                fontsize=6 * s,
-                color=MARKER_COLOUR,
-                zorder=13,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": MARKER_COLOUR, "lw": 0.5},
-            )  # fmt: skip
+    markers = [
+        (ax.text(x, y, ",".join(map(str, ns)), ha="center", va="center", **_marker_kw(s)), ns)
+        for (x, y), ns in seen.items()
+    ]
+    taken = list(obstacles)
+    for mk, _ in markers:
+        bb = mk.get_window_extent(renderer)
+        taken.append((bb.x0, bb.y0, bb.x1, bb.y1))
+    colon = msg("punct.colon", model.lang)
+    for f, nums in lines:
+        g = f.geometry
+        mid = g.interpolate(0.5, normalized=True)
+        text = ",".join(str(n) for n in nums) + (colon + f.label if f.label else "")
+        (lx0, ly0), (lx1, ly1) = ax.transData.transform(
+            [(g.bounds[0], g.bounds[1]), (g.bounds[2], g.bounds[3])]
         )
+        got = labels.place_labels(
+            ax, [(mid.x, mid.y)], [text], renderer=renderer,
+            obstacles=[*taken, (lx0, ly0, lx1, ly1)], gap_pt=4.0 * s, text_kw=_marker_kw(s),
+            rings=(1.0, 2.2, 3.6, 5.5, 8.0),  # farther out (with a leader) before overlapping
+        )  # fmt: skip
+        for p in got:
+            markers.append((p.text, nums))
+            taken.append(p.box)
     return markers
 
 
@@ -376,14 +400,9 @@ def _draw_labels(fig, ax, model: MapModel, s: float, shown: int, info: PrintInfo
     """Labels that keep clear of the map's symbols and of each other: the site, then towns
     (with their finding numbers), units, then neighbouring counties (left out where no room)."""
     renderer = fig.canvas.get_renderer()
+    ax.apply_aspect()  # the frame's final size, so boxes measured now are those drawn
     pt = renderer.points_to_pixels(1.0)
     halo = 2.2 * s
-    markers = _finding_markers(ax, model, s, shown)
-    info.numbers_drawn |= {int(n) for mk in markers for n in mk.get_text().split(",")}
-    obstacles = []
-    for mk in markers:
-        bb = mk.get_window_extent(renderer)
-        obstacles.append((bb.x0, bb.y0, bb.x1, bb.y1))
 
     def boxes(geoms) -> np.ndarray:
         b = np.array([g.bounds for g in geoms], dtype=float).reshape(-1, 4)
@@ -395,6 +414,12 @@ def _draw_labels(fig, ax, model: MapModel, s: float, shown: int, info: PrintInfo
     sites = [ly for ly in model.layers if ly.label_kind == "site"]
     symbol_feats = (towns.features if towns else []) + [f for ly in sites for f in ly.features]
     sym = boxes([f.geometry for f in symbol_feats]) if symbol_feats else np.empty((0, 4))
+    markers = _finding_markers(ax, model, s, shown, [tuple(r) for r in sym], renderer)
+    obstacles = []
+    for mk, nums in markers:
+        info.numbers_drawn |= set(nums)
+        bb = mk.get_window_extent(renderer)
+        obstacles.append((bb.x0, bb.y0, bb.x1, bb.y1))
     obstacles += [tuple(r) for r in sym]
     # the scale bar and the north arrow, drawn later over the map, keep labels off them
     length = decor.nice_scalebar_km(ax.get_xlim()[1] - ax.get_xlim()[0])
