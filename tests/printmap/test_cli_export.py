@@ -70,7 +70,7 @@ def test_layout_pdf_has_the_towns_and_the_review_number(tmp_path):
         (["layout", "--dpi", "0"], "--dpi"),
         (["layout", "--paper", "B5"], "B5"),
         (["layout", "--format", "jpg"], "jpg"),
-        (["site", "--lon", "121.9", "--lat", "29.9", "--category", "manufacturing"], "outside"),
+        (["site", "--lon", "121.9", "--lat", "29.9", "--category", "manufacturing"], "之外"),
         (["feasible", "--category", "mining"], "mining"),
         (["progress", "--quarter", "2019Q7"], "2019Q7"),
     ],
