@@ -99,6 +99,9 @@ def build_context(
     if missing.any():
         reps = t.loc[missing].geometry.representative_point()
         t.loc[missing, "unit_id"] = assign_units(reps, ds.units)
+    # the unit read from location, not declared (a site's is always): findings say so
+    given = t["unit_inferred"].eq(True) if "unit_inferred" in t.columns else False
+    t["unit_inferred"] = (missing | given).to_numpy(dtype=bool)
     t = t.reset_index(drop=True)
     t["unit_id"] = t["unit_id"].astype(object)
     if crs == ds.metric_crs:  # reuse the dataset's cached metric units (many runs per dataset)

@@ -211,14 +211,18 @@ def area_range(ctx: RuleContext, spec) -> list[Finding]:
     geoms = towns.geometry.to_numpy()
     what = "规划面积" if p["source"] == "geometry" else vocab.field_label(p["source"], "zh")
     what = what.split("（")[0]  # the unit is written after the number
+    what_en = (
+        "planned area" if p["source"] == "geometry" else vocab.field_label(p["source"], "en")
+    ).split(" (")[0]
     for t in np.flatnonzero(area < lo * (1 - EPS_REL)):
         refs = ctx.town_refs([t])
+        (zh,), (en,) = ctx.town_names([t], "zh"), ctx.town_names([t], "en")
         out.append(
             make_finding(
                 spec,
                 refs,
-                f"{refs[0]['name_zh']}{what} {area[t]:.2f} 平方公里 < {lo:g} 平方公里",
-                f"{refs[0]['id']} {p['source']} area {area[t]:.2f} km² < {lo:g} km²",
+                f"{zh}{what} {area[t]:.2f} 平方公里 < {lo:g} 平方公里",
+                f"{en}: {what_en} {area[t]:.2f} km² < {lo:g} km²",
                 measured=round(float(area[t]), 4),
                 limit=lo,
                 geometry=geoms[t],
@@ -227,12 +231,13 @@ def area_range(ctx: RuleContext, spec) -> list[Finding]:
         )
     for t in np.flatnonzero(area > cap * (1 + EPS_REL)):
         refs = ctx.town_refs([t])
+        (zh,), (en,) = ctx.town_names([t], "zh"), ctx.town_names([t], "en")
         out.append(
             make_finding(
                 spec,
                 refs,
-                f"{refs[0]['name_zh']}{what} {area[t]:.2f} 平方公里 > {cap[t]:g} 平方公里",
-                f"{refs[0]['id']} {p['source']} area {area[t]:.2f} km² > {cap[t]:g} km²",
+                f"{zh}{what} {area[t]:.2f} 平方公里 > {cap[t]:g} 平方公里",
+                f"{en}: {what_en} {area[t]:.2f} km² > {cap[t]:g} km²",
                 measured=round(float(area[t]), 4),
                 limit=float(cap[t]),
                 geometry=geoms[t],
@@ -408,6 +413,7 @@ def attribute(ctx: RuleContext, spec) -> list[Finding]:
     name_zh, name_en = vocab.field_label(field, "zh"), vocab.field_label(field, "en")
     for t in np.flatnonzero(sel & ~ok):
         refs = ctx.town_refs([t])
+        (zh,), (en,) = ctx.town_names([t], "zh"), ctx.town_names([t], "en")
         found = "（空）" if empty[t] else vocab.value_label(field, raw[t], "zh")
         found_en = "(empty)" if empty[t] else vocab.value_label(field, raw[t], "en")
         scope_en = f" [{where_txt}]" if where_txt else ""
@@ -415,8 +421,8 @@ def attribute(ctx: RuleContext, spec) -> list[Finding]:
             make_finding(
                 spec,
                 refs,
-                f"{refs[0]['name_zh']}：{spec.title_zh}，现为{name_zh}“{found}”，要求{cond_zh}",
-                f"{refs[0]['id']}: {name_en} = {found_en}, required {cond_en}{scope_en}",
+                f"{zh}：{spec.title_zh}，现为{name_zh}“{found}”，要求{cond_zh}",
+                f"{en}: {name_en} = {found_en}, required {cond_en}{scope_en}",
                 measured=None if empty[t] else _plain(raw[t]),
                 limit=cond,
                 geometry=geoms[t],

@@ -69,6 +69,7 @@ def company(ctx: RuleContext, spec) -> list[Finding]:
         if is_company(names[t], kinds[t], p["types"], p["markers"]):
             continue
         refs = ctx.town_refs([t])
+        (zh,), (en,) = ctx.town_names([t], "zh"), ctx.town_names([t], "en")
         # a type without a name: the type is what is judged
         name = "" if _blank(names[t]) else f"“{names[t]}”"
         name_en = "" if _blank(names[t]) else f" {names[t]}"
@@ -86,8 +87,8 @@ def company(ctx: RuleContext, spec) -> list[Finding]:
             make_finding(
                 spec,
                 refs,
-                f"{refs[0]['name_zh']}：投资建设主体{name}不是公司化主体（{why_zh}）",
-                f"{refs[0]['id']}: the investing entity{name_en} is not a company ({why_en})",
+                f"{zh}：投资建设主体{name}不是公司化主体（{why_zh}）",
+                f"{en}: the investing entity{name_en} is not a company ({why_en})",
                 measured=None if _blank(names[t]) else str(names[t]),
                 limit="company",
                 geometry=geoms[t],

@@ -44,13 +44,14 @@ def field_share(ctx: RuleContext, spec) -> list[Finding]:
     out = []
     for t in np.flatnonzero(known & (share > limit * (1 + EPS_REL))):
         refs = ctx.town_refs([t])
+        (zh,), (en,) = ctx.town_names([t], "zh"), ctx.town_names([t], "en")
         out.append(
             make_finding(
                 spec,
                 refs,
-                f"{refs[0]['name_zh']}：{pz} {part[t]:g} 平方公里，占{wz} "
+                f"{zh}：{pz} {part[t]:g} 平方公里，占{wz} "
                 f"{whole[t]:g} 平方公里的 {share[t]:.1%}，超过 {limit:.1%}",
-                f"{refs[0]['id']}: {pe} {part[t]:g} km² is {share[t]:.1%} of "
+                f"{en}: {pe} {part[t]:g} km² is {share[t]:.1%} of "
                 f"{we} {whole[t]:g} km², above {limit:.1%}",
                 measured=round(float(share[t]), 4),
                 limit=limit,

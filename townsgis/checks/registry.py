@@ -249,6 +249,19 @@ class RuleContext:
         ids, names = self.cache["refs"]
         return [{"id": ids[i], "name_zh": names[i]} for i in idx]
 
+    def town_names(self, idx, lang: str = "zh") -> list[str]:
+        """How findings name the towns at positional indexes ``idx``: name_zh in Chinese,
+        name_en (falling back to name_zh) in English; never the id."""
+        if "town_names" not in self.cache:
+            t = self.towns
+            zh = t["name_zh"].astype(str).tolist()
+            en = t["name_en"].tolist() if "name_en" in t.columns else [None] * len(t)
+            en = [str(e).strip() if _filled_name(e) else z for e, z in zip(en, zh, strict=True)]
+            self.cache["town_names"] = (zh, en)
+        zh, en = self.cache["town_names"]
+        names = en if lang == "en" else zh
+        return [names[i] for i in idx]
+
     def unit_name(self, unit_id: str | None, lang: str = "zh") -> str:
         """Display name of a unit (its id when unknown)."""
         if unit_id is None:
@@ -265,6 +278,10 @@ class RuleContext:
             self.cache["unit_names"] = names
         zh, en = names.get(str(unit_id), (str(unit_id), str(unit_id)))
         return pick(zh, en, lang)
+
+
+def _filled_name(v) -> bool:
+    return v is not None and not (isinstance(v, float) and v != v) and bool(str(v).strip())
 
 
 _SHOW = 20  # names listed in an "unknown field/unit" message

@@ -84,12 +84,13 @@ def no_overlap(ctx: RuleContext, spec) -> list[Finding]:
     out = []
     for a, b, geom, m2 in zip(i, j, inter, area, strict=True):
         refs = ctx.town_refs([a, b])
+        (za, zb), (ea, eb) = (ctx.town_names([a, b], lang) for lang in ("zh", "en"))
         out.append(
             make_finding(
                 spec,
                 refs,
-                f"{refs[0]['name_zh']}与{refs[1]['name_zh']}范围重叠 {m2 / 1e6:.3f} 平方公里",
-                f"{refs[0]['id']} and {refs[1]['id']} overlap by {m2 / 1e6:.3f} km²",
+                f"{za}与{zb}范围重叠 {m2 / 1e6:.3f} 平方公里",
+                f"{ea} and {eb} overlap by {m2 / 1e6:.3f} km²",
                 measured=round(m2 / 1e6, 6),
                 limit=0,
                 geometry=geom,
@@ -138,7 +139,7 @@ def min_gap(ctx: RuleContext, spec) -> list[Finding]:
         d,
         shapely.shortest_line(g[i], g[j]),
         zh="{a}与{b}边界相距 {d}，小于 {limit}（选址相对独立）",
-        en="{a_id} and {b_id} boundaries are {d} apart < {limit} "
+        en="{a_en} and {b_en} boundaries are {d} apart < {limit} "
         "(sites must be relatively independent)",
     )
 
@@ -168,7 +169,7 @@ def min_spacing(ctx: RuleContext, spec) -> list[Finding]:
         d,
         shapely.shortest_line(c[i], c[j]),
         zh="{a}与{b}中心相距 {d}，小于 {limit}（邻近区域原则上只布局一个小镇）",
-        en="{a_id} and {b_id} centroids are {d} apart < {limit} "
+        en="{a_en} and {b_en} centroids are {d} apart < {limit} "
         "(one town per neighbouring area, in principle)",
     )
 
@@ -179,9 +180,12 @@ def _pair_findings(ctx: RuleContext, spec, i, j, d, lines, *, zh: str, en: str) 
     out = []
     for a, b, dist, line in zip(i, j, d, lines, strict=True):
         refs = ctx.town_refs([a, b])
+        (za, zb), (ea, eb) = (ctx.town_names([a, b], lang) for lang in ("zh", "en"))
         words = {
-            "a": refs[0]["name_zh"],
-            "b": refs[1]["name_zh"],
+            "a": za,
+            "b": zb,
+            "a_en": ea,
+            "b_en": eb,
             "a_id": refs[0]["id"],
             "b_id": refs[1]["id"],
             "d": km(dist),
@@ -262,11 +266,13 @@ def unit_shares(ctx: RuleContext) -> dict[str, np.ndarray]:
     is_zone = ctx.units["kind"].to_numpy()[ui] == FUNCTIONAL_ZONE
     order = np.lexsort((~is_zone, -ov, tpos))
     top = order[np.unique(tpos[order], return_index=True)[1]]
+    inside = np.zeros(len(g))  # m² inside any unit (own areas do not overlap)
+    np.add.at(inside, tpos, ov)
     best_ov = np.full(len(g), np.nan)
     best_ui = np.full(len(g), -1, dtype=np.int64)
     best_ov[tpos[top]] = ov[top]
     best_ui[tpos[top]] = ui[top]
-    return {"share": share, "best_overlap": best_ov, "best_unit": best_ui}
+    return {"share": share, "best_overlap": best_ov, "best_unit": best_ui, "inside": inside}
 
 
 @rule_kind(
@@ -293,8 +299,15 @@ def within_unit(ctx: RuleContext, spec) -> list[Finding]:
     declared = ctx.towns["unit_id"].astype(str).to_numpy()
     pos = unit_positions(ctx)
     first = ctx.judged_from  # towns before it are not judged here (RuleContext)
-    got = ctx.remember("within-unit", (ctx.inputs_key, first), lambda: unit_shares(ctx))
+    # the parts name what unit_shares returns (v2: with "inside"), so an older entry misses
+    got = ctx.remember("within-unit", (ctx.inputs_key, first, 2), lambda: unit_shares(ctx))
     share, best_ov, best_ui = got["share"], got["best_overlap"], got["best_unit"]
+    inside = got["inside"]
+    inferred = (
+        ctx.towns["unit_inferred"].eq(True).to_numpy()
+        if "unit_inferred" in ctx.towns.columns
+        else np.zeros(len(g), dtype=bool)
+    )
     bad = np.flatnonzero(share < share_min - 1e-9)
     bad = bad[bad >= first]
     if not len(bad):
@@ -305,6 +318,7 @@ def within_unit(ctx: RuleContext, spec) -> list[Finding]:
     out = []
     for t in bad:
         refs = ctx.town_refs([t])
+        (zh_name,), (en_name,) = ctx.town_names([t], "zh"), ctx.town_names([t], "en")
         d_uid = declared[t]
         a_uid = str(units["unit_id"].iat[best[t][1]]) if t in best else None
         a_share = best[t][0] / area[t] if t in best and area[t] > 0 else 0.0
@@ -325,16 +339,35 @@ def within_unit(ctx: RuleContext, spec) -> list[Finding]:
                 f"; {a_uid} is a functional zone counted on its own (§3.1.1c): declare the zone, "
                 "not its parent district"
             )
-        if pos[t] < 0:
-            zh = f"{refs[0]['name_zh']}申报的单元 {d_uid} 不存在{where_zh}"
-            en = f"{refs[0]['id']} declares unknown unit {d_uid!r}{where_en}"
+        if inferred[t]:
+            # no unit declared: the one read from location; say where the rest lies
+            outside = 1.0 - inside[t] / area[t] if area[t] > 0 else 0.0
+            zh, en = f"{zh_name}未申报所属单元", f"{en_name} declares no unit"
+            if pos[t] >= 0:
+                zh += (
+                    f"，按位置归入{ctx.unit_name(d_uid, 'zh')}，"
+                    f"但仅 {share[t]:.1%} 面积在其内（应 ≥ {share_min:.0%}）"
+                )
+                en += (
+                    f"; by location it is in {ctx.unit_name(d_uid, 'en')} ({d_uid}), but only "
+                    f"{share[t]:.1%} of its area lies there (>= {share_min:.0%} required)"
+                )
+            if (pos[t] < 0 or a_uid != d_uid) and (a_uid or pos[t] < 0):
+                zh += where_zh
+                en += where_en
+            if a_uid and outside >= 0.0005:
+                zh += f"，{outside:.1%} 面积不在任何单元内"
+                en += f"; {outside:.1%} of it lies outside every unit"
+        elif pos[t] < 0:
+            zh = f"{zh_name}申报的单元 {d_uid} 不存在{where_zh}"
+            en = f"{en_name} declares unknown unit {d_uid!r}{where_en}"
         else:
             zh = (
-                f"{refs[0]['name_zh']}申报属于{ctx.unit_name(d_uid, 'zh')}，但仅 {share[t]:.1%} "
+                f"{zh_name}申报属于{ctx.unit_name(d_uid, 'zh')}，但仅 {share[t]:.1%} "
                 f"面积在其内（应 ≥ {share_min:.0%}）{where_zh}"
             )
             en = (
-                f"{refs[0]['id']} declares {ctx.unit_name(d_uid, 'en')} ({d_uid}) but only "
+                f"{en_name} declares {ctx.unit_name(d_uid, 'en')} ({d_uid}) but only "
                 f"{share[t]:.1%} of its area lies there (>= {share_min:.0%} required){where_en}"
             )
         out.append(

@@ -40,6 +40,7 @@ def _town_rows(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             "name_zh": sites["name"].astype(str).values,
             "name_en": sites["name"].astype(str).values,
             "unit_id": sites["unit_id"].values,
+            "unit_inferred": True,  # a site's unit is where it lies, never declared
             "level": sites["level"].values,
             "category": sites["category"].values,
             "planned_area_km2": sites["area_km2"].astype(float).values,
