@@ -80,3 +80,31 @@ def test_a_site_outside_the_city_is_refused_by_both_doors_alike(
     imp = cli("import", "proposals", src, "--project", project_copy, "--lang", "en")
     assert imp.code == 2
     assert "'城外新址' at lon 119.250000, lat 30.320000 (WGS84) is outside Huzhou" in imp.err
+
+
+def test_the_workbench_save_reads_a_proposal_the_same_way(project_copy, sha256):
+    """add_proposal (the workbench's save) uses the same schema and defaults: the default
+    footprint for a point without an area, and the same refusal of a point in no unit."""
+    import pytest
+    import shapely
+
+    from townsgis.errors import SchemaError
+    from townsgis.proposals import add_proposal
+    from townsgis.siting import DEFAULT_AREA_KM2
+
+    project = Project.open(project_copy)
+    layer = project.layer_path("proposals")
+    before = sha256(layer)
+    with pytest.raises(SchemaError) as err:
+        add_proposal(
+            project, shapely.Point(119.25, 30.32), name="城外新址", category="制造业", level="市级"
+        )
+    (line,) = err.value.problems
+    assert "城外新址" in line and "湖州市之外：不在任何单元内" in line
+    assert sha256(layer) == before
+    saved = add_proposal(
+        project, shapely.Point(120.09, 30.87), name="吴兴新址", category="制造业", level="市级"
+    )
+    out = Project.open(project_copy).store.read_layer("proposals")
+    row = out[out["proposal_id"] == saved["proposal_id"]].iloc[0]
+    assert row["area_km2"] == DEFAULT_AREA_KM2 and row["category"] == "manufacturing"

@@ -60,7 +60,7 @@ def add_proposal(
     ``SchemaError`` naming the problem, as ``import`` does, and leaves the layer unchanged;
     ``ProjectError`` for a read-only project.
     """
-    from townsgis.schema import validate_layer
+    from townsgis.siting.sites import proposals_frame
 
     store = project.store
     if store.read_only:
@@ -82,7 +82,8 @@ def add_proposal(
         new = gpd.GeoDataFrame([row], geometry=[geometry], crs=WGS84)
         units = store.read_layer("units")
         source = store.layer_source("proposals")
-        clean, _ = validate_layer(new, "proposals", source=source, project=project, units=units)
+        # the same schema, default footprint and unit containment as import and site --file
+        clean = proposals_frame(project, units, new, source)
         store.write_layer(
             "proposals",
             clean,

@@ -15,6 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from townsgis.i18n import using
+from townsgis.siting.sites import DEFAULT_AREA_KM2
 from townsgis.validate import MAX_AREA_KM2
 from townsgis.web import deps
 from townsgis.web.deps import Crs, FailOn, FailOnQ, LangQ, RulesetQ
@@ -22,7 +23,6 @@ from townsgis.web.errors import WebError
 
 router = APIRouter(prefix="/api", tags=["site"])
 
-DEFAULT_AREA_KM2 = 3.0
 NameText = Annotated[str | None, Field(max_length=200)]
 
 
