@@ -56,6 +56,27 @@ UNIT_KINDS: dict[str, str] = {  # a unit as data and messages write it → its k
 }
 
 
+#: How a unit reads in English (a Chinese measure word of a count reads as nothing).
+UNIT_EN: dict[str, str] = {
+    "个": "",
+    "项": "",
+    "人": "people",
+    "家": "firms",
+    "亿元": "100M yuan",
+    "万人次": "10k visits",
+    "平方公里": "km²",
+    "分": "points",
+}
+
+
+def unit_label(unit, lang: str = "zh"):
+    """``unit`` as shown in ``lang``: English words for the Chinese units in English, anything
+    else (%, km², a missing unit) as it is."""
+    if lang != "en" or not isinstance(unit, str):
+        return unit
+    return UNIT_EN.get(unit.strip(), unit)
+
+
 def kind_of_unit(unit: str | None) -> str:
     """The number kind of a unit (``亿元`` → ``yuan``); ``number`` when unknown."""
     return UNIT_KINDS.get(str(unit).strip(), "number") if unit else "number"

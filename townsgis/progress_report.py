@@ -110,7 +110,7 @@ _SHEETS = {  # table key → (zh, en) title
     "scorecard": ("2020年目标记分卡", "Scorecard of the 2020 targets"),
     "units": ("县区季度通报排名（§4.2a）", "County bulletin ranking (§4.2a)"),
     "towns": ("小镇投资进度", "Town investment progress"),
-    "shares": ("投资结构占比（§2.3、§3.2.1）", "Investment shares (§2.3, §3.2.1)"),
+    "shares": ("投资结构占比（§2.3、§3.2.1）", "Investment shares §2.3, §3.2.1"),
     "pipeline": ("四个一批项目库（§3.3.1）", "Four-batches pipeline (§3.3.1)"),
     "stalled": ("停滞项目", "Stalled projects"),
     "assessment": ("年度考核（§2.2、§4.3b）", "Annual assessment (§2.2, §4.3b)"),
@@ -318,7 +318,9 @@ def report_tables(r: ProgressReport, lang: str = "zh") -> dict[str, pd.DataFrame
     }
     out = {}
     for k, v in raw.items():
-        kinds = _kinds(v)
+        kinds = _kinds(v)  # from the units as data write them, before they are translated
+        if "unit" in v.columns:
+            v = v.assign(unit=[numbers.unit_label(x, lang) for x in v["unit"]])
         df = v.rename(columns=lambda c: _lab(c, lang)).reset_index(drop=True)
         df.attrs["kinds"] = kinds  # number kind of every cell (townsgis.numbers), None = text
         out[k] = df
