@@ -102,6 +102,19 @@ def key(*parts: object) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
+def _prune(path: Path, keep: int, companion: str | None = None) -> None:
+    """Leave at most ``keep - 1`` entries of ``path``'s slot besides ``path`` itself (the
+    newest; same suffix), with their ``companion`` files (``.json`` attrs)."""
+    olds = sorted(
+        (p for p in path.parent.glob(f"*{path.suffix}") if p.stem != path.stem),
+        key=lambda p: p.stat().st_mtime_ns,
+    )
+    for old in olds[: max(0, len(olds) - (keep - 1))]:
+        if companion:
+            old.with_suffix(companion).unlink(missing_ok=True)
+        old.unlink(missing_ok=True)
+
+
 class Cache:
     """The cache folder of one project (``root/.cache``); ``root=None`` disables it."""
 
@@ -136,12 +149,7 @@ class Cache:
             import numpy as np
 
             self._prepare(path.parent)
-            olds = sorted(
-                (p for p in path.parent.glob("*.npz") if p.stem != k),
-                key=lambda p: p.stat().st_mtime_ns,
-            )
-            for old in olds[: max(0, len(olds) - (keep - 1))]:
-                old.unlink(missing_ok=True)
+            _prune(path, keep)
             fd, tmp = tempfile.mkstemp(prefix=f".{k}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(fd, "wb") as fh:
                 np.savez(fh, **arrays)
@@ -196,13 +204,7 @@ class Cache:
         tmp = []
         try:
             self._prepare(path.parent)
-            olds = sorted(
-                (p for p in path.parent.glob("*.parquet") if p.stem != k),
-                key=lambda p: p.stat().st_mtime_ns,
-            )
-            for old in olds[: max(0, len(olds) - (keep - 1))]:
-                old.with_suffix(".json").unlink(missing_ok=True)
-                old.unlink(missing_ok=True)
+            _prune(path, keep, companion=".json")
             hour_ago = time.time() - 3600
             for left in path.parent.glob(".*.tmp"):  # of writers killed mid-way
                 if left.stat().st_mtime < hour_ago:
