@@ -5,6 +5,7 @@ and source lines read from the layers' own flags."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -95,12 +96,19 @@ def water(project: Project, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
         return own if len(own) else None
     if not LAKES.is_file() or units is None or not len(units):
         return None
+    x0, y0, x1, y1 = (float(v) for v in units.to_crs(4326).total_bounds)
+    dx, dy = (x1 - x0) * WATER_MARGIN, (y1 - y0) * WATER_MARGIN
+    lakes = _bundled_lakes((x0 - dx, y0 - dy, x1 + dx, y1 + dy))
+    return lakes.copy() if len(lakes) else None
+
+
+@lru_cache(maxsize=8)
+def _bundled_lakes(bbox: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+    """The bundled lakes meeting ``bbox`` (WGS84), read once per extent: a sheet's model and
+    its context both ask for them, and the file is package data that never changes."""
     import geopandas as gpd
 
-    x0, y0, x1, y1 = units.to_crs(4326).total_bounds
-    dx, dy = (x1 - x0) * WATER_MARGIN, (y1 - y0) * WATER_MARGIN
-    lakes = gpd.read_file(LAKES, engine="pyogrio", bbox=(x0 - dx, y0 - dy, x1 + dx, y1 + dy))
-    return lakes if len(lakes) else None
+    return gpd.read_file(LAKES, engine="pyogrio", bbox=bbox)
 
 
 def _name(frame: Any, lang: str) -> str:
