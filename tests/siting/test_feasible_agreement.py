@@ -67,11 +67,9 @@ def grid(city, step_m):
     return np.column_stack([xs[keep], ys[keep]])
 
 
-def ring_probes(region, n, rng):
-    """Points OFFSET_M either side of the region's boundary along its normal, at ``n``
-    random vertices (all when fewer)."""
-    if region.is_empty:
-        return np.empty((0, 2))
+def vertex_normals(region):
+    """The vertices of every ring of ``region`` and the unit normal at each (from the
+    neighbouring vertices)."""
     rings = shapely.get_rings(shapely.get_parts(region))
     xy = [shapely.get_coordinates(ring)[:-1] for ring in rings]
     prev = np.vstack([np.roll(c, 1, axis=0) for c in xy])
@@ -80,6 +78,15 @@ def ring_probes(region, n, rng):
     tangent = nxt - prev
     normal = np.column_stack([tangent[:, 1], -tangent[:, 0]])
     normal /= np.hypot(normal[:, 0], normal[:, 1])[:, None]
+    return xy, normal
+
+
+def ring_probes(region, n, rng):
+    """Points OFFSET_M either side of the region's boundary along its normal, at ``n``
+    random vertices (all when fewer)."""
+    if region.is_empty:
+        return np.empty((0, 2))
+    xy, normal = vertex_normals(region)
     pick = rng.choice(len(xy), min(n, len(xy)), replace=False)
     return np.vstack([xy[pick] + OFFSET_M * normal[pick], xy[pick] - OFFSET_M * normal[pick]])
 
@@ -97,14 +104,7 @@ def boundary_probes(region, n, rng):
     spots = np.array(WRONG_BEFORE)
     if region.is_empty:
         return spots
-    rings = shapely.get_rings(shapely.get_parts(region))
-    xy = [shapely.get_coordinates(ring)[:-1] for ring in rings]
-    prev = np.vstack([np.roll(c, 1, axis=0) for c in xy])
-    nxt = np.vstack([np.roll(c, -1, axis=0) for c in xy])
-    xy = np.vstack(xy)
-    tangent = nxt - prev
-    normal = np.column_stack([tangent[:, 1], -tangent[:, 0]])
-    normal /= np.hypot(normal[:, 0], normal[:, 1])[:, None]
+    xy, normal = vertex_normals(region)
     near_spot = shapely.STRtree(shapely.points(xy)).query_nearest(shapely.points(spots))[1]
     pick = np.concatenate([rng.choice(len(xy), n, replace=False), near_spot])
     return np.vstack(
