@@ -45,10 +45,10 @@ def test_pair_counts_plus_one_are_ripleys(n):
     assert got.tolist() == want.tolist()
 
 
-@pytest.mark.parametrize(("kind", "crowd"), [("clustering", 3), ("concentration", 1)])
-def test_flagged_sites_are_those_the_rule_flags(project_copy, kind, crowd):
-    """Huzhou's towns plus ``crowd`` towns piled near the first: a layout on the edge of the
-    test, where some added points tip it and others do not."""
+def edge_layout(project_copy, kind: str, crowd: int, *, n_random: int):
+    """Huzhou's town centroids plus ``crowd`` piled near the first (metric CRS), points to
+    add (each centroid jittered, and ``n_random`` uniform in the extent), the rule of
+    ``kind``, and a function making a RuleContext of any set of centroids."""
     proj = Project.open(project_copy)
     ds = load_dataset(proj, layout_only=True)
     rs = proj.load_ruleset()
@@ -58,7 +58,7 @@ def test_flagged_sites_are_those_the_rule_flags(project_copy, kind, crowd):
     xy = shapely.get_coordinates(shapely.centroid(base.towns.geometry.to_numpy()))
     xy = np.vstack([xy, xy[0] + rng.normal(0, 2500, (crowd, 2))])
     lo, hi = xy.min(axis=0), xy.max(axis=0)
-    extra = np.vstack([xy + rng.normal(0, 2000, xy.shape), rng.uniform(lo, hi, (40, 2))])
+    extra = np.vstack([xy + rng.normal(0, 2000, xy.shape), rng.uniform(lo, hi, (n_random, 2))])
 
     def layout(points: np.ndarray) -> RuleContext:
         ctx = RuleContext(base.towns, base.units, base.city, base.metric_crs)
@@ -66,6 +66,14 @@ def test_flagged_sites_are_those_the_rule_flags(project_copy, kind, crowd):
         ctx.cache["refs"] = ([f"T{k}" for k in range(len(points))],) * 2
         return ctx
 
+    return spec, xy, extra, layout
+
+
+@pytest.mark.parametrize(("kind", "crowd"), [("clustering", 3), ("concentration", 1)])
+def test_flagged_sites_are_those_the_rule_flags(project_copy, kind, crowd):
+    """Huzhou's towns plus ``crowd`` towns piled near the first: a layout on the edge of the
+    test, where some added points tip it and others do not."""
+    spec, xy, extra, layout = edge_layout(project_copy, kind, crowd, n_random=40)
     mod = cl if kind == "clustering" else co
     measured, limit = mod.measured_with_each(layout(xy), spec, extra)
     fn = cl.clustering if kind == "clustering" else co.concentration
@@ -80,23 +88,7 @@ def test_added_count_thresholds_are_where_concentration_flags(project_copy):
     """`feasible` reads the rule as 'flagged when, for some distance d_k, at least m_k towns
     lie within d_k of the added one': on a layout at the edge of the test, that reading
     gives the rule's own verdict on the layout plus each point."""
-    proj = Project.open(project_copy)
-    ds = load_dataset(proj, layout_only=True)
-    rs = proj.load_ruleset()
-    spec = next(r for r in rs.rules if r.kind == "concentration")
-    base = build_context(ds, rs)
-    rng = np.random.default_rng(3)
-    xy = shapely.get_coordinates(shapely.centroid(base.towns.geometry.to_numpy()))
-    xy = np.vstack([xy, xy[0] + rng.normal(0, 2500, (1, 2))])
-    lo, hi = xy.min(axis=0), xy.max(axis=0)
-    extra = np.vstack([xy + rng.normal(0, 2000, xy.shape), rng.uniform(lo, hi, (200, 2))])
-
-    def layout(points: np.ndarray) -> RuleContext:
-        ctx = RuleContext(base.towns, base.units, base.city, base.metric_crs)
-        ctx.cache["centroids"] = shapely.points(points)
-        ctx.cache["refs"] = ([f"T{k}" for k in range(len(points))],) * 2
-        return ctx
-
+    spec, xy, extra, layout = edge_layout(project_copy, "concentration", 1, n_random=200)
     d, m = co.added_count_thresholds(layout(xy), spec)
     near = np.hypot(*(extra[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
     counts = (near[:, :, None] <= d[None, None, :]).sum(axis=1)
