@@ -67,7 +67,10 @@ def _grid_counts(batch: np.ndarray, d: np.ndarray) -> np.ndarray:
     come from a grid of cells just wider than max(d), all patterns at once: a pair within
     max(d) lies in one cell or two neighbouring ones, so each unordered pair is met once
     (same cell, or the cell to the right / above) and counted for both orders (``hypot`` of
-    the difference is the same either way)."""
+    the difference is the same either way). The points are sorted by cell and a table of
+    where each cell's run starts (one entry per cell of every pattern) finds a neighbour's
+    run by indexing; candidates farther than max(d) by a margin are dropped on their squared
+    distance before the exact ``hypot``."""
     s, n, _ = batch.shape
     cell = float(d.max()) * (1 + 1e-9)
     ij = np.floor((batch - batch.min(axis=(0, 1))) / cell).astype(np.int64) + 1
@@ -75,23 +78,26 @@ def _grid_counts(batch: np.ndarray, d: np.ndarray) -> np.ndarray:
     key = ((np.arange(s, dtype=np.int64)[:, None] * nx + ij[..., 0]) * ny + ij[..., 1]).ravel()
     order = np.argsort(key)
     key = key[order]
-    xy = batch.reshape(-1, 2)[order]
+    x = batch[..., 0].ravel()[order]
+    y = batch[..., 1].ravel()[order]
     pattern = order // n
     nd = len(d)
+    start = np.zeros(s * nx * ny + 1, dtype=np.int64)
+    np.cumsum(np.bincount(key, minlength=s * nx * ny), out=start[1:])
     binned = np.zeros(s * (nd + 1), dtype=np.int64)
     idx = np.arange(len(key))
+    reach = (float(d[-1]) * (1 + 1e-6)) ** 2  # above any pair whose hypot is ≤ max(d)
     for step in (0, ny - 1, ny, ny + 1, 1):  # same cell, then (x+1, y-1 … y+1), (x, y+1)
-        lo = np.searchsorted(key, key + step, side="left")
-        hi = np.searchsorted(key, key + step, side="right")
-        if step == 0:
-            lo = idx + 1  # same cell: each pair once, j after i
-        cnt = np.maximum(hi - lo, 0)
+        lo = idx + 1 if step == 0 else start[key + step]  # same cell: each pair once
+        cnt = np.maximum(start[key + step + 1] - lo, 0)
         i = np.repeat(idx, cnt)
         j = np.repeat(lo - np.cumsum(cnt) + cnt, cnt) + np.arange(len(i))
-        dist = np.hypot(*(xy[i] - xy[j]).T)
+        dx, dy = x[i] - x[j], y[i] - y[j]
+        close = dx * dx + dy * dy <= reach
+        dist = np.hypot(dx[close], dy[close])
         near = dist <= d[-1]
         k = np.searchsorted(d, dist[near], side="left")  # dist ≤ d[m] ⇔ k ≤ m
-        binned += np.bincount(pattern[i[near]] * (nd + 1) + k, minlength=len(binned))
+        binned += np.bincount(pattern[i[close][near]] * (nd + 1) + k, minlength=len(binned))
     return 2 * np.cumsum(binned.reshape(s, nd + 1)[:, :nd], axis=1)
 
 
