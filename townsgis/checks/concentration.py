@@ -16,6 +16,9 @@ p = (1 + #{T_sim ≥ T_obs}) / (sims + 1) with ``sims`` seeded CSR patterns in t
 from __future__ import annotations
 
 import hashlib
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import shapely
@@ -112,6 +115,20 @@ def sim_batch(n: int) -> int:
     return max(1, SIM_POINTS // max(1, n))
 
 
+def overlapped(fn, items: Iterable, ahead: int = 2) -> Iterator:
+    """``fn`` of each of ``items``, in order, computed in a worker thread while the next
+    items are produced (numpy and GEOS release the GIL in their array work, so drawing one
+    batch and counting another use two cores); at most ``ahead`` items are held at once."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending: deque = deque()
+        for item in items:
+            pending.append(pool.submit(fn, item))
+            if len(pending) >= ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
 _SIMULATED: dict[tuple, np.ndarray] = {}
 
 
@@ -131,7 +148,7 @@ def simulated_l(
             rng = np.random.default_rng(seed)
             area = float(window.area)
             batches = csr_batches(window, n, sims, rng, sim_batch(n))
-            return {"l": np.concatenate([ripley_l(b, d, area) for b in batches])}
+            return {"l": np.concatenate(list(overlapped(lambda b: ripley_l(b, d, area), batches)))}
 
         if ctx is None:
             sim = make()["l"]
