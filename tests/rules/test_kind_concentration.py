@@ -252,10 +252,12 @@ def test_grid_pair_counts_equal_an_strtree_on_clustered_and_tied_patterns():
     assert got[2, 0] > 0 and got[2, -1] > got[2, -2]  # the ties are counted
 
 
-def test_inside_grid_equals_contains_xy_on_a_ragged_window_with_holes():
+@pytest.mark.parametrize("cells", [64, 512])
+def test_inside_grid_equals_contains_xy_on_a_ragged_window_with_holes(cells):
     """The grid's test is ``contains_xy`` itself: random points, every vertex and edge
     midpoint of the outline (on the boundary: outside), points just either side of edges,
-    on a two-part window with a hole and a coastline much finer than the cells."""
+    on a two-part window with a hole and a coastline much finer than the cells (64) or
+    coarser (512: long runs of free cells, inside and in the hole, share one test)."""
     from townsgis.checks.clustering import inside_grid
 
     rng = np.random.default_rng(9)
@@ -266,7 +268,7 @@ def test_inside_grid_equals_contains_xy_on_a_ragged_window_with_holes():
         [shapely.box(-9e3, -9e3, 9e3, 9e3).exterior.coords],
     )
     window = shapely.union(coast, shapely.box(70_000, 0, 70_000 + 1e-3 * 5e4, 30_000))
-    inside = inside_grid(window, cells=64)
+    inside = inside_grid(window, cells=cells)
     edge = shapely.get_coordinates(shapely.boundary(window))
     mid = (edge[:-1] + edge[1:]) / 2
     jitter = mid + rng.normal(0, 1e-6, mid.shape)
