@@ -46,8 +46,8 @@ def test_rule_flags_a_government_body_and_reports_an_empty_investor_as_not_check
     assert "不是公司化主体" in errors[0].message_zh and "not a company" in errors[0].message_en
     (info,) = [f for f in found if f.severity.value == "info"]
     assert info.town_ids == ("T3", "T5") and info.measured == 2
-    assert info.message_zh.startswith("2 个小镇缺少投资建设主体，未检查")
-    assert info.message_en.startswith("2 towns lack an investing entity; not checked")
+    assert info.message_zh == "2 个小镇缺少投资建设主体，未检查：T3镇、T5镇"  # names, not ids
+    assert info.message_en == "2 towns lack an investing entity; not checked: T3镇, T5镇"
     assert "（空）" not in " ".join(f.message_zh for f in found)
 
 

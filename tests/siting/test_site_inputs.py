@@ -123,3 +123,14 @@ def test_gcj02_hint_only_when_the_converted_point_is_really_inside():
         assert "--crs gcj02" in hint
         got += 1
     assert got >= 3
+
+
+def test_a_row_without_a_name_is_named_in_the_message_language(fx, tmp_path):
+    from townsgis.i18n import using
+
+    points = [shapely.Point(lonlat(*m(50, 10))), shapely.Point(lonlat(*m(50, 20)))]
+    path = _write(tmp_path, [PROV_SITE, {**PROV_SITE, "name_zh": None}], points)
+    for lang, second in (("zh", "选址 2"), ("en", "site 2")):
+        with using(lang):
+            sites = sites_from_file(fx.dataset(), path)
+        assert sites["name"].tolist() == ["西区", second]

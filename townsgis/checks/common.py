@@ -51,20 +51,21 @@ def make_finding(spec, towns, zh: str, en: str, **kw: Any) -> Finding:
 
 def not_checked_finding(spec, ctx, missing, lacks_zh: str, lacks_en: str) -> list[Finding]:
     """One info finding listing the towns (positions ``missing``) a rule could not check
-    because they lack a value: "N 个小镇缺少{lacks_zh}，未检查：ids" / "N towns {lacks_en}; not
-    checked: ids". Empty when no town is missing."""
+    because they lack a value: "N 个小镇缺少{lacks_zh}，未检查：names" / "N towns {lacks_en};
+    not checked: names" (towns by name, as every finding names them). Empty when no town is
+    missing."""
     if not len(missing):
         return []
     refs = ctx.town_refs(missing)
-    ids = ",".join(r["id"] for r in refs)
+    zh, en = "、".join(ctx.town_names(missing)), ", ".join(ctx.town_names(missing, "en"))
     return [
         Finding(
             rule=spec.id,
             clause=spec.clause,
             severity=Severity.INFO,
             towns=refs,
-            message_zh=f"{len(missing)} 个小镇缺少{lacks_zh}，未检查：{ids}",
-            message_en=f"{len(missing)} towns {lacks_en}; not checked: {ids}",
+            message_zh=f"{len(missing)} 个小镇缺少{lacks_zh}，未检查：{zh}",
+            message_en=f"{len(missing)} towns {lacks_en}; not checked: {en}",
             measured=len(missing),
         )
     ]

@@ -422,7 +422,9 @@ def proposals_frame(
         if "name_zh" not in gdf.columns:
             gdf["name_zh"] = gdf["name"] if "name" in gdf.columns else None
         names = gdf["name_zh"].astype(object).tolist()
-        gdf["name_zh"] = [v if _filled(v) else f"site {i + 1}" for i, v in enumerate(names)]
+        gdf["name_zh"] = [
+            v if _filled(v) else msg("sites.default_name", n=i + 1) for i, v in enumerate(names)
+        ]
         for key in ("category", "level", "area_km2"):
             if key in overrides:
                 gdf[key] = [overrides[key]] * len(gdf)
