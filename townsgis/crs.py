@@ -227,11 +227,11 @@ def transform_xy(lon, lat, src: str | CRS, dst: str | CRS = WGS84):
 
 
 def _proj_xy(x, y, src: CRS, dst: CRS):
-    from pyproj import Transformer
+    from townsgis.transformers import transformer
 
     if src.equals(dst):
         return x, y
-    t = Transformer.from_crs(src, dst, always_xy=True)
+    t = transformer(src, dst, always_xy=True)
     return t.transform(x, y)
 
 

@@ -17,6 +17,9 @@ from pyproj import CRS
 
 from townsgis.crs import WGS84, analysis_crs
 from townsgis.project import Project
+from townsgis.transformers import use_in_geopandas
+
+use_in_geopandas()  # to_crs from remembered PROJ pipelines: ~0.15 s less per run
 
 FUNCTIONAL_ZONE = "functional_zone"
 
