@@ -267,3 +267,29 @@ def test_a_cache_folder_others_can_write_is_not_used(tmp_path, monkeypatch):
     (tmp_path / "xdg" / "townsgis").mkdir(parents=True)
     (tmp_path / "xdg" / "townsgis" / "projects").symlink_to(planted)
     assert project_cache_root(Project.open(None)) is None
+
+
+def test_a_cached_frame_comes_back_with_its_crs_and_attrs(tmp_path):
+    """Entries keep the CRS beside the GeoParquet file (whose PROJJSON drops the ids of a
+    datum ensemble's members, slow to read back): every geometry column gets its own CRS
+    back, exactly, and the frame its attrs."""
+    from townsgis.cache import Cache
+
+    frame = gpd.GeoDataFrame(
+        {"name": ["a", "b"]},
+        geometry=[shapely.Point(120.1, 30.5), shapely.Point(120.2, 30.6)],
+        crs="EPSG:4326",
+    )
+    frame["metric"] = frame.geometry.to_crs("EPSG:4549")
+    frame.attrs = {"source": "test"}
+    store = Cache(tmp_path)
+    store.put("slot", "k", frame)
+    back = store.get("slot", "k")
+    assert back.attrs == {"source": "test"}
+    assert back.geometry.name == "geometry"
+    assert back.crs.is_exact_same(frame.crs)
+    assert back["metric"].crs.is_exact_same(frame["metric"].crs)
+    assert frame.crs.to_epsg() == 4326  # the frame written is left as it was
+    assert shapely.equals_exact(back["metric"].values, frame["metric"].values, 0).all()
+    plain = gpd.read_parquet(next((tmp_path / ".cache" / "slot").glob("*.parquet")))
+    assert plain.crs is None  # the CRS lives in the .json

@@ -5,8 +5,9 @@ from them (arrays: ``get_arrays``/``put_arrays``, e.g. the within-unit share of 
 Every entry is keyed by a hash of what it was derived from (the input files' bytes, the CRS,
 townsgis's version and ``FORMAT``), so a changed input gives a new key and the old entry is
 never served: there is nothing to invalidate. Entries are GeoParquet files (pyarrow) written
-atomically; a cache that cannot be read or written (read-only project, no pyarrow, a frame
-GeoParquet cannot hold) is skipped silently, and the data is derived as if there were none.
+atomically, with a JSON file beside holding the frame's ``attrs`` and CRS; a cache that
+cannot be read or written (read-only project, no pyarrow, a frame GeoParquet cannot hold) is
+skipped silently, and the data is derived as if there were none.
 Set ``TOWNSGIS_NO_CACHE=1`` to bypass it. Only the newest two entries per slot are kept
 (the newest few for arrays). A truncated or corrupted entry reads as missing and is rebuilt.
 """
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import numpy as np
 
-FORMAT = "1"  # bump when what is cached, or how, changes
+FORMAT = "2"  # bump when what is cached, or how, changes
 CACHE_DIR = ".cache"
 _HASHES: dict[tuple, str] = {}
 
@@ -186,11 +187,16 @@ class Cache:
         try:
             import geopandas as gpd
 
-            attrs = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+            side = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
             gdf = gpd.read_parquet(path)
+            for name, crs in side["crs"].items():  # see put: the CRS is kept beside
+                if name == gdf.geometry.name:
+                    gdf.set_crs(crs, inplace=True)
+                else:
+                    gdf[name] = gdf[name].set_crs(crs)
         except Exception:
             return None
-        gdf.attrs = attrs
+        gdf.attrs = side["attrs"]
         return gdf
 
     def put(self, slot: str, k: str, gdf: gpd.GeoDataFrame, keep: int = 2) -> None:
@@ -213,9 +219,21 @@ class Cache:
                 fd, name = tempfile.mkstemp(prefix=f".{k}.", suffix=".tmp", dir=path.parent)
                 os.close(fd)
                 tmp.append(name)
-            Path(tmp[0]).write_text(json.dumps(gdf.attrs, default=str), encoding="utf-8")
+            # GeoParquet keeps a CRS as PROJJSON without the ids of a datum ensemble's
+            # members, which PROJ then looks up by name: ~20 ms per WGS84 frame read. The
+            # frame is written without CRS and its full PROJJSON goes in the .json beside.
             out = gdf.copy()
             out.attrs = {}
+            crs = {}
+            for name in out.columns[out.dtypes == "geometry"]:
+                if out[name].crs is not None:
+                    crs[name] = _crs_text(out[name].crs)
+                    if name == out.geometry.name:
+                        out = out.set_crs(None, allow_override=True)
+                    else:
+                        out[name] = out[name].set_crs(None, allow_override=True)
+            side = {"attrs": gdf.attrs, "crs": crs}
+            Path(tmp[0]).write_text(json.dumps(side, default=str), encoding="utf-8")
             out.to_parquet(tmp[1])
             os.replace(tmp[0], path.with_suffix(".json"))  # the frame is only read with its
             os.replace(tmp[1], path)  # attrs beside it, so the parquet file goes last
@@ -225,3 +243,20 @@ class Cache:
         finally:
             for name in tmp:
                 Path(name).unlink(missing_ok=True)
+
+
+def _crs_text(crs) -> str:
+    """The text a CRS is kept as: what it was made from when that is short (``EPSG:4549``)
+    and gives it back exactly, else its PROJJSON (ids kept), else its WKT; the first that
+    reads back exactly the same (``is_exact_same``), PROJJSON when none does."""
+    from pyproj import CRS
+
+    texts = [crs.srs] if len(str(crs.srs or "")) <= 64 else []
+    texts += [crs.to_json(), crs.to_wkt()]
+    for text in texts:
+        try:
+            if text and CRS.from_user_input(text).is_exact_same(crs):
+                return text
+        except Exception:
+            continue
+    return crs.to_json()
