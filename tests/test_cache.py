@@ -270,9 +270,9 @@ def test_a_cache_folder_others_can_write_is_not_used(tmp_path, monkeypatch):
 
 
 def test_a_cached_frame_comes_back_with_its_crs_and_attrs(tmp_path):
-    """Entries keep the CRS beside the GeoParquet file (whose PROJJSON drops the ids of a
-    datum ensemble's members, slow to read back): every geometry column gets its own CRS
-    back, exactly, and the frame its attrs."""
+    """Entries keep the CRS beside the Parquet file (a GeoParquet file's PROJJSON drops the
+    ids of a datum ensemble's members, slow to read back): every geometry column gets its own
+    CRS back, exactly, the frame its attrs and its active geometry column."""
     from townsgis.cache import Cache
 
     frame = gpd.GeoDataFrame(
@@ -291,5 +291,23 @@ def test_a_cached_frame_comes_back_with_its_crs_and_attrs(tmp_path):
     assert back["metric"].crs.is_exact_same(frame["metric"].crs)
     assert frame.crs.to_epsg() == 4326  # the frame written is left as it was
     assert shapely.equals_exact(back["metric"].values, frame["metric"].values, 0).all()
-    plain = gpd.read_parquet(next((tmp_path / ".cache" / "slot").glob("*.parquet")))
-    assert plain.crs is None  # the CRS lives in the .json
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(next((tmp_path / ".cache" / "slot").glob("*.parquet")))
+    assert gpd.GeoDataFrame.from_arrow(table).crs is None  # the CRS lives in the .json
+
+
+def test_a_cached_frame_is_the_frame_put(tmp_path):
+    """Columns, dtypes, index and geometry come back equal (a layer as the project reads it,
+    its geometry column renamed and its index not a range)."""
+    import pandas as pd
+
+    from townsgis.cache import Cache
+
+    towns = Project.open(None).store.read_layer("towns")
+    towns = towns.rename_geometry("geom").set_index("town_id", drop=False)
+    store = Cache(tmp_path)
+    store.put("towns", "k", towns)
+    back = store.get("towns", "k")
+    pd.testing.assert_frame_equal(back, towns, check_exact=True)
+    assert back.geometry.name == "geom" and back.crs.is_exact_same(towns.crs)
