@@ -136,17 +136,20 @@ def _entries(root: Path, slot: str) -> list[Path]:
 @pytest.fixture
 def no_memo(monkeypatch):
     """Simulations are also kept in memory per process: start each test without them."""
-    from townsgis.checks import concentration
+    from townsgis.checks import clustering, concentration
 
     monkeypatch.setattr(concentration, "_SIMULATED", {})
+    monkeypatch.setattr(clustering, "_SIMULATED", {})
 
 
 def test_rule_intermediates_are_kept_and_follow_the_towns(project_copy, monkeypatch, no_memo):
-    """The within-unit shares and the concentration simulations are kept in the cache; a
-    changed towns layer gives a new entry and the same findings as an uncached run."""
+    """The within-unit shares and the concentration and clustering simulations are kept in
+    the cache; a changed towns layer gives a new entry and the same findings as an uncached
+    run."""
     before = _check(project_copy)
     assert len(_entries(project_copy, "within-unit")) == 1
     assert len(_entries(project_copy, "sim-concentration")) == 1
+    assert len(_entries(project_copy, "sim-clustering")) == 1
     assert _check(project_copy) == before
     path = project_copy / "layers" / "towns.geojson"
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -166,16 +169,18 @@ def test_rule_intermediates_are_kept_and_follow_the_towns(project_copy, monkeypa
 def test_a_damaged_rule_entry_is_rebuilt(project_copy, monkeypatch, damage, no_memo):
     cold = _check(project_copy)
     monkeypatch.setattr("townsgis.checks.concentration._SIMULATED", {})
-    for slot in ("within-unit", "sim-concentration"):
+    monkeypatch.setattr("townsgis.checks.clustering._SIMULATED", {})
+    for slot in ("within-unit", "sim-concentration", "sim-clustering"):
         (entry,) = _entries(project_copy, slot)
         data = entry.read_bytes()
         entry.write_bytes(data[: len(data) // 2] if damage is None else damage)  # truncated
     assert _check(project_copy) == cold
     monkeypatch.setattr("townsgis.checks.concentration._SIMULATED", {})
+    monkeypatch.setattr("townsgis.checks.clustering._SIMULATED", {})
     assert _uncached(project_copy, monkeypatch) == cold
     import numpy as np
 
-    for slot in ("within-unit", "sim-concentration"):
+    for slot in ("within-unit", "sim-concentration", "sim-clustering"):
         (entry,) = _entries(project_copy, slot)
         with np.load(entry) as z:  # rewritten whole
             assert len(z.files) >= 1
