@@ -87,14 +87,20 @@ class Dataset:
         return self._cached("city", (self.source_key("units"),), make).geometry
 
     def city_in(self, crs) -> shapely.Geometry:
-        """The city boundary polygon in ``crs`` (e.g. the analysis CRS)."""
+        """The city boundary polygon in ``crs`` (e.g. the analysis CRS); kept per CRS while
+        the units are the same frame (a site run builds two rule contexts)."""
         crs = CRS.from_user_input(crs)
-        frame = self._cached(
-            "city-metric",
-            (self.source_key("units"), crs.to_wkt()),
-            lambda: gpd.GeoDataFrame(geometry=self.city.to_crs(crs).values, crs=crs),
-        )
-        return frame.geometry.iloc[0]
+        wkt = crs.to_wkt()
+        units, city = self._metric.get(("city", wkt), (None, None))
+        if units is not self.units:
+            frame = self._cached(
+                "city-metric",
+                (self.source_key("units"), wkt),
+                lambda: gpd.GeoDataFrame(geometry=self.city.to_crs(crs).values, crs=crs),
+            )
+            city = frame.geometry.iloc[0]
+            self._metric[("city", wkt)] = (self.units, city)
+        return city
 
 
 def union_polygons(geoms: np.ndarray) -> shapely.Geometry:

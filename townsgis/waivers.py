@@ -300,10 +300,13 @@ def checked_project_waivers(ds, ruleset) -> list[Waiver]:
     unit a unit of ``ds``. Raises one DataError naming every waiver that is not."""
     waivers = project_waivers(ds.project)
     if waivers:
+        rule_ids = {r.id for r in ruleset.rules}
+        if any(w.rule not in rule_ids for w in waivers):  # else no need to read the others
+            rule_ids = project_rule_ids(ds.project, rule_ids)
         check_waivers(
             waivers,
             ds.project.store.document_source("waivers"),
-            rule_ids=project_rule_ids(ds.project, (r.id for r in ruleset.rules)),
+            rule_ids=rule_ids,
             town_ids={str(t) for t in ds.towns["town_id"]},
             unit_ids={str(u) for u in ds.units["unit_id"]},
         )
