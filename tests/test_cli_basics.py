@@ -143,3 +143,57 @@ def test_heavy_import_check_notices_a_command_that_loads_geopandas():
     seen = heavy_modules_after([["--version"], ["layers", "--format", "json"]])
     assert seen["--version"] == []
     assert "geopandas" in seen["layers --format json"]
+
+
+def _whole_and_narrowed(capsys, args: list[str]) -> tuple[tuple, tuple]:
+    """(exit code, stdout, stderr) of ``main(args)`` run with the whole app and as main runs
+    it (only the command named)."""
+    import townsgis.cli as cli
+
+    out = []
+    for narrow in (False, True):
+        capsys.readouterr()
+        real = cli.app_for
+        if not narrow:
+            cli.app_for = lambda args: cli.app
+        try:
+            cli.main(args)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code
+        finally:
+            cli.app_for = real
+        captured = capsys.readouterr()
+        out.append((code, captured.out, captured.err))
+    return out[0], out[1]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        *([c, "--help"] for c in COMMANDS),
+        *([*sub, "--help"] for sub in SUBCOMMANDS),
+        ["--lang", "en", "site", "--help"],
+        ["--debug", "site", "--no-such-option"],
+        ["site", "--lon", "x"],
+        ["--lang=en", "site", "--lon", "x"],
+        ["map"],
+        ["map", "nothing"],
+        ["sitee"],
+        ["--help"],
+        ["--version"],
+    ],
+    ids=" ".join,
+)
+def test_main_builds_only_the_command_named_with_the_same_result(capsys, args):
+    """`main` gives typer only the command (or group) the arguments name, so that it does not
+    build every command's options (startup); what a person sees is the same."""
+    from townsgis.cli import app_for
+
+    whole, narrowed = _whole_and_narrowed(capsys, args)
+    assert narrowed == whole
+    named = app_for(args)
+    if args[0] in COMMANDS or "site" in args:
+        assert len(named.registered_commands) + len(named.registered_groups) == 1
+    else:
+        assert named is app

@@ -5,6 +5,7 @@ Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 bad input or usage.
 
 from __future__ import annotations
 
+import copy
 import sys
 import traceback
 import warnings
@@ -100,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         with warnings.catch_warnings():
             quiet_library_warnings()
-            code = app(args=args, prog_name="townsgis", standalone_mode=False)
+            code = app_for(args)(args=args, prog_name="townsgis", standalone_mode=False)
     except typer.Abort:
         _fail(debug, msg("error.interrupted"), EXIT_BAD_INPUT)
     except typer.TyperException as exc:  # Click's own errors (typer's copy of Click)
@@ -127,6 +128,37 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else 0)  # as Click's standalone mode ends
 
 
+def app_for(args: list[str]) -> typer.Typer:
+    """The app with only the command or group that ``args`` name (after the root options):
+    typer builds every command's options from its signature on each run, ~25 ms for all of
+    them when one is used. The whole app when no single command is named (``--help``,
+    ``--version``, a word that is no command: the root's help and suggestions need all)."""
+    name = _command_name(args)
+    commands = [c for c in app.registered_commands if c.name == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if name is None or len(commands) + len(groups) != 1:
+        return app
+    narrow = copy.copy(app)  # the same settings and root callback; `app` is left whole
+    narrow.registered_commands = commands
+    narrow.registered_groups = groups
+    return narrow
+
+
+def _command_name(args: list[str]) -> str | None:
+    """The first word of ``args`` after the root options ``--debug`` and ``--lang X``; None
+    when another option comes first."""
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--debug" or a.startswith("--lang="):
+            i += 1
+        elif a == "--lang":
+            i += 2
+        else:
+            return None if a.startswith("-") else a
+    return None
+
+
 def _fail(debug: bool, message: str, code: int) -> None:
     """Print ``message`` (after the traceback with ``--debug``) and exit with ``code``."""
     if debug:
@@ -144,4 +176,4 @@ def quiet_library_warnings() -> None:
     warnings.filterwarnings("ignore", category=RuntimeWarning)
 
 
-__all__ = ["app", "lang_of", "main", "quiet_library_warnings"]
+__all__ = ["app", "app_for", "lang_of", "main", "quiet_library_warnings"]
