@@ -31,12 +31,6 @@ from townsgis.siting.evaluate import (
     nearest_towns,
     site_ruleset,
 )
-from townsgis.siting.feasible import (
-    SPATIAL_KINDS,
-    FeasibleResult,
-    feasible_area,
-    spatial_limits,
-)
 from townsgis.siting.mix import MixPlan, mix_plans, solve_additions, solve_removals
 from townsgis.siting.remaining import CapacityReport, capacity
 from townsgis.siting.sites import (
@@ -89,3 +83,15 @@ __all__ = [
     "solve_removals",
     "spatial_limits",
 ]
+
+#: Names of ``siting.feasible``, loaded when first asked for: it needs contourpy and the
+#: share-region grid, which `site` and `capacity` never use (startup).
+_FEASIBLE = ("SPATIAL_KINDS", "FeasibleResult", "feasible_area", "spatial_limits")
+
+
+def __getattr__(name: str):
+    if name in _FEASIBLE:
+        from townsgis.siting import feasible
+
+        return getattr(feasible, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
