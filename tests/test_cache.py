@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 
@@ -316,3 +317,32 @@ def test_a_cached_frame_is_the_frame_put(tmp_path):
     back = store.get("towns", "k")
     pd.testing.assert_frame_equal(back, towns, check_exact=True)
     assert back.geometry.name == "geom" and back.crs.is_exact_same(towns.crs)
+
+
+def test_rows_and_fields_are_read_from_their_row_groups_alone(tmp_path):
+    """``get_rows`` reads the row groups holding the rows asked for (here 2 rows a group)
+    and gives them with their positions; ``get_fields`` gives the columns without geometry."""
+    import numpy as np
+
+    from townsgis.cache import Cache
+
+    frame = gpd.GeoDataFrame(
+        {
+            "unit_id": [f"u{i}" for i in range(9)],
+            "kind": ["county", "zone", *["county"] * 6, "zone"],
+            "n": np.arange(9),
+        },
+        geometry=[shapely.box(i, 0, i + 1.5, 1) for i in range(9)],
+        crs="EPSG:4549",
+    )
+    frame.attrs = {"made": "here"}
+    store = Cache(tmp_path)
+    store.put("slot", "k", frame, row_group_size=2)
+    got = store.get_rows("slot", "k", "unit_id", {"u4", "u5", "nothing"}, extra=("kind", "zone"))
+    want = frame.iloc[[1, 4, 5, 8]]
+    assert list(got.index) == [1, 4, 5, 8]
+    assert got.drop(columns="geometry").equals(want.drop(columns="geometry"))
+    assert all(a.equals_exact(b, 0) for a, b in zip(got.geometry, want.geometry, strict=True))
+    assert got.crs == frame.crs and got.attrs == {"made": "here"}
+    assert store.get_fields("slot", "k").equals(pd.DataFrame(frame.drop(columns="geometry")))
+    assert store.get_rows("slot", "other", "unit_id", {"u1"}, extra=("kind", "zone")) is None

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import geopandas as gpd
     import numpy as np
+    import pandas as pd
 
 FORMAT = "3"  # bump when what is cached, or how, changes
 CACHE_DIR = ".cache"
@@ -186,28 +187,111 @@ class Cache:
         if path is None or not path.is_file():
             return None
         try:
-            import geopandas as gpd
             import pyarrow.parquet as pq
 
             side = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
             with pq.ParquetFile(path) as fh:  # not gpd.read_parquet: no pyarrow.dataset
                 table = fh.read()
-            gdf = gpd.GeoDataFrame.from_arrow(table, geometry=side["geometry"])
-            for name, crs in side["crs"].items():  # see put: the CRS is kept beside
-                if name == gdf.geometry.name:
-                    gdf.set_crs(crs, inplace=True)
-                else:
-                    gdf[name] = gdf[name].set_crs(crs)
+            gdf = _frame(table, side)  # see put: the CRS is kept beside
         except Exception:
             return None
         gdf.attrs = side["attrs"]
         return gdf
 
-    def put(self, slot: str, k: str, gdf: gpd.GeoDataFrame, keep: int = 2) -> None:
+    def has(self, slot: str, k: str) -> bool:
+        """Whether a frame is cached under ``slot``/``k`` (its footer and attrs readable)."""
+        path = self._path(slot, k)
+        if path is None or not path.is_file() or not path.with_suffix(".json").is_file():
+            return False
+        try:
+            import pyarrow.parquet as pq
+
+            pq.read_metadata(path)
+        except Exception:
+            return False
+        return True
+
+    def column_names(self, slot: str, k: str) -> list[str] | None:
+        """The column names of the frame cached under ``slot``/``k`` (from the file's
+        schema, nothing read), or None."""
+        path = self._path(slot, k)
+        if path is None or not path.is_file():
+            return None
+        try:
+            import pyarrow.parquet as pq
+
+            names = pq.read_schema(path).names
+        except Exception:
+            return None
+        return [c for c in names if not c.startswith("__index_level_")]
+
+    def get_fields(self, slot: str, k: str) -> pd.DataFrame | None:
+        """The columns of the frame cached under ``slot``/``k`` other than its geometry
+        columns (read without them), or None."""
+        path = self._path(slot, k)
+        if path is None or not path.is_file():
+            return None
+        try:
+            import pyarrow.parquet as pq
+
+            with pq.ParquetFile(path) as pf:
+                schema = pf.schema_arrow
+                columns = [f.name for f in schema if not _is_wkb(f.type)]
+                columns = [c for c in columns if not c.startswith("__index_level_")]
+                table = pf.read(columns=columns, use_pandas_metadata=True)
+            return table.to_pandas()
+        except Exception:
+            return None
+
+    def get_rows(
+        self, slot: str, k: str, column: str, values: set[str], extra: tuple[str, str]
+    ) -> gpd.GeoDataFrame | None:
+        """The rows of the frame cached under ``slot``/``k`` whose ``column`` (as text) is
+        one of ``values`` or whose ``extra[0]`` column equals ``extra[1]``, in file order,
+        with their positions in the frame as index: only the Parquet row groups holding them
+        are read (``put(row_group_size=...)``). None when the entry is missing or unreadable."""
+        path = self._path(slot, k)
+        if path is None or not path.is_file():
+            return None
+        try:
+            import numpy as np
+            import pyarrow.parquet as pq
+
+            side = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+            with pq.ParquetFile(path) as pf:
+                keys = pf.read(columns=[column, extra[0]])
+                ids = keys.column(column).to_pandas().astype(str).to_numpy()
+                other = (keys.column(extra[0]).to_pandas() == extra[1]).to_numpy(dtype=bool)
+                at = np.flatnonzero(np.isin(ids, list(values)) | other)
+                sizes = [pf.metadata.row_group(i).num_rows for i in range(pf.num_row_groups)]
+                start = np.cumsum([0, *sizes])
+                group = np.searchsorted(start, at, side="right") - 1
+                groups = np.unique(group)
+                table = pf.read_row_groups(groups.tolist())
+            # each row's place in the table of the groups read: groups one after another
+            first = np.cumsum([0, *(np.asarray(sizes)[groups][:-1])])
+            local = at - start[group] + first[np.searchsorted(groups, group)]
+            gdf = _frame(table.take(local), side)
+        except Exception:
+            return None
+        gdf = gdf.set_axis(at)
+        gdf.attrs = side["attrs"]
+        return gdf
+
+    def put(
+        self,
+        slot: str,
+        k: str,
+        gdf: gpd.GeoDataFrame,
+        keep: int = 2,
+        row_group_size: int | None = None,
+    ) -> None:
         """Keep ``gdf`` (and its JSON-able ``attrs``) under ``slot``/``k`` with the
         ``keep - 1`` newest other keys of the slot (`check` and the layout-only commands
         such as `feasible` load different sets of layers, hence keys: one entry per slot
-        made them rebuild each other's). Failures are ignored: an optimisation only."""
+        made them rebuild each other's). ``row_group_size``: rows per Parquet row group, so
+        that ``get_rows`` reads a few rows without the rest. Failures are ignored: an
+        optimisation only."""
         path = self._path(slot, k)
         if path is None:
             return
@@ -245,7 +329,8 @@ class Cache:
             # GeoArrow (WKB) columns, read back by GeoDataFrame.from_arrow (~2 ms a frame
             # against ~5 ms for gpd.read_parquet, whose pyarrow.dataset costs ~15 ms to load)
             arrow = out.to_arrow(index=None, geometry_encoding="WKB")
-            pq.write_table(pa.RecordBatchReader.from_stream(arrow).read_all(), tmp[1])
+            table = pa.RecordBatchReader.from_stream(arrow).read_all()
+            pq.write_table(table, tmp[1], row_group_size=row_group_size)
             os.replace(tmp[0], path.with_suffix(".json"))  # the frame is only read with its
             os.replace(tmp[1], path)  # attrs beside it, so the parquet file goes last
             tmp = []
@@ -271,3 +356,25 @@ def _crs_text(crs) -> str:
         except Exception:
             continue
     return crs.to_json()
+
+
+def _is_wkb(t) -> bool:
+    """Whether an Arrow type holds geometries (WKB: binary, or an extension type on it)."""
+    import pyarrow as pa
+
+    t = getattr(t, "storage_type", t)
+    return pa.types.is_binary(t) or pa.types.is_large_binary(t)
+
+
+def _frame(table, side: dict) -> gpd.GeoDataFrame:
+    """The GeoDataFrame of an entry's Arrow table (all of it, or some of its rows) with the
+    CRS kept beside it (``side``, its .json; see ``put``)."""
+    import geopandas as gpd
+
+    gdf = gpd.GeoDataFrame.from_arrow(table, geometry=side["geometry"])
+    for name, crs in side["crs"].items():
+        if name == gdf.geometry.name:
+            gdf.set_crs(crs, inplace=True)
+        else:
+            gdf[name] = gdf[name].set_crs(crs)
+    return gdf

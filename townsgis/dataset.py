@@ -12,6 +12,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import CRS
 
@@ -26,7 +27,13 @@ FUNCTIONAL_ZONE = "functional_zone"
 
 @dataclass
 class Dataset:
-    """Units, towns, projects and proposals of one project, in WGS84."""
+    """Units, towns, projects and proposals of one project, in WGS84.
+
+    A layer read from the project's cache may be loaded lazily (``units`` of a project whose
+    validated layers are cached: the national counties are 66 MB); it is read on first use.
+    What needs only the units' fields or a few of them uses :meth:`unit_fields` and
+    :meth:`metric_units_of`, which read no more than that from the cache.
+    """
 
     project: Project
     units: gpd.GeoDataFrame
@@ -38,43 +45,145 @@ class Dataset:
     # kind -> (id of the frame, hash of its inputs): set by load_dataset, so derived data of
     # a frame read from the project's files can be cached (never for a replaced frame)
     _sources: dict = field(default_factory=dict, repr=False)
+    # kind -> (cache slot, key) of a layer not read yet: read on first access (__getattr__)
+    _lazy: dict = field(default_factory=dict, repr=False)
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def __getattr__(self, name: str):
+        # only called when ``name`` is not set: a lazily loaded layer on first access
+        lazy = self.__dict__.get("_lazy") or {}
+        if name not in lazy:
+            raise AttributeError(name)
+        frame = self._load_lazy(name, *lazy[name])
+        setattr(self, name, frame)
+        lazy.pop(name, None)
+        key = self._sources.get(name, (None, None))[1]
+        if key is not None:
+            self._sources[name] = (id(frame), key)
+        return frame
+
+    def _load_lazy(self, kind: str, slot: str, k: str) -> gpd.GeoDataFrame:
+        """Layer ``kind`` from the cache entry ``slot``/``k``; read from the project and
+        validated again when the entry cannot be read any more."""
+        from townsgis import cache
+        from townsgis.schema import validate_layer
+
+        hit = cache.Cache(project_cache_root(self.project)).get(slot, k)
+        if hit is not None:
+            return hit
+        store = self.project.store
+        refs = {k: getattr(self, v) for k, v in _REFS.get(kind, {}).items()}
+        clean, _ = validate_layer(
+            store.read_layer(kind),
+            kind,
+            source=store.layer_source(kind),
+            project=self.project,
+            **refs,
+        )
+        return clean
+
+    def loaded(self, kind: str) -> bool:
+        """Whether layer ``kind`` is in memory (not waiting to be read from the cache)."""
+        return kind in self.__dict__
+
+    def columns(self, kind: str) -> list[str]:
+        """The column names of layer ``kind`` (geometry included), without reading a layer
+        that is not loaded yet."""
+        if not self.loaded(kind) and kind in self._lazy:
+            store = cache_of(self.project)
+            names = store.column_names(*self._lazy[kind]) if store is not None else None
+            if names is not None:
+                return names
+        return [str(c) for c in getattr(self, kind).columns]
 
     @cached_property
     def metric_crs(self) -> CRS:
         """Analysis CRS: rule-set override, else the 3° GK zone of the units' centroid."""
+        if self.crs_override:  # the units (a lazily loaded layer) are not needed
+            return analysis_crs(None, override=self.crs_override)
         return analysis_crs(self.units, override=self.crs_override)
 
     def source_key(self, kind: str) -> str | None:
         """The hash of the inputs frame ``kind`` was loaded from, while it is that frame."""
         ident, k = self._sources.get(kind, (None, None))
-        return k if ident is not None and ident == id(getattr(self, kind, None)) else None
+        if kind not in self.__dict__:  # not read yet: it will be the frame of the key
+            return k if kind in self._lazy else None
+        return k if ident is not None and ident == id(self.__dict__[kind]) else None
 
-    def _cached(self, slot: str, parts: tuple, make) -> gpd.GeoDataFrame:
-        """``make()``, or its result cached in the project under ``slot`` keyed by ``parts``
-        (None among them: not cacheable)."""
+    def _entry(self, slot: str, parts: tuple):
+        """The project cache and the key of ``slot`` for ``parts`` (None among them, or no
+        cache: (None, None))."""
         if any(p is None for p in parts):
-            return make()
+            return None, None
         from townsgis import cache
 
         store = cache.Cache(project_cache_root(self.project))
-        k = cache.key(slot, *parts)
+        if store.dir is None:
+            return None, None
+        return store, cache.key(slot, *parts)
+
+    def _cached(self, slot: str, parts: tuple, make, **put) -> gpd.GeoDataFrame:
+        """``make()``, or its result cached in the project under ``slot`` keyed by ``parts``
+        (None among them: not cacheable). ``put``: options of ``Cache.put``."""
+        store, k = self._entry(slot, parts)
+        if store is None:
+            return make()
         hit = store.get(slot, k)
         if hit is not None:
             return hit
         out = make()
-        store.put(slot, k, out)
+        store.put(slot, k, out, **put)
         return out
+
+    def _metric_parts(self, kind: str) -> tuple:
+        return (self.source_key(kind), self.metric_crs.to_wkt())
 
     def metric(self, kind: str) -> gpd.GeoDataFrame:
         """Layer ``kind`` (units/towns/projects/proposals) in the metric analysis CRS."""
         if kind not in self._metric:
-            frame = getattr(self, kind)
             self._metric[kind] = self._cached(
                 f"metric-{kind}",
-                (self.source_key(kind), self.metric_crs.to_wkt()),
-                lambda: frame.to_crs(self.metric_crs),
+                self._metric_parts(kind),
+                lambda: getattr(self, kind).to_crs(self.metric_crs),
+                row_group_size=UNIT_ROW_GROUP if kind == "units" else None,
             )
         return self._metric[kind]
+
+    def unit_fields(self) -> pd.DataFrame:
+        """The units' fields without their outlines (ids, names, kinds), in layer order: read
+        from the cache alone while the units layer itself is not loaded."""
+        if not self.loaded("units") and "units" in self._lazy:
+            if "unit_fields" not in self._memo:
+                slot, k = self._lazy["units"]
+                store = cache_of(self.project)
+                hit = store.get_fields(slot, k) if store is not None else None
+                if hit is None:
+                    return _fields(self.units)
+                self._memo["unit_fields"] = hit
+            return self._memo["unit_fields"]
+        return _fields(self.units)
+
+    def metric_units_of(self, unit_ids) -> gpd.GeoDataFrame:
+        """The rows of ``metric("units")`` that are one of ``unit_ids`` or a functional zone
+        (what a unit's own area needs: :func:`own_unit_areas`), in layer order, with their
+        positions in the layer as index. Read from the cache alone (those rows only) while
+        the metric units are not in memory; the same geometries either way."""
+        want = {str(u) for u in unit_ids}
+        if "units" not in self._metric:
+            store, k = self._entry("metric-units", self._metric_parts("units"))
+            if store is not None:
+                hit = store.get_rows(
+                    "metric-units", k, "unit_id", want, extra=("kind", FUNCTIONAL_ZONE)
+                )
+                if hit is not None:
+                    return hit
+        m = self.metric("units")
+        keep = (
+            m["unit_id"].astype(str).isin(want).to_numpy()
+            | (m["kind"] == FUNCTIONAL_ZONE).to_numpy()
+        )
+        out = m[keep]
+        return out.set_axis(np.flatnonzero(keep))
 
     @cached_property
     def city(self) -> gpd.GeoSeries:
@@ -91,16 +200,49 @@ class Dataset:
         the units are the same frame (a site run builds two rule contexts)."""
         crs = CRS.from_user_input(crs)
         wkt = crs.to_wkt()
-        units, city = self._metric.get(("city", wkt), (None, None))
-        if units is not self.units:
+        # the units they were made from: the hash of their files while they are the files'
+        # frame (read or still to be read: not loaded for this), else the frame itself
+        key = self.source_key("units")
+        mark = ("files", key) if key is not None else self.units
+        made, city = self._metric.get(("city", wkt), (None, None))
+        both = isinstance(made, tuple) and isinstance(mark, tuple)
+        if made is None or not (made == mark if both else made is mark):
             frame = self._cached(
                 "city-metric",
-                (self.source_key("units"), wkt),
+                (key, wkt),
                 lambda: gpd.GeoDataFrame(geometry=self.city.to_crs(crs).values, crs=crs),
             )
             city = frame.geometry.iloc[0]
-            self._metric[("city", wkt)] = (self.units, city)
+            self._metric[("city", wkt)] = (mark, city)
         return city
+
+
+#: The layers ``load_dataset`` may leave to be read on first use (the fields of Dataset
+#: without a default: deleting one from an instance leaves no class attribute behind it).
+LAZY_KINDS = ("units", "towns")
+
+#: The layers each layer is validated against (as ``schema.validate_dataset`` does).
+_REFS = {
+    "towns": {"units": "units"},
+    "projects": {"towns": "towns"},
+    "proposals": {"units": "units"},
+}
+
+#: Rows per Parquet row group of the cached units layers: one unit's outline is read without
+#: the other 2,874 (national counties) when only it is needed (Dataset.metric_units_of).
+UNIT_ROW_GROUP = 64
+
+
+def _fields(units: gpd.GeoDataFrame) -> pd.DataFrame:
+    return pd.DataFrame(units.drop(columns=units.geometry.name))
+
+
+def cache_of(project: Project):
+    """The project's cache (``townsgis.cache.Cache``), or None: no cache."""
+    from townsgis import cache
+
+    store = cache.Cache(project_cache_root(project))
+    return store if store.dir is not None else None
 
 
 def union_polygons(geoms: np.ndarray) -> shapely.Geometry:
@@ -214,28 +356,40 @@ def load_dataset(
         stamps = [(k, store.layer_key(k)) for k in kinds]
         if all(s is not None for _, s in stamps):
             key = cache.key("dataset", stamps, project.region_bbox)
-    frames = {}
+    frames: dict = {}
+    lazy: dict = {}
     if key is not None:
-        frames = {k: cache_dir.get(f"valid-{k}", key) for k in kinds}
-        if any(f is None for f in frames.values()):
+        # units and towns are read on first use (Dataset.__getattr__): `feasible --unit`
+        # needs the units' fields and one unit's outline, not the 66 MB of national counties,
+        # and the towns' metric copy, not their WGS84 one
+        frames = {k: cache_dir.get(f"valid-{k}", key) for k in kinds if k not in LAZY_KINDS}
+        if all(f is not None for f in frames.values()) and all(
+            cache_dir.has(f"valid-{k}", key) for k in LAZY_KINDS
+        ):
+            lazy = {k: (f"valid-{k}", key) for k in LAZY_KINDS}
+        else:
             frames = {}
-    validated = bool(frames)
-    if not frames:
+    validated = bool(lazy)
+    if not validated:
         frames = {k: store.read_layer(k) for k in kinds}
     crs_override = crs_override or project.analysis_crs
     ds = Dataset(
         project,
-        frames["units"],
-        frames["towns"],
+        frames.get("units"),
+        frames.get("towns"),
         frames.get("projects"),
         frames.get("proposals"),
         crs_override=crs_override,
     )
+    if lazy:
+        for k in lazy:
+            del ds.__dict__[k]
+        ds._lazy = lazy
     if not validated:
         validate_dataset(ds)
         if key is not None:
             for k in kinds:
                 cache_dir.put(f"valid-{k}", key, getattr(ds, k))
     if key is not None:
-        ds._sources = {k: (id(getattr(ds, k)), key) for k in kinds}
+        ds._sources = {k: (None if k in lazy else id(getattr(ds, k)), key) for k in kinds}
     return ds

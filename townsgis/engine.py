@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,39 +84,53 @@ def load_inputs(
     and proposals."""
     rs = project.load_ruleset(ruleset)
     ds = load_dataset(project, crs_override=rs.analysis_crs, layout_only=layout_only)
-    check_references(rs, ds.towns.columns, ds.units["unit_id"])
+    check_references(rs, ds.columns("towns"), ds.unit_fields()["unit_id"])
     return ds, rs
 
 
 def build_context(
-    ds: Dataset, ruleset: RuleSet, towns: gpd.GeoDataFrame | None = None
+    ds: Dataset,
+    ruleset: RuleSet,
+    towns: gpd.GeoDataFrame | None = None,
+    units: gpd.GeoDataFrame | None = None,
 ) -> RuleContext:
-    """The metric-CRS context rules run on; towns without a ``unit_id`` get one from location."""
+    """The metric-CRS context rules run on; towns without a ``unit_id`` get one from location.
+    ``units``: the units the rules see instead of all of them (metric CRS; e.g. one unit and
+    the functional zones, for rules that judge that unit alone); derived data is then not
+    kept in the project's cache."""
     crs = CRS.from_user_input(ruleset.analysis_crs) if ruleset.analysis_crs else ds.metric_crs
-    t = (ds.towns if towns is None else towns).copy()
+    whole = towns is None and units is None  # the project's layers as they are
+    # the towns of the files: their metric copy is the dataset's (kept in the project's
+    # cache), the same ``to_crs`` of the same rows; reprojecting 20,000 towns is skipped
+    metric = towns is None and crs == ds.metric_crs and ds.source_key("towns") is not None
+    t = (ds.metric("towns") if metric else ds.towns if towns is None else towns).copy()
     if "unit_id" not in t.columns:
         t["unit_id"] = None
     missing = t["unit_id"].isna() | (t["unit_id"].astype(str).str.strip() == "")
     if missing.any():
-        reps = t.loc[missing].geometry.representative_point()
+        wgs84 = ds.towns.loc[missing] if metric else t.loc[missing]
+        reps = wgs84.geometry.representative_point()
         t.loc[missing, "unit_id"] = assign_units(reps, ds.units)
     # the unit read from location, not declared (a site's is always): findings say so
     given = t["unit_inferred"].eq(True) if "unit_inferred" in t.columns else False
     t["unit_inferred"] = (missing | given).to_numpy(dtype=bool)
     t = t.reset_index(drop=True)
     t["unit_id"] = t["unit_id"].astype(object)
-    if crs == ds.metric_crs:  # reuse the dataset's cached metric units (many runs per dataset)
+    if units is not None:
+        units = (units if crs.equals(units.crs) else units.to_crs(crs)).reset_index(drop=True)
+    elif crs == ds.metric_crs:  # reuse the dataset's cached metric units (many runs per dataset)
         units = ds.metric("units").reset_index(drop=True)
     else:
         units = ds.units.to_crs(crs).reset_index(drop=True)
     city = ds.city_in(crs)
+    t = t.set_crs(crs, allow_override=True) if metric else t.to_crs(crs)
     from townsgis import cache
 
     store = cache.Cache(project_cache_root(ds.project))
     inputs = (ds.source_key("units"), ds.source_key("towns"), crs.to_wkt())
-    inputs_key = cache.key("context", *inputs) if towns is None and None not in inputs else None
+    inputs_key = cache.key("context", *inputs) if whole and None not in inputs else None
     return RuleContext(
-        towns=t.to_crs(crs),
+        towns=t,
         units=units,
         city=city,
         metric_crs=crs,
@@ -132,16 +147,21 @@ def run_rules(
     towns: gpd.GeoDataFrame | None = None,
     today: dt.date | None = None,
     waivers: list[Waiver] | None = None,
+    context: RuleContext | None = None,
 ) -> CheckResult:
     """Run every rule of ``ruleset`` on ``ds`` (or on ``towns``, WGS84, towns schema).
 
     Waivers come from the project's ``layers/waivers.toml`` unless given; ``today`` (default:
     the current date) decides which have expired. Findings are ordered error → warning → info,
-    then by rule order in the rule set.
+    then by rule order in the rule set. ``context``: the one ``build_context(ds, ruleset,
+    towns)`` gives, built already (its ``rules`` are replaced by the rule set's).
     """
     if waivers is None:  # checked before any rule runs: a bad waiver fails fast
         waivers = checked_project_waivers(ds, ruleset)
-    ctx = build_context(ds, ruleset, towns)
+    if context is None:
+        ctx = build_context(ds, ruleset, towns)
+    else:
+        ctx = dataclasses.replace(context, rules=ruleset.rules)
     findings: list[Finding] = []
     for spec in ruleset.rules:
         findings.extend(KINDS[spec.kind].fn(ctx, spec))

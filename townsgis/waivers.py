@@ -308,7 +308,7 @@ def checked_project_waivers(ds, ruleset) -> list[Waiver]:
             ds.project.store.document_source("waivers"),
             rule_ids=rule_ids,
             town_ids={str(t) for t in ds.towns["town_id"]},
-            unit_ids={str(u) for u in ds.units["unit_id"]},
+            unit_ids={str(u) for u in ds.unit_fields()["unit_id"]},
         )
     return waivers
 

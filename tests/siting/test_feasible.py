@@ -190,5 +190,8 @@ def test_unit_admits_gives_sites_verdict_on_sampled_huzhou_cases():
         args = {"category": category, "level": level, "fail_on": fail_on}
         got = unit_admits(ds, rs, uid, reps[uid], area_km2=3.0, **args)
         assert got == _site_verdict(ds, rs, uid, reps[uid], **args), (uid, args)
+        # as `feasible --unit` asks: with that unit and the zones only (its overrides only)
+        alone = ds.metric_units_of([uid])
+        assert unit_admits(ds, rs, uid, reps[uid], area_km2=3.0, units=alone, **args) == got
         seen.add(tuple(got))
     assert () in seen and len(seen) > 2

@@ -100,7 +100,8 @@ def feasible(
         d["output"] = str(path)
         typer.echo(json.dumps(d, ensure_ascii=False, indent=2))
     else:
-        names = ds.units.set_index(ds.units["unit_id"].astype(str))
+        fields = ds.unit_fields()
+        names = fields.set_index(fields["unit_id"].astype(str))
         col = "name_en" if lang.value == "en" and "name_en" in names.columns else "name_zh"
         unit_names = names[col].fillna(names["name_zh"]).astype(str).to_dict()
         rules = {r.id: f"{r.clause} {r.title(lang.value)}" for r in rs.rules}

@@ -67,13 +67,17 @@ class AloneJudge:
     on the sites, the layout's context and the field kinds' findings per distinct fields, is
     kept between groups)."""
 
-    def __init__(self, ds, ruleset, *, waivers, today=None, before=None) -> None:
+    def __init__(self, ds, ruleset, *, waivers, today=None, before=None, base=None) -> None:
         from townsgis.engine import build_context
 
         self.ruleset = ruleset
         self.waivers = waivers
         self.today = today or dt.date.today()
-        self.base = build_context(ds, ruleset)
+        # ``base``: the layout's context built already (its rules become ``ruleset``'s)
+        if base is None:
+            self.base = build_context(ds, ruleset)
+        else:
+            self.base = dataclasses.replace(base, rules=ruleset.rules)
         self.rule_ids = {r.id for r in ruleset.rules}
         self.order = {r.id: k for k, r in enumerate(ruleset.rules)}
         self.field_memo: dict[tuple, list[Finding]] = {}

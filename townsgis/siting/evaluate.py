@@ -199,8 +199,10 @@ class _Setup:
     """What judging sites against one layout needs once: the rule set without the paperwork
     kinds, waivers, the aggregate findings before, caps and units."""
 
-    def __init__(self, ds: Dataset, ruleset, fail_on: str, today, caps: bool = True) -> None:
-        from townsgis.engine import run_rules
+    def __init__(
+        self, ds: Dataset, ruleset, fail_on: str, today, caps: bool = True, units=None
+    ) -> None:
+        from townsgis.engine import build_context, run_rules
         from townsgis.waivers import checked_project_waivers
 
         self.waivers = checked_project_waivers(ds, ruleset)
@@ -213,7 +215,12 @@ class _Setup:
         base_rs = dataclasses.replace(
             rs, rules=tuple(r for r in rs.rules if r.kind in AGGREGATE_KINDS)
         )
-        self.before = run_rules(ds, base_rs, today=today, waivers=self.waivers).findings
+        # one context of the layout for the findings before and for judging the sites
+        # (AloneJudge): building it reprojects every town (``units``: see build_context)
+        self.context = build_context(ds, rs, units=units)
+        self.before = run_rules(
+            ds, base_rs, today=today, waivers=self.waivers, context=self.context
+        ).findings
         if caps:  # for the category mix and the capacity rows
             self.caps = caps_of(rs, ds.units)
             self.unit_ids = ds.units["unit_id"].astype(str).tolist()
@@ -248,7 +255,9 @@ def iter_sites_alone(
     from townsgis.siting.alone import AloneJudge
 
     setup = _Setup(ds, ruleset, fail_on, today)
-    judge = AloneJudge(ds, setup.rs, waivers=setup.waivers, today=today, before=setup.before)
+    judge = AloneJudge(
+        ds, setup.rs, waivers=setup.waivers, today=today, before=setup.before, base=setup.context
+    )
     shared: dict = {}  # the mix and the caps depend on the site's MIX_FIELDS only
     layout = pd.DataFrame(ds.towns[[c for c in MIX_FIELDS if c in ds.towns.columns]])
     for a in range(0, len(sites), chunk):
@@ -297,16 +306,26 @@ def iter_sites_alone(
 
 
 def failing_rules_alone(
-    ds: Dataset, ruleset, rows: gpd.GeoDataFrame, metric, *, fail_on: str = "error", today=None
+    ds: Dataset,
+    ruleset,
+    rows: gpd.GeoDataFrame,
+    metric,
+    *,
+    fail_on: str = "error",
+    today=None,
+    units: gpd.GeoDataFrame | None = None,
 ) -> list[list[str]]:
     """For each site in ``rows`` (the towns schema, WGS84; ``metric``: its outline in the
     metric CRS), judged alone: the ids of the rules whose findings, caused by the site and
     not waived, reach ``fail_on`` (the rules of ``evaluate_sites``'s failing findings, without
-    the nearest towns, the category mix and the capacity it also reports)."""
+    the nearest towns, the category mix and the capacity it also reports). ``units``: the
+    only units the rules need (see ``engine.build_context``), else all."""
     from townsgis.siting.alone import AloneJudge
 
-    setup = _Setup(ds, ruleset, fail_on, today, caps=False)
-    judge = AloneJudge(ds, setup.rs, waivers=setup.waivers, today=today, before=setup.before)
+    setup = _Setup(ds, ruleset, fail_on, today, caps=False, units=units)
+    judge = AloneJudge(
+        ds, setup.rs, waivers=setup.waivers, today=today, before=setup.before, base=setup.context
+    )
     alone = judge(rows, metric)
     site_id = rows["town_id"].astype(str).tolist()
     unit = rows["unit_id"].astype(str).tolist()

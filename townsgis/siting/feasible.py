@@ -291,13 +291,23 @@ def towns_in_reach(towns: gpd.GeoDataFrame, own: BaseGeometry, lim: dict, r: flo
 
 
 def unit_admits(
-    ds: Dataset, ruleset, unit_id: str, point, *, category, level, area_km2, fail_on
+    ds: Dataset,
+    ruleset,
+    unit_id: str,
+    point,
+    *,
+    category,
+    level,
+    area_km2,
+    fail_on,
+    units: gpd.GeoDataFrame | None = None,
 ) -> list[str]:
     """Whether one more town in ``unit_id`` passes the location-free rules (unit and city caps,
     category shares) at ``fail_on``: `site`'s judgement of a site at ``point`` (metric CRS, in
     the unit) with those rules only (``failing_rules_alone``: the rule functions themselves,
     without the nearest towns, mix and capacity a `site` report adds). Returns the ids of the
-    rules that make it fail."""
+    rules that make it fail. ``units`` (metric CRS) need hold only ``unit_id``: the rules are
+    narrowed to it (:func:`_only_unit`); default: all units."""
     from townsgis.siting.evaluate import failing_rules_alone
 
     keep = tuple(_only_unit(r, unit_id) for r in ruleset.rules if r.kind in LOCATION_FREE_KINDS)
@@ -320,7 +330,7 @@ def unit_admits(
         geometry=[None],  # the outline is given in the metric CRS
         crs=WGS84,
     )
-    (failing,) = failing_rules_alone(ds, rs, row, [outline], fail_on=fail_on)
+    (failing,) = failing_rules_alone(ds, rs, row, [outline], fail_on=fail_on, units=units)
     return failing
 
 
@@ -331,14 +341,17 @@ FEASIBLE_SITE = "\ue000feasible\ue000"
 def _only_unit(rule, unit_id: str):
     """``rule`` narrowed to what one more town in ``unit_id`` can change: a unit cap counts
     towns by the unit they declare, so only ``unit_id``'s count moves; the cap is judged for
-    that unit alone (the others' findings exist with or without the town). None when the cap
-    does not cover the unit at all. Other rules are returned as they are."""
+    that unit alone (the others' findings exist with or without the town), with its own
+    override only. None when the cap does not cover the unit at all. Other rules are
+    returned as they are."""
     if rule.kind != "unit-cap":
         return rule
     listed = rule.params.get("units")
     if listed and unit_id not in [str(u) for u in listed]:
         return None
-    return dataclasses.replace(rule, params={**rule.params, "units": [unit_id]})
+    overrides = {k: v for k, v in (rule.params.get("overrides") or {}).items() if k == unit_id}
+    params = {**rule.params, "units": [unit_id], "overrides": overrides or None}
+    return dataclasses.replace(rule, params=params)
 
 
 def feasible_area(
@@ -365,10 +378,13 @@ def feasible_area(
     if fail_on not in [s.value for s in Severity]:
         allowed = ", ".join(s.value for s in Severity)
         raise TownsgisError.of("feasible.fail_on", value=repr(fail_on), allowed=allowed)
-    units = ds.metric("units")
-    ids = units["unit_id"].astype(str)
     if unit is not None:  # an id, a code or a name: 330503, 南浔区, 南浔
-        unit = vocab.parse_unit(unit, units, what="--unit")
+        unit = vocab.parse_unit(unit, ds.unit_fields(), what="--unit")
+        # the unit and the functional zones (its own area): not the other units' outlines
+        units = ds.metric_units_of([unit])
+    else:
+        units = ds.metric("units")
+    ids = units["unit_id"].astype(str)
     r = circle_radius_m(area_km2)
     lim = spatial_limits(ruleset, fail_on)
     own_all = own_unit_areas(units)
@@ -389,7 +405,15 @@ def feasible_area(
             continue
         rep = own.representative_point()
         failing = unit_admits(
-            ds, ruleset, u, rep, category=category, level=level, area_km2=area_km2, fail_on=fail_on
+            ds,
+            ruleset,
+            u,
+            rep,
+            category=category,
+            level=level,
+            area_km2=area_km2,
+            fail_on=fail_on,
+            units=None if unit is None else units,
         )
         if failing:
             excluded.append({"unit_id": u, "caps_full": failing})
