@@ -1,11 +1,14 @@
 """`feasible --unit` reads one unit: the units layer is loaded lazily, the unit's outline (and
-the functional zones) alone from the cache; the result is the same as an uncached run."""
+the functional zones) alone from the cache, its traced region kept per inputs; the result is
+the same as an uncached run, and never stale."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import numpy as np
+import pytest
 import shapely
 import shapely.affinity
 import shapely.geometry
@@ -40,6 +43,9 @@ def test_a_unit_is_judged_without_the_units_layer_and_as_uncached(project_copy, 
     for u in UNITS:
         assert _result(ds, rs, u) == cold[u] == _uncached(project_copy, monkeypatch, u)
     assert not ds.loaded("units") and "units" not in ds._metric  # neither copy was read
+    assert list((project_copy / ".cache" / "feasible-region").glob("*.npz"))
+    again, _ = _load(project_copy)  # the regions read back: the same geometries
+    assert all(_result(again, rs, u) == cold[u] for u in UNITS)
 
 
 def test_unit_fields_and_rows_are_those_of_the_layer(project_copy):
@@ -79,6 +85,7 @@ def test_a_moved_town_gives_a_new_region(project_copy, monkeypatch):
     after = _result(*_load(project_copy), unit)
     assert after != before
     assert after == _uncached(project_copy, monkeypatch, unit)
+    assert len(list((project_copy / ".cache" / "feasible-region").glob("*.npz"))) == 2
 
 
 def test_each_unit_alone_is_its_part_of_the_city_wide_area(fx):
@@ -91,3 +98,17 @@ def test_each_unit_alone_is_its_part_of_the_city_wide_area(fx):
         res = feasible_area(fx.dataset(), rs, category="manufacturing", unit=u)
         assert res.excluded_units == [e for e in city.excluded_units if e["unit_id"] == u]
         assert [g.wkb for g in res.layer.geometry] == ([geoms[u].wkb] if u in geoms else [])
+
+
+@pytest.mark.parametrize("damage", [b"PK\x03\x04 not a zip", b"\x01\x03\x00"])
+def test_a_damaged_region_entry_is_traced_again(project_copy, damage):
+    unit = "330521"
+    cold = _result(*_load(project_copy), unit)
+    (entry,) = (project_copy / ".cache" / "feasible-region").glob("*.npz")
+    if damage.startswith(b"PK"):
+        entry.write_bytes(damage)
+    else:  # an archive whose WKB is cut short
+        with entry.open("wb") as fh:
+            np.savez(fh, wkb=np.frombuffer(damage, dtype=np.uint8))
+    assert _result(*_load(project_copy), unit) == cold
+    assert _result(*_load(project_copy), unit) == cold  # rewritten, read back

@@ -12,8 +12,12 @@ Computed in the metric CRS (metres, km²); the layer is returned in WGS84.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import math
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -169,6 +173,57 @@ def unit_region(
         region = own
     out = region.difference(block)
     return shapely.make_valid(out) if not out.is_valid else out
+
+
+#: The project cache's slot of the regions of the units asked for one by one, and how many
+#: of them are kept (the newest).
+REGION_SLOT = "feasible-region"
+REGION_KEEP = 32
+
+
+@functools.cache
+def _tracing_code() -> str:
+    """A hash of the source of the modules that compute :func:`unit_region` (this one, the
+    share's level set and the disc share): a changed algorithm never meets an old entry."""
+    from townsgis.siting import disc_share, share_region
+
+    h = hashlib.blake2b(digest_size=16)
+    for mod in (sys.modules[__name__], share_region, disc_share):
+        h.update(Path(mod.__file__).read_bytes())
+    return h.hexdigest()
+
+
+def cached_unit_region(
+    ds: Dataset, own: BaseGeometry, towns: gpd.GeoDataFrame, lim: dict[str, float], r: float
+) -> BaseGeometry:
+    """:func:`unit_region` of ``own`` and ``towns`` (the towns in reach), kept in the
+    project's cache (``.npz``, its WKB: the same coordinates back) under a key naming all it
+    is computed from: the unit's own area and the towns' outlines (WKB, in order), the limits,
+    the radius, the grid and the code that traces it. So it is never served stale; without a
+    cache it is computed."""
+    from townsgis import cache
+    from townsgis.dataset import cache_of
+
+    store = cache_of(ds.project)
+    if store is None:
+        return unit_region(own, towns, lim, r)
+    h = hashlib.blake2b(digest_size=20)
+    h.update(shapely.to_wkb(own))
+    for wkb in shapely.to_wkb(np.asarray(towns.geometry.to_numpy(), dtype=object)):
+        h.update(len(wkb).to_bytes(8, "little"))
+        h.update(wkb)
+    limits = sorted((k, repr(v)) for k, v in lim.items())
+    k = cache.key(REGION_SLOT, h.hexdigest(), limits, repr(float(r)), GRID_M, _tracing_code())
+    hit = store.get_arrays(REGION_SLOT, k)
+    if hit is not None and "wkb" in hit:
+        try:
+            return shapely.from_wkb(hit["wkb"].tobytes())
+        except shapely.errors.GEOSException:
+            pass  # a damaged entry: computed again and rewritten
+    out = unit_region(own, towns, lim, r)
+    wkb = np.frombuffer(shapely.to_wkb(out), dtype=np.uint8)
+    store.put_arrays(REGION_SLOT, k, {"wkb": wkb}, keep=REGION_KEEP)
+    return out
 
 
 def crowding_limits(ds: Dataset, ruleset, fail_on: str) -> list[tuple]:
@@ -418,7 +473,11 @@ def feasible_area(
         if failing:
             excluded.append({"unit_id": u, "caps_full": failing})
             continue
-        g = unit_region(own, towns_in_reach(towns_m, own, lim, r), lim, r)
+        near = towns_in_reach(towns_m, own, lim, r)
+        if unit is None:  # city-wide: every unit once, not kept
+            g = unit_region(own, near, lim, r)
+        else:  # one unit asked for (`feasible --unit`): asked again, read back
+            g = cached_unit_region(ds, own, near, lim, r)
         for xy, d, m in crowd:
             g = g.difference(crowded_region(xy, d, m, own))
         for c in clustered:
