@@ -252,6 +252,40 @@ def test_grid_pair_counts_equal_an_strtree_on_clustered_and_tied_patterns():
     assert got[2, 0] > 0 and got[2, -1] > got[2, -2]  # the ties are counted
 
 
+def test_grid_pair_counts_over_a_wide_window_with_short_distances_stay_small():
+    """Distances far below the window's size make many more cells than points: their runs
+    are found by search, not through a table of every cell (which would take gigabytes),
+    with the same counts as an STRtree."""
+    import tracemalloc
+
+    from townsgis.checks.concentration import _grid_counts
+
+    rng = np.random.default_rng(11)
+    d = np.linspace(100, 1000, 4)
+    spread = rng.uniform(0, 4e6, (3, 2000, 2))  # 4,000 km: 16 M cells a pattern
+    spread[:, :500] = rng.uniform(0, 3000, (3, 500, 2))  # and a crowd within 3 km
+    tracemalloc.start()
+    got = _grid_counts(spread, d)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 50e6
+    for pattern, row in zip(spread, got, strict=True):
+        assert np.array_equal(row, _strtree_counts(pattern, d))
+    assert got[:, 0].min() > 0
+
+
+def test_inside_grid_on_a_window_whose_cells_all_touch_its_boundary():
+    """A triangle on a coarse grid: no cell is wholly inside or outside, so every point is
+    tested against the polygon itself."""
+    from townsgis.checks.clustering import inside_grid
+
+    window = shapely.Polygon([(0, 0), (10, 0), (0, 10)])
+    inside = inside_grid(window, cells=2)
+    xy = np.random.default_rng(3).uniform(0, 10, (1000, 2))
+    got = inside(xy[:, 0], xy[:, 1])
+    assert np.array_equal(got, shapely.contains_xy(window, xy[:, 0], xy[:, 1]))
+
+
 @pytest.mark.parametrize("cells", [64, 512])
 def test_inside_grid_equals_contains_xy_on_a_ragged_window_with_holes(cells):
     """The grid's test is ``contains_xy`` itself: random points, every vertex and edge

@@ -109,6 +109,7 @@ def inside_grid(window, cells: int = 2048):
     run = np.cumsum(first.ravel()) - 1
     ii, jj = np.nonzero(first)
     run_inside = shapely.contains_xy(window, minx + (ii + 0.5) * w, miny + (jj + 0.5) * h)
+    run_inside = np.append(run_inside, False)  # every cell near the boundary: no run at all
     state = np.where(near.ravel(), 2, run_inside[np.maximum(run, 0)]).astype(np.int8)
     # 0 outside, 1 inside, 2 test
 

@@ -85,14 +85,14 @@ def _grid_counts(batch: np.ndarray, d: np.ndarray) -> np.ndarray:
     y = batch[..., 1].ravel()[order]
     pattern = order // n
     nd = len(d)
-    start = np.zeros(s * nx * ny + 1, dtype=np.int64)
-    np.cumsum(np.bincount(key, minlength=s * nx * ny), out=start[1:])
+    run_of = _cell_runs(key, s * nx * ny)
     binned = np.zeros(s * (nd + 1), dtype=np.int64)
     idx = np.arange(len(key))
     reach = (float(d[-1]) * (1 + 1e-6)) ** 2  # above any pair whose hypot is ≤ max(d)
     for step in (0, ny - 1, ny, ny + 1, 1):  # same cell, then (x+1, y-1 … y+1), (x, y+1)
-        lo = idx + 1 if step == 0 else start[key + step]  # same cell: each pair once
-        cnt = np.maximum(start[key + step + 1] - lo, 0)
+        first, end = run_of(key + step)
+        lo = idx + 1 if step == 0 else first  # same cell: each pair once
+        cnt = np.maximum(end - lo, 0)
         i = np.repeat(idx, cnt)
         j = np.repeat(lo - np.cumsum(cnt) + cnt, cnt) + np.arange(len(i))
         dx, dy = x[i] - x[j], y[i] - y[j]
@@ -102,6 +102,22 @@ def _grid_counts(batch: np.ndarray, d: np.ndarray) -> np.ndarray:
         k = np.searchsorted(d, dist[near], side="left")  # dist ≤ d[m] ⇔ k ≤ m
         binned += np.bincount(pattern[i[close][near]] * (nd + 1) + k, minlength=len(binned))
     return 2 * np.cumsum(binned.reshape(s, nd + 1)[:, :nd], axis=1)
+
+
+def _cell_runs(key: np.ndarray, cells: int):
+    """For sorted cell numbers ``key`` (< ``cells``), a function giving where the run of
+    each asked cell starts and ends in ``key`` (empty cell: start = end). A table of every
+    cell's start is read by indexing when it is not much larger than the points; otherwise
+    (a small max(d) over a wide window: many cells, few occupied) the runs are found with
+    ``searchsorted``, whose memory follows the points, not the window."""
+    if cells <= max(8 * len(key), 1 << 20):
+        start = np.zeros(cells + 1, dtype=np.int64)
+        np.cumsum(np.bincount(key, minlength=cells), out=start[1:])
+        return lambda c: (start[c], start[c + 1])
+    return lambda c: (
+        np.searchsorted(key, c, side="left"),
+        np.searchsorted(key, c, side="right"),
+    )
 
 
 DENSE_MAX_N = 300
