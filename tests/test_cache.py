@@ -346,3 +346,108 @@ def test_rows_and_fields_are_read_from_their_row_groups_alone(tmp_path):
     assert got.crs == frame.crs and got.attrs == {"made": "here"}
     assert store.get_fields("slot", "k").equals(pd.DataFrame(frame.drop(columns="geometry")))
     assert store.get_rows("slot", "other", "unit_id", {"u1"}, extra=("kind", "zone")) is None
+
+
+def _rename_first_unit(path: Path, name: str) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["features"][0]["properties"]["name_en"] = name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize("first", ["units", "metric"])
+def test_a_lazy_layer_read_from_changed_files_caches_nothing_under_the_old_key(project_copy, first):
+    """The units' entry pruned and their file edited while a dataset waits to read them: the
+    dataset reads the edited file, but nothing derived from it is filed under the old key
+    (a later run on the original files would be served the edited name)."""
+    project = Project.open(project_copy)
+    load_dataset(project)  # caches the validated layers
+    ds = load_dataset(project)
+    assert not ds.loaded("units")
+    path = project_copy / "data" / "boundaries" / "units.geojson"
+    original = path.read_bytes()
+    _rename_first_unit(path, "EDITED")
+    load_dataset(project)  # two new keys (full, layout-only) push the old entry out
+    load_dataset(project, layout_only=True)
+    if first == "units":
+        assert ds.units["name_en"].iloc[0] == "EDITED"  # the files as they are now
+    assert ds.metric("units")["name_en"].iloc[0] == "EDITED"
+    _ = ds.city
+    path.write_bytes(original)
+    fresh = load_dataset(Project.open(project_copy))
+    want = gpd.read_file(path)["name_en"].iloc[0]
+    assert fresh.units["name_en"].iloc[0] == want
+    assert fresh.metric("units")["name_en"].iloc[0] == want
+    again = load_dataset(Project.open(project_copy))  # lazily, from the entries now written
+    assert again.metric("units")["name_en"].iloc[0] == want
+    assert ds.source_key("units") is None  # the edited frame is no longer the key's
+
+
+def test_a_damaged_lazy_entry_is_written_again(project_copy):
+    """An entry whose footer reads but whose data does not is rebuilt by the first run that
+    has to read the layer from the project's files."""
+    from townsgis.cache import Cache
+
+    project = Project.open(project_copy)
+    want = load_dataset(project).units
+    (entry,) = (project_copy / ".cache" / "valid-units").glob("*.parquet")
+    data = bytearray(entry.read_bytes())
+    footer = int.from_bytes(data[-8:-4], "little") + 8  # the metadata, its length, PAR1
+    data[4:-footer] = b"\x00" * len(data[4:-footer])  # the pages
+    entry.write_bytes(bytes(data))
+    cache = Cache(project_copy)
+    assert cache.has("valid-units", entry.stem) and cache.get("valid-units", entry.stem) is None
+    ds = load_dataset(project)
+    assert not ds.loaded("units")
+    assert ds.units.equals(want)
+    assert ds.source_key("units") is not None
+    assert cache.get("valid-units", entry.stem).equals(want)
+
+
+def test_threads_sharing_a_dataset_read_a_lazy_layer_once(project_copy, monkeypatch):
+    """The web app's threads share one Dataset: its lazy layers are read once, and every
+    thread gets that frame (no AttributeError or KeyError half-way)."""
+    import threading
+    import time
+
+    from townsgis.dataset import Dataset
+
+    project = Project.open(project_copy)
+    load_dataset(project)
+    ds = load_dataset(project)
+    assert not ds.loaded("units")
+    reads = []
+    load = Dataset._load_lazy
+
+    def slow(self, *args, **kwargs):
+        reads.append(args[0])
+        time.sleep(0.2)
+        return load(self, *args, **kwargs)
+
+    monkeypatch.setattr(Dataset, "_load_lazy", slow)
+    got, errors = [], []
+
+    def reader():
+        try:
+            got.append(ds.units)
+        except Exception as exc:  # noqa: BLE001 - what a request would have hit
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and reads == ["units"]
+    assert all(g is got[0] for g in got) and ds.source_key("units") is not None
+
+
+def test_a_dataset_with_a_lazy_layer_copies_and_pickles(project_copy):
+    import copy
+    import pickle
+
+    project = Project.open(project_copy)
+    load_dataset(project)
+    ds = load_dataset(project)
+    assert not copy.copy(ds).loaded("units")
+    for other in (copy.deepcopy(ds), pickle.loads(pickle.dumps(ds))):
+        assert other.units.equals(ds.units)

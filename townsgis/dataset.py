@@ -6,6 +6,7 @@ All frames are held in WGS84 (EPSG:4326); ``metric(kind)`` gives them in the ana
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -48,31 +49,66 @@ class Dataset:
     # kind -> (cache slot, key) of a layer not read yet: read on first access (__getattr__)
     _lazy: dict = field(default_factory=dict, repr=False)
     _memo: dict = field(default_factory=dict, repr=False)
+    # the layers the dataset key (of ``_lazy``) was hashed from, in order (load_dataset)
+    _layers: tuple = field(default=(), repr=False)
+    # dataset keys found no longer to match the project's files: nothing derived from a frame
+    # read after that is cached under them (``_cached``)
+    _stale: set = field(default_factory=set, repr=False)
+    # serialises the lazy loads: the web app's threads share one Dataset (re-entrant: the
+    # towns are validated against the units, which may be read on the way)
+    _lock: threading.RLock = field(
+        default_factory=threading.RLock, init=False, repr=False, compare=False
+    )
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_lock", None)  # a lock cannot be pickled (copy, deepcopy, pickle)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.__dict__["_lock"] = threading.RLock()
 
     def __getattr__(self, name: str):
         # only called when ``name`` is not set: a lazily loaded layer on first access
         lazy = self.__dict__.get("_lazy") or {}
         if name not in lazy:
             raise AttributeError(name)
-        frame = self._load_lazy(name, *lazy[name])
-        setattr(self, name, frame)
-        lazy.pop(name, None)
-        key = self._sources.get(name, (None, None))[1]
-        if key is not None:
-            self._sources[name] = (id(frame), key)
-        return frame
+        with self.__dict__.setdefault("_lock", threading.RLock()):
+            if name in self.__dict__:  # read by another thread meanwhile
+                return self.__dict__[name]
+            entry = lazy.get(name)
+            if entry is None:
+                raise AttributeError(name)
+            frame, fresh = self._load_lazy(name, *entry)
+            key = self._sources.get(name, (None, None))[1]
+            if key is not None:
+                if fresh:
+                    self._sources[name] = (id(frame), key)
+                else:  # read from files that are no longer those of the key
+                    self._stale.add(key)
+                    self._sources.pop(name, None)
+            setattr(self, name, frame)
+            lazy.pop(name, None)
+            return frame
 
-    def _load_lazy(self, kind: str, slot: str, k: str) -> gpd.GeoDataFrame:
+    def _load_lazy(self, kind: str, slot: str, k: str) -> tuple[gpd.GeoDataFrame, bool]:
         """Layer ``kind`` from the cache entry ``slot``/``k``; read from the project and
-        validated again when the entry cannot be read any more."""
+        validated again when the entry cannot be read any more (and cached again while the
+        project's files are still those of ``k``). With it: whether the frame is that of
+        ``k`` (False: the files changed since the dataset was loaded)."""
         from townsgis import cache
         from townsgis.schema import validate_layer
 
-        hit = cache.Cache(project_cache_root(self.project)).get(slot, k)
+        store_cache = cache.Cache(project_cache_root(self.project))
+        hit = store_cache.get(slot, k)
         if hit is not None:
-            return hit
+            return hit, True
         store = self.project.store
         refs = {k: getattr(self, v) for k, v in _REFS.get(kind, {}).items()}
+        # the files' key before and after reading them: a frame is that of ``k`` only if
+        # both are ``k`` (a layer replaced meanwhile, or since load_dataset, is not)
+        before = dataset_key(self.project, self._layers) if self._layers else None
         clean, _ = validate_layer(
             store.read_layer(kind),
             kind,
@@ -80,7 +116,10 @@ class Dataset:
             project=self.project,
             **refs,
         )
-        return clean
+        fresh = before == k and dataset_key(self.project, self._layers) == k
+        if fresh:  # a damaged or pruned entry is written again
+            store_cache.put(slot, k, clean)
+        return clean, fresh
 
     def loaded(self, kind: str) -> bool:
         """Whether layer ``kind`` is in memory (not waiting to be read from the cache)."""
@@ -132,7 +171,8 @@ class Dataset:
         if hit is not None:
             return hit
         out = make()
-        store.put(slot, k, out, **put)
+        if not set(parts) & self._stale:  # not made from a frame of changed files
+            store.put(slot, k, out, **put)
         return out
 
     def _metric_parts(self, kind: str) -> tuple:
@@ -338,6 +378,18 @@ def project_cache_root(project: Project):
     return mine / hashlib.blake2b(where, digest_size=12).hexdigest()
 
 
+def dataset_key(project: Project, kinds) -> str | None:
+    """The cache key of layers ``kinds`` of ``project`` as its files are now (their bytes'
+    hashes, the region), or None: a layer without a stamp."""
+    from townsgis import cache
+
+    store = project.store
+    stamps = [(k, store.layer_key(k)) for k in kinds]
+    if any(s is None for _, s in stamps):
+        return None
+    return cache.key("dataset", stamps, project.region_bbox)
+
+
 def load_dataset(
     project: Project, *, crs_override: str | None = None, layout_only: bool = False
 ) -> Dataset:
@@ -351,11 +403,7 @@ def load_dataset(
         k for k in ("projects", "proposals") if not layout_only and store.has_layer(k)
     ]
     cache_dir = cache.Cache(project_cache_root(project))
-    key = None
-    if cache_dir.dir is not None:
-        stamps = [(k, store.layer_key(k)) for k in kinds]
-        if all(s is not None for _, s in stamps):
-            key = cache.key("dataset", stamps, project.region_bbox)
+    key = dataset_key(project, kinds) if cache_dir.dir is not None else None
     frames: dict = {}
     lazy: dict = {}
     if key is not None:
@@ -385,6 +433,7 @@ def load_dataset(
         for k in lazy:
             del ds.__dict__[k]
         ds._lazy = lazy
+        ds._layers = tuple(kinds)
     if not validated:
         validate_dataset(ds)
         if key is not None:
