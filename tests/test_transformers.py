@@ -103,3 +103,36 @@ def test_a_damaged_record_asks_proj_again(fresh):
     assert t.transform(120.35, 30.75) == Transformer.from_crs(
         "EPSG:4326", "EPSG:4549", always_xy=True
     ).transform(120.35, 30.75)
+
+
+def test_proj_string_options_the_wkt_leaves_out_are_keyed(fresh):
+    """``+approx`` picks another Transverse Mercator algorithm (centimetres apart) but leaves
+    the WKT unchanged: a run without it never gets the approximate pipeline."""
+    base = "+proj=tmerc +lon_0=120 +datum=WGS84"
+    approx = CRS(f"{base} +approx")
+    exact = CRS(base)
+    assert approx.to_wkt() == exact.to_wkt()
+    lon, lat = np.array([127.5, 112.0]), np.array([30.0, 41.0])
+    want = Transformer.from_crs("EPSG:4326", exact, always_xy=True).transform(lon, lat)
+    transformer(CRS("EPSG:4326"), approx, always_xy=True)  # remembered
+    for clear in (False, True):  # in this process (pyproj's CRS == ignores it), then a new one
+        if clear:
+            transformer.cache_clear()
+        got = transformer(CRS("EPSG:4326"), exact, always_xy=True).transform(lon, lat)
+        np.testing.assert_array_equal(got[0], want[0])
+        np.testing.assert_array_equal(got[1], want[1])
+
+
+def test_proj_only_best_default_is_keyed(fresh, monkeypatch):
+    transformer(CRS("EPSG:4326"), CRS("EPSG:4549"), always_xy=True)
+    transformer.cache_clear()
+    monkeypatch.setenv("PROJ_ONLY_BEST_DEFAULT", "YES")
+    transformer(CRS("EPSG:4326"), CRS("EPSG:4549"), always_xy=True)
+    assert len(list(fresh.glob("*.json"))) == 2
+
+
+def test_the_remembered_pipelines_are_bounded(fresh, monkeypatch):
+    monkeypatch.setattr(transformers, "KEEP", 3)
+    for zone in range(4534, 4554):  # CGCS2000 3° GK zones: one conversion each
+        transformer(CRS("EPSG:4490"), CRS(f"EPSG:{zone}"), always_xy=True)
+    assert len(list(fresh.glob("*.json"))) == 3
