@@ -93,8 +93,16 @@ def _covered(units: pd.DataFrame, p: dict) -> frozenset[str] | None:
 
 
 def _cap_row(cap: Cap, towns: pd.DataFrame, unit_id: str | None, after: pd.DataFrame | None):
+    used_after = None if after is None else cap.count(after, unit_id)
+    return cap_row(cap, unit_id, cap.count(towns, unit_id), used_after, after is not None)
+
+
+def cap_row(
+    cap: Cap, unit_id: str | None, used: int, used_after: int | None, after: bool = True
+) -> dict:
+    """A capacity row: the cap's limit in ``unit_id`` (None: city-wide), the towns it counts
+    (``used``) and, with ``after``, what remains once the counted towns are ``used_after``."""
     limit = cap.limit_for(unit_id)
-    used = cap.count(towns, unit_id)
     row = {
         "rule": cap.rule,
         "clause": cap.clause,
@@ -104,9 +112,35 @@ def _cap_row(cap: Cap, towns: pd.DataFrame, unit_id: str | None, after: pd.DataF
         "used": used,
         "remaining": None if limit is None else limit - used,
     }
-    if after is not None:
-        row["remaining_after"] = None if limit is None else limit - cap.count(after, unit_id)
+    if after:
+        row["remaining_after"] = None if limit is None else limit - used_after
     return row
+
+
+class CapsWithOne:
+    """The capacity rows of a unit once one town is added to a layout (``_cap_row`` with the
+    layout and the layout plus that town), from the layout's counts per cap and unit taken
+    once: a town of ``level`` in the unit adds one to each cap that counts its level."""
+
+    def __init__(self, caps: list[Cap], towns: pd.DataFrame) -> None:
+        self.caps = caps
+        self.used = {
+            c.rule: c.count(towns) if c.scope == "city" else c.counts_by_unit(towns) for c in caps
+        }
+
+    def __call__(self, unit_id: str, level: str) -> dict:
+        """``unit_id``'s unit-cap rows and the city-wide rows, a town of ``level`` added in
+        ``unit_id``."""
+        unit, city = [], []
+        for c in self.caps:
+            add = int(c.applies(level))
+            if c.scope == "city":
+                used = self.used[c.rule]
+                city.append(cap_row(c, None, used, used + add))
+            elif c.limit_for(unit_id) is not None:
+                used = int(self.used[c.rule].get(str(unit_id), 0))
+                unit.append(cap_row(c, unit_id, used, used + add))
+        return {"unit_id": unit_id, "unit": unit, "city": city}
 
 
 def slots_for(caps: list[Cap], towns: pd.DataFrame, level: str, unit_id: str | None) -> int | None:

@@ -44,11 +44,17 @@ def aggregate_caused(base: dict[tuple, Finding], f: Finding) -> bool:
 
 
 def caused_findings(
-    before: list[Finding], after: list[Finding], site_ids: set[str], kinds: dict[str, str]
+    before: list[Finding],
+    after: list[Finding],
+    site_ids: set[str],
+    kinds: dict[str, str],
+    base: dict[tuple, Finding] | None = None,
 ) -> list[Finding]:
     """Findings in ``after`` that the sites cause: a town-level finding naming a site, or an
-    aggregate finding (cap, share, clustering) that is new or further from its limit."""
-    base = baseline(before)
+    aggregate finding (cap, share, clustering) that is new or further from its limit.
+    ``base``: ``baseline(before)`` when already made (judging many sites against one
+    layout)."""
+    base = baseline(before) if base is None else base
     out = []
     for f in after:
         if kinds.get(f.rule) in AGGREGATE_KINDS:

@@ -18,9 +18,9 @@ from townsgis.crs import WGS84
 from townsgis.dataset import Dataset
 from townsgis.findings import Finding, Severity
 from townsgis.siting.alone import field_keys
-from townsgis.siting.caps import Cap, _cap_row, caps_of
-from townsgis.siting.caused import AGGREGATE_KINDS, caused_findings
-from townsgis.siting.mix import mix_plans
+from townsgis.siting.caps import Cap, CapsWithOne, _cap_row, caps_of
+from townsgis.siting.caused import AGGREGATE_KINDS, baseline, caused_findings
+from townsgis.siting.mix import MixWithOne, mix_plans
 from townsgis.siting.sites import SitePlan
 
 # Per-town paperwork (scenic grade, the investor and its company form, §3.5.1, land-use
@@ -221,6 +221,7 @@ class _Setup:
         self.before = run_rules(
             ds, base_rs, today=today, waivers=self.waivers, context=self.context
         ).findings
+        self.baseline = baseline(self.before)  # what caused_findings compares with
         if caps:  # for the category mix and the capacity rows
             self.caps = caps_of(rs, ds.units)
             self.unit_ids = ds.units["unit_id"].astype(str).tolist()
@@ -229,11 +230,11 @@ class _Setup:
         """The caused findings that concern the site: naming it, or aggregate in its unit or
         city-wide."""
         kinds = self.kinds
-        return [
+        return [  # the aggregate test first: a place finding may name every town
             f
             for f in caused
-            if site_id in f.town_ids
-            or (kinds.get(f.rule) in AGGREGATE_KINDS and f.unit in (None, unit_id))
+            if (kinds.get(f.rule) in AGGREGATE_KINDS and f.unit in (None, unit_id))
+            or site_id in f.town_ids
         ]
 
     def fails(self, findings: list[Finding]) -> bool:
@@ -260,6 +261,11 @@ def iter_sites_alone(
     )
     shared: dict = {}  # the mix and the caps depend on the site's MIX_FIELDS only
     layout = pd.DataFrame(ds.towns[[c for c in MIX_FIELDS if c in ds.towns.columns]])
+    # from the layout's counts taken once, when every town has its three fields (the schema
+    # requires them; else the layout plus each site is counted whole)
+    counted = len(layout.columns) == len(MIX_FIELDS) and not layout.isna().any().any()
+    mix_with = MixWithOne(setup.rs, layout) if counted else None
+    caps_with = CapsWithOne(setup.caps, ds.towns) if counted else None
     for a in range(0, len(sites), chunk):
         part = (
             sites.sites(a, a + chunk) if isinstance(sites, SitePlan) else sites.iloc[a : a + chunk]
@@ -276,8 +282,18 @@ def iter_sites_alone(
         name = part["name"].astype(str).tolist()
         lon, lat = part["lon"].astype(float).tolist(), part["lat"].astype(float).tolist()
         unit = part["unit_id"].astype(str).tolist()
+        level, category = part["level"].tolist(), part["category"].tolist()
         for i in range(len(part)):
-            if keys[i] not in shared:
+            if counted and isinstance(level[i], str) and isinstance(category[i], str):
+                mkey, ckey = ("mix", level[i], category[i]), ("caps", unit[i], level[i])
+                if mkey not in shared:
+                    shared[mkey] = mix_with(level[i], category[i])
+                if ckey not in shared:
+                    shared[ckey] = caps_with(unit[i], level[i])
+                mix, capacity = shared[mkey], shared[ckey]
+            elif keys[i] in shared:
+                mix, capacity = shared[keys[i]]
+            else:
                 towns_after = pd.concat(
                     [layout, rows.iloc[[i]][list(MIX_FIELDS)]], ignore_index=True
                 )
@@ -288,8 +304,9 @@ def iter_sites_alone(
                 # the key holds the unit: its caps table now, the frame is not kept
                 capacity = _site_capacity(setup.caps, ds.towns, towns_after, unit[i])
                 shared[keys[i]] = (mix, capacity)
-            mix, capacity = shared[keys[i]]
-            caused = caused_findings(setup.before, alone[i], {site_id[i]}, setup.kinds)
+            caused = caused_findings(
+                setup.before, alone[i], {site_id[i]}, setup.kinds, setup.baseline
+            )
             mine = setup.mine(caused, site_id[i], unit[i])
             yield SiteResult(
                 site_id=site_id[i],
@@ -331,7 +348,7 @@ def failing_rules_alone(
     unit = rows["unit_id"].astype(str).tolist()
     out = []
     for i, found in enumerate(alone):
-        caused = caused_findings(setup.before, found, {site_id[i]}, setup.kinds)
+        caused = caused_findings(setup.before, found, {site_id[i]}, setup.kinds, setup.baseline)
         mine = setup.mine(caused, site_id[i], unit[i])
         rank = setup.threshold
         out.append(sorted({f.rule for f in mine if not f.waived and f.severity.rank >= rank}))

@@ -35,15 +35,7 @@ class MixPlan:
             "levels": self.levels,
             "total": self.total,
             "counts": self.counts,
-            "shares": {
-                c: {
-                    "count": self.counts.get(c, 0),
-                    "share": round(self.counts.get(c, 0) / self.total, 6) if self.total else None,
-                    "min": None if lo is None else float(lo),
-                    "max": None if hi is None else float(hi),
-                }
-                for c, (lo, hi) in self.bounds.items()
-            },
+            "shares": _shares(self.counts, self.total, self.bounds),
             "rules": self.rules,
             "ok": self.ok,
             "add": self.add,
@@ -130,8 +122,9 @@ def solve_removals(counts: dict[str, int], bounds: dict) -> dict[str, int] | Non
     return None
 
 
-def mix_plans(ruleset, towns: pd.DataFrame, caps: list[Cap], unit_ids: list[str]) -> list[MixPlan]:
-    """One plan per level filter of the category-share rules."""
+def share_groups(ruleset) -> dict[frozenset | None, dict]:
+    """The category-share rules by level filter: each filter's bounds (category → (min,
+    max) fractions) and rule ids."""
     groups: dict[frozenset | None, dict] = {}
     for r in _rules(ruleset, "category-share"):
         p = r.params
@@ -151,17 +144,42 @@ def mix_plans(ruleset, towns: pd.DataFrame, caps: list[Cap], unit_ids: list[str]
             lo = _frac(lo) if lo is not None else old_lo
             hi = _frac(hi) if hi is not None else old_hi
             g["bounds"][cat] = (lo, hi)
+    return groups
+
+
+def _counts(towns: pd.DataFrame, levels: frozenset | None) -> tuple[dict[str, int], int]:
+    """Towns per category within the level filter ``levels``, and their total."""
+    sel = towns if levels is None else towns[towns["level"].isin(levels)]
+    return {c: int(v) for c, v in sel["category"].astype(str).value_counts().items()}, len(sel)
+
+
+def _within(counts: dict[str, int], total: int, bounds: dict) -> bool:
+    """Whether every category's share lies within its bounds (exact)."""
+    return all(
+        (lo is None or counts.get(c, 0) >= lo * total)
+        and (hi is None or counts.get(c, 0) <= hi * total)
+        for c, (lo, hi) in bounds.items()
+    )
+
+
+def _shares(counts: dict[str, int], total: int, bounds: dict) -> dict:
+    return {
+        c: {
+            "count": counts.get(c, 0),
+            "share": round(counts.get(c, 0) / total, 6) if total else None,
+            "min": None if lo is None else float(lo),
+            "max": None if hi is None else float(hi),
+        }
+        for c, (lo, hi) in bounds.items()
+    }
+
+
+def mix_plans(ruleset, towns: pd.DataFrame, caps: list[Cap], unit_ids: list[str]) -> list[MixPlan]:
+    """One plan per level filter of the category-share rules."""
     plans = []
-    for levels, g in groups.items():
-        sel = towns if levels is None else towns[towns["level"].isin(levels)]
-        counts = {c: int(v) for c, v in sel["category"].astype(str).value_counts().items()}
-        total = int(len(sel))
+    for levels, g in share_groups(ruleset).items():
+        counts, total = _counts(towns, levels)
         bounds = g["bounds"]
-        ok = all(
-            (lo is None or counts.get(c, 0) >= lo * total)
-            and (hi is None or counts.get(c, 0) <= hi * total)
-            for c, (lo, hi) in bounds.items()
-        )
         add = solve_additions(counts, bounds)
         slots, binding = max_additions(caps, towns, unit_ids, levels)
         need = None if add is None else sum(add.values())
@@ -173,7 +191,7 @@ def mix_plans(ruleset, towns: pd.DataFrame, caps: list[Cap], unit_ids: list[str]
                 counts=counts,
                 bounds=bounds,
                 rules=g["rules"],
-                ok=ok,
+                ok=_within(counts, total, bounds),
                 add=add,
                 add_slots=slots,
                 add_feasible=feasible,
@@ -182,3 +200,31 @@ def mix_plans(ruleset, towns: pd.DataFrame, caps: list[Cap], unit_ids: list[str]
             )
         )
     return plans
+
+
+class MixWithOne:
+    """The category mix (§3.1.3) of a layout plus one town, as ``MixPlan.to_dict`` reports its
+    levels, total, shares, rules and ok (what a site's report shows), from the layout's counts
+    per level filter taken once: per town only its own category is added. The additions,
+    removals and slots a plan also solves are not computed."""
+
+    def __init__(self, ruleset, towns: pd.DataFrame) -> None:
+        self.groups = [(lv, g, *_counts(towns, lv)) for lv, g in share_groups(ruleset).items()]
+
+    def __call__(self, level: str, category: str) -> list[dict]:
+        """The rows for the layout plus a town of ``level`` and ``category``."""
+        out = []
+        for levels, g, counts, total in self.groups:
+            if levels is None or level in levels:
+                counts = {**counts, category: counts.get(category, 0) + 1}
+                total += 1
+            out.append(
+                {
+                    "levels": None if levels is None else sorted(levels),
+                    "total": total,
+                    "shares": _shares(counts, total, g["bounds"]),
+                    "rules": g["rules"],
+                    "ok": _within(counts, total, g["bounds"]),
+                }
+            )
+        return out
