@@ -139,13 +139,16 @@ class AloneJudge:
                     rule_keys = keys
                 else:
                     rule_keys = field_keys(site_m, reads(spec))
+                todo: dict[tuple, int] = {}  # keys not judged yet: their first site
                 for k in range(n_sites):
                     key = (spec.id, rule_keys[k])
-                    if key not in self.field_memo:
-                        row = site_m.iloc[[k]]
-                        stand_in = row.assign(town_id=STAND_IN, name_zh=STAND_IN, name_en=STAND_IN)
-                        self.field_memo[key] = self._field_findings(stand_in, fn, spec)
-                    per_site[k] += [_rename(f, site_ids[k], names[k]) for f in self.field_memo[key]]
+                    if key not in self.field_memo and key not in todo:
+                        todo[key] = k
+                if todo:
+                    self._field_many(site_m, todo, fn, spec)
+                for k in range(n_sites):
+                    memo = self.field_memo[spec.id, rule_keys[k]]
+                    per_site[k] += [_rename(f, site_ids[k], names[k]) for f in memo]
             elif spec.kind in PLACE_KINDS:
                 if site_c is None:
                     site_c = shapely.centroid(site_m.geometry.to_numpy())
@@ -177,6 +180,46 @@ class AloneJudge:
                 apply_waivers(findings, self.waivers, self.today, self.rule_ids)
             findings.sort(key=lambda f: (rank[Severity(f.severity)], self.order.get(f.rule, 0)))
         return per_site
+
+    def _field_many(self, site_m: gpd.GeoDataFrame, todo: dict[tuple, int], fn, spec) -> None:
+        """The caused findings of a count or share rule for each key of ``todo`` (its site
+        ``todo[key]`` as the stand-in), into ``field_memo``.
+
+        A kind in FIELD_SCOPE, given the findings before, runs once per round over the layout
+        plus one stand-in per scope value (each with an id of its own): its findings are each
+        about one value and count only that value's towns, so the finding holding a stand-in
+        is the one the layout plus that stand-in alone gives, and a finding holding none is
+        the layout's own, not caused. A round that shows otherwise is judged key by key."""
+        scope = FIELD_SCOPE.get(spec.kind)
+        if self.before is None or scope is None:
+            for key, k in todo.items():
+                self.field_memo[key] = self._field_findings(_stand_in(site_m, [k]), fn, spec)
+            return
+        values = site_m[scope].astype(str).tolist()
+        rounds: list[list[tuple]] = []
+        seen: dict[str, int] = {}
+        for key, k in todo.items():
+            r = seen[values[k]] = seen.get(values[k], -1) + 1
+            if r == len(rounds):
+                rounds.append([])
+            rounds[r].append((key, k))
+        for todo_r in rounds:
+            tokens = [f"{STAND_IN}{j}{STAND_IN}" for j in range(len(todo_r))]
+            found: dict[str, list[Finding]] = {t: [] for t in tokens}
+            ok = True
+            for f in _alone(self.base, _stand_in(site_m, [k for _, k in todo_r], tokens), fn, spec):
+                hit = [t["id"] for t in f.towns if t["id"] in found]
+                caused = aggregate_caused(self.before, f) if spec.kind in AGGREGATE_KINDS else True
+                if len(hit) > 1 or (not hit and caused):
+                    ok = False
+                    break
+                if hit and caused:
+                    found[hit[0]].append(_rename(f, STAND_IN, STAND_IN, token=hit[0]))
+            for (key, k), t in zip(todo_r, tokens, strict=True):
+                if ok:
+                    self.field_memo[key] = found[t]
+                else:
+                    self.field_memo[key] = self._field_findings(_stand_in(site_m, [k]), fn, spec)
 
     def _field_findings(self, stand_in: gpd.GeoDataFrame, fn, spec) -> list[Finding]:
         """A count or share rule on the layout plus the stand-in site. Given the findings
@@ -247,24 +290,34 @@ def _hashable(v):
     return v if isinstance(v, str | int | float | bool) else str(v)
 
 
-def _swap(v, site_id: str, name: str):
+def _stand_in(site_m: gpd.GeoDataFrame, rows: list[int], tokens: list[str] | None = None):
+    """The sites at ``rows`` with their ids and names replaced by ``tokens`` (default:
+    STAND_IN for each)."""
+    t = [STAND_IN] * len(rows) if tokens is None else tokens
+    return site_m.iloc[rows].assign(town_id=t, name_zh=t, name_en=t)
+
+
+def _swap(v, site_id: str, name: str, token: str = STAND_IN):
     if isinstance(v, str):
-        return v.replace(STAND_IN, name) if STAND_IN in v else v
+        return v.replace(token, name) if token in v else v
     if isinstance(v, dict):
-        if v.get("id") == STAND_IN:
-            return {**{k: _swap(x, site_id, name) for k, x in v.items()}, "id": site_id}
-        return {k: _swap(x, site_id, name) for k, x in v.items()}
+        if v.get("id") == token:
+            return {**{k: _swap(x, site_id, name, token) for k, x in v.items()}, "id": site_id}
+        return {k: _swap(x, site_id, name, token) for k, x in v.items()}
     if isinstance(v, list | tuple):
-        return type(v)(_swap(x, site_id, name) for x in v)
+        return type(v)(_swap(x, site_id, name, token) for x in v)
     return v
 
 
-def _rename(f: Finding, site_id: str, name: str) -> Finding:
-    """A fresh copy of ``f`` with the stand-in site's id and name replaced by the site's."""
+def _rename(f: Finding, site_id: str, name: str, token: str = STAND_IN) -> Finding:
+    """A fresh copy of ``f`` with the stand-in site's id and name (``token``) replaced by the
+    site's."""
     return dataclasses.replace(
         f,
-        towns=[_swap(t, site_id, name) if t.get("id") == STAND_IN else dict(t) for t in f.towns],
-        message_zh=f.message_zh.replace(STAND_IN, name),
-        message_en=f.message_en.replace(STAND_IN, name),
-        extra=_swap(f.extra, site_id, name),
+        towns=[
+            _swap(t, site_id, name, token) if t.get("id") == token else dict(t) for t in f.towns
+        ],
+        message_zh=f.message_zh.replace(token, name),
+        message_en=f.message_en.replace(token, name),
+        extra=_swap(f.extra, site_id, name, token),
     )
