@@ -268,10 +268,21 @@ def clustering(ctx: RuleContext, spec) -> list[Finding]:
     n = len(c)
     if n < p["min_towns"] or ctx.city is None or ctx.city.is_empty:
         return []
-    xy = shapely.get_coordinates(c)
+    test = _test(ctx, spec, n, mean_nn_distance(shapely.get_coordinates(c)))
+    if test is None:
+        return []
+    return [
+        _finding(spec, test, ctx.town_refs(range(n)), shapely.convex_hull(shapely.multipoints(c)))
+    ]
+
+
+def _test(ctx: RuleContext, spec, n: int, mean_nn: float) -> dict | None:
+    """The test of :func:`clustering` on ``n`` centroids whose mean nearest-neighbour distance
+    is ``mean_nn`` (m): the numbers its finding reports, None when it does not flag."""
+    p = spec.params
     area = float(ctx.city.area)
-    r_obs = clark_evans_r(xy, area)
     expected = 0.5 / math.sqrt(n / area)
+    r_obs = mean_nn / expected  # clark_evans_r
     if n <= p["mc_max_n"]:
         r_sim = simulated_r(ctx.city, n, p["sims"], p["seed"], ctx)
         p_value = (1 + int((r_sim <= r_obs).sum())) / (p["sims"] + 1)
@@ -285,36 +296,108 @@ def clustering(ctx: RuleContext, spec) -> list[Finding]:
         method_zh = "正态近似，Donnelly (1978) 边缘校正"
     ratio = r_obs / r_expected
     if not (ratio < p["max_r"] and p_value < p["alpha"]):
-        return []
-    return [
-        make_finding(
-            spec,
-            ctx.town_refs(range(n)),
-            f"小镇空间分布聚集：Clark–Evans R = {r_obs:.3f}，本市范围内随机布局的期望值 "
-            f"{r_expected:.3f}，比值 {ratio:.3f} < {p['max_r']:g}，"
-            f"p = {p_value:.3f} < {p['alpha']:g}（{method_zh}）",
-            f"towns are clustered: Clark–Evans R = {r_obs:.3f} against {r_expected:.3f} "
-            f"expected for random placement in the city, ratio {ratio:.3f} < {p['max_r']:g}, "
-            f"p = {p_value:.3f} < {p['alpha']:g} ({method})",
-            measured=round(ratio, 4),
-            limit=p["max_r"],
-            geometry=shapely.convex_hull(shapely.multipoints(c)),
-            extra={
-                "r": ratio,
-                "r_clark_evans": r_obs,
-                "r_expected": r_expected,
-                "p_value": p_value,
-                "method": method,
-                "n": n,
-            },
-        )
-    ]
+        return None
+    return {
+        "r_obs": r_obs,
+        "r_expected": r_expected,
+        "ratio": ratio,
+        "p_value": p_value,
+        "method": method,
+        "method_zh": method_zh,
+        "n": n,
+    }
 
 
-def mean_nn_with_each(xy: np.ndarray, extra: np.ndarray) -> np.ndarray:
+def _finding(spec, t: dict, refs: list[dict], hull) -> Finding:
+    """The finding of :func:`clustering` for the test ``t`` (:func:`_test`), naming the towns
+    ``refs``, drawn as ``hull`` (the convex hull of the centroids)."""
+    p = spec.params
+    r_obs, r_expected, ratio, p_value = t["r_obs"], t["r_expected"], t["ratio"], t["p_value"]
+    method, method_zh = t["method"], t["method_zh"]
+    return make_finding(
+        spec,
+        refs,
+        f"小镇空间分布聚集：Clark–Evans R = {r_obs:.3f}，本市范围内随机布局的期望值 "
+        f"{r_expected:.3f}，比值 {ratio:.3f} < {p['max_r']:g}，"
+        f"p = {p_value:.3f} < {p['alpha']:g}（{method_zh}）",
+        f"towns are clustered: Clark–Evans R = {r_obs:.3f} against {r_expected:.3f} "
+        f"expected for random placement in the city, ratio {ratio:.3f} < {p['max_r']:g}, "
+        f"p = {p_value:.3f} < {p['alpha']:g} ({method})",
+        measured=round(ratio, 4),
+        limit=p["max_r"],
+        geometry=hull,
+        extra={
+            "r": ratio,
+            "r_clark_evans": r_obs,
+            "r_expected": r_expected,
+            "p_value": p_value,
+            "method": method,
+            "n": t["n"],
+        },
+    )
+
+
+def findings_with_each(
+    ctx: RuleContext, spec, extra: np.ndarray, refs: list[dict]
+) -> list[list[Finding]]:
+    """For each point of ``extra`` (centroids in the metric CRS) and its town ref in
+    ``refs``, the findings :func:`clustering` gives on the towns' centroids plus that point
+    alone: the same numbers, message and geometry. The layout's part is taken once and kept
+    in ``ctx.cache``: its nearest-neighbour distances, its town refs (the findings share the
+    refs of the layout's towns) and its convex hull's vertices (only they and the added point
+    can be vertices of the hull with it)."""
+    from townsgis.checks.spatial import centroids
+
+    p = spec.params
+    c = centroids(ctx)
+    n = len(c) + 1
+    if n < p["min_towns"] or ctx.city is None or ctx.city.is_empty or not len(extra):
+        return [[] for _ in range(len(extra))]
+    xy = shapely.get_coordinates(c)
+    pts = shapely.get_coordinates(extra)
+    mean_nn = mean_nn_with_each(xy, pts, _nn_part(ctx, xy))
+    if "hull_refs" not in ctx.cache:
+        hull = shapely.convex_hull(shapely.multipoints(c))
+        vertices = np.unique(shapely.get_coordinates(hull), axis=0)
+        ctx.cache["hull_refs"] = (vertices, ctx.town_refs(range(len(c))))
+    vertices, layout_refs = ctx.cache["hull_refs"]
+    out = []
+    for k in range(len(pts)):
+        test = _test(ctx, spec, n, float(mean_nn[k]))
+        if test is None:
+            out.append([])
+            continue
+        hull = shapely.convex_hull(shapely.multipoints(np.vstack([vertices, pts[k]])))
+        out.append([_finding(spec, test, [*layout_refs, refs[k]], hull)])
+    return out
+
+
+def _nn_part(ctx: RuleContext, xy: np.ndarray):
+    """The layout's part of :func:`mean_nn_with_each` on its STRtree path (None on the dense
+    path), kept in ``ctx.cache``."""
+    if len(xy) + 1 <= 400:
+        return None
+    if "nn_part" not in ctx.cache:
+        ctx.cache["nn_part"] = _nn_layout(xy)
+    return ctx.cache["nn_part"]
+
+
+def _nn_layout(xy: np.ndarray):
+    """The points, their STRtree, each one's nearest-neighbour distance and the STRtree of
+    the boxes of that size around them (what :func:`mean_nn_with_each` reads)."""
+    pts = shapely.points(xy)
+    tree = shapely.STRtree(pts)
+    _, own = tree.query_nearest(pts, exclusive=True, return_distance=True, all_matches=False)
+    x, y = xy[:, 0], xy[:, 1]
+    reach = shapely.STRtree(shapely.box(x - own, y - own, x + own, y + own))
+    return pts, tree, own, reach
+
+
+def mean_nn_with_each(xy: np.ndarray, extra: np.ndarray, layout=None) -> np.ndarray:
     """For each point of ``extra`` (m×2, metres), the mean nearest-neighbour distance of
     ``xy`` (n×2) plus that point: the number :func:`mean_nn_distance` gives on the n + 1
-    points (the same distances, the same summation), without recomputing the layout's pairs."""
+    points (the same distances, the same summation), without recomputing the layout's pairs.
+    ``layout``: ``_nn_layout(xy)`` when already made (above 400 points)."""
     n = len(xy)
     out = np.empty(len(extra))
     step = max(1, int(4e6 // (n + 1)))
@@ -332,11 +415,7 @@ def mean_nn_with_each(xy: np.ndarray, extra: np.ndarray) -> np.ndarray:
     # its STRtree path (GEOS point distances, equal points left out): a new point is the
     # nearest neighbour of the towns closer to it than their own nearest one, found through
     # their boxes of that size
-    pts = shapely.points(xy)
-    tree = shapely.STRtree(pts)
-    _, own = tree.query_nearest(pts, exclusive=True, return_distance=True, all_matches=False)
-    x, y = xy[:, 0], xy[:, 1]
-    reach = shapely.STRtree(shapely.box(x - own, y - own, x + own, y + own))
+    pts, tree, own, reach = _nn_layout(xy) if layout is None else layout
     for a in range(0, len(extra), step):
         new = shapely.points(extra[a : a + step])
         _, first = tree.query_nearest(new, exclusive=True, return_distance=True, all_matches=False)
@@ -363,7 +442,7 @@ def measured_with_each(ctx: RuleContext, spec, extra: np.ndarray) -> tuple[np.nd
         return np.full(len(extra), np.nan), p["max_r"]
     area = float(ctx.city.area)
     expected = 0.5 / math.sqrt(n / area)
-    r_obs = mean_nn_with_each(xy, extra) / expected
+    r_obs = mean_nn_with_each(xy, extra, _nn_part(ctx, xy)) / expected
     if n <= p["mc_max_n"]:
         r_sim = simulated_r(ctx.city, n, p["sims"], p["seed"], ctx)
         p_value = (1 + np.searchsorted(np.sort(r_sim), r_obs, side="right")) / (p["sims"] + 1)

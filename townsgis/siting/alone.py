@@ -60,6 +60,9 @@ SCREENS = {
     "clustering": _clustering.measured_with_each,
     "concentration": _concentration.measured_with_each,
 }
+#: Place kinds that build the findings of the layout plus each of many sites from the
+#: layout's part taken once (the others run the rule on the layout plus each flagged site).
+FINDINGS_WITH = {"clustering": _clustering.findings_with_each}
 
 
 class AloneJudge:
@@ -160,6 +163,13 @@ class AloneJudge:
                             spec.id, spec.clause, spec.severity, [], "", "", measured[k], limit
                         )
                         flagged[k] = aggregate_caused(self.before, probe)
+                if spec.kind in FINDINGS_WITH:
+                    ks = np.flatnonzero(flagged)
+                    refs = [{"id": site_ids[k], "name_zh": names[k]} for k in ks]
+                    found = FINDINGS_WITH[spec.kind](base, spec, site_c[ks], refs)
+                    for k, f in zip(ks, found, strict=True):
+                        per_site[k] += f
+                    continue
                 if flagged.any():
                     cent = shapely.centroid(base.towns.geometry.to_numpy())
                     ids = base.towns["town_id"].astype(str).tolist()
