@@ -268,7 +268,8 @@ def clustering(ctx: RuleContext, spec) -> list[Finding]:
     n = len(c)
     if n < p["min_towns"] or ctx.city is None or ctx.city.is_empty:
         return []
-    test = _test(ctx, spec, n, mean_nn_distance(shapely.get_coordinates(c)))
+    window = (float(ctx.city.area), float(ctx.city.length))
+    test = _test(ctx, spec, n, mean_nn_distance(shapely.get_coordinates(c)), window)
     if test is None:
         return []
     return [
@@ -276,11 +277,12 @@ def clustering(ctx: RuleContext, spec) -> list[Finding]:
     ]
 
 
-def _test(ctx: RuleContext, spec, n: int, mean_nn: float) -> dict | None:
+def _test(ctx: RuleContext, spec, n: int, mean_nn: float, window: tuple) -> dict | None:
     """The test of :func:`clustering` on ``n`` centroids whose mean nearest-neighbour distance
-    is ``mean_nn`` (m): the numbers its finding reports, None when it does not flag."""
+    is ``mean_nn`` (m), in the city of ``window`` (area m², perimeter m): the numbers its
+    finding reports, None when it does not flag."""
     p = spec.params
-    area = float(ctx.city.area)
+    area, perimeter = window
     expected = 0.5 / math.sqrt(n / area)
     r_obs = mean_nn / expected  # clark_evans_r
     if n <= p["mc_max_n"]:
@@ -290,8 +292,8 @@ def _test(ctx: RuleContext, spec, n: int, mean_nn: float) -> dict | None:
         method = f"Monte Carlo, {p['sims']} sims, seed {p['seed']}"
         method_zh = f"蒙特卡洛模拟 {p['sims']} 次，种子 {p['seed']}"
     else:
-        p_value = donnelly_p(r_obs * expected, n, area, float(ctx.city.length))
-        r_expected = donnelly_mean(n, area, float(ctx.city.length)) / expected
+        p_value = donnelly_p(r_obs * expected, n, area, perimeter)
+        r_expected = donnelly_mean(n, area, perimeter) / expected
         method = "normal approximation with Donnelly (1978) edge correction"
         method_zh = "正态近似，Donnelly (1978) 边缘校正"
     ratio = r_obs / r_expected
@@ -361,9 +363,10 @@ def findings_with_each(
         vertices = np.unique(shapely.get_coordinates(hull), axis=0)
         ctx.cache["hull_refs"] = (vertices, ctx.town_refs(range(len(c))))
     vertices, layout_refs = ctx.cache["hull_refs"]
+    window = (float(ctx.city.area), float(ctx.city.length))
     out = []
     for k in range(len(pts)):
-        test = _test(ctx, spec, n, float(mean_nn[k]))
+        test = _test(ctx, spec, n, float(mean_nn[k]), window)
         if test is None:
             out.append([])
             continue

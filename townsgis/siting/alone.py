@@ -213,11 +213,15 @@ class AloneJudge:
             if r == len(rounds):
                 rounds.append([])
             rounds[r].append((key, k))
+        layout = self._scope_values(scope)
         for todo_r in rounds:
             tokens = [f"{STAND_IN}{j}{STAND_IN}" for j in range(len(todo_r))]
             found: dict[str, list[Finding]] = {t: [] for t in tokens}
             ok = True
-            for f in _alone(self.base, _stand_in(site_m, [k for _, k in todo_r], tokens), fn, spec):
+            ks = [k for _, k in todo_r]
+            # the layout's towns of these values: the others' findings are not caused
+            towns = self.base.towns[pd.Series(layout).isin({values[k] for k in ks}).to_numpy()]
+            for f in _alone(self.base, _stand_in(site_m, ks, tokens), fn, spec, towns):
                 hit = [t["id"] for t in f.towns if t["id"] in found]
                 caused = aggregate_caused(self.before, f) if spec.kind in AGGREGATE_KINDS else True
                 if len(hit) > 1 or (not hit and caused):
@@ -231,6 +235,12 @@ class AloneJudge:
                 else:
                     self.field_memo[key] = self._field_findings(_stand_in(site_m, [k]), fn, spec)
 
+    def _scope_values(self, scope: str) -> np.ndarray:
+        """The layout's towns' values of the FIELD_SCOPE field ``scope`` (as strings)."""
+        if scope not in self.scope_values:
+            self.scope_values[scope] = self.base.towns[scope].astype(str).to_numpy()
+        return self.scope_values[scope]
+
     def _field_findings(self, stand_in: gpd.GeoDataFrame, fn, spec) -> list[Finding]:
         """A count or share rule on the layout plus the stand-in site. Given the findings
         before, only those the site causes (new or further from their limit, siting.caused),
@@ -240,9 +250,7 @@ class AloneJudge:
         towns = self.base.towns
         scope = FIELD_SCOPE.get(spec.kind)
         if scope is not None:
-            if scope not in self.scope_values:
-                self.scope_values[scope] = towns[scope].astype(str).to_numpy()
-            towns = towns[self.scope_values[scope] == str(stand_in[scope].iat[0])]
+            towns = towns[self._scope_values(scope) == str(stand_in[scope].iat[0])]
         out = _alone(self.base, stand_in, fn, spec, towns)
         if spec.kind in AGGREGATE_KINDS:
             out = [f for f in out if aggregate_caused(self.before, f)]
