@@ -261,3 +261,102 @@ def test_one_pass_on_a_crowded_layout(project_copy):
     fast = evaluate_sites(ds, rs, sites)
     slow = evaluate_sites(ds, rs, sites, batch=False)
     assert _as_compared(fast) == _as_compared(slow)
+
+
+def _national_like(root):
+    """A fixture project shaped like the national one, small: 48 county units in a grid
+    (10 km cells), 420 towns piled around four centres (most units far over their cap; the
+    layout clustered, with Clark–Evans on its STRtree path and Donnelly's approximation), the
+    fixture's rules with the clustering rule."""
+    from siting_fixture import RULES, build, m
+
+    fx = build(root, towns=[], cap_all=10_000, cap_prov=10_000)
+    rng = np.random.default_rng(13)
+    cells = [(i, j) for i in range(8) for j in range(6)]
+    units = gpd.GeoDataFrame(
+        {
+            "unit_id": [f"U{i}{j}" for i, j in cells],
+            "name_zh": [f"县{i}{j}" for i, j in cells],
+            "name_en": [f"County {i}{j}" for i, j in cells],
+            "kind": "county",
+            "parent_id": "C",
+            "source": "synthetic test fixture",
+            "approximate": True,
+        },
+        geometry=[shapely.box(*m(10 * i, 10 * j), *m(10 * i + 10, 10 * j + 10)) for i, j in cells],
+        crs="EPSG:4549",
+    )
+    centres = np.array([m(12, 14), m(47, 33), m(66, 8), m(25, 52)])
+    xy = centres[rng.integers(0, 4, 420)] + rng.normal(0, 7000, (420, 2))
+    xy = np.clip(xy, np.add(m(0, 0), 1000), np.subtract(m(80, 60), 1000))
+    squares = shapely.box(xy[:, 0] - 750, xy[:, 1] - 750, xy[:, 0] + 750, xy[:, 1] + 750)
+    cell = [f"U{int((x - m(0, 0)[0]) // 10_000)}{int((y - m(0, 0)[1]) // 10_000)}" for x, y in xy]
+    towns = gpd.GeoDataFrame(
+        {
+            "town_id": [f"N{k:03d}" for k in range(420)],
+            "name_zh": [f"合成小镇{k}" for k in range(420)],
+            "name_en": [f"Town {k}" for k in range(420)],
+            "unit_id": cell,
+            "level": rng.choice(LEVELS, 420),
+            "category": rng.choice(CATEGORIES, 420),
+            "investor": "某公司",
+            "scenic_grade": "3A",
+            "planned_area_km2": 2.25,
+            "approximate": True,
+        },
+        geometry=squares,
+        crs="EPSG:4549",
+    )
+    units.to_crs(4326).to_file(fx.root / "data" / "boundaries" / "units.geojson")
+    city = gpd.GeoDataFrame({"code": ["C"], "name_zh": ["测试市"]}, geometry=[units.union_all()])
+    city.set_crs("EPSG:4549").to_crs(4326).to_file(fx.root / "data" / "boundaries" / "city.geojson")
+    towns.to_crs(4326).to_file(fx.root / "layers" / "towns.geojson")
+    rules = RULES.format(cap_all=10_000, cap_prov=10_000, spacing=5000)
+    rules = rules.replace("overrides = { Z = 1 }", "overrides = { U00 = 1 }")
+    cluster = PLACE_RULES[: PLACE_RULES.index("[[rule]]", 10)]  # not Ripley's simulations
+    (fx.root / "rules" / "fixture.toml").write_text(rules + cluster, encoding="utf-8")
+    return fx, xy
+
+
+def test_one_pass_equals_one_site_at_a_time_national_like(tmp_path):
+    """Many units, most far over their cap, and a clustered layout of 420 towns (the place
+    findings name every town; a unit cap judged for many units in one round): both paths
+    agree on sites at random, on the piles, and several in one unit with different levels."""
+    from siting_fixture import m
+
+    from townsgis.crs import transform_xy
+
+    fx, xy = _national_like(tmp_path / "proj")
+    ds, rs = fx.dataset(), fx.ruleset()
+    rng = np.random.default_rng(17)
+    pts = list(rng.uniform(np.add(xy.min(axis=0), 500), np.subtract(xy.max(axis=0), 500), (24, 2)))
+    pts += list(xy[:8] + 2500.0)  # near the piles
+    pts += [xy[0] + [0.0, 3000.0 + 400 * k] for k in range(6)]  # one unit, several levels
+    hull = shapely.get_coordinates(shapely.convex_hull(shapely.multipoints(xy)))[:-1]
+    out = (hull - xy.mean(axis=0)) / np.hypot(*(hull - xy.mean(axis=0)).T)[:, None]
+    pts += list(hull[:6] + 600 * out[:6])  # just outside the layout's hull: a new hull
+    pts = np.clip(pts, np.add(m(0, 0), 800), np.subtract(m(80, 60), 800))
+    lon, lat = transform_xy(pts[:, 0], pts[:, 1], "EPSG:4549", 4326)
+    geoms = shapely.points(lon, lat).tolist()
+    attrs = [
+        {
+            "name": f"拟选址{k}",
+            "category": CATEGORIES[k % 3],
+            "level": LEVELS[(k // 2) % 3],
+            "area_km2": 2.0,
+        }
+        for k in range(len(geoms))
+    ]
+    sites = make_sites(ds, gpd.GeoSeries(geoms, crs=4326), attrs)
+    fast = evaluate_sites(ds, rs, sites)
+    slow = evaluate_sites(ds, rs, sites, batch=False)
+    assert _as_compared(fast) == _as_compared(slow)
+    rules = [{f.rule for f in s.findings} for s in fast.sites]
+    assert sum("CAP-UNIT" in r for r in rules) >= 10
+    assert sum("CLUSTER" in r for r in rules) >= 5
+    cluster = [f for s in fast.sites for f in s.findings if f.rule == "CLUSTER"]
+    assert all(len(f.towns) == 421 for f in cluster)
+    layout_hull = shapely.convex_hull(
+        shapely.multipoints(shapely.centroid(ds.metric("towns").geometry.values))
+    )
+    assert any(not f.geometry.equals(layout_hull) for f in cluster)  # a site widened the hull
