@@ -419,15 +419,18 @@ def mean_nn_with_each(xy: np.ndarray, extra: np.ndarray, layout=None) -> np.ndar
     # nearest neighbour of the towns closer to it than their own nearest one, found through
     # their boxes of that size
     pts, tree, own, reach = _nn_layout(xy) if layout is None else layout
+    nn = np.empty((min(step, len(extra)), n + 1))  # rows: the towns' distances, the point's
     for a in range(0, len(extra), step):
         new = shapely.points(extra[a : a + step])
         _, first = tree.query_nearest(new, exclusive=True, return_distance=True, all_matches=False)
         k, i = reach.query(new, predicate="intersects")
         d = shapely.distance(pts[i], new[k])
         closer = (d < own[i]) & (d > 0)  # the query leaves out equal points (exclusive)
-        nn = np.tile(own, (len(new), 1))
-        nn[k[closer], i[closer]] = d[closer]
-        out[a : a + step] = np.concatenate([nn, first[:, None]], axis=1).mean(axis=1)
+        rows = nn[: len(new)]
+        rows[:, :n] = own
+        rows[k[closer], i[closer]] = d[closer]
+        rows[:, n] = first
+        out[a : a + step] = rows.mean(axis=1)
     return out
 
 
