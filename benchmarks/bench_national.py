@@ -18,7 +18,8 @@ default ``.bench-data/national-20000``, built when missing). Sections:
   ``gpd.sjoin`` for counties) against ``dataset.points_in_polygons`` (the index on the points,
   queried with prepared polygons); the results must be identical.
 - ``feasible``: `feasible --unit` in process and as a process on the national project;
-- ``sites``: `site --file` with N proposals (CSV) on the bundled Huzhou layout, as a process;
+- ``sites``: `site --file` with N proposals (CSV) on the bundled Huzhou layout and on the
+  national project (``--sites-huzhou-only``: Huzhou alone), as a process;
 - ``postgis``: the same points join and the spatial rules (unit caps, overlaps, gaps,
   spacing, within-unit, Clark–Evans R) in a throwaway PostGIS cluster with GiST indexes, on
   the same coordinates (the library's metric frames); counts must agree. Says plainly when no
@@ -453,9 +454,14 @@ def huzhou_proposals(n: int, path: Path, seed: int = 2018) -> Path:
     return path
 
 
-def section_sites(sizes: list[int], repeats: int) -> None:
-    """`townsgis site --file` (bundled Huzhou layout) as a process, N proposals judged alone."""
+def section_sites(sizes: list[int], repeats: int, project: Path | None = None) -> None:
+    """`townsgis site --file` as a process, N proposals judged alone: on the bundled Huzhou
+    layout (JSON), and with ``project`` on that project too (text: a clustering finding of a
+    national layout names all its towns; proposals at random in its city, as
+    bench_site_file.py makes them)."""
     import tempfile
+
+    from bench_site_file import proposals
 
     tg = str(Path(sys.executable).parent / "townsgis")
     with tempfile.TemporaryDirectory() as tmp:
@@ -470,6 +476,22 @@ def section_sites(sizes: list[int], repeats: int) -> None:
             print(
                 f"site --file, {n:>7,} proposals (Huzhou): wall {w:7.2f} s  CPU {c:7.2f} s  "
                 f"{m:6.0f} MB"
+            )
+        if project is None:
+            return
+        from townsgis.dataset import load_dataset
+        from townsgis.project import Project
+
+        ds = load_dataset(Project.open(project), layout_only=True)
+        for n in sizes:
+            csv = proposals(ds, n, Path(tmp) / f"n{n}.csv")
+            cmd = [tg, "site", "--file", str(csv), "--project", str(project)]
+            runs = [(*run_process(cmd), CPU[-1]) for _ in range(repeats)]
+            w, m = median(r[0] for r in runs), max(r[1] for r in runs)
+            c = median(r[2] for r in runs)
+            print(
+                f"site --file, {n:>7,} proposals (national, text): wall {w:7.2f} s  "
+                f"CPU {c:7.2f} s  {m:6.0f} MB  [load {load()}]"
             )
 
 
@@ -521,6 +543,9 @@ def main() -> None:
         help="rule kinds left out of the second `check` figure (comma-separated; '' for none)",
     )
     ap.add_argument("--sites", default="10000,100000", help="proposal counts for `sites`")
+    ap.add_argument(
+        "--sites-huzhou-only", action="store_true", help="sites: not on --project as well"
+    )
     ap.add_argument("--unit", default="330503", help="the unit of `feasible`")
     ap.add_argument("--no-postgis", action="store_true")
     ap.add_argument("--warm-only", action="store_true", help="check: warm runs only")
@@ -545,7 +570,11 @@ def main() -> None:
     if "feasible" in only:
         section_feasible(a.project, a.unit, a.repeats)
     if "sites" in only:
-        section_sites([int(x) for x in a.sites.split(",")], max(1, a.repeats // 2))
+        section_sites(
+            [int(x) for x in a.sites.split(",")],
+            max(1, a.repeats // 2),
+            None if a.sites_huzhou_only else a.project,
+        )
     print(f"load average {load()} at the end")
 
 
