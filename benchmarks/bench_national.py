@@ -462,6 +462,7 @@ def section_sites(sizes: list[int], repeats: int, project: Path | None = None) -
     import tempfile
 
     from bench_site_file import proposals
+    from bench_site_file import run_process as measured
 
     tg = str(Path(sys.executable).parent / "townsgis")
     with tempfile.TemporaryDirectory() as tmp:
@@ -486,9 +487,9 @@ def section_sites(sizes: list[int], repeats: int, project: Path | None = None) -
         for n in sizes:
             csv = proposals(ds, n, Path(tmp) / f"n{n}.csv")
             cmd = [tg, "site", "--file", str(csv), "--project", str(project)]
-            runs = [(*run_process(cmd), CPU[-1]) for _ in range(repeats)]
-            w, m = median(r[0] for r in runs), max(r[1] for r in runs)
-            c = median(r[2] for r in runs)
+            runs = [measured(cmd) for _ in range(repeats)]  # peak RSS of the child alone
+            w, c = median(r[0] for r in runs), median(r[1] for r in runs)
+            m = max(r[2] for r in runs)
             print(
                 f"site --file, {n:>7,} proposals (national, text): wall {w:7.2f} s  "
                 f"CPU {c:7.2f} s  {m:6.0f} MB  [load {load()}]"

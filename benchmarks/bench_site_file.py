@@ -65,16 +65,31 @@ def proposals(ds, n: int, path: Path, seed: int = 2018) -> Path:
     return path
 
 
+#: Runs a command and prints its wall seconds, exit code and rusage as JSON. A child's peak
+#: RSS (ru_maxrss) starts from the RSS of the process it was forked from (Linux keeps the
+#: larger across exec), so the command is started from this small interpreter, not from the
+#: benchmark holding a national dataset.
+_MEASURE = """
+import json, os, subprocess, sys, time
+t = time.perf_counter()
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+err = p.stderr.read().decode(errors="replace")[-2000:]
+_, status, u = os.wait4(p.pid, 0)
+wall = time.perf_counter() - t
+code = os.waitstatus_to_exitcode(status)
+print(json.dumps([wall, code, u.ru_utime + u.ru_stime, u.ru_maxrss / 1024, err]))
+"""
+
+
 def run_process(cmd: list[str]) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds (user + sys) and peak RSS (MB) of one child process."""
-    t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t
-    code = os.waitstatus_to_exitcode(status)
+    import json
+
+    out = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], capture_output=True, text=True)
+    wall, code, cpu, rss, err = json.loads(out.stdout)
     if code not in (0, 1):
-        raise SystemExit(f"{' '.join(cmd)} exited {code}: {p.stderr.read().decode()[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+        raise SystemExit(f"{' '.join(cmd)} exited {code}: {err}")
+    return wall, cpu, rss
 
 
 def anchor(ds, rs, csv: Path, sample: int) -> tuple[float, float]:
