@@ -83,7 +83,9 @@ def load_inputs(
     layers, schema-checked, in that rule set's analysis CRS. ``layout_only`` skips projects
     and proposals."""
     rs = project.load_ruleset(ruleset)
-    ds = load_dataset(project, crs_override=rs.analysis_crs, layout_only=layout_only)
+    ds = load_dataset(
+        project, crs_override=rs.analysis_crs, layout_only=layout_only, city_soon=True
+    )
     check_references(rs, ds.columns("towns"), ds.unit_fields()["unit_id"])
     return ds, rs
 
