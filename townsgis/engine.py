@@ -139,7 +139,15 @@ def build_context(
         rules=ruleset.rules,
         store=store if store.dir is not None else None,
         inputs_key=inputs_key,
+        water_source=lambda: _water(ds, crs),
     )
+
+
+def _water(ds: Dataset, crs: CRS):
+    """The water bodies the on-water kind reads (``checks.water.water_geometry``)."""
+    from townsgis.checks.water import water_geometry
+
+    return water_geometry(ds, crs)
 
 
 def run_rules(

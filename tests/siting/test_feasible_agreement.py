@@ -195,3 +195,41 @@ def test_other_categories_agree_with_and_without_the_mix_rules(hz, category):
     no_mix = dataclasses.replace(rs, rules=tuple(r for r in rs.rules if r.kind != "category-share"))
     bad, n_in, n = disagreements(ds, no_mix, category, "error", grid(city, 4000), 120)
     assert bad == [] and 100 < n_in < n - 100
+
+
+def test_feasible_at_warning_leaves_out_sites_mostly_on_water(hz):
+    """HZ-WATER (a warning, our reading): at --fail-on warning the feasible area leaves out
+    the centres whose footprint is more than max_water_share on water (太湖 within Huzhou's
+    units, the bundled lakes), and agrees with `site` at points OFFSET_M either side of that
+    edge where it decides (inside the area at --fail-on error); at --fail-on error the area
+    is unchanged."""
+    from townsgis.checks.water import water_geometry
+    from townsgis.dataset import own_unit_areas
+    from townsgis.siting.feasible import water_limit, wet_region
+    from townsgis.siting.sites import DEFAULT_AREA_KM2, circle_radius_m
+
+    ds, rs = hz
+    share = water_limit(rs, "warning")
+    assert share == 0.5 and water_limit(rs, "error") is None
+    water = water_geometry(ds, ds.metric_crs)
+    r = circle_radius_m(DEFAULT_AREA_KM2)
+    owns = own_unit_areas(ds.metric("units"))
+    wet = shapely.union_all([wet_region(water, own, r, share) for own in owns])
+    at_error = feasible_area(ds, rs, category="manufacturing", fail_on="error")
+    at_warning = feasible_area(ds, rs, category="manufacturing", fail_on="warning")
+    region_e = at_error.layer.to_crs(ds.metric_crs).union_all()
+    region_w = at_warning.layer.to_crs(ds.metric_crs).union_all()
+    assert round(at_error.area_km2, 2) == 2541.51
+    # nothing mostly on water is left (m²: slivers of the WGS84 round trip)
+    assert region_w.intersection(wet).area < 100.0
+    assert region_e.intersection(wet).area > 1e6  # the rule removes km² at warning
+    # the wet edge where it decides: its vertices inside the area at --fail-on error
+    xy, normal = vertex_normals(wet)
+    keep = shapely.contains_xy(region_e.buffer(-2 * OFFSET_M), xy[:, 0], xy[:, 1])
+    xy, normal = xy[keep], normal[keep]
+    pick = np.random.default_rng(5).choice(len(xy), min(150, len(xy)), replace=False)
+    pts = np.vstack([xy[pick] + OFFSET_M * normal[pick], xy[pick] - OFFSET_M * normal[pick]])
+    failing = {}
+    bad, n_in, n = disagreements(ds, rs, "manufacturing", "warning", pts, 0, failing)
+    assert bad == []
+    assert failing.get("HZ-WATER", 0) > 50 and 50 < n_in < n - 50

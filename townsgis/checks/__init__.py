@@ -8,6 +8,7 @@ from townsgis.checks import (  # noqa: F401
     entity,
     landuse,
     spatial,
+    water,
 )
 from townsgis.checks.registry import KINDS, Param, RuleContext, RuleKind, rule_kind
 

@@ -219,6 +219,16 @@ class RuleContext:
     #: while they are those layers unchanged; None when they cannot be named (a replaced
     #: frame, a site judged with the towns): derived data is then not kept.
     inputs_key: str | None = None
+    #: Gives the water bodies (metric CRS, one geometry, or None: none known) the on-water
+    #: kind reads; called once, on first use (:meth:`water`).
+    water_source: Callable[[], BaseGeometry | None] | None = None
+
+    def water(self) -> BaseGeometry | None:
+        """The water bodies (metric CRS) from ``water_source``, computed once; None when
+        none are known."""
+        if "water" not in self.cache:
+            self.cache["water"] = self.water_source() if self.water_source is not None else None
+        return self.cache["water"]
 
     def remember(
         self, slot: str, parts: tuple, make: Callable[[], dict[str, np.ndarray]]

@@ -39,7 +39,7 @@ from townsgis.siting.caused import AGGREGATE_KINDS, aggregate_caused, baseline
 from townsgis.waivers import apply_waivers
 
 PAIR_KINDS = frozenset({"no-overlap", "min-gap", "min-spacing"})
-SINGLE_KINDS = frozenset({"within-unit", "area-range", "attribute", "company"})
+SINGLE_KINDS = frozenset({"within-unit", "area-range", "attribute", "company", "on-water"})
 FIELD_KINDS = frozenset({"count-cap", "unit-cap", "category-share", "field-share"})
 PLACE_KINDS = frozenset({"clustering", "concentration"})
 #: Kinds whose findings are each about one value of a town field (unit-cap: one unit) and
@@ -281,9 +281,11 @@ def _context(base: RuleContext, towns: gpd.GeoDataFrame) -> RuleContext:
         metric_crs=base.metric_crs,
         rules=base.rules,
         store=base.store,
+        water_source=base.water_source,
     )
-    if "own_areas" in base.cache:
-        ctx.cache["own_areas"] = base.cache["own_areas"]
+    for key in ("own_areas", "water", "water_tree"):
+        if key in base.cache:
+            ctx.cache[key] = base.cache[key]
     return ctx
 
 

@@ -120,6 +120,44 @@ def spatial_limits(ruleset, fail_on: str | None = None) -> dict[str, float]:
     }
 
 
+def water_limit(ruleset, fail_on: str) -> float | None:
+    """The least ``max_water_share`` of the on-water rules that make `site` fail at
+    ``fail_on`` (the strictest); None when none does."""
+    rank = Severity(fail_on).rank
+    shares = [
+        float(_param(r.params, "max_water_share", default=0.5))
+        for r in _rules(ruleset, "on-water")
+        if r.severity.rank >= rank
+    ]
+    return min(shares, default=None)
+
+
+def wet_region(
+    water: BaseGeometry | None,
+    own: BaseGeometry,
+    r: float,
+    share: float,
+    *,
+    grid_m: float = GRID_M,
+) -> BaseGeometry:
+    """Centres near ``own`` where a footprint of radius ``r`` (m) has more than ``share`` of
+    its area on ``water`` (the on-water rule flags it): the level set of the disc's share in
+    the water (:func:`share_region`, not clipped to the water: a centre on a spit or in a bay
+    counts too), of the water within r of ``own``'s box (the disc of a centre in ``own``
+    reaches no farther). Its edge is the level itself: {S ≥ share} and {S > share} differ
+    only on it. Metric CRS."""
+    if water is None or share >= 1:
+        return shapely.Polygon()
+    minx, miny, maxx, maxy = own.bounds
+    pad = r + 2 * grid_m
+    local = shapely.clip_by_rect(water, minx - pad, miny - pad, maxx + pad, maxy + pad)
+    parts = shapely.get_parts(local)
+    parts = parts[shapely.get_type_id(parts) == 3]  # polygons only (a clip can leave lines)
+    if not len(parts):
+        return shapely.Polygon()
+    return share_region(shapely.union_all(parts), r, share, grid_m=grid_m, clip=False)
+
+
 def outside_share(d: float, r: float) -> float:
     """Share of a circle of radius ``r`` beyond a straight line at distance ``d`` (metres,
     signed: negative when the centre is beyond it) from its centre."""
@@ -445,6 +483,12 @@ def feasible_area(
     own_all = own_unit_areas(units)
     towns_m = ds.metric("towns")
     crowd = crowding_limits(ds, ruleset, fail_on)
+    wet_share = water_limit(ruleset, fail_on)
+    water = None
+    if wet_share is not None:
+        from townsgis.checks.water import water_geometry
+
+        water = water_geometry(ds, units.crs)
     scope = own_all if unit is None else own_all[ids == unit]
     clustered = [
         clustered_region(xy, nn, t, scope.union_all())
@@ -478,6 +522,8 @@ def feasible_area(
             g = unit_region(own, near, lim, r)
         else:  # one unit asked for (`feasible --unit`): asked again, read back
             g = cached_unit_region(ds, own, near, lim, r)
+        if water is not None and not g.is_empty:
+            g = g.difference(wet_region(water, own, r, wet_share))
         for xy, d, m in crowd:
             g = g.difference(crowded_region(xy, d, m, own))
         for c in clustered:

@@ -47,17 +47,20 @@ def share_region(
     *,
     grid_m: float = GRID_M,
     skip: BaseGeometry | None = None,
+    clip: bool = True,
 ) -> BaseGeometry:
     """Centres x in ``area`` where a disc of radius ``r`` (m) has at least ``share`` of its
     area inside ``area``: the level set traced as the module says, intersected with
-    ``area``. Parts inside ``skip`` (a region excluded anyway) are not traced exactly."""
+    ``area`` (``clip=False``: not intersected, so also the centres outside ``area`` whose
+    disc reaches the share, e.g. on a spit of land in a lake). Parts inside ``skip`` (a
+    region excluded anyway) are not traced exactly."""
     if area.is_empty or share <= 0:
-        return area
+        return area if clip else area.buffer(r, quad_segs=64)
     if share >= 1 - 1e-9:  # the whole disc inside: the centre at least r from the edge
         return area.buffer(-r, quad_segs=64)
     level = _Level(area, r, share, grid_m, skip)
     region = level.trace()
-    return region.intersection(area) if not region.is_empty else region
+    return region.intersection(area) if clip and not region.is_empty else region
 
 
 class _Level:

@@ -1,0 +1,127 @@
+"""Towns on open water: a town (or a proposed site) whose footprint lies mostly on a water
+body. The water is the one source the maps draw (``townsgis.mapmodel.context.water``): the
+project's own ``water`` layer, else the bundled lakes (GSHHG, China's lakes of at least
+20 km², outlines good to a few hundred metres). The notice names no water: the rule and its
+share are a rule set's reading."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import shapely
+
+from townsgis.checks.common import make_finding
+from townsgis.checks.registry import EPS_REL, Param, RuleContext, rule_kind
+from townsgis.findings import Finding
+from townsgis.messages import msg, register
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
+    from townsgis.dataset import Dataset
+
+register(
+    {
+        "water.on": (
+            "{name}的范围有 {share} 位于水域（湖泊等）上，超过 {limit}"
+            "（水域边界较粗，只提示大部分在水上的选址）",
+            "{name}: {share} of its area lies on water (lakes), above {limit} (water outlines "
+            "are coarse: only sites mostly on water are flagged)",
+        ),
+    }
+)
+
+
+def water_geometry(ds: Dataset, crs: Any) -> BaseGeometry | None:
+    """The water bodies around the project's units in ``crs`` (metres), as one valid
+    geometry: the maps' source (the project's ``water`` layer, else the bundled lakes near
+    the units); None when there is none. Kept on the dataset per CRS."""
+    from pyproj import CRS
+
+    key = ("water", CRS.from_user_input(crs).to_wkt())
+    memo = ds._memo
+    if key not in memo:
+        from townsgis.mapmodel.context import water
+
+        frame = water(ds.project, ds.units)
+        geom = None
+        if frame is not None and len(frame):
+            g = shapely.union_all(frame.to_crs(crs).geometry.to_numpy())
+            g = g if g.is_valid else shapely.make_valid(g)
+            geom = None if g.is_empty else g
+        memo[key] = geom
+    return memo[key]
+
+
+def water_shares(ctx: RuleContext) -> np.ndarray:
+    """The share of each town's area on water (0 when no water is known; towns before
+    ``ctx.judged_from`` get 0: not judged). Water parts clipped to each town's box first,
+    so a large lake's outline stays cheap. Metric CRS."""
+    g = np.asarray(ctx.towns.geometry.to_numpy(), dtype=object)
+    share = np.zeros(len(g))
+    water = ctx.water()
+    if water is None or not len(g):
+        return share
+    if "water_tree" not in ctx.cache:
+        parts = shapely.get_parts(water)
+        ctx.cache["water_tree"] = (parts, shapely.STRtree(parts))
+    parts, tree = ctx.cache["water_tree"]
+    first = ctx.judged_from
+    cand = np.arange(first, len(g))
+    ti, pi = tree.query(g[cand], predicate="intersects")
+    if not len(ti):
+        return share
+    tpos = cand[ti]
+    bounds = shapely.bounds(g[tpos])
+    clipped = np.array(
+        [shapely.clip_by_rect(parts[p], *b) for p, b in zip(pi, bounds, strict=True)],
+        dtype=object,
+    )
+    wet = np.zeros(len(g))
+    np.add.at(wet, tpos, shapely.area(shapely.intersection(g[tpos], clipped)))
+    area = shapely.area(g)
+    ok = area > 0
+    share[ok] = np.minimum(1.0, wet[ok] / area[ok])
+    return share
+
+
+@rule_kind(
+    "on-water",
+    params={
+        "max_water_share": Param(
+            "number",
+            "Largest share of a town's area on water bodies; more is flagged. A reading: "
+            "water outlines are coarse, so only towns mostly on water should be flagged.",
+            default=0.5,
+            min=0,
+            max=1,
+        )
+    },
+)
+def on_water(ctx: RuleContext, spec) -> list[Finding]:
+    """Flags a town whose footprint has more than `max_water_share` of its area on water
+    bodies: the project's `water` layer, else the bundled lakes (GSHHG, lakes of at least
+    20 km², outlines good to a few hundred metres). The finding names the town and the
+    share."""
+    limit = float(spec.params["max_water_share"])
+    share = water_shares(ctx)
+    bad = np.flatnonzero(share > limit * (1 + EPS_REL) + 1e-12)
+    bad = bad[bad >= ctx.judged_from]
+    g = ctx.towns.geometry.to_numpy()
+    out = []
+    for t in bad:
+        (zh,), (en,) = ctx.town_names([t], "zh"), ctx.town_names([t], "en")
+        words = {"share": f"{share[t]:.1%}", "limit": f"{limit:.0%}"}
+        out.append(
+            make_finding(
+                spec,
+                ctx.town_refs([t]),
+                msg("water.on", "zh", name=zh, **words),
+                msg("water.on", "en", name=en, **words),
+                measured=round(float(share[t]), 4),
+                limit=limit,
+                geometry=g[t],
+            )
+        )
+    return out
