@@ -35,7 +35,11 @@ CLAUSES: tuple[Clause, ...] = (
         "≤ 3 provincial towns per county (原则上); each zone ≤ 2",
         readings=("named_in_caps", "in_principle_scope"),
     ),
-    Clause("§3.1.2a", "sites relatively independent (distances: the rule set's reading)"),
+    Clause(
+        "§3.1.2a",
+        "sites relatively independent (distances, and sites not on open water: the rule set's "
+        "reading)",
+    ),
     Clause("§3.1.2b", "not piled up or concentrated (tests: the rule set's reading)"),
     Clause("§3.1.2c", "one town per neighbouring area, in principle (distance: a reading)"),
     Clause(

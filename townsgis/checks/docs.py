@@ -44,6 +44,12 @@ value found and what is allowed (exit code 2).
 - The notice gives no distances: the 1 km gap (§3.1.2a), the 5 km centroid spacing (§3.1.2c,
   a warning because of 原则上) and the clustering and concentration tests (§3.1.2b) are this
   rule set's interpretation, stated as parameters.
+- The notice says nothing about water. HZ-WATER (kind `on-water`, cited under §3.1.2a 选址,
+  a warning) is this rule set's interpretation: a town or site with more than
+  `max_water_share` (0.5) of its footprint on water bodies is flagged. The water is the one
+  the maps draw: the project's `water` layer, else the bundled GSHHG lakes (lakes of at least
+  20 km², outlines good to a few hundred metres; Huzhou's units take in ~40 km² of 太湖).
+  Outlines that coarse cannot judge a shore, so only a footprint mostly on water is flagged.
 
 ## Where one more town can go (`feasible`)
 
@@ -85,13 +91,20 @@ unit, with the rules of that severity or above:
   (Σ min(d_i, δ) + δ = (n+1)·T); it is traced on a 25 m grid, its vertices put on the exact
   level (to 0.01 m) and its edges split until within 0.25 m of it, and left out. On Huzhou
   it is 0.45 km² near the two closest towns, inside the 5 km spacing anyway.
+- On water (`on-water`), when it reaches `--fail-on` (in `huzhou-2018` a warning): the
+  centres whose footprint has more than `max_water_share` of its area on water are left
+  out: the level set of the disc's exact share in the water (traced as the within-unit edge
+  is, not clipped to the water, so a centre on a spit or in a bay counts too). On Huzhou
+  (manufacturing, the default 3 km²) it takes 2.60 km² from the area at `--fail-on
+  warning` (2246.33 → 2243.74 km²): most of the lake in the units fails within-unit already.
 
 Tolerance: every point more than 1 m from the boundary of the area gets the same verdict
 from `site` (pass inside, fail outside). A test checks it on the Huzhou project with a grid
 over the city and points 1.5 m either side of the boundary, for every category at
 `--fail-on error` and for manufacturing at `--fail-on warning` (with points 1.5 m either side
 of the clustering set's boundary, and on a rule set whose clustering test flags one more town
-over hundreds of km² of the city).
+over hundreds of km² of the city; and points 1.5 m either side of the on-water edge where it
+decides).
 
 ## Readings of open clauses
 

@@ -1,9 +1,10 @@
 """The feasible area: exactly where one more town's centroid can go and pass `site` at a
 ``fail_on`` severity (§3.1.1 caps, §3.1.2a no-overlap/min-gap, §3.1.2b clustering and
-concentration, §3.1.2c min-spacing, within-unit, §3.1.3 shares), unit by unit
+concentration, §3.1.2c min-spacing, within-unit, on-water, §3.1.3 shares), unit by unit
 (:func:`unit_region` takes one unit and the towns
 within its reach). The within-unit edge is the level set of the footprint's exact share in
-the unit, traced on a grid and put on the exact level (:mod:`townsgis.siting.share_region`);
+the unit, traced on a grid and put on the exact level (:mod:`townsgis.siting.share_region`),
+and so is the on-water edge (the footprint's share on water, :func:`wet_region`);
 the distance rules are buffers of 256-gons. The area agrees with `site` to within 1 m of its
 boundary (the test samples a city grid and points 1.5 m either side of the boundary).
 Computed in the metric CRS (metres, km²); the layer is returned in WGS84.
@@ -462,7 +463,8 @@ def feasible_area(
     (:func:`unit_region`, per unit) and, per unit, the caps and category shares
     (:func:`unit_admits`, the rule functions themselves) and, when concentration reaches
     ``fail_on``, not where one more town tips its test (:func:`crowded_region`), nor, when
-    clustering does, where it makes Clark–Evans flag (:func:`clustered_region`). Metric CRS
+    clustering does, where it makes Clark–Evans flag (:func:`clustered_region`), nor, when
+    an on-water rule does, where the footprint is mostly on water (:func:`wet_region`). Metric CRS
     inside; the layer is WGS84."""
     category = vocab.parse("category", category, what="--category")
     level = vocab.parse("level", level, what="--level")
