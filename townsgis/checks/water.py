@@ -39,19 +39,56 @@ def water_geometry(ds: Dataset, crs: Any) -> BaseGeometry | None:
     the units); None when there is none. Kept on the dataset per CRS."""
     from pyproj import CRS
 
-    key = ("water", CRS.from_user_input(crs).to_wkt())
+    wkt = CRS.from_user_input(crs).to_wkt()
     memo = ds._memo
-    if key not in memo:
-        from townsgis.mapmodel.context import water
+    if ("water", wkt) not in memo:
+        store, k = ds._entry(WATER_SLOT, _water_parts(ds, wkt))
+        hit = store.get_arrays(WATER_SLOT, k) if store is not None else None
+        if hit is not None and "wkb" in hit:
+            wkb = hit["wkb"].tobytes()
+            memo["water", wkt] = shapely.from_wkb(wkb) if wkb else None
+        else:
+            geom = _water_of(ds, crs)
+            if store is not None:
+                wkb = shapely.to_wkb(geom) if geom is not None else b""
+                store.put_arrays(WATER_SLOT, k, {"wkb": np.frombuffer(wkb, dtype=np.uint8)})
+            memo["water", wkt] = geom
+    return memo["water", wkt]
 
-        frame = water(ds.project, ds.units)
-        geom = None
-        if frame is not None and len(frame):
-            g = shapely.union_all(frame.to_crs(crs).geometry.to_numpy())
-            g = g if g.is_valid else shapely.make_valid(g)
-            geom = None if g.is_empty else g
-        memo[key] = geom
-    return memo[key]
+
+#: The project cache's slot of the water geometry: a warm `site` neither reads nor
+#: reprojects the lakes (nor loads the reader of their file).
+WATER_SLOT = "water"
+
+
+def _water_parts(ds: Dataset, wkt: str) -> tuple:
+    """What the water geometry is computed from: the project's ``water`` layer (its stored
+    bytes), else the bundled lakes file and the units whose extent picks the lakes; and the
+    CRS. A None among them: not kept."""
+    from townsgis.cache import file_hash
+    from townsgis.mapmodel.context import LAKES, WATER_MARGIN
+
+    store = ds.project.store
+    if store.has_layer("water"):
+        layer_key = getattr(store, "layer_key", None)
+        return ("own", layer_key("water") if layer_key else None, wkt)
+    try:
+        lakes = file_hash(LAKES, None) if LAKES.is_file() else "none"
+    except OSError:
+        lakes = None
+    return ("lakes", lakes, WATER_MARGIN, ds.source_key("units"), wkt)
+
+
+def _water_of(ds: Dataset, crs: Any) -> BaseGeometry | None:
+    """The maps' water (``mapmodel.context.water``) in ``crs`` as one valid geometry."""
+    from townsgis.mapmodel.context import water
+
+    frame = water(ds.project, ds.units)
+    if frame is None or not len(frame):
+        return None
+    g = shapely.union_all(frame.to_crs(crs).geometry.to_numpy())
+    g = g if g.is_valid else shapely.make_valid(g)
+    return None if g.is_empty else g
 
 
 def water_shares(ctx: RuleContext) -> np.ndarray:
