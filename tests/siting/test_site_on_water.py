@@ -60,3 +60,18 @@ def test_site_on_land_is_unchanged(hz):
         assert not [f for f in a.findings if f.rule == "HZ-WATER"]
         assert a.verdict == b.verdict
         assert [f.to_dict() for f in a.findings] == [f.to_dict() for f in b.findings]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_feasible_says_when_it_keeps_footprints_off_water(cli, lang):
+    """The conditions line and the JSON name the on-water limit exactly when it bounds the
+    area: at --fail-on warning (HZ-WATER is a warning), not at error."""
+    import json
+
+    words = {"zh": "占地在水域上不超过 50%", "en": "at most 50% of the footprint on water"}
+    for fail_on, said in (("warning", True), ("error", False)):
+        r = cli("feasible", "--category", "manufacturing", "--fail-on", fail_on, "--lang", lang)
+        assert r.code == 0, r.err
+        assert (words[lang] in r.out) is said
+    r = cli("feasible", "--category", "manufacturing", "--fail-on", "warning", "--format", "json")
+    assert json.loads(r.out)["max_water_share"] == 0.5

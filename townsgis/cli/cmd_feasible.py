@@ -129,6 +129,10 @@ register(
             "占地至少 {p}% 位于所属县区或功能区",
             "at least {p}% of the footprint in its unit",
         ),
+        "feasible.cond_water": (
+            "占地在水域上不超过 {p}%",
+            "at most {p}% of the footprint on water",
+        ),
         "feasible.cond_caps": (
             "该单元的名额与类别占比允许再加一个",
             "the unit's caps and category shares allow one more",
@@ -167,7 +171,7 @@ def render_text(
             "feasible.conditions",
             lang,
             severity=vocab.label("severity", res.fail_on, lang),
-            parts=joined(_conditions(lim, lang), lang, sep="punct.comma"),
+            parts=joined(_conditions(lim, lang, d.get("max_water_share")), lang, sep="punct.comma"),
         ),
     ]
     lines += [
@@ -187,7 +191,7 @@ def render_text(
     return "\n".join(lines)
 
 
-def _conditions(lim: dict, lang: str) -> list[str]:
+def _conditions(lim: dict, lang: str, water: float | None = None) -> list[str]:
     """The spatial conditions the area was computed with (only those at the chosen severity)."""
     out = []
     if lim["min_gap_m"] > 0:
@@ -198,5 +202,7 @@ def _conditions(lim: dict, lang: str) -> list[str]:
         out.append(msg("feasible.cond_spacing", lang, m=f"{lim['min_spacing_m']:.0f}"))
     if lim["within_unit_fraction"] > 0:
         out.append(msg("feasible.cond_share", lang, p=f"{100 * lim['within_unit_fraction']:g}"))
+    if water is not None:
+        out.append(msg("feasible.cond_water", lang, p=f"{100 * water:g}"))
     out.append(msg("feasible.cond_caps", lang))
     return out

@@ -38,7 +38,8 @@ NOTES = {
         "distances": "距离阈值为本工具对通知（§3.1.2）的解释，通知本身未给出数值。",
         "feasible": "可选址区域：新增小镇的中心落在其中即可通过 townsgis site 的“错误”级检查"
         "（名额 §3.1.1、类别占比 §3.1.3、用地不重叠与间距 §3.1.2a、邻近 §3.1.2c、位于所属县区）；"
-        "提示级规则（如集聚与集中度 §3.1.2b）不计入；townsgis feasible --fail-on warning "
+        "警告级规则（如集聚与集中度 §3.1.2b、占地多半在水域上 §3.1.2a）不计入；"
+        "townsgis feasible --fail-on warning "
         "给出同时满足它们的区域。",
         "no_water": "未单独绘制湖泊等大型水域：没有可离线使用的真实水域边界数据。",
         "water": "湖泊范围取自 GSHHG 全球岸线数据（分辨率约数百米），仅作底图参考。",
@@ -53,7 +54,8 @@ NOTES = {
         "feasible": "Feasible area: a new town centred in it passes townsgis site at the "
         "error level (caps §3.1.1, category shares §3.1.3, no overlap and gap §3.1.2a, spacing "
         "§3.1.2c, inside its unit); warning rules (such as clustering and concentration, "
-        "§3.1.2b) are not applied: townsgis feasible --fail-on warning gives the area that "
+        "§3.1.2b, and a footprint mostly on water, §3.1.2a) are not applied: townsgis feasible "
+        "--fail-on warning gives the area that "
         "meets them too.",
         "no_water": "Lakes are not drawn apart: no real water-body boundary is available offline.",
         "water": "Lakes from the GSHHG shoreline database (a few hundred metres): context only.",

@@ -80,6 +80,8 @@ class FeasibleResult:
     ruleset_id: str
     notes: list[str] = field(default_factory=list)
     fail_on: str = "error"
+    # the on-water rules' least max_water_share at this severity (None: none applies)
+    max_water_share: float | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -91,6 +93,7 @@ class FeasibleResult:
             "fail_on": self.fail_on,
             "radius_m": round(self.radius_m, 3),
             "distances_m": self.distances,
+            "max_water_share": self.max_water_share,
             "area_km2": round(self.area_km2, 6),
             "units": [
                 {"unit_id": u, "area_km2": round(float(a), 6)}
@@ -563,4 +566,5 @@ def feasible_area(
         ruleset_id=ruleset.id,
         notes=notes,
         fail_on=fail_on,
+        max_water_share=wet_share,
     )
