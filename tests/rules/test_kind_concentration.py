@@ -314,3 +314,26 @@ def test_inside_grid_equals_contains_xy_on_a_ragged_window_with_holes(cells):
         assert np.array_equal(
             inside(xy[:, 0], xy[:, 1]), shapely.contains_xy(window, xy[:, 0], xy[:, 1])
         )
+
+
+def test_overlapped_gives_each_result_in_order_and_holds_few_items():
+    """Counting in worker threads returns the results in the items' order whatever order
+    the threads finish in, and never asks for more than workers + 1 items ahead."""
+    import time
+
+    from townsgis.checks.concentration import overlapped
+
+    drawn = []
+
+    def items():
+        for k in range(12):
+            drawn.append(k)
+            yield k
+
+    def slow(k):
+        time.sleep(0.002 * ((7 * k) % 5))  # later items often finish first
+        return k, len(drawn)
+
+    got = list(overlapped(slow, items(), workers=2))
+    assert [k for k, _ in got] == list(range(12))
+    assert all(n <= k + 3 for k, n in got)  # at most workers + 1 drawn past the one returned

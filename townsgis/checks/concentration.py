@@ -134,15 +134,17 @@ def sim_batch(n: int) -> int:
     return max(1, SIM_POINTS // max(1, n))
 
 
-def overlapped(fn, items: Iterable, ahead: int = 2) -> Iterator:
-    """``fn`` of each of ``items``, in order, computed in a worker thread while the next
+def overlapped(fn, items: Iterable, workers: int = 2) -> Iterator:
+    """``fn`` of each of ``items``, in order, computed by ``workers`` threads while the next
     items are produced (numpy and GEOS release the GIL in their array work, so drawing one
-    batch and counting another use two cores); at most ``ahead`` items are held at once."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    batch and counting others use the cores: counting takes about twice as long as drawing);
+    at most ``workers + 1`` items are held at once. The results do not depend on the
+    threads: each item is counted alone and they come back in order."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         pending: deque = deque()
         for item in items:
             pending.append(pool.submit(fn, item))
-            if len(pending) >= ahead:
+            if len(pending) > workers:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
