@@ -137,10 +137,9 @@ def _entries(root: Path, slot: str) -> list[Path]:
 @pytest.fixture
 def no_memo(monkeypatch):
     """Simulations are also kept in memory per process: start each test without them."""
-    from townsgis.checks import clustering, concentration
+    from townsgis.checks import clustering
 
-    monkeypatch.setattr(concentration, "_SIMULATED", {})
-    monkeypatch.setattr(clustering, "_SIMULATED", {})
+    monkeypatch.setattr(clustering, "_SIMULATED", {})  # both kinds' (kept_simulation)
 
 
 def test_rule_intermediates_are_kept_and_follow_the_towns(project_copy, monkeypatch, no_memo):
@@ -169,14 +168,12 @@ def test_rule_intermediates_are_kept_and_follow_the_towns(project_copy, monkeypa
 @pytest.mark.parametrize("damage", [b"", b"PK\x03\x04 not a zip", None])
 def test_a_damaged_rule_entry_is_rebuilt(project_copy, monkeypatch, damage, no_memo):
     cold = _check(project_copy)
-    monkeypatch.setattr("townsgis.checks.concentration._SIMULATED", {})
     monkeypatch.setattr("townsgis.checks.clustering._SIMULATED", {})
     for slot in ("within-unit", "sim-concentration", "sim-clustering"):
         (entry,) = _entries(project_copy, slot)
         data = entry.read_bytes()
         entry.write_bytes(data[: len(data) // 2] if damage is None else damage)  # truncated
     assert _check(project_copy) == cold
-    monkeypatch.setattr("townsgis.checks.concentration._SIMULATED", {})
     monkeypatch.setattr("townsgis.checks.clustering._SIMULATED", {})
     assert _uncached(project_copy, monkeypatch) == cold
     import numpy as np

@@ -218,7 +218,7 @@ def test_simulated_l_in_batches_equals_all_patterns_at_once(hz, monkeypatch):
     whole = conc.ripley_l(
         _csr_all_at_once(city, 14, 999, np.random.default_rng(11)), d, float(city.area)
     )
-    monkeypatch.setattr(conc, "_SIMULATED", {})
+    monkeypatch.setattr(clustering, "_SIMULATED", {})
     monkeypatch.setattr(conc, "SIM_POINTS", 14 * 37)
     monkeypatch.setattr(clustering, "CANDIDATE_CHUNK", 1000)
     assert conc.sim_batch(14) == 37

@@ -202,32 +202,44 @@ def _round_chunks(inside, rng: np.random.Generator, m: int, bounds) -> Iterator[
         yield np.column_stack([x[ok], y[ok]])
 
 
-_SIMULATED: dict[tuple, np.ndarray] = {}
+#: Simulated arrays kept in this process, a few per kind (``kept_simulation``).
+_SIMULATED: dict[str, dict[tuple, np.ndarray]] = {}
+
+
+def kept_simulation(
+    slot: str, name: str, window, params: tuple, make, ctx: RuleContext | None = None
+) -> np.ndarray:
+    """The array ``make()`` simulates in ``window`` for ``params`` (seeded random patterns:
+    they do not depend on where the towns are). Kept a few per kind in this process (judging
+    many sites one by one against one layout simulates once, with the very same numbers)
+    and, with ``ctx``, in the project's cache under ``slot`` (array ``name``), keyed by a
+    hash of the window's bytes and ``params``."""
+    wkb = shapely.to_wkb(window)
+    kept = _SIMULATED.setdefault(slot, {})
+    key = (wkb, *params)
+    if key not in kept:
+        if ctx is None:
+            sim = make()
+        else:
+            window_hash = hashlib.blake2b(wkb, digest_size=20).hexdigest()
+            sim = ctx.remember(slot, (window_hash, *params), lambda: {name: make()})[name]
+        if len(kept) >= 8:
+            kept.pop(next(iter(kept)))
+        kept[key] = sim
+    return kept[key]
 
 
 def simulated_r(window, n: int, sims: int, seed: int, ctx: RuleContext | None = None) -> np.ndarray:
-    """Clark–Evans R of ``sims`` seeded CSR patterns of ``n`` points in ``window``. They do not
-    depend on where the towns are, so they are kept (a few per process): judging many sites
-    one by one against one layout simulates once, with the very same numbers; with ``ctx``
-    also in the project's cache, keyed by the window's bytes and the parameters (a `site`
+    """Clark–Evans R of ``sims`` seeded CSR patterns of ``n`` points in ``window``, kept in
+    the process and, with ``ctx``, in the project's cache (:func:`kept_simulation`; a `site`
     run simulates for n and n + 1 towns: ~20 ms of its start)."""
-    key = (shapely.to_wkb(window), n, sims, seed)
-    if key not in _SIMULATED:
 
-        def make() -> dict[str, np.ndarray]:
-            rng = np.random.default_rng(seed)
-            expected = 0.5 / math.sqrt(n / float(window.area))
-            return {"r": nn_distances(csr_points(window, n, sims, rng)) / expected}
+    def make() -> np.ndarray:
+        rng = np.random.default_rng(seed)
+        expected = 0.5 / math.sqrt(n / float(window.area))
+        return nn_distances(csr_points(window, n, sims, rng)) / expected
 
-        if ctx is None:
-            r = make()["r"]
-        else:
-            window_hash = hashlib.blake2b(key[0], digest_size=20).hexdigest()
-            r = ctx.remember("sim-clustering", (window_hash, *key[1:]), make)["r"]
-        if len(_SIMULATED) >= 8:
-            _SIMULATED.pop(next(iter(_SIMULATED)))
-        _SIMULATED[key] = r
-    return _SIMULATED[key]
+    return kept_simulation("sim-clustering", "r", window, (n, sims, seed), make, ctx)
 
 
 @rule_kind(

@@ -15,7 +15,6 @@ p = (1 + #{T_sim ≥ T_obs}) / (sims + 1) with ``sims`` seeded CSR patterns in t
 
 from __future__ import annotations
 
-import hashlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import shapely
 
-from townsgis.checks.clustering import csr_batches
+from townsgis.checks.clustering import csr_batches, kept_simulation
 from townsgis.checks.common import make_finding
 from townsgis.checks.registry import Param, RuleContext, rule_kind
 from townsgis.findings import Finding
@@ -150,36 +149,22 @@ def overlapped(fn, items: Iterable, workers: int = 2) -> Iterator:
             yield pending.popleft().result()
 
 
-_SIMULATED: dict[tuple, np.ndarray] = {}
-
-
 def simulated_l(
     window, n: int, sims: int, seed: int, d: np.ndarray, ctx: RuleContext | None = None
 ) -> np.ndarray:
-    """Ripley's L at ``d`` of ``sims`` seeded CSR patterns of ``n`` points in ``window``. They
-    do not depend on where the towns are, so a few are kept per process (judging many sites
-    one by one against one layout simulates once, with the very same numbers) and, with
-    ``ctx``, in the project's cache keyed by the window's bytes and the parameters (999
-    patterns of 20,000 towns over China take minutes to simulate)."""
-    wkb = shapely.to_wkb(window)
-    key = (wkb, n, sims, seed, tuple(np.asarray(d).tolist()))
-    if key not in _SIMULATED:
+    """Ripley's L at ``d`` of ``sims`` seeded CSR patterns of ``n`` points in ``window``,
+    kept in the process and, with ``ctx``, in the project's cache
+    (:func:`~townsgis.checks.clustering.kept_simulation`; 999 patterns of 20,000 towns over
+    China take seconds to simulate)."""
 
-        def make() -> dict[str, np.ndarray]:
-            rng = np.random.default_rng(seed)
-            area = float(window.area)
-            batches = csr_batches(window, n, sims, rng, sim_batch(n))
-            return {"l": np.concatenate(list(overlapped(lambda b: ripley_l(b, d, area), batches)))}
+    def make() -> np.ndarray:
+        rng = np.random.default_rng(seed)
+        area = float(window.area)
+        batches = csr_batches(window, n, sims, rng, sim_batch(n))
+        return np.concatenate(list(overlapped(lambda b: ripley_l(b, d, area), batches)))
 
-        if ctx is None:
-            sim = make()["l"]
-        else:
-            window_hash = hashlib.blake2b(wkb, digest_size=20).hexdigest()
-            sim = ctx.remember("sim-concentration", (window_hash, *key[1:]), make)["l"]
-        if len(_SIMULATED) >= 8:
-            _SIMULATED.pop(next(iter(_SIMULATED)))
-        _SIMULATED[key] = sim
-    return _SIMULATED[key]
+    params = (n, sims, seed, tuple(np.asarray(d).tolist()))
+    return kept_simulation("sim-concentration", "l", window, params, make, ctx)
 
 
 def neighbour_counts(xy: np.ndarray, dist: float) -> np.ndarray:
