@@ -98,11 +98,10 @@ class Dataset:
         validated again when the entry cannot be read any more (and cached again while the
         project's files are still those of ``k``). With it: whether the frame is that of
         ``k`` (False: the files changed since the dataset was loaded)."""
-        from townsgis import cache
         from townsgis.schema import validate_layer
 
-        store_cache = cache.Cache(project_cache_root(self.project))
-        hit = store_cache.get(slot, k)
+        store_cache = cache_of(self.project)
+        hit = store_cache.get(slot, k) if store_cache is not None else None
         if hit is not None:
             return hit, True
         store = self.project.store
@@ -118,7 +117,7 @@ class Dataset:
             **refs,
         )
         fresh = before == k and dataset_key(self.project, self._layers) == k
-        if fresh:  # a damaged or pruned entry is written again
+        if fresh and store_cache is not None:  # a damaged or pruned entry is written again
             store_cache.put(slot, k, clean)
         return clean, fresh
 
@@ -153,13 +152,11 @@ class Dataset:
     def _entry(self, slot: str, parts: tuple):
         """The project cache and the key of ``slot`` for ``parts`` (None among them, or no
         cache: (None, None))."""
-        if any(p is None for p in parts):
+        store = cache_of(self.project) if not any(p is None for p in parts) else None
+        if store is None:
             return None, None
         from townsgis import cache
 
-        store = cache.Cache(project_cache_root(self.project))
-        if store.dir is None:
-            return None, None
         return store, cache.key(slot, *parts)
 
     def _cached(self, slot: str, parts: tuple, make, **put) -> gpd.GeoDataFrame:
@@ -446,15 +443,14 @@ def load_dataset(
     ``layout_only`` loads units and towns only (site/capacity/feasible need no more);
     ``city_soon``: the caller will ask for the city polygon (rules do), so on a cold run it is
     dissolved in the background from here (:meth:`Dataset.dissolve_city_soon`)."""
-    from townsgis import cache
     from townsgis.schema import validate_dataset
 
     store = project.store
     kinds = ["units", "towns"] + [
         k for k in ("projects", "proposals") if not layout_only and store.has_layer(k)
     ]
-    cache_dir = cache.Cache(project_cache_root(project))
-    key = dataset_key(project, kinds) if cache_dir.dir is not None else None
+    cache_dir = cache_of(project)
+    key = dataset_key(project, kinds) if cache_dir is not None else None
     frames: dict = {}
     lazy: dict = {}
     if key is not None:

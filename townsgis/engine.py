@@ -11,7 +11,7 @@ import geopandas as gpd
 from pyproj import CRS
 
 from townsgis.checks import KINDS, RuleContext
-from townsgis.dataset import Dataset, assign_units, load_dataset, project_cache_root
+from townsgis.dataset import Dataset, assign_units, cache_of, load_dataset
 from townsgis.findings import Finding, Severity
 from townsgis.fingerprint import Changes
 from townsgis.project import Project
@@ -128,7 +128,7 @@ def build_context(
     t = t.set_crs(crs, allow_override=True) if metric else t.to_crs(crs)
     from townsgis import cache
 
-    store = cache.Cache(project_cache_root(ds.project))
+    store = cache_of(ds.project)
     inputs = (ds.source_key("units"), ds.source_key("towns"), crs.to_wkt())
     inputs_key = cache.key("context", *inputs) if whole and None not in inputs else None
     return RuleContext(
@@ -137,7 +137,7 @@ def build_context(
         city=city,
         metric_crs=crs,
         rules=ruleset.rules,
-        store=store if store.dir is not None else None,
+        store=store,
         inputs_key=inputs_key,
         water_source=lambda: _water(ds, crs),
     )
