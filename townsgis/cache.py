@@ -127,10 +127,15 @@ class Cache:
     def _path(self, slot: str, k: str, suffix: str = ".parquet") -> Path | None:
         return None if self.dir is None else self.dir / slot / f"{k}{suffix}"
 
+    def _existing(self, slot: str, k: str, suffix: str = ".parquet") -> Path | None:
+        """The file of the entry ``slot``/``k`` when there is one, else None."""
+        path = self._path(slot, k, suffix)
+        return path if path is not None and path.is_file() else None
+
     def get_arrays(self, slot: str, k: str) -> dict[str, np.ndarray] | None:
         """The numeric arrays kept under ``slot``/``k`` (no pickled objects), or None."""
-        path = self._path(slot, k, ".npz")
-        if path is None or not path.is_file():
+        path = self._existing(slot, k, ".npz")
+        if path is None:
             return None
         try:
             import numpy as np
@@ -183,8 +188,8 @@ class Cache:
 
     def get(self, slot: str, k: str) -> gpd.GeoDataFrame | None:
         """The frame cached under ``slot``/``k``, or None. ``attrs`` come back too."""
-        path = self._path(slot, k)
-        if path is None or not path.is_file():
+        path = self._existing(slot, k)
+        if path is None:
             return None
         try:
             import pyarrow.parquet as pq
@@ -200,8 +205,8 @@ class Cache:
 
     def has(self, slot: str, k: str) -> bool:
         """Whether a frame is cached under ``slot``/``k`` (its footer and attrs readable)."""
-        path = self._path(slot, k)
-        if path is None or not path.is_file() or not path.with_suffix(".json").is_file():
+        path = self._existing(slot, k)
+        if path is None or not path.with_suffix(".json").is_file():
             return False
         try:
             import pyarrow.parquet as pq
@@ -214,8 +219,8 @@ class Cache:
     def column_names(self, slot: str, k: str) -> list[str] | None:
         """The column names of the frame cached under ``slot``/``k`` (from the file's
         schema, nothing read), or None."""
-        path = self._path(slot, k)
-        if path is None or not path.is_file():
+        path = self._existing(slot, k)
+        if path is None:
             return None
         try:
             import pyarrow.parquet as pq
@@ -228,8 +233,8 @@ class Cache:
     def get_fields(self, slot: str, k: str) -> pd.DataFrame | None:
         """The columns of the frame cached under ``slot``/``k`` other than its geometry
         columns (read without them), or None."""
-        path = self._path(slot, k)
-        if path is None or not path.is_file():
+        path = self._existing(slot, k)
+        if path is None:
             return None
         try:
             import pyarrow.parquet as pq
@@ -250,8 +255,8 @@ class Cache:
         one of ``values`` or whose ``extra[0]`` column equals ``extra[1]``, in file order,
         with their positions in the frame as index: only the Parquet row groups holding them
         are read (``put(row_group_size=...)``). None when the entry is missing or unreadable."""
-        path = self._path(slot, k)
-        if path is None or not path.is_file():
+        path = self._existing(slot, k)
+        if path is None:
             return None
         try:
             import numpy as np
