@@ -143,8 +143,7 @@ def on_water(ctx: RuleContext, spec) -> list[Finding]:
     share."""
     limit = float(spec.params["max_water_share"])
     share = water_shares(ctx)
-    bad = np.flatnonzero(share > limit * (1 + EPS_REL) + 1e-12)
-    bad = bad[bad >= ctx.judged_from]
+    bad = np.flatnonzero(share > limit * (1 + EPS_REL) + 1e-12)  # 0 before judged_from
     g = ctx.towns.geometry.to_numpy()
     out = []
     for t in bad:
